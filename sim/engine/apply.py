@@ -1,0 +1,250 @@
+"""``apply(state, event)``: the only code that changes a TableState.
+
+Each handler is small and does exactly what the event says; the decisions (who acts, how
+much is owed, who wins) were made by the rules when the event was derived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sim.engine import events as ev
+from sim.engine.state import (BETTING, EMPTY, GO_IN, GO_OUT, IDLE, NO_CHANGE, NOT_ACTED, PLAYING,
+                              PREFLOP, SITTING_OUT, STARTED, WAITING, TableState)
+
+
+def _seated(s: TableState, e: ev.PlayerSeated) -> None:
+    assert s.player[e.seat] is None, f"seat {e.seat} is taken"
+    s.player[e.seat] = e.player
+    s.stack[e.seat] = e.buy_in
+    s.status[e.seat] = WAITING if e.waiting else PLAYING
+    s.missed_bb[e.seat] = False
+    s.chips_in += e.buy_in
+
+
+def _left(s: TableState, e: ev.PlayerLeft) -> None:
+    seat = e.seat
+    assert s.stack[seat] == e.cashed_out
+    s.chips_out += e.cashed_out
+    s.player[seat] = None
+    s.stack[seat] = 0
+    s.status[seat] = EMPTY
+    s.pending_status[seat] = NO_CHANGE
+    s.pending_leave[seat] = False
+    s.pending_rebuy[seat] = 0
+    s.will_post[seat] = False
+    s.missed_bb[seat] = False
+    s.dealt[seat] = False
+    s.hole[seat] = None
+
+
+def _rebuy(s: TableState, e: ev.RebuyApplied) -> None:
+    s.stack[e.seat] += e.added
+    s.chips_in += e.added
+    s.pending_rebuy[e.seat] = 0
+
+
+def _sat_out(s: TableState, e: ev.SatOut) -> None:
+    s.status[e.seat] = SITTING_OUT
+    s.pending_status[e.seat] = NO_CHANGE
+    s.will_post[e.seat] = False
+
+
+def _sat_in(s: TableState, e: ev.SatIn) -> None:
+    s.status[e.seat] = WAITING if e.waiting else PLAYING
+    s.pending_status[e.seat] = NO_CHANGE
+
+
+def _queued(s: TableState, e: ev.RequestQueued) -> None:
+    seat, request = e.seat, e.request
+    if request == "sit_out":
+        s.pending_status[seat] = GO_OUT
+    elif request == "sit_in":
+        s.pending_status[seat] = GO_IN
+    elif request == "leave":
+        s.pending_leave[seat] = True
+    elif request == "rebuy":
+        s.pending_rebuy[seat] += e.amount
+    else:
+        assert request == "post", request
+        s.will_post[seat] = True
+
+
+def _hand_started(s: TableState, e: ev.HandStarted) -> None:
+    n = s.config.seats
+    s.hand_no = e.hand_no
+    s.hand_seed = e.seed
+    s.phase = STARTED
+    s.button = e.button
+    s.small_blind_seat = e.small_blind_seat
+    s.big_blind_seat = e.big_blind_seat
+    s.order = e.dealt
+    s.posters = e.posters
+    s.deck = e.deck
+    s.deck_pos = 0
+    s.board = []
+    s.burnt = []
+    s.pots = []
+    s.pot = 0
+    s.street = PREFLOP
+    s.current_bet = 0
+    s.min_raise = s.config.big_blind
+    s.last_actor = e.big_blind_seat  # preflop action starts left of the big blind
+    s.to_act = None
+    s.last_aggressor = None
+    s.hand_actions = 0
+    s.dealt = [False] * n
+    s.folded = [False] * n
+    s.shown = [False] * n
+    s.bet = [0] * n
+    s.contrib = [0] * n
+    s.hole = [None] * n
+    s.acted_level = [NOT_ACTED] * n
+    for seat in e.dealt:
+        s.dealt[seat] = True
+        s.status[seat] = PLAYING
+        s.will_post[seat] = False
+        s.missed_bb[seat] = False
+    for seat in e.missed:
+        s.missed_bb[seat] = True
+
+
+def _ante(s: TableState, e: ev.AntePosted) -> None:
+    s.stack[e.seat] -= e.amount
+    s.contrib[e.seat] += e.amount
+    s.pot += e.amount
+
+
+def _blind(s: TableState, e: ev.BlindPosted) -> None:
+    seat = e.seat
+    s.stack[seat] -= e.amount
+    s.bet[seat] += e.amount
+    s.contrib[seat] += e.amount
+    # A short big blind still sets the amount to call at the full big blind.
+    level = e.amount if e.kind == "small" else s.config.big_blind
+    if level > s.current_bet:
+        s.current_bet = level
+
+
+def _hole(s: TableState, e: ev.HoleCardsDealt) -> None:
+    s.hole[e.seat] = e.cards
+    s.deck_pos += len(e.cards)
+    s.phase = BETTING
+
+
+def _turn(s: TableState, e: ev.TurnStarted) -> None:
+    s.to_act = e.seat
+
+
+def _timed_out(s: TableState, e: ev.TimedOut) -> None:
+    s.pending_status[e.seat] = GO_OUT
+
+
+def _acted(s: TableState, seat: int) -> None:
+    s.to_act = None
+    s.last_actor = seat
+    s.hand_actions += 1
+
+
+def _folded(s: TableState, e: ev.Folded) -> None:
+    s.folded[e.seat] = True
+    _acted(s, e.seat)
+
+
+def _checked(s: TableState, e: ev.Checked) -> None:
+    s.acted_level[e.seat] = s.current_bet
+    _acted(s, e.seat)
+
+
+def _called(s: TableState, e: ev.Called) -> None:
+    seat = e.seat
+    s.stack[seat] -= e.amount
+    s.bet[seat] += e.amount
+    s.contrib[seat] += e.amount
+    s.acted_level[seat] = s.current_bet
+    _acted(s, seat)
+
+
+def _wagered(s: TableState, seat: int, total: int, full: bool) -> None:
+    added = total - s.bet[seat]
+    s.stack[seat] -= added
+    s.bet[seat] = total
+    s.contrib[seat] += added
+    if full:
+        s.min_raise = total - s.current_bet
+    if total > s.current_bet:
+        s.current_bet = total
+    s.acted_level[seat] = total
+    s.last_aggressor = seat
+    _acted(s, seat)
+
+
+def _bet(s: TableState, e: ev.BetMade) -> None:
+    _wagered(s, e.seat, e.total, e.full)
+
+
+def _raised(s: TableState, e: ev.RaisedTo) -> None:
+    _wagered(s, e.seat, e.total, e.full)
+
+
+def _returned(s: TableState, e: ev.BetReturned) -> None:
+    s.bet[e.seat] -= e.amount
+    s.contrib[e.seat] -= e.amount
+    s.stack[e.seat] += e.amount
+
+
+def _collected(s: TableState, e: ev.BetsCollected) -> None:
+    s.pot += sum(s.bet)
+    s.bet = [0] * s.config.seats
+    s.pots = list(e.pots)
+
+
+def _board(s: TableState, e: ev.BoardDealt) -> None:
+    s.burnt.append(e.burnt)
+    s.board.extend(e.cards)
+    s.deck_pos += 1 + len(e.cards)
+    s.street = e.street
+    s.current_bet = 0
+    s.min_raise = s.config.big_blind
+    s.acted_level = [NOT_ACTED] * s.config.seats
+    s.last_actor = s.button  # after the flop, action starts left of the button
+    s.to_act = None
+    s.last_aggressor = None
+
+
+def _shown(s: TableState, e: ev.CardsShown) -> None:
+    s.shown[e.seat] = True
+
+
+def _mucked(s: TableState, e: ev.CardsMucked) -> None:
+    pass  # mucked cards stay hidden; the event exists for logs and animations
+
+
+def _awarded(s: TableState, e: ev.PotAwarded) -> None:
+    for seat, chips in e.shares:
+        s.stack[seat] += chips
+    s.pot -= e.amount
+
+
+def _ended(s: TableState, e: ev.HandEnded) -> None:
+    assert s.pot == 0, f"hand {e.hand_no} ended with {s.pot} chips unawarded"
+    s.phase = IDLE
+    s.to_act = None
+
+
+HANDLERS: dict[type, Callable[[TableState, Any], None]] = {
+    ev.PlayerSeated: _seated, ev.PlayerLeft: _left, ev.RebuyApplied: _rebuy,
+    ev.SatOut: _sat_out, ev.SatIn: _sat_in, ev.RequestQueued: _queued,
+    ev.HandStarted: _hand_started, ev.AntePosted: _ante, ev.BlindPosted: _blind,
+    ev.HoleCardsDealt: _hole, ev.TurnStarted: _turn, ev.TimedOut: _timed_out,
+    ev.Folded: _folded, ev.Checked: _checked, ev.Called: _called, ev.BetMade: _bet,
+    ev.RaisedTo: _raised, ev.BetReturned: _returned, ev.BetsCollected: _collected,
+    ev.BoardDealt: _board, ev.CardsShown: _shown, ev.CardsMucked: _mucked,
+    ev.PotAwarded: _awarded, ev.HandEnded: _ended,
+}
+
+
+def apply(state: TableState, event: ev.Event) -> None:
+    """Apply one event to ``state`` in place."""
+    HANDLERS[type(event)](state, event)

@@ -1,0 +1,116 @@
+"""The controller: the one way to change a table.
+
+``dispatch(action)`` validates, derives the events (a pure generator), applies each one to
+a draft of the state and hands it to every subscriber (``internal_dispatch``), then
+``commit()``s: either every change lands, or the state is exactly as before.
+
+    >>> table = Controller(TableConfig(seats=3), seed=7,
+    ...                    players={0: ("ann", 200), 1: ("bob", 200), 2: ("cy", 200)})
+    >>> table.dispatch(Call(seat=table.state.to_act))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Protocol
+
+from sim.engine import actions as ac
+from sim.engine import events as ev
+from sim.engine import rules
+from sim.engine.apply import apply
+from sim.engine.dealer import advance
+from sim.engine.legal import LegalActions, legal_actions
+from sim.engine.state import TableConfig, TableState
+
+
+class Subscriber(Protocol):
+    """A side effect kept outside the pure core. The order of subscribers must not matter.
+
+    ``begin`` opens a dispatch (``action`` is None for the table's opening), ``on_event``
+    sees each event right after it was applied to the draft state, and exactly one of
+    ``commit`` (with the committed state) or ``rollback`` closes the dispatch.
+    """
+
+    def begin(self, state: TableState, action: ac.Action | None) -> None: ...
+
+    def on_event(self, state: TableState, event: ev.Event) -> None: ...
+
+    def commit(self, state: TableState) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+class Controller:
+    def __init__(self, config: TableConfig, seed: int,
+                 players: Mapping[int, tuple[str, int]] | None = None,
+                 subscribers: Iterable[Subscriber] = ()) -> None:
+        self.state = TableState.new(config, seed)
+        self.subscribers: list[Subscriber] = list(subscribers)
+        self.opening: dict[int, tuple[str, int]] = dict(players or {})
+        self._open(self.opening)
+
+    # -- the trio: verify, can, dispatch ---------------------------------------------------
+    def verify(self, action: Any) -> None:
+        """Raise IllegalAction unless ``action`` is legal now."""
+        rules.verify(self.state, action)
+
+    def can(self, action: Any) -> bool:
+        return rules.can(self.state, action)
+
+    def dispatch(self, action: Any) -> list[ev.Event]:
+        """Carry out ``action`` atomically; return the events it caused."""
+        rules.verify(self.state, action)
+        draft = self.state.copy()
+        return self._run(draft, action, rules.derive(draft, action))
+
+    # -- internals --------------------------------------------------------------------------
+    def _open(self, players: Mapping[int, tuple[str, int]]) -> None:
+        """Seat the opening players at once (no hand starts half-seated), then deal."""
+        probe = self.state.copy()
+        for seat in sorted(players):
+            name, stack = players[seat]
+            rules.verify(probe, ac.Sit(seat, name, stack))
+            apply(probe, ev.PlayerSeated(seat, name, stack, waiting=False))
+        draft = self.state.copy()
+
+        def opening() -> Iterator[ev.Event]:
+            for seat in sorted(players):
+                name, stack = players[seat]
+                yield ev.PlayerSeated(seat, name, stack, waiting=False)
+            yield from advance(draft)
+
+        self._run(draft, None, opening())
+
+    def _run(self, draft: TableState, action: Any, events: Iterator[ev.Event]) -> list[ev.Event]:
+        subscribers = self.subscribers
+        for subscriber in subscribers:
+            subscriber.begin(draft, action)
+        done: list[ev.Event] = []
+        try:
+            for event in events:
+                self.internal_dispatch(draft, event)
+                done.append(event)
+        except BaseException:
+            for subscriber in subscribers:
+                subscriber.rollback()
+            raise
+        self.commit(draft)
+        return done
+
+    def internal_dispatch(self, draft: TableState, event: ev.Event) -> None:
+        """Apply one event to the draft and hand it to every subscriber."""
+        apply(draft, event)
+        for subscriber in self.subscribers:
+            subscriber.on_event(draft, event)
+
+    def commit(self, draft: TableState) -> None:
+        self.state = draft
+        for subscriber in self.subscribers:
+            subscriber.commit(draft)
+
+    # -- reading ----------------------------------------------------------------------------
+    def legal_actions(self) -> LegalActions | None:
+        return legal_actions(self.state)
+
+    def describe(self) -> str:
+        return self.state.describe()

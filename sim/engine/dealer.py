@@ -1,0 +1,280 @@
+"""The dealer: the automatic steps that follow an action, as a pure event generator.
+
+``advance(state)`` yields the events that happen with no one deciding: posting, dealing,
+turns, streets, run-outs, showdown, awards, the end of the hand, the between-hands
+requests, and the start of the next hand. It never changes ``state`` itself; the caller
+applies each event before resuming the generator, so the generator always sees the
+state its previous events produced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sim.engine import events as ev
+from sim.engine.cards import shuffled_deck
+from sim.engine.evaluator import evaluate7
+from sim.engine.pots import build_pots, split
+from sim.engine.seeds import derive_seed
+from sim.engine.state import (BETTING, FLOP, GO_IN, GO_OUT, IDLE, NOT_ACTED, PLAYING, RIVER,
+                              SITTING_OUT, STARTED, WAITING, TableState)
+
+
+def advance(state: TableState, stop_at_hand_end: bool = False) -> Iterator[ev.Event]:
+    """Yield automatic events until someone must act or the table is idle.
+
+    With ``stop_at_hand_end`` it stops right after ``HandEnded`` (replaying one hand).
+    """
+    while True:
+        phase = state.phase
+        if phase == BETTING:
+            if state.to_act is not None:
+                return
+            seat = next_to_act(state)
+            if seat is not None:
+                if state.pending_leave[seat]:
+                    yield ev.Folded(seat, "left")  # a player who left is folded at their turn
+                    continue
+                yield ev.TurnStarted(seat)
+                return
+            yield from end_round(state)
+            if stop_at_hand_end and state.phase == IDLE:
+                return
+        elif phase == STARTED:
+            yield from post_and_deal(state)
+        else:
+            assert phase == IDLE
+            yield from between_hands(state)
+            started = start_hand(state)
+            if started is None:
+                return
+            yield started
+
+
+def next_to_act(state: TableState) -> int | None:
+    """The next seat clockwise from the last actor that still has to act this round."""
+    stack, folded, bet, acted = state.stack, state.folded, state.bet, state.acted_level
+    live = [s for s in state.order if not folded[s]]
+    if len(live) <= 1:
+        return None
+    able = [s for s in live if stack[s] > 0]
+    if not able:
+        return None
+    current = state.current_bet
+    if len(able) == 1 and bet[able[0]] >= current:
+        return None  # alone with chips and owing nothing: there is no decision to make
+    n = state.config.seats
+    last = state.last_actor
+    assert last is not None
+    for step in range(1, n + 1):
+        seat = (last + step) % n
+        if (state.dealt[seat] and not folded[seat] and stack[seat] > 0
+                and (acted[seat] == NOT_ACTED or bet[seat] < current)):
+            return seat
+    return None
+
+
+# -- starting a hand -----------------------------------------------------------------------
+
+def _next_in(seats: list[int], after: int | None, n: int) -> int:
+    """The first of ``seats`` clockwise after seat ``after`` (the lowest when None)."""
+    if after is None:
+        return min(seats)
+    return min(seats, key=lambda s: (s - after - 1) % n)
+
+
+def start_hand(state: TableState) -> ev.HandStarted | None:
+    """The next hand's start, or None when fewer than two players can be dealt in."""
+    n = state.config.seats
+    status, stack, player = state.status, state.stack, state.player
+    can_play = [s for s in range(n) if player[s] is not None and stack[s] > 0]
+    regular = [s for s in can_play if status[s] == PLAYING]
+    posters = [s for s in can_play if status[s] == WAITING and state.will_post[s]]
+    waiters = [s for s in can_play if status[s] == WAITING and not state.will_post[s]]
+    if len(regular) < 2:  # no game is running: nobody needs to wait for the big blind
+        regular, posters, waiters = sorted(regular + posters + waiters), [], []
+    if len(regular) < 2:
+        return None
+    button = _next_in(regular, state.button, n)
+    small = _next_in(regular, button, n)
+    big = _next_in(regular + waiters, small, n)
+    if big == button:  # two regulars: heads-up, the button posts the small blind
+        small, big = button, small
+    dealt = set(regular) | set(posters) | {big}
+    order = tuple(sorted(dealt, key=lambda s: (s - button - 1) % n))
+    hand_no = state.hand_no + 1
+    seed = derive_seed(state.table_seed, hand_no)
+    return ev.HandStarted(hand_no, seed, button, small, big, order,
+                          tuple(s for s in order if s in posters),
+                          _missed_big_blind(state, big), shuffled_deck(seed))
+
+
+def _missed_big_blind(state: TableState, big: int) -> tuple[int, ...]:
+    """Sitting-out seats the big blind passes on its way from its last seat to ``big``."""
+    previous = state.big_blind_seat
+    if previous is None:
+        return ()
+    n = state.config.seats
+    missed = []
+    for step in range(1, n + 1):
+        seat = (previous + step) % n
+        if state.status[seat] == SITTING_OUT and state.player[seat] is not None:
+            missed.append(seat)
+        if seat == big:
+            break
+    return tuple(missed)
+
+
+def post_and_deal(state: TableState) -> Iterator[ev.Event]:
+    """Antes, small blind, big blind, live posts, then two hole cards each, one at a time."""
+    config = state.config
+    order = state.order
+    if config.ante:
+        for seat in order:
+            amount = min(config.ante, state.stack[seat])
+            if amount:
+                yield ev.AntePosted(seat, amount)
+    small, big = state.small_blind_seat, state.big_blind_seat
+    assert small is not None and big is not None
+    amount = min(config.small_blind, state.stack[small])
+    if amount:
+        yield ev.BlindPosted(small, amount, "small")
+    # Posted even when the ante left nothing: it sets the full big blind to call.
+    yield ev.BlindPosted(big, min(config.big_blind, state.stack[big]), "big")
+    for seat in state.posters:
+        amount = min(config.big_blind, state.stack[seat])
+        if amount:
+            yield ev.BlindPosted(seat, amount, "live")
+    deck, count = state.deck, len(order)
+    for k, seat in enumerate(order):
+        yield ev.HoleCardsDealt(seat, (deck[k], deck[count + k]))
+
+
+# -- ending a betting round ----------------------------------------------------------------
+
+def end_round(state: TableState) -> Iterator[ev.Event]:
+    """Return the uncalled bet, collect the bets, then deal on, run out, or settle."""
+    yield from collect_bets(state)
+    live = [s for s in state.order if not state.folded[s]]
+    if len(live) == 1:
+        yield from award_uncontested(state, live[0])
+    elif state.street == RIVER:
+        yield from showdown(state)
+    elif sum(1 for s in live if state.stack[s] > 0) <= 1:
+        yield from run_out(state)
+    else:
+        yield deal_street(state, state.street + 1)
+
+
+def collect_bets(state: TableState) -> Iterator[ev.Event]:
+    bet = state.bet
+    if any(bet):
+        top = max(state.order, key=lambda s: bet[s])
+        second = max(bet[s] for s in range(len(bet)) if s != top)
+        if bet[top] > second:
+            yield ev.BetReturned(top, bet[top] - second)
+    live = [state.dealt[s] and not state.folded[s] for s in range(state.config.seats)]
+    all_in = [state.stack[s] == 0 for s in range(state.config.seats)]
+    pots = build_pots(state.contrib, live, all_in)
+    if any(state.bet) or list(pots) != state.pots:
+        yield ev.BetsCollected(pots)
+
+
+def deal_street(state: TableState, street: int) -> ev.BoardDealt:
+    position = state.deck_pos
+    count = 3 if street == FLOP else 1
+    return ev.BoardDealt(street, state.deck[position],
+                         state.deck[position + 1:position + 1 + count])
+
+
+def award_uncontested(state: TableState, winner: int) -> Iterator[ev.Event]:
+    for index in reversed(range(len(state.pots))):
+        amount = state.pots[index][0]
+        yield ev.PotAwarded(index, amount, ((winner, amount),))
+    yield ev.HandEnded(state.hand_no)
+
+
+def showing_order(state: TableState) -> list[int]:
+    """The last river bettor or raiser first; otherwise the first live seat left of the
+    button; then clockwise."""
+    n = state.config.seats
+    live = [s for s in state.order if not state.folded[s]]
+    first = state.last_aggressor
+    if state.street != RIVER or first is None or state.folded[first]:
+        assert state.button is not None
+        first = _next_in(live, state.button, n)
+    return sorted(live, key=lambda s: (s - first) % n)
+
+
+def run_out(state: TableState) -> Iterator[ev.Event]:
+    """All-in with betting over: every hand is tabled, then the board is dealt out."""
+    for seat in showing_order(state):
+        if not state.shown[seat]:
+            hole = state.hole[seat]
+            assert hole is not None
+            yield ev.CardsShown(seat, hole)
+    while state.street < RIVER:
+        yield deal_street(state, state.street + 1)
+    yield from showdown(state)
+
+
+def showdown(state: TableState) -> Iterator[ev.Event]:
+    """Players show in order, or muck when they can neither win nor tie a pot; each pot is
+    then awarded on its own, side pots first."""
+    board = state.board
+    strength = {}
+    for seat in state.order:
+        hole = state.hole[seat]
+        if not state.folded[seat]:
+            assert hole is not None
+            strength[seat] = evaluate7((*hole, *board))
+    best: dict[int, int] = {}
+    for position, seat in enumerate(showing_order(state)):
+        mine = [i for i, (_, eligible) in enumerate(state.pots) if seat in eligible]
+        if not state.shown[seat]:
+            if position == 0 or any(strength[seat] >= best.get(i, -1) for i in mine):
+                hole = state.hole[seat]
+                assert hole is not None
+                yield ev.CardsShown(seat, hole)
+            else:
+                yield ev.CardsMucked(seat)
+                continue
+        for i in mine:
+            best[i] = max(best.get(i, -1), strength[seat])
+    yield from award_shown(state, strength)
+
+
+def award_shown(state: TableState, strength: dict[int, int]) -> Iterator[ev.Event]:
+    assert state.button is not None
+    for index in reversed(range(len(state.pots))):
+        amount, eligible = state.pots[index]
+        contenders = [s for s in eligible if state.shown[s]]
+        assert contenders, f"pot {index} has no player who showed"
+        top = max(strength[s] for s in contenders)
+        winners = [s for s in contenders if strength[s] == top]
+        yield ev.PotAwarded(index, amount,
+                            split(amount, winners, state.button, state.config.seats))
+    yield ev.HandEnded(state.hand_no)
+
+
+# -- between hands -------------------------------------------------------------------------
+
+def between_hands(state: TableState) -> Iterator[ev.Event]:
+    """Carry out the requests queued during the hand, seat by seat."""
+    config = state.config
+    for seat in range(config.seats):
+        name = state.player[seat]
+        if name is None:
+            continue
+        if state.pending_leave[seat]:
+            yield ev.PlayerLeft(seat, name, state.stack[seat])
+            continue
+        requested = state.pending_rebuy[seat]
+        if requested:
+            room = max(0, config.max_buy_in - state.stack[seat])
+            yield ev.RebuyApplied(seat, requested, min(requested, room))
+        pending = state.pending_status[seat]
+        if pending == GO_OUT:
+            yield ev.SatOut(seat)
+        elif pending == GO_IN:
+            yield ev.SatIn(seat, waiting=state.missed_bb[seat])

@@ -1,0 +1,165 @@
+"""Hand strength: a fast evaluator backed by eval7 and a slow pure-Python reference.
+
+    >>> from sim.engine.cards import cards_from_str
+    >>> wheel = evaluate7(cards_from_str("Ah 2c 3d 4s 5h Kc Kd"))
+    >>> trips = evaluate7(cards_from_str("Kh 2c 3d 4s 9h Kc Kd"))
+    >>> wheel > trips, category(wheel)
+    (True, 'straight')
+
+`evaluate7` is what the engine uses at showdown. `reference_evaluate` exists so tests can
+check it against an independent implementation; it is about two hundred times slower.
+"""
+
+from collections import Counter
+from collections.abc import Sequence
+from itertools import combinations
+
+import eval7
+
+from sim.engine.cards import DECK_SIZE, card_to_str
+
+CATEGORIES = (
+    "high card",
+    "pair",
+    "two pair",
+    "trips",
+    "straight",
+    "flush",
+    "full house",
+    "quads",
+    "straight flush",
+)
+
+# eval7.handtype names; it has no separate royal flush.
+_CATEGORY_BY_HANDTYPE = {
+    "High Card": "high card",
+    "Pair": "pair",
+    "Two Pair": "two pair",
+    "Trips": "trips",
+    "Straight": "straight",
+    "Flush": "flush",
+    "Full House": "full house",
+    "Quads": "quads",
+    "Straight Flush": "straight flush",
+}
+# eval7 keeps the category in bits 24 and up; handtype() names any larger value "Straight
+# Flush" instead of failing, so `category` checks the range itself.
+_CATEGORY_SHIFT = 24
+_STRENGTH_LIMIT = len(CATEGORIES) << _CATEGORY_SHIFT
+
+# A dict rather than a list: a negative int must fail, not wrap around to another card.
+_EVAL7_CARDS: dict[int, eval7.Card] = {
+    card: eval7.Card(card_to_str(card)) for card in range(DECK_SIZE)
+}
+assert all(_EVAL7_CARDS[card].rank == card // 4 for card in range(DECK_SIZE))
+assert all(_EVAL7_CARDS[card].suit == card % 4 for card in range(DECK_SIZE))
+
+
+def evaluate7(cards: Sequence[int]) -> int:
+    """Return the strength of the best five of 5, 6 or 7 distinct cards; higher is better.
+
+    Equal strengths tie. ``category(evaluate7(cards))`` names the hand. The cards must be
+    distinct: eval7 does not check, and repeated cards give a meaningless strength.
+    """
+    try:
+        if len(cards) == 7:
+            # Unpacking beats a comprehension by about a quarter on CPython 3.11, and
+            # seven-card hands are nearly every call.
+            a, b, c, d, e, f, g = cards
+            return eval7.evaluate(
+                (
+                    _EVAL7_CARDS[a],
+                    _EVAL7_CARDS[b],
+                    _EVAL7_CARDS[c],
+                    _EVAL7_CARDS[d],
+                    _EVAL7_CARDS[e],
+                    _EVAL7_CARDS[f],
+                    _EVAL7_CARDS[g],
+                )
+            )
+        if len(cards) == 5 or len(cards) == 6:
+            return eval7.evaluate(tuple([_EVAL7_CARDS[card] for card in cards]))
+    except (KeyError, TypeError) as error:
+        raise ValueError(_not_cards_message(cards)) from error
+    raise ValueError(f"Cannot evaluate {len(cards)} cards {cards!r}; give 5, 6 or 7 cards.")
+
+
+def _not_cards_message(cards: object) -> str:
+    return (
+        f"Cannot evaluate {cards!r}; give a sequence of 5 to 7 card ints in 0..{DECK_SIZE - 1}."
+    )
+
+
+def category(strength: int) -> str:
+    """Name the category of an `evaluate7` strength, e.g. ``"full house"``."""
+    valid = isinstance(strength, int) and not isinstance(strength, bool)
+    if not valid or not 0 <= strength < _STRENGTH_LIMIT:
+        raise ValueError(
+            f"Strength {strength!r} is not an evaluate7 result; those are ints in "
+            f"0..{_STRENGTH_LIMIT - 1}."
+        )
+    return _CATEGORY_BY_HANDTYPE[eval7.handtype(strength)]
+
+
+def reference_evaluate(cards: Sequence[int]) -> tuple[int, ...]:
+    """Rank the best five of 5 to 7 distinct cards as a comparable tuple, without eval7.
+
+    The tuple is ``(category_index, *tie_break_ranks)`` as in `reference_rank5`. Slow:
+    it ranks all 21 five-card subsets of seven cards. Meant as an oracle for tests.
+    """
+    _verify_distinct_cards(cards, sizes=(5, 6, 7))
+    return max(_rank5(five) for five in combinations(cards, 5))
+
+
+def reference_rank5(cards5: Sequence[int]) -> tuple[int, ...]:
+    """Rank exactly five distinct cards as ``(category_index, *tie_break_ranks)``.
+
+    ``CATEGORIES[rank[0]]`` names the hand; ranks are rank indexes (0 is a deuce, 12 an
+    ace). Tuples compare like hands: A-2-3-4-5 is the lowest straight, ranked by its five.
+    """
+    _verify_distinct_cards(cards5, sizes=(5,))
+    return _rank5(cards5)
+
+
+def _verify_distinct_cards(cards: Sequence[int], sizes: tuple[int, ...]) -> None:
+    names = [card_to_str(card) for card in cards]  # Raises on anything but a card int.
+    if len(names) not in sizes:
+        raise ValueError(f"Cannot rank {len(names)} cards {names}; give {sizes} cards.")
+    if len(set(names)) != len(names):
+        raise ValueError(f"Cannot rank {names}: a card repeats, and a deck holds each once.")
+
+
+def _rank5(cards: Sequence[int]) -> tuple[int, ...]:
+    ranks = sorted((card // 4 for card in cards), reverse=True)
+    is_flush = len({card % 4 for card in cards}) == 1
+    straight_high = _straight_high(ranks)
+    # Rank groups, largest group first, then higher rank first: the tie-break order.
+    groups = sorted(Counter(ranks).items(), key=lambda item: (item[1], item[0]), reverse=True)
+    shape = tuple(count for _, count in groups)
+    by_group = tuple(rank for rank, _ in groups)
+    if straight_high is not None and is_flush:
+        return (CATEGORIES.index("straight flush"), straight_high)
+    if shape == (4, 1):
+        return (CATEGORIES.index("quads"), *by_group)
+    if shape == (3, 2):
+        return (CATEGORIES.index("full house"), *by_group)
+    if is_flush:
+        return (CATEGORIES.index("flush"), *ranks)
+    if straight_high is not None:
+        return (CATEGORIES.index("straight"), straight_high)
+    name = {(3, 1, 1): "trips", (2, 2, 1): "two pair", (2, 1, 1, 1): "pair"}
+    return (CATEGORIES.index(name.get(shape, "high card")), *by_group)
+
+
+_ACE = 12
+_WHEEL = [_ACE, 3, 2, 1, 0]
+
+
+def _straight_high(ranks_descending: list[int]) -> int | None:
+    """Return the top rank of a five-card straight, 3 (a five) for the wheel, else None."""
+    if ranks_descending == _WHEEL:
+        return 3
+    distinct = len(set(ranks_descending)) == 5
+    if distinct and ranks_descending[0] - ranks_descending[4] == 4:
+        return ranks_descending[0]
+    return None

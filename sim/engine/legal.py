@@ -1,0 +1,83 @@
+"""Legal actions for the player to act: computed here, once, for bots, checks and people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.engine.state import NOT_ACTED, TableState
+
+
+@dataclass(frozen=True, slots=True)
+class LegalActions:
+    """What ``seat`` may do now. Amount ranges are inclusive; 0 means not allowed.
+
+    ``min_bet``/``max_bet`` are totals for ``Bet``; ``min_raise_to``/``max_raise_to`` are
+    totals for ``RaiseTo``; ``call`` is the chips a ``Call`` adds.
+    """
+
+    seat: int
+    can_check: bool
+    call: int
+    min_bet: int
+    max_bet: int
+    min_raise_to: int
+    max_raise_to: int
+    pot: int  # chips in the middle and in front of players, for pot-sized bets
+
+    @property
+    def can_call(self) -> bool:
+        return self.call > 0
+
+    @property
+    def can_bet(self) -> bool:
+        return self.max_bet > 0
+
+    @property
+    def can_raise(self) -> bool:
+        return self.max_raise_to > 0
+
+    def describe(self) -> str:
+        """``fold, call 4, raise to 8..200``"""
+        parts = ["fold"]
+        if self.can_check:
+            parts.append("check")
+        if self.can_call:
+            parts.append(f"call {self.call}")
+        if self.can_bet:
+            parts.append(_range("bet", self.min_bet, self.max_bet))
+        if self.can_raise:
+            parts.append(_range("raise to", self.min_raise_to, self.max_raise_to))
+        return ", ".join(parts)
+
+
+def _range(verb: str, low: int, high: int) -> str:
+    return f"{verb} {low}" if low == high else f"{verb} {low}..{high}"
+
+
+def can_reopen(state: TableState, seat: int) -> bool:
+    """May ``seat`` bet or raise? Not once it has acted, unless the raises since then add up
+    to a full raise; and never when every other player still in the hand is all-in."""
+    level = state.acted_level[seat]
+    if level != NOT_ACTED and state.current_bet - level < state.min_raise:
+        return False
+    stack, folded = state.stack, state.folded
+    return any(stack[s] > 0 and not folded[s] for s in state.order if s != seat)
+
+
+def legal_actions(state: TableState) -> LegalActions | None:
+    """The legal actions of the player to act, or None when no one is to act."""
+    seat = state.to_act
+    if seat is None:
+        return None
+    stack = state.stack[seat]
+    owed = state.current_bet - state.bet[seat]
+    call = min(owed, stack) if owed > 0 else 0
+    most = state.bet[seat] + stack  # all-in total
+    min_bet = max_bet = min_raise_to = max_raise_to = 0
+    if most > state.current_bet and can_reopen(state, seat):
+        if state.current_bet == 0:
+            min_bet, max_bet = min(state.config.big_blind, most), most
+        else:
+            min_raise_to, max_raise_to = min(state.current_bet + state.min_raise, most), most
+    return LegalActions(seat, owed <= 0, call, min_bet, max_bet, min_raise_to, max_raise_to,
+                        state.pot + sum(state.bet))

@@ -1,0 +1,48 @@
+"""Side pots and splits: pure arithmetic over contributions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+Pot = tuple[int, tuple[int, ...]]
+
+
+def build_pots(contrib: Sequence[int], live: Sequence[bool],
+               all_in: Sequence[bool]) -> tuple[Pot, ...]:
+    """Pots by all-in contribution levels, main pot first.
+
+    ``contrib[s]`` is what seat s put in this hand, ``live[s]`` whether it is still in the
+    hand, ``all_in[s]`` whether it has no chips behind. A pot's eligible seats are the live
+    ones that reached its level; folded chips stay in the pots.
+
+    >>> build_pots([10, 30, 30], [True, True, True], [True, False, False])
+    ((30, (0, 1, 2)), (40, (1, 2)))
+    """
+    seats = range(len(contrib))
+    live_levels = [contrib[s] for s in seats if live[s]]
+    assert live_levels, "no live player to build pots for"
+    top = max(live_levels)
+    assert all(contrib[s] <= top for s in seats), "a folded player put in more than any live one"
+    levels = sorted({contrib[s] for s in seats if live[s] and all_in[s] and contrib[s] < top}
+                    | {top})
+    pots: list[Pot] = []
+    previous = 0
+    for level in levels:
+        amount = sum(min(c, level) - min(c, previous) for c in contrib)
+        eligible = tuple(s for s in seats if live[s] and contrib[s] >= level)
+        if amount:
+            pots.append((amount, eligible))
+        previous = level
+    return tuple(pots)
+
+
+def split(amount: int, winners: Sequence[int], button: int, seats: int) -> tuple[tuple[int, int], ...]:
+    """Split a pot among tied winners; odd chips go one at a time from the seat left of the
+    button.
+
+    >>> split(7, [4, 1], button=3, seats=6)
+    ((4, 4), (1, 3))
+    """
+    ordered = sorted(winners, key=lambda s: (s - button - 1) % seats)
+    share, odd = divmod(amount, len(ordered))
+    return tuple((seat, share + (1 if i < odd else 0)) for i, seat in enumerate(ordered))

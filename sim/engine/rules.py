@@ -1,0 +1,310 @@
+"""The pure rules: ``verify(state, action)`` and ``derive(state, action)``.
+
+Neither knows of logs, bots, storage or processes. ``verify`` raises IllegalAction with a
+sentence naming the value, the limit and what is legal; ``derive`` yields the events an
+action causes, the automatic ones after it included (see ``dealer.advance``).
+
+    >>> events = events_for(state, Call(seat=3))   # a list, computed on a copy
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from sim.engine import actions as ac
+from sim.engine import events as ev
+from sim.engine.apply import apply
+from sim.engine.dealer import advance
+from sim.engine.errors import IllegalAction
+from sim.engine.legal import LegalActions, legal_actions
+from sim.engine.state import (BETTING, GO_IN, GO_OUT, IDLE, NOT_ACTED, PLAYING, SITTING_OUT,
+                              STATUS_NAMES, WAITING, TableState)
+
+# -- validation ----------------------------------------------------------------------------
+
+
+def _amount(label: str, value: Any) -> int:
+    if type(value) is not int:  # bool is an int subclass, and not an amount
+        raise IllegalAction(f"{label} {value!r} is not a whole number of chips; "
+                            "amounts are positive integers.")
+    if value <= 0:
+        raise IllegalAction(f"{label} {value} is not positive; amounts are positive integers.")
+    return value
+
+
+def _seat(state: TableState, seat: Any) -> int:
+    last = state.config.seats - 1
+    if type(seat) is not int or not 0 <= seat <= last:
+        raise IllegalAction(f"Seat {seat!r} does not exist; this table has seats 0 to {last}.")
+    return seat
+
+
+def _occupied(state: TableState, seat: int) -> None:
+    if state.player[seat] is None:
+        taken = [str(s) for s, p in enumerate(state.player) if p is not None]
+        raise IllegalAction(f"Seat {seat} is empty; occupied seats are "
+                            f"{', '.join(taken) or 'none'}.")
+
+
+def _not_leaving(state: TableState, seat: int) -> None:
+    if state.pending_leave[seat]:
+        raise IllegalAction(f"Seat {seat} is leaving at the end of the hand; "
+                            "it can make no more requests.")
+
+
+def _turn(state: TableState, seat: int, verb: str) -> LegalActions:
+    if state.phase != BETTING:
+        raise IllegalAction(f"Seat {seat} cannot {verb}: no hand is in progress.")
+    if state.to_act != seat:
+        who = "no one" if state.to_act is None else f"seat {state.to_act}"
+        raise IllegalAction(f"Seat {seat} cannot {verb}: it is {who}'s turn.")
+    legal = legal_actions(state)
+    assert legal is not None
+    return legal
+
+
+def _closed_reason(state: TableState, seat: int) -> str:
+    if state.current_bet >= state.bet[seat] + state.stack[seat]:
+        return f"its stack of {state.stack[seat]} does not cover more than a call"
+    level = state.acted_level[seat]
+    if level != NOT_ACTED and state.current_bet - level < state.min_raise:
+        return ("it has acted and the raises since add up to less than a full raise "
+                f"of {state.min_raise}")
+    return "every other player still in the hand is all-in"
+
+
+def verify_fold(state: TableState, action: ac.Fold) -> None:
+    _turn(state, action.seat, "fold")
+
+
+def verify_check(state: TableState, action: ac.Check) -> None:
+    legal = _turn(state, action.seat, "check")
+    if not legal.can_check:
+        owed = state.current_bet - state.bet[action.seat]
+        raise IllegalAction(f"Seat {action.seat} cannot check: {owed} is owed to call; "
+                            f"legal: {legal.describe()}.")
+
+
+def verify_call(state: TableState, action: ac.Call) -> None:
+    legal = _turn(state, action.seat, "call")
+    if not legal.can_call:
+        raise IllegalAction(f"Seat {action.seat} cannot call: nothing is owed; "
+                            f"legal: {legal.describe()}.")
+
+
+def verify_bet(state: TableState, action: ac.Bet) -> None:
+    amount = _amount("Bet", action.amount)
+    legal = _turn(state, action.seat, "bet")
+    if not legal.can_bet:
+        if state.current_bet:
+            why = (f"there is already a bet of {state.current_bet} this street (preflop the "
+                   "blinds are the opening bet)")
+        else:
+            why = _closed_reason(state, action.seat)
+        raise IllegalAction(f"Seat {action.seat} cannot bet: {why}; legal: {legal.describe()}.")
+    if amount > legal.max_bet:
+        raise IllegalAction(f"Bet of {amount} is above seat {action.seat}'s stack of "
+                            f"{legal.max_bet}; legal: {legal.describe()}.")
+    if amount < legal.min_bet:
+        raise IllegalAction(f"Bet of {amount} is below the minimum bet of {legal.min_bet}; "
+                            f"legal: {legal.describe()}.")
+
+
+def verify_raise_to(state: TableState, action: ac.RaiseTo) -> None:
+    amount = _amount("Raise to", action.amount)
+    legal = _turn(state, action.seat, "raise")
+    if not legal.can_raise:
+        why = ("no one has bet this street; bet instead" if state.current_bet == 0
+               else _closed_reason(state, action.seat))
+        raise IllegalAction(f"Seat {action.seat} cannot raise: {why}; "
+                            f"legal: {legal.describe()}.")
+    if amount > legal.max_raise_to:
+        raise IllegalAction(f"Raise to {amount} is above seat {action.seat}'s all-in total of "
+                            f"{legal.max_raise_to}; legal: {legal.describe()}.")
+    if amount < legal.min_raise_to:
+        raise IllegalAction(f"Raise to {amount} is below the minimum raise to "
+                            f"{legal.min_raise_to}; legal: {legal.describe()}.")
+
+
+def verify_timeout(state: TableState, action: ac.Timeout) -> None:
+    _turn(state, action.seat, "time out")
+
+
+def verify_sit(state: TableState, action: ac.Sit) -> None:
+    seat, name, config = action.seat, action.player, state.config
+    if state.player[seat] is not None:
+        free = [str(s) for s, p in enumerate(state.player) if p is None]
+        raise IllegalAction(f"Seat {seat} is taken by {state.player[seat]!r}; empty seats are "
+                            f"{', '.join(free) or 'none'}.")
+    if not isinstance(name, str) or not name.strip():
+        raise IllegalAction(f"Player name {name!r} must be a non-empty string.")
+    if name in state.player:
+        raise IllegalAction(f"Player {name!r} already sits at seat {state.player.index(name)}.")
+    buy_in = _amount("Buy-in", action.buy_in)
+    if not config.min_buy_in <= buy_in <= config.max_buy_in:
+        side = "below the minimum" if buy_in < config.min_buy_in else "above the maximum"
+        raise IllegalAction(f"Buy-in of {buy_in} is {side} buy-in; buy in for "
+                            f"{config.min_buy_in} to {config.max_buy_in}.")
+
+
+def verify_leave(state: TableState, action: ac.Leave) -> None:
+    _occupied(state, action.seat)
+    if state.pending_leave[action.seat]:
+        raise IllegalAction(f"Seat {action.seat} is already leaving at the end of the hand.")
+
+
+def _sitting_out(state: TableState, seat: int) -> bool:
+    """Out from the next hand on, counting a queued request."""
+    pending = state.pending_status[seat]
+    return pending == GO_OUT or (state.status[seat] == SITTING_OUT and pending != GO_IN)
+
+
+def verify_sit_out(state: TableState, action: ac.SitOut) -> None:
+    _occupied(state, action.seat)
+    _not_leaving(state, action.seat)
+    if _sitting_out(state, action.seat):
+        raise IllegalAction(f"Seat {action.seat} is already sitting out; it may sit in.")
+
+
+def verify_sit_in(state: TableState, action: ac.SitIn) -> None:
+    _occupied(state, action.seat)
+    _not_leaving(state, action.seat)
+    if not _sitting_out(state, action.seat):
+        raise IllegalAction(f"Seat {action.seat} is already sitting in "
+                            f"({STATUS_NAMES[state.status[action.seat]]}); it may sit out.")
+
+
+def verify_rebuy(state: TableState, action: ac.Rebuy) -> None:
+    amount = _amount("Rebuy of", action.amount)
+    seat, most = action.seat, state.config.max_buy_in
+    _occupied(state, seat)
+    _not_leaving(state, seat)
+    # In a running hand, count the chips the player brought into it.
+    base = state.stack[seat] + state.pending_rebuy[seat]
+    if state.phase != IDLE and state.dealt[seat]:
+        base += state.contrib[seat]
+    if base + amount > most:
+        room = max(0, most - base)
+        raise IllegalAction(f"Rebuy of {amount} would take seat {seat} to {base + amount} "
+                            f"chips, above the maximum buy-in of {most}; at most {room} more "
+                            "is allowed.")
+
+
+def verify_post(state: TableState, action: ac.Post) -> None:
+    seat = action.seat
+    _occupied(state, seat)
+    _not_leaving(state, seat)
+    if state.status[seat] != WAITING:
+        raise IllegalAction(f"Seat {seat} cannot post: only a player waiting for the big blind "
+                            f"may post to come in, and seat {seat} is "
+                            f"{STATUS_NAMES[state.status[seat]]}.")
+    if state.will_post[seat]:
+        raise IllegalAction(f"Seat {seat} has already posted for the next hand.")
+    if state.stack[seat] == 0:
+        raise IllegalAction(f"Seat {seat} cannot post with no chips; it may rebuy first.")
+
+
+VERIFIERS: dict[type, Callable[[TableState, Any], None]] = {
+    ac.Fold: verify_fold, ac.Check: verify_check, ac.Call: verify_call, ac.Bet: verify_bet,
+    ac.RaiseTo: verify_raise_to, ac.Timeout: verify_timeout, ac.Sit: verify_sit,
+    ac.Leave: verify_leave, ac.SitOut: verify_sit_out, ac.SitIn: verify_sit_in,
+    ac.Rebuy: verify_rebuy, ac.Post: verify_post,
+}
+
+
+def verify(state: TableState, action: Any) -> None:
+    """Raise IllegalAction unless ``action`` is legal now; never changes ``state``."""
+    verifier = VERIFIERS.get(type(action))
+    if verifier is None:
+        raise IllegalAction(f"Unknown action {action!r}; an action is one of "
+                            f"{', '.join(ac.ACTION_TYPES)}.")
+    _seat(state, action.seat)
+    verifier(state, action)
+
+
+def can(state: TableState, action: Any) -> bool:
+    try:
+        verify(state, action)
+    except IllegalAction:
+        return False
+    return True
+
+
+# -- derivation ----------------------------------------------------------------------------
+
+
+def _wager_events(state: TableState, action: Any) -> Iterator[ev.Event]:
+    seat, kind = action.seat, type(action)
+    if kind is ac.Fold:
+        yield ev.Folded(seat, "action")
+    elif kind is ac.Check:
+        yield ev.Checked(seat)
+    elif kind is ac.Call:
+        yield ev.Called(seat, min(state.current_bet - state.bet[seat], state.stack[seat]))
+    elif kind is ac.Bet:
+        yield ev.BetMade(seat, action.amount, action.amount >= state.config.big_blind)
+    elif kind is ac.RaiseTo:
+        yield ev.RaisedTo(seat, action.amount,
+                          action.amount - state.current_bet >= state.min_raise)
+    else:
+        assert kind is ac.Timeout
+        yield ev.TimedOut(seat)  # sits the player out from the next hand
+        if state.current_bet <= state.bet[seat]:
+            yield ev.Checked(seat)
+        else:
+            yield ev.Folded(seat, "timeout")
+
+
+def _table_events(state: TableState, action: Any) -> Iterator[ev.Event]:
+    seat, kind, running = action.seat, type(action), state.phase != IDLE
+    if kind is ac.Sit:
+        yield ev.PlayerSeated(seat, action.player, action.buy_in, waiting=running)
+    elif kind is ac.Post:
+        yield ev.RequestQueued(seat, "post", 0)
+    elif running:
+        request = {ac.Leave: "leave", ac.SitOut: "sit_out", ac.SitIn: "sit_in",
+                   ac.Rebuy: "rebuy"}[kind]
+        yield ev.RequestQueued(seat, request, getattr(action, "amount", 0))
+        if kind is ac.Leave and state.to_act == seat:
+            yield ev.Folded(seat, "left")
+    elif kind is ac.Leave:
+        name = state.player[seat]
+        assert name is not None
+        yield ev.PlayerLeft(seat, name, state.stack[seat])
+    elif kind is ac.SitOut:
+        yield ev.SatOut(seat)
+    elif kind is ac.SitIn:
+        yield ev.SatIn(seat, waiting=state.missed_bb[seat] and state.status[seat] != PLAYING)
+    else:
+        assert kind is ac.Rebuy
+        yield ev.RebuyApplied(seat, action.amount, action.amount)
+
+
+def derive(state: TableState, action: Any, stop_at_hand_end: bool = False) -> Iterator[ev.Event]:
+    """Yield the events ``action`` causes, then the automatic ones that follow.
+
+    Contract: the caller applies each event to ``state`` before resuming the generator.
+    ``action`` must already be verified.
+    """
+    if isinstance(action, ac.BETTING_ACTIONS):
+        yield from _wager_events(state, action)
+    else:
+        yield from _table_events(state, action)
+    yield from advance(state, stop_at_hand_end)
+
+
+def run(state: TableState, events: Iterator[ev.Event]) -> list[ev.Event]:
+    """Apply a derive/advance generator to ``state`` in place; return its events."""
+    out = []
+    for event in events:
+        apply(state, event)
+        out.append(event)
+    return out
+
+
+def events_for(state: TableState, action: Any) -> list[ev.Event]:
+    """The pure form: the events ``action`` causes from ``state``, which is left untouched."""
+    verify(state, action)
+    draft = state.copy()
+    return run(draft, derive(draft, action))

@@ -1,0 +1,238 @@
+"""The table model: settings, and the mutable state that events are applied to.
+
+The state is a struct of per-seat lists rather than a list of seat objects because the
+controller copies it once per dispatch (that copy is what makes a dispatch atomic), and
+copying a dozen short lists is far cheaper than copying ten objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sim.engine.errors import IllegalAction
+
+# Seat status.
+EMPTY, PLAYING, SITTING_OUT, WAITING = 0, 1, 2, 3
+STATUS_NAMES = ("empty", "playing", "sitting out", "waiting for the big blind")
+# Pending between-hands status change.
+NO_CHANGE, GO_OUT, GO_IN = 0, 1, 2
+# Table phase.
+IDLE, STARTED, BETTING = 0, 1, 2
+PHASE_NAMES = ("idle", "started", "betting")
+PREFLOP, FLOP, TURN, RIVER = 0, 1, 2, 3
+STREET_NAMES = ("preflop", "flop", "turn", "river")
+NOT_ACTED = -1
+
+
+@dataclass(frozen=True, slots=True)
+class TableConfig:
+    """A table's fixed settings. ``TableConfig(seats=6, small_blind=1, big_blind=2)``."""
+
+    seats: int = 6
+    small_blind: int = 1
+    big_blind: int = 2
+    ante: int = 0
+    min_buy_in: int = 40
+    max_buy_in: int = 400
+
+    def __post_init__(self) -> None:
+        for name in ("seats", "small_blind", "big_blind", "min_buy_in", "max_buy_in"):
+            value = getattr(self, name)
+            if type(value) is not int or value <= 0:
+                raise IllegalAction(f"Table setting {name}={value!r} must be a positive integer.")
+        if type(self.ante) is not int or self.ante < 0:
+            raise IllegalAction(f"Table setting ante={self.ante!r} must be a whole number >= 0.")
+        if not 2 <= self.seats <= 10:
+            raise IllegalAction(f"A table has 2 to 10 seats, not {self.seats}.")
+        if self.small_blind > self.big_blind:
+            raise IllegalAction(f"Small blind {self.small_blind} is above the big blind "
+                                f"{self.big_blind}.")
+        if self.min_buy_in > self.max_buy_in:
+            raise IllegalAction(f"Minimum buy-in {self.min_buy_in} is above the maximum "
+                                f"{self.max_buy_in}.")
+
+    def to_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+# Per-seat list fields, copied on every dispatch.
+SEAT_FIELDS = ("player", "stack", "status", "dealt", "folded", "bet", "contrib", "hole",
+               "acted_level", "shown", "pending_status", "pending_leave", "pending_rebuy",
+               "will_post", "missed_bb")
+SCALAR_FIELDS = ("table_seed", "hand_no", "hand_seed", "phase", "button", "small_blind_seat",
+                 "big_blind_seat", "street", "current_bet", "min_raise", "last_actor", "to_act",
+                 "last_aggressor", "deck_pos", "pot", "chips_in", "chips_out", "hand_actions")
+TUPLE_FIELDS = ("order", "posters", "deck")
+
+
+class TableState:
+    """Everything about one table at one moment. Mutated only by ``apply``."""
+
+    __slots__ = ("config", *SEAT_FIELDS, *SCALAR_FIELDS, *TUPLE_FIELDS, "board", "burnt", "pots")
+
+    config: TableConfig
+    player: list[str | None]
+    stack: list[int]
+    status: list[int]
+    dealt: list[bool]
+    folded: list[bool]
+    bet: list[int]  # this street, still in front of the player
+    contrib: list[int]  # this hand, bets included
+    hole: list[tuple[int, ...] | None]
+    acted_level: list[int]  # the bet level when the player last acted this street
+    shown: list[bool]
+    pending_status: list[int]
+    pending_leave: list[bool]
+    pending_rebuy: list[int]
+    will_post: list[bool]
+    missed_bb: list[bool]
+    table_seed: int
+    hand_no: int
+    hand_seed: int
+    phase: int
+    button: int | None
+    small_blind_seat: int | None
+    big_blind_seat: int | None
+    street: int
+    current_bet: int
+    min_raise: int  # the last full raise increment, at least the big blind
+    last_actor: int | None
+    to_act: int | None
+    last_aggressor: int | None
+    deck_pos: int
+    pot: int  # chips in the middle (collected bets and antes), not yet awarded
+    chips_in: int
+    chips_out: int
+    hand_actions: int
+    order: tuple[int, ...]
+    posters: tuple[int, ...]
+    deck: tuple[int, ...]
+    board: list[int]
+    burnt: list[int]
+    pots: list[tuple[int, tuple[int, ...]]]  # structure at the last collection
+
+    @classmethod
+    def new(cls, config: TableConfig, table_seed: int) -> TableState:
+        s = cls.__new__(cls)
+        n = config.seats
+        s.config = config
+        s.player = [None] * n
+        for name in ("stack", "status", "bet", "contrib", "pending_status", "pending_rebuy"):
+            setattr(s, name, [0] * n)
+        for name in ("dealt", "folded", "shown", "pending_leave", "will_post", "missed_bb"):
+            setattr(s, name, [False] * n)
+        s.hole = [None] * n
+        s.acted_level = [NOT_ACTED] * n
+        s.table_seed = table_seed
+        for name in ("hand_no", "hand_seed", "street", "current_bet", "deck_pos", "pot", "chips_in",
+                     "chips_out", "hand_actions"):
+            setattr(s, name, 0)
+        s.phase = IDLE
+        s.min_raise = config.big_blind
+        for name in ("button", "small_blind_seat", "big_blind_seat", "last_actor", "to_act",
+                     "last_aggressor"):
+            setattr(s, name, None)
+        s.order = s.posters = s.deck = ()
+        s.board, s.burnt, s.pots = [], [], []
+        return s
+
+    def copy(self) -> TableState:
+        # Written out field by field: this runs once per dispatch.
+        s = TableState.__new__(TableState)
+        s.config = self.config
+        s.player = self.player[:]
+        s.stack = self.stack[:]
+        s.status = self.status[:]
+        s.dealt = self.dealt[:]
+        s.folded = self.folded[:]
+        s.bet = self.bet[:]
+        s.contrib = self.contrib[:]
+        s.hole = self.hole[:]
+        s.acted_level = self.acted_level[:]
+        s.shown = self.shown[:]
+        s.pending_status = self.pending_status[:]
+        s.pending_leave = self.pending_leave[:]
+        s.pending_rebuy = self.pending_rebuy[:]
+        s.will_post = self.will_post[:]
+        s.missed_bb = self.missed_bb[:]
+        s.table_seed = self.table_seed
+        s.hand_no = self.hand_no
+        s.hand_seed = self.hand_seed
+        s.phase = self.phase
+        s.button = self.button
+        s.small_blind_seat = self.small_blind_seat
+        s.big_blind_seat = self.big_blind_seat
+        s.street = self.street
+        s.current_bet = self.current_bet
+        s.min_raise = self.min_raise
+        s.last_actor = self.last_actor
+        s.to_act = self.to_act
+        s.last_aggressor = self.last_aggressor
+        s.deck_pos = self.deck_pos
+        s.pot = self.pot
+        s.chips_in = self.chips_in
+        s.chips_out = self.chips_out
+        s.hand_actions = self.hand_actions
+        s.order, s.posters, s.deck = self.order, self.posters, self.deck
+        s.board, s.burnt, s.pots = self.board[:], self.burnt[:], self.pots[:]
+        return s
+
+    # -- serialization -------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        """A JSON-able dict of the whole state; ``TableState.from_snapshot`` inverts it."""
+        out: dict[str, Any] = {"config": self.config.to_dict()}
+        for name in SEAT_FIELDS:
+            value = getattr(self, name)
+            out[name] = [list(v) if isinstance(v, tuple) else v for v in value]
+        for name in SCALAR_FIELDS:
+            out[name] = getattr(self, name)
+        for name in TUPLE_FIELDS:
+            out[name] = list(getattr(self, name))
+        out["board"], out["burnt"] = self.board[:], self.burnt[:]
+        out["pots"] = [[amount, list(eligible)] for amount, eligible in self.pots]
+        return out
+
+    @classmethod
+    def from_snapshot(cls, data: dict[str, Any]) -> TableState:
+        s = cls.__new__(cls)
+        s.config = TableConfig(**data["config"])
+        for name in SEAT_FIELDS:
+            value = data[name]
+            s_value = [tuple(v) if isinstance(v, list) else v for v in value]
+            setattr(s, name, s_value)
+        for name in SCALAR_FIELDS:
+            setattr(s, name, data[name])
+        for name in TUPLE_FIELDS:
+            setattr(s, name, tuple(data[name]))
+        s.board, s.burnt = list(data["board"]), list(data["burnt"])
+        s.pots = [(amount, tuple(eligible)) for amount, eligible in data["pots"]]
+        return s
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TableState):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # -- derived facts -------------------------------------------------------------------
+    @property
+    def hand_running(self) -> bool:
+        return self.phase != IDLE
+
+    def in_hand(self, seat: int) -> bool:
+        """Dealt into the running hand and not folded."""
+        return self.phase != IDLE and self.dealt[seat] and not self.folded[seat]
+
+    def table_chips(self) -> int:
+        """Every chip at the table; always equals chips_in - chips_out."""
+        return sum(self.stack) + sum(self.bet) + self.pot
+
+    def describe(self) -> str:
+        from sim.engine.describe import describe_table
+
+        return describe_table(self)
+
+    def __repr__(self) -> str:
+        return f"<TableState hand {self.hand_no} {PHASE_NAMES[self.phase]} to_act={self.to_act}>"
