@@ -1,0 +1,18 @@
+"""The event-sourced no-limit hold'em engine.
+
+    >>> from sim.engine import Controller, TableConfig, actions
+    >>> table = Controller(TableConfig(seats=2), seed=1,
+    ...                    players={0: ("ann", 100), 1: ("bob", 100)})
+    >>> table.dispatch(actions.Call(seat=table.state.to_act))
+"""
+
+from sim.engine import actions, events
+from sim.engine.controller import Controller, Subscriber
+from sim.engine.errors import IllegalAction
+from sim.engine.legal import LegalActions, legal_actions
+from sim.engine.state import TableConfig, TableState
+
+ENGINE_VERSION = "1.0.0"
+
+__all__ = ["ENGINE_VERSION", "Controller", "IllegalAction", "LegalActions", "Subscriber",
+           "TableConfig", "TableState", "actions", "events", "legal_actions"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from sim.engine import bugs
 from sim.engine import events as ev
 from sim.engine.cards import shuffled_deck
 from sim.engine.evaluator import evaluate7
@@ -96,6 +97,8 @@ def start_hand(state: TableState) -> ev.HandStarted | None:
     if len(regular) < 2:
         return None
     button = _next_in(regular, state.button, n)
+    if bugs.active("button_skips_seat") and state.button is not None and len(regular) > 2:
+        button = _next_in(regular, button, n)
     small = _next_in(regular, button, n)
     big = _next_in(regular + waiters, small, n)
     if big == button:  # two regulars: heads-up, the button posts the small blind
@@ -171,7 +174,7 @@ def collect_bets(state: TableState) -> Iterator[ev.Event]:
     if any(bet):
         top = max(state.order, key=lambda s: bet[s])
         second = max(bet[s] for s in range(len(bet)) if s != top)
-        if bet[top] > second:
+        if bet[top] > second and not bugs.active("uncalled_bet_kept"):
             yield ev.BetReturned(top, bet[top] - second)
     live = [state.dealt[s] and not state.folded[s] for s in range(state.config.seats)]
     all_in = [state.stack[s] == 0 for s in range(state.config.seats)]
@@ -183,6 +186,8 @@ def collect_bets(state: TableState) -> Iterator[ev.Event]:
 def deal_street(state: TableState, street: int) -> ev.BoardDealt:
     position = state.deck_pos
     count = 3 if street == FLOP else 1
+    if street == FLOP + 1 and bugs.active("deal_reuses_card"):
+        return ev.BoardDealt(street, state.deck[position], state.deck[position:position + 1])
     return ev.BoardDealt(street, state.deck[position],
                          state.deck[position + 1:position + 1 + count])
 

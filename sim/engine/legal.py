@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.engine import bugs
 from sim.engine.state import NOT_ACTED, TableState
 
 
@@ -58,7 +59,8 @@ def can_reopen(state: TableState, seat: int) -> bool:
     """May ``seat`` bet or raise? Not once it has acted, unless the raises since then add up
     to a full raise; and never when every other player still in the hand is all-in."""
     level = state.acted_level[seat]
-    if level != NOT_ACTED and state.current_bet - level < state.min_raise:
+    if (level != NOT_ACTED and state.current_bet - level < state.min_raise
+            and not bugs.active("short_all_in_reopens")):
         return False
     stack, folded = state.stack, state.folded
     return any(stack[s] > 0 and not folded[s] for s in state.order if s != seat)
@@ -78,6 +80,8 @@ def legal_actions(state: TableState) -> LegalActions | None:
         if state.current_bet == 0:
             min_bet, max_bet = min(state.config.big_blind, most), most
         else:
-            min_raise_to, max_raise_to = min(state.current_bet + state.min_raise, most), most
+            increment = (state.config.big_blind if bugs.active("min_raise_ignores_last_raise")
+                         else state.min_raise)
+            min_raise_to, max_raise_to = min(state.current_bet + increment, most), most
     return LegalActions(seat, owed <= 0, call, min_bet, max_bet, min_raise_to, max_raise_to,
                         state.pot + sum(state.bet))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sim.engine import bugs
+
 Pot = tuple[int, tuple[int, ...]]
 
 
@@ -29,7 +31,8 @@ def build_pots(contrib: Sequence[int], live: Sequence[bool],
     previous = 0
     for level in levels:
         amount = sum(min(c, level) - min(c, previous) for c in contrib)
-        eligible = tuple(s for s in seats if live[s] and contrib[s] >= level)
+        eligible = tuple(s for s in seats if (live[s] or bugs.active("side_pot_includes_folded"))
+                         and contrib[s] >= level)
         if amount:
             pots.append((amount, eligible))
         previous = level
@@ -43,6 +46,7 @@ def split(amount: int, winners: Sequence[int], button: int, seats: int) -> tuple
     >>> split(7, [4, 1], button=3, seats=6)
     ((4, 4), (1, 3))
     """
-    ordered = sorted(winners, key=lambda s: (s - button - 1) % seats)
+    first = button if bugs.active("odd_chip_to_button") else button + 1
+    ordered = sorted(winners, key=lambda s: (s - first) % seats)
     share, odd = divmod(amount, len(ordered))
     return tuple((seat, share + (1 if i < odd else 0)) for i, seat in enumerate(ordered))

@@ -1,0 +1,245 @@
+"""Animations: for each dispatch, the steps a client would play, framed by snapshots.
+
+``Animator`` is a subscriber. For every dispatch it records the public view before, the
+steps derived from the events, and the public view after. ``play(before, steps)`` must
+give exactly ``after``: that is the animation-sanity invariant. Steps never carry a hole
+card that has not been shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sim.engine import bugs
+from sim.engine import events as ev
+from sim.engine.state import IDLE, PLAYING, SITTING_OUT, WAITING, TableState
+from sim.engine.views import PublicView, SeatView, public_view
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One thing a client animates. ``kind`` names it; ``seat``/``amount``/``cards`` as used:
+
+    seat_taken (seat, amount=stack, player, status), seat_cleared, chips_added,
+    status (amount=status),
+    new_hand (cards=dealt seats, amount=hand number, seat=button), chips_to_pot, chips_to_bet,
+    card_dealt (never the card: hole cards are hidden), bet_to (amount=total), turn, acted, folded, bet_returned, bets_to_pot (pots),
+    board (cards), revealed (cards), mucked, pot_to_seat, hand_over.
+    """
+
+    kind: str
+    seat: int = -1
+    amount: int = 0
+    cards: tuple[int, ...] = ()
+    player: str | None = None
+    status: int = -1
+    pots: tuple[tuple[int, tuple[int, ...]], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Animation:
+    before: PublicView
+    steps: tuple[Step, ...]
+    after: PublicView
+
+
+def _steps(event: Any, state: TableState) -> list[Step]:
+    kind = type(event)
+    if kind is ev.TurnStarted:
+        return [Step("turn", event.seat)]
+    if kind is ev.Called:
+        if bugs.active("animation_skips_chip_move"):
+            return [Step("acted", event.seat)]
+        return [Step("chips_to_bet", event.seat, event.amount), Step("acted", event.seat)]
+    if kind is ev.BetMade or kind is ev.RaisedTo:
+        return [Step("bet_to", event.seat, event.total), Step("acted", event.seat)]
+    if kind is ev.Checked:
+        return [Step("acted", event.seat)]
+    if kind is ev.Folded:
+        return [Step("folded", event.seat)]
+    if kind is ev.BlindPosted:
+        return [Step("chips_to_bet", event.seat, event.amount)]
+    if kind is ev.AntePosted:
+        return [Step("chips_to_pot", event.seat, event.amount)]
+    if kind is ev.HoleCardsDealt:
+        return [Step("card_dealt", event.seat) for _ in event.cards]
+    if kind is ev.BetReturned:
+        return [Step("bet_returned", event.seat, event.amount)]
+    if kind is ev.BetsCollected:
+        return [Step("bets_to_pot", pots=event.pots)]
+    if kind is ev.BoardDealt:
+        return [Step("board", amount=event.street, cards=event.cards)]
+    if kind is ev.CardsShown:
+        return [Step("revealed", event.seat, cards=event.cards)]
+    if kind is ev.CardsMucked:
+        return [Step("mucked", event.seat)]
+    if kind is ev.PotAwarded:
+        return [Step("pot_to_seat", seat, chips) for seat, chips in event.shares]
+    if kind is ev.HandEnded:
+        return [Step("hand_over")]
+    if kind is ev.HandStarted:
+        return [Step("new_hand", event.button, event.hand_no, cards=event.dealt)]
+    if kind is ev.PlayerSeated:
+        return [Step("seat_taken", event.seat, event.buy_in, player=event.player,
+                     status=WAITING if event.waiting else PLAYING)]
+    if kind is ev.PlayerLeft:
+        return [Step("seat_cleared", event.seat)]
+    if kind is ev.RebuyApplied:
+        return [Step("chips_added", event.seat, event.added)]
+    if kind is ev.SatOut:
+        return [Step("status", event.seat, SITTING_OUT)]
+    if kind is ev.SatIn:
+        return [Step("status", event.seat, WAITING if event.waiting else PLAYING)]
+    return []  # TimedOut, RequestQueued: nothing a watcher sees
+
+
+class Animator:
+    """Subscriber: one Animation per dispatch, the last ``keep`` kept in ``frames``."""
+
+    def __init__(self, keep: int = 64) -> None:
+        self.frames: list[Animation] = []
+        self.keep = keep
+        self._before: PublicView | None = None
+        self._steps: list[Step] = []
+
+    def begin(self, state: TableState, action: Any) -> None:
+        self._before = public_view(state)
+        self._steps = []
+
+    def on_event(self, state: TableState, event: ev.Event) -> None:
+        self._steps.extend(_steps(event, state))
+
+    def commit(self, state: TableState) -> None:
+        assert self._before is not None
+        self.frames.append(Animation(self._before, tuple(self._steps), public_view(state)))
+        if len(self.frames) > self.keep:
+            del self.frames[:-self.keep]
+
+    def rollback(self) -> None:
+        self._before = None
+        self._steps = []
+
+    @property
+    def last(self) -> Animation | None:
+        return self.frames[-1] if self.frames else None
+
+
+# -- playing steps -------------------------------------------------------------------------
+
+def play(view: PublicView, steps: tuple[Step, ...] | list[Step]) -> PublicView:
+    """Play ``steps`` forward from ``view``; the result is what a client would show."""
+    table: dict[str, Any] = view._asdict()
+    seats = [s._asdict() for s in view.seats]
+    for step in steps:
+        PLAYERS[step.kind](table, seats, step)
+    table["seats"] = tuple(SeatView(**s) for s in seats)
+    return PublicView(**table)
+
+
+def _seat_taken(t: dict, seats: list[dict], step: Step) -> None:
+    seats[step.seat].update(player=step.player, stack=step.amount, status=step.status)
+
+
+def _seat_cleared(t: dict, seats: list[dict], step: Step) -> None:
+    seats[step.seat].update(player=None, stack=0, status=0, in_hand=False, folded=False,
+                            holding=0, cards=None, bet=0)
+
+
+def _chips_added(t: dict, seats: list[dict], step: Step) -> None:
+    seats[step.seat]["stack"] += step.amount
+
+
+def _status(t: dict, seats: list[dict], step: Step) -> None:
+    seats[step.seat]["status"] = step.amount
+
+
+def _new_hand(t: dict, seats: list[dict], step: Step) -> None:
+    t.update(hand_no=step.amount, running=True, street=0, button=step.seat, to_act=None,
+             board=(), pot=0, pots=())
+    for seat, s in enumerate(seats):
+        dealt = seat in step.cards
+        s.update(in_hand=dealt, folded=False, holding=0, cards=None, bet=0)
+        if dealt:
+            s["status"] = PLAYING
+
+
+def _chips_to_pot(t: dict, seats: list[dict], step: Step) -> None:
+    seats[step.seat]["stack"] -= step.amount
+    t["pot"] += step.amount
+
+
+def _chips_to_bet(t: dict, seats: list[dict], step: Step) -> None:
+    seats[step.seat]["stack"] -= step.amount
+    seats[step.seat]["bet"] += step.amount
+
+
+def _bet_to(t: dict, seats: list[dict], step: Step) -> None:
+    s = seats[step.seat]
+    s["stack"] -= step.amount - s["bet"]
+    s["bet"] = step.amount
+
+
+def _card_dealt(t: dict, seats: list[dict], step: Step) -> None:
+    seats[step.seat]["holding"] += 1
+
+
+def _turn(t: dict, seats: list[dict], step: Step) -> None:
+    t["to_act"] = step.seat
+
+
+def _acted(t: dict, seats: list[dict], step: Step) -> None:
+    t["to_act"] = None
+
+
+def _folded(t: dict, seats: list[dict], step: Step) -> None:
+    t["to_act"] = None
+    seats[step.seat].update(folded=True, in_hand=False)
+
+
+def _bet_returned(t: dict, seats: list[dict], step: Step) -> None:
+    seats[step.seat]["bet"] -= step.amount
+    seats[step.seat]["stack"] += step.amount
+
+
+def _bets_to_pot(t: dict, seats: list[dict], step: Step) -> None:
+    for s in seats:
+        t["pot"] += s["bet"]
+        s["bet"] = 0
+    t["pots"] = step.pots
+
+
+def _board(t: dict, seats: list[dict], step: Step) -> None:
+    t["board"] = t["board"] + step.cards
+    t["street"] = step.amount
+    t["to_act"] = None
+
+
+def _revealed(t: dict, seats: list[dict], step: Step) -> None:
+    seats[step.seat]["cards"] = step.cards
+
+
+def _mucked(t: dict, seats: list[dict], step: Step) -> None:
+    pass  # the cards stay face down in front of the player until the next hand
+
+
+def _pot_to_seat(t: dict, seats: list[dict], step: Step) -> None:
+    t["pot"] -= step.amount
+    seats[step.seat]["stack"] += step.amount
+
+
+def _hand_over(t: dict, seats: list[dict], step: Step) -> None:
+    t.update(running=False, to_act=None)
+    for s in seats:
+        s["in_hand"] = False
+
+
+PLAYERS: dict[str, Callable[[dict, list[dict], Step], None]] = {
+    "seat_taken": _seat_taken, "seat_cleared": _seat_cleared, "chips_added": _chips_added,
+    "status": _status, "new_hand": _new_hand, "chips_to_pot": _chips_to_pot,
+    "chips_to_bet": _chips_to_bet, "bet_to": _bet_to, "card_dealt": _card_dealt,
+    "turn": _turn, "acted": _acted, "folded": _folded, "bet_returned": _bet_returned,
+    "bets_to_pot": _bets_to_pot, "board": _board, "revealed": _revealed, "mucked": _mucked,
+    "pot_to_seat": _pot_to_seat, "hand_over": _hand_over,
+}

@@ -1,0 +1,63 @@
+"""Planted bugs: realistic engine faults that can be switched on to prove the harness
+catches them. Nothing here is active unless a run asks for it (``sim run --plant-bug``).
+
+    >>> with planted("odd_chip_to_button"): ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+BUGS: dict[str, str] = {
+    "odd_chip_to_button": "Odd chips of a split pot go to the winner nearest the button "
+                          "instead of the first one left of it.",
+    "short_all_in_reopens": "A short all-in raise reopens the betting for players who "
+                            "already acted.",
+    "uncalled_bet_kept": "The uncalled part of a bet stays in the pot instead of going back "
+                         "to the bettor.",
+    "side_pot_includes_folded": "Side pots count folded players as eligible to win them.",
+    "neighbour_sees_hole": "A player's view shows the hole cards of the player on their left.",
+    "animation_skips_chip_move": "The animation leaves out the chip movement of a call.",
+    "button_skips_seat": "The button moves two dealt-in seats instead of one.",
+    "replay_drops_event": "Replaying recorded events drops the last one of each hand.",
+    "deal_reuses_card": "The turn is dealt from the card that was burnt before it.",
+    "min_raise_ignores_last_raise": "The minimum raise is always one big blind, ignoring the "
+                                    "size of the last full raise.",
+}
+
+_active: frozenset[str] = frozenset()
+
+
+def active(name: str) -> bool:
+    """Is planted bug ``name`` switched on? (Cheap: a frozenset lookup.)"""
+    return name in _active
+
+
+def any_active() -> bool:
+    return bool(_active)
+
+
+def enabled() -> tuple[str, ...]:
+    return tuple(sorted(_active))
+
+
+def enable(names: Iterable[str]) -> None:
+    """Switch on exactly ``names`` (and nothing else); unknown names raise ValueError."""
+    global _active
+    names = frozenset(names)
+    unknown = sorted(names - set(BUGS))
+    if unknown:
+        raise ValueError(f"Unknown planted bug {', '.join(unknown)}; known bugs are "
+                         f"{', '.join(BUGS)}.")
+    _active = names
+
+
+@contextmanager
+def planted(*names: str) -> Iterator[None]:
+    previous = _active
+    enable(names)
+    try:
+        yield
+    finally:
+        enable(previous)

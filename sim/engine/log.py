@@ -1,0 +1,152 @@
+"""The action and event log: a subscriber that records every hand so it replays on its own.
+
+Each hand's record starts with a snapshot of the table taken right after ``HandStarted``
+(seats, stacks, button, the full deck order) and then lists the actions dispatched during
+the hand with the events each caused. The table's whole action history is kept too, so a
+table replays from its opening. The JSON form is versioned; older versions are upcast on
+load, never edited.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.engine import actions as ac
+from sim.engine import events as ev
+from sim.engine.state import TableState
+
+FORMAT = "sim.hand"
+VERSION = 1
+# Upcasters: UPCASTERS[v] turns a version-v document into a version-(v + 1) one.
+UPCASTERS: dict[int, Any] = {}
+
+
+@dataclass(slots=True)
+class HandRecord:
+    """One hand: the opening snapshot, then per dispatch the action and its events.
+
+    ``steps[0]`` has action None: the automatic events after HandStarted (posting, dealing).
+    ``events`` lists every event of the hand, from HandStarted to HandEnded.
+    """
+
+    hand_no: int
+    snapshot: dict[str, Any]
+    events: list[ev.Event] = field(default_factory=list)
+    steps: list[tuple[ac.Action | None, list[ev.Event]]] = field(default_factory=list)
+    final: dict[str, Any] | None = None  # snapshot at HandEnded
+
+    @property
+    def actions(self) -> list[ac.Action]:
+        return [action for action, _ in self.steps[1:] if action is not None]
+
+    @property
+    def ended(self) -> bool:
+        return self.final is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "hand_no": self.hand_no,
+            "snapshot": self.snapshot,
+            "actions": [ac.action_to_dict(a) for a in self.actions],
+            "events": [[ev.event_to_dict(e) for e in events] for _, events in self.steps],
+            "first_event": ev.event_to_dict(self.events[0]) if self.events else None,
+            "final": self.final,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> HandRecord:
+        data = upcast(data)
+        actions: list[ac.Action | None] = [None]
+        actions += [ac.action_from_dict(a) for a in data["actions"]]
+        steps = [(action, [ev.event_from_dict(e) for e in events])
+                 for action, events in zip(actions, data["events"], strict=False)]
+        first = [ev.event_from_dict(data["first_event"])] if data.get("first_event") else []
+        record = cls(data["hand_no"], data["snapshot"], steps=steps, final=data["final"])
+        record.events = first + [e for _, events in steps for e in events]
+        return record
+
+
+def upcast(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring a stored hand document up to the current VERSION (without editing the input)."""
+    if data.get("format") != FORMAT:
+        raise ValueError(f"Not a hand log: format is {data.get('format')!r}, expected {FORMAT!r}.")
+    version = data.get("version")
+    if not isinstance(version, int) or version > VERSION:
+        raise ValueError(f"Hand log version {version!r} is not supported; this engine reads "
+                         f"versions 1 to {VERSION}.")
+    while version < VERSION:
+        data = UPCASTERS[version](data)
+        version = data["version"]
+    return data
+
+
+class TableLog:
+    """Subscriber: the table's action history and its recent hands.
+
+    ``keep`` bounds how many finished hands stay in memory (a fuzz run plays millions).
+    ``actions`` is the whole table's action history unless ``keep_actions`` is False.
+    """
+
+    def __init__(self, keep: int = 8, keep_actions: bool = True) -> None:
+        self.hands: deque[HandRecord] = deque(maxlen=keep)
+        self.current: HandRecord | None = None
+        self.actions: list[ac.Action] = []
+        self.keep_actions = keep_actions
+        self.finished = 0  # hands finished since the table opened
+        self._mark: tuple[Any, ...] = ()
+        self._step: list[ev.Event] | None = None
+
+    def begin(self, state: TableState, action: ac.Action | None) -> None:
+        current = self.current
+        self._mark = (current, len(current.steps) if current else 0,
+                      len(current.events) if current else 0, list(self.hands), self.finished,
+                      current.final if current else None, len(self.actions))
+        if action is not None and self.keep_actions:
+            self.actions.append(action)
+        if current is not None and not current.ended:
+            self._step = []
+            current.steps.append((action, self._step))
+        else:
+            self._step = None
+
+    def on_event(self, state: TableState, event: ev.Event) -> None:
+        kind = type(event)
+        if kind is ev.HandStarted:
+            self.current = HandRecord(state.hand_no, state.snapshot(), [event])
+            self._step = []
+            self.current.steps.append((None, self._step))
+            return
+        current = self.current
+        if current is None or current.ended:
+            return
+        current.events.append(event)
+        assert self._step is not None
+        self._step.append(event)
+        if kind is ev.HandEnded:
+            current.final = state.snapshot()
+            self.hands.append(current)
+            self.finished += 1
+            self._step = None
+
+    def commit(self, state: TableState) -> None:
+        self._mark = ()
+
+    def rollback(self) -> None:
+        current, steps, events, hands, finished, final, actions = self._mark
+        del self.actions[actions:]
+        self.current = current
+        if current is not None:
+            del current.steps[steps:]
+            del current.events[events:]
+            current.final = final
+        self.hands.clear()
+        self.hands.extend(hands)
+        self.finished = finished
+
+    @property
+    def last_hand(self) -> HandRecord | None:
+        return self.hands[-1] if self.hands else None

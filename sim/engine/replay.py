@@ -1,0 +1,113 @@
+"""Replaying a hand from its log, forwards and backwards.
+
+A hand record holds the table snapshot taken right after ``HandStarted`` and the actions
+dispatched during the hand. ``Replayer`` rebuilds the state after every dispatch by
+re-deriving the events from the actions (the log is the actions; the events are derived),
+checks that they are the events that were recorded, and lets you step through them.
+
+    >>> replayer = Replayer(record)
+    >>> replayer.goto(3); print(replayer.describe())
+    >>> replayer.back()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.engine import bugs
+from sim.engine import events as ev
+from sim.engine import rules
+from sim.engine.apply import apply
+from sim.engine.dealer import advance
+from sim.engine.log import HandRecord
+from sim.engine.state import TableState
+
+
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    """Where a replay parted from the record."""
+
+    step: int  # dispatch index: 0 is the automatic start of the hand
+    message: str
+
+
+class Replayer:
+    """Rebuild a hand dispatch by dispatch. ``states[i]`` is the state after dispatch i
+    (0: after posting and dealing). Re-derivation errors are kept in ``mismatches``."""
+
+    def __init__(self, record: HandRecord) -> None:
+        self.record = record
+        self.states: list[TableState] = []
+        self.events: list[list[ev.Event]] = []
+        self.mismatches: list[Mismatch] = []
+        self.position = 0
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        state = TableState.from_snapshot(self.record.snapshot)
+        for index, (action, recorded) in enumerate(self.record.steps):
+            if index == 0:
+                derived = rules.run(state, advance(state, stop_at_hand_end=True))
+            else:
+                try:
+                    rules.verify(state, action)
+                except rules.IllegalAction as error:
+                    self.mismatches.append(Mismatch(index, f"{action} was rejected: {error}"))
+                    break
+                derived = rules.run(state, rules.derive(state, action, stop_at_hand_end=True))
+            self.states.append(state.copy())
+            self.events.append(derived)
+            if derived != recorded:
+                self.mismatches.append(Mismatch(index, _first_difference(derived, recorded)))
+        self.position = len(self.states) - 1
+
+    # -- stepping ---------------------------------------------------------------------------
+    @property
+    def state(self) -> TableState:
+        return self.states[self.position]
+
+    @property
+    def last(self) -> int:
+        return len(self.states) - 1
+
+    def goto(self, position: int) -> TableState:
+        if not 0 <= position <= self.last:
+            raise ValueError(f"Dispatch {position} does not exist; this hand has dispatches "
+                             f"0 to {self.last}.")
+        self.position = position
+        return self.state
+
+    def forward(self) -> TableState:
+        return self.goto(min(self.position + 1, self.last))
+
+    def back(self) -> TableState:
+        return self.goto(max(self.position - 1, 0))
+
+    def describe(self) -> str:
+        action = self.record.steps[self.position][0]
+        head = f"dispatch {self.position}/{self.last}: " + (
+            "start of hand" if action is None else repr(action))
+        return head + "\n" + self.state.describe()
+
+    # -- checks -----------------------------------------------------------------------------
+    def final_matches(self) -> bool:
+        return self.record.final is not None and self.states[-1].snapshot() == self.record.final
+
+
+def apply_recorded(record: HandRecord) -> TableState:
+    """The other replay: apply the recorded events (not the actions) to the snapshot."""
+    state = TableState.from_snapshot(record.snapshot)
+    events = record.events[1:]  # the snapshot already includes HandStarted
+    if bugs.active("replay_drops_event") and events:
+        events = events[:-1]
+    for event in events:
+        apply(state, event)
+    return state
+
+
+def _first_difference(derived: list[ev.Event], recorded: list[ev.Event]) -> str:
+    for index, (mine, theirs) in enumerate(zip(derived, recorded, strict=False)):
+        if mine != theirs:
+            return f"event {index}: replay derived {mine}, the log has {theirs}"
+    return (f"replay derived {len(derived)} events, the log has {len(recorded)}: "
+            f"{derived[len(recorded):] or recorded[len(derived):]}")
