@@ -50,7 +50,7 @@ def card_to_str(card: int) -> str:
 
 
 def cards_from_str(text: str) -> tuple[int, ...]:
-    """Parse cards written with or without spaces: ``cards_from_str("As Kd2c") == (51, 46, 0)``.
+    """Parse cards written with or without spaces: ``cards_from_str("As Kd2c") == (51, 45, 0)``.
 
     A repeated card is rejected: no hand, board or deck holds a card twice.
     """
@@ -80,7 +80,7 @@ def _split_names(text: str) -> list[str]:
 
 
 def cards_to_str(cards: Iterable[int]) -> str:
-    """Name cards, space separated: ``cards_to_str((51, 46)) == "As Kd"``."""
+    """Name cards, space separated: ``cards_to_str((51, 45)) == "As Kd"``."""
     return " ".join(card_to_str(card) for card in cards)
 
 
