@@ -19,7 +19,7 @@ from sim.engine import events as ev
 from sim.engine import rules
 from sim.engine.apply import apply
 from sim.engine.dealer import advance
-from sim.engine.legal import LegalActions, legal_actions
+from sim.engine.legal import LegalActions
 from sim.engine.state import TableConfig, TableState
 
 
@@ -110,7 +110,7 @@ class Controller:
 
     # -- reading ----------------------------------------------------------------------------
     def legal_actions(self) -> LegalActions | None:
-        return legal_actions(self.state)
+        return rules.cached_legal_actions(self.state)
 
     def describe(self) -> str:
         return self.state.describe()

@@ -32,10 +32,10 @@ class HandRecord:
     """
 
     hand_no: int
-    snapshot: dict[str, Any]
+    snapshot: TableState  # a private copy, serialized only when the record is
     events: list[ev.Event] = field(default_factory=list)
     steps: list[tuple[ac.Action | None, list[ev.Event]]] = field(default_factory=list)
-    final: dict[str, Any] | None = None  # snapshot at HandEnded
+    final: TableState | None = None  # the state at HandEnded
 
     @property
     def actions(self) -> list[ac.Action]:
@@ -50,11 +50,11 @@ class HandRecord:
             "format": FORMAT,
             "version": VERSION,
             "hand_no": self.hand_no,
-            "snapshot": self.snapshot,
+            "snapshot": self.snapshot.snapshot(),
             "actions": [ac.action_to_dict(a) for a in self.actions],
             "events": [[ev.event_to_dict(e) for e in events] for _, events in self.steps],
             "first_event": ev.event_to_dict(self.events[0]) if self.events else None,
-            "final": self.final,
+            "final": self.final.snapshot() if self.final is not None else None,
         }
 
     @classmethod
@@ -65,7 +65,9 @@ class HandRecord:
         steps = [(action, [ev.event_from_dict(e) for e in events])
                  for action, events in zip(actions, data["events"], strict=False)]
         first = [ev.event_from_dict(data["first_event"])] if data.get("first_event") else []
-        record = cls(data["hand_no"], data["snapshot"], steps=steps, final=data["final"])
+        final = TableState.from_snapshot(data["final"]) if data["final"] else None
+        record = cls(data["hand_no"], TableState.from_snapshot(data["snapshot"]), steps=steps,
+                     final=final)
         record.events = first + [e for _, events in steps for e in events]
         return record
 
@@ -116,18 +118,18 @@ class TableLog:
     def on_event(self, state: TableState, event: ev.Event) -> None:
         kind = type(event)
         if kind is ev.HandStarted:
-            self.current = HandRecord(state.hand_no, state.snapshot(), [event])
+            self.current = HandRecord(state.hand_no, state.copy(), [event])
             self._step = []
             self.current.steps.append((None, self._step))
             return
         current = self.current
-        if current is None or current.ended:
+        if current is None or current.final is not None:
             return
         current.events.append(event)
         assert self._step is not None
         self._step.append(event)
         if kind is ev.HandEnded:
-            current.final = state.snapshot()
+            current.final = state.copy()
             self.hands.append(current)
             self.finished += 1
             self._step = None

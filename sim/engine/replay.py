@@ -44,7 +44,7 @@ class Replayer:
         self._rebuild()
 
     def _rebuild(self) -> None:
-        state = TableState.from_snapshot(self.record.snapshot)
+        state = self.record.snapshot.copy()
         for index, (action, recorded) in enumerate(self.record.steps):
             if index == 0:
                 derived = rules.run(state, advance(state, stop_at_hand_end=True))
@@ -91,12 +91,12 @@ class Replayer:
 
     # -- checks -----------------------------------------------------------------------------
     def final_matches(self) -> bool:
-        return self.record.final is not None and self.states[-1].snapshot() == self.record.final
+        return self.record.final is not None and self.states[-1] == self.record.final
 
 
 def apply_recorded(record: HandRecord) -> TableState:
     """The other replay: apply the recorded events (not the actions) to the snapshot."""
-    state = TableState.from_snapshot(record.snapshot)
+    state = record.snapshot.copy()
     events = record.events[1:]  # the snapshot already includes HandStarted
     if bugs.active("replay_drops_event") and events:
         events = events[:-1]

@@ -21,6 +21,22 @@ from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.state import (BETTING, GO_IN, GO_OUT, IDLE, NOT_ACTED, PLAYING, SITTING_OUT,
                               STATUS_NAMES, WAITING, TableState)
 
+def cached_legal_actions(state: TableState) -> LegalActions | None:
+    """``legal_actions(state)``, computed once per state object.
+
+    Bots ask for the legal actions and verify asks again for the same state; states are
+    replaced, never mutated, between dispatches, so the object identity is a safe key.
+    """
+    global _legal_cache
+    key, legal = _legal_cache
+    if key is not state:
+        legal = legal_actions(state)
+        _legal_cache = (state, legal)
+    return legal
+
+
+_legal_cache: tuple[TableState | None, LegalActions | None] = (None, None)
+
 # -- validation ----------------------------------------------------------------------------
 
 
@@ -59,7 +75,7 @@ def _turn(state: TableState, seat: int, verb: str) -> LegalActions:
     if state.to_act != seat:
         who = "no one" if state.to_act is None else f"seat {state.to_act}"
         raise IllegalAction(f"Seat {seat} cannot {verb}: it is {who}'s turn.")
-    legal = legal_actions(state)
+    legal = cached_legal_actions(state)
     assert legal is not None
     return legal
 

@@ -183,8 +183,8 @@ class TableState:
         """A JSON-able dict of the whole state; ``TableState.from_snapshot`` inverts it."""
         out: dict[str, Any] = {"config": self.config.to_dict()}
         for name in SEAT_FIELDS:
-            value = getattr(self, name)
-            out[name] = [list(v) if isinstance(v, tuple) else v for v in value]
+            out[name] = getattr(self, name)[:]
+        out["hole"] = [list(cards) if cards is not None else None for cards in self.hole]
         for name in SCALAR_FIELDS:
             out[name] = getattr(self, name)
         for name in TUPLE_FIELDS:
