@@ -47,20 +47,18 @@ def run_engine(hands: int, seed: int) -> float:
     table = Controller(TableConfig(seats=SEATS, small_blind=SMALL, big_blind=BIG,
                                    min_buy_in=BIG, max_buy_in=STACK), seed=seed,
                        players={s: (f"p{s}", STACK) for s in range(SEATS)}, subscribers=[log])
-    state_of = lambda: table.state  # noqa: E731
+    finished = 0
     start = time.perf_counter()
-    while log.finished < hands:
+    while finished < hands:
         legal = table.legal_actions()
-        if legal is None:  # idle: everyone but one busted
+        if legal is not None:
+            table.dispatch(engine_policy(legal, rng))
+        if log.finished != finished or legal is None:  # between hands: rebuy the busted
+            finished = log.finished
+            state = table.state
             for seat in range(SEATS):
-                if state_of().stack[seat] == 0:
-                    table.dispatch(actions.Rebuy(seat, STACK))
-            continue
-        table.dispatch(engine_policy(legal, rng))
-        state = state_of()
-        if state.phase == 2 and state.hand_actions == 0:  # a new hand: top up the busted
-            for seat in range(SEATS):
-                if state.stack[seat] == 0 and not state.dealt[seat] and not state.pending_rebuy[seat]:
+                if state.stack[seat] == 0 and not state.pending_rebuy[seat] and not (
+                        state.dealt[seat] and state.phase):
                     table.dispatch(actions.Rebuy(seat, STACK))
     return hands / (time.perf_counter() - start)
 

@@ -19,7 +19,7 @@ from sim.engine import events as ev
 from sim.engine import rules
 from sim.engine.apply import apply
 from sim.engine.dealer import advance
-from sim.engine.legal import LegalActions
+from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.state import TableConfig, TableState
 
 
@@ -47,6 +47,8 @@ class Controller:
         self.state = TableState.new(config, seed)
         self.subscribers: list[Subscriber] = list(subscribers)
         self.opening: dict[int, tuple[str, int]] = dict(players or {})
+        self._legal: LegalActions | None = None
+        self._legal_for: TableState | None = None
         self._open(self.opening)
 
     # -- the trio: verify, can, dispatch ---------------------------------------------------
@@ -59,8 +61,9 @@ class Controller:
 
     def dispatch(self, action: Any) -> list[ev.Event]:
         """Carry out ``action`` atomically; return the events it caused."""
-        rules.verify(self.state, action)
-        draft = self.state.copy()
+        state = self.state
+        rules.verify(state, action, self._legal if self._legal_for is state else None)
+        draft = state.copy()
         return self._run(draft, action, rules.derive(draft, action))
 
     # -- internals --------------------------------------------------------------------------
@@ -110,7 +113,11 @@ class Controller:
 
     # -- reading ----------------------------------------------------------------------------
     def legal_actions(self) -> LegalActions | None:
-        return rules.cached_legal_actions(self.state)
+        """The legal actions of the player to act (computed once per committed state)."""
+        if self._legal_for is not self.state:
+            self._legal = legal_actions(self.state)
+            self._legal_for = self.state
+        return self._legal
 
     def describe(self) -> str:
         return self.state.describe()

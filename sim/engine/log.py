@@ -33,9 +33,13 @@ class HandRecord:
 
     hand_no: int
     snapshot: TableState  # a private copy, serialized only when the record is
-    events: list[ev.Event] = field(default_factory=list)
+    started: ev.HandStarted
     steps: list[tuple[ac.Action | None, list[ev.Event]]] = field(default_factory=list)
     final: TableState | None = None  # the state at HandEnded
+
+    @property
+    def events(self) -> list[ev.Event]:
+        return [self.started, *(e for _, events in self.steps for e in events)]
 
     @property
     def actions(self) -> list[ac.Action]:
@@ -53,7 +57,7 @@ class HandRecord:
             "snapshot": self.snapshot.snapshot(),
             "actions": [ac.action_to_dict(a) for a in self.actions],
             "events": [[ev.event_to_dict(e) for e in events] for _, events in self.steps],
-            "first_event": ev.event_to_dict(self.events[0]) if self.events else None,
+            "started": ev.event_to_dict(self.started),
             "final": self.final.snapshot() if self.final is not None else None,
         }
 
@@ -64,12 +68,11 @@ class HandRecord:
         actions += [ac.action_from_dict(a) for a in data["actions"]]
         steps = [(action, [ev.event_from_dict(e) for e in events])
                  for action, events in zip(actions, data["events"], strict=False)]
-        first = [ev.event_from_dict(data["first_event"])] if data.get("first_event") else []
+        started = ev.event_from_dict(data["started"])
+        assert isinstance(started, ev.HandStarted)
         final = TableState.from_snapshot(data["final"]) if data["final"] else None
-        record = cls(data["hand_no"], TableState.from_snapshot(data["snapshot"]), steps=steps,
-                     final=final)
-        record.events = first + [e for _, events in steps for e in events]
-        return record
+        return cls(data["hand_no"], TableState.from_snapshot(data["snapshot"]), started,
+                   steps=steps, final=final)
 
 
 def upcast(data: dict[str, Any]) -> dict[str, Any]:
@@ -104,9 +107,8 @@ class TableLog:
 
     def begin(self, state: TableState, action: ac.Action | None) -> None:
         current = self.current
-        self._mark = (current, len(current.steps) if current else 0,
-                      len(current.events) if current else 0, list(self.hands), self.finished,
-                      current.final if current else None, len(self.actions))
+        self._mark = (current, len(current.steps) if current else 0, list(self.hands),
+                      self.finished, current.final if current else None, len(self.actions))
         if action is not None and self.keep_actions:
             self.actions.append(action)
         if current is not None and not current.ended:
@@ -118,14 +120,13 @@ class TableLog:
     def on_event(self, state: TableState, event: ev.Event) -> None:
         kind = type(event)
         if kind is ev.HandStarted:
-            self.current = HandRecord(state.hand_no, state.copy(), [event])
+            self.current = HandRecord(state.hand_no, state.copy(), event)
             self._step = []
             self.current.steps.append((None, self._step))
             return
         current = self.current
         if current is None or current.final is not None:
             return
-        current.events.append(event)
         assert self._step is not None
         self._step.append(event)
         if kind is ev.HandEnded:
@@ -138,12 +139,11 @@ class TableLog:
         self._mark = ()
 
     def rollback(self) -> None:
-        current, steps, events, hands, finished, final, actions = self._mark
+        current, steps, hands, finished, final, actions = self._mark
         del self.actions[actions:]
         self.current = current
         if current is not None:
             del current.steps[steps:]
-            del current.events[events:]
             current.final = final
         self.hands.clear()
         self.hands.extend(hands)

@@ -21,22 +21,6 @@ from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.state import (BETTING, GO_IN, GO_OUT, IDLE, NOT_ACTED, PLAYING, SITTING_OUT,
                               STATUS_NAMES, WAITING, TableState)
 
-def cached_legal_actions(state: TableState) -> LegalActions | None:
-    """``legal_actions(state)``, computed once per state object.
-
-    Bots ask for the legal actions and verify asks again for the same state; states are
-    replaced, never mutated, between dispatches, so the object identity is a safe key.
-    """
-    global _legal_cache
-    key, legal = _legal_cache
-    if key is not state:
-        legal = legal_actions(state)
-        _legal_cache = (state, legal)
-    return legal
-
-
-_legal_cache: tuple[TableState | None, LegalActions | None] = (None, None)
-
 # -- validation ----------------------------------------------------------------------------
 
 
@@ -69,14 +53,15 @@ def _not_leaving(state: TableState, seat: int) -> None:
                             "it can make no more requests.")
 
 
-def _turn(state: TableState, seat: int, verb: str) -> LegalActions:
+def _turn(state: TableState, seat: int, verb: str, legal: LegalActions | None) -> LegalActions:
     if state.phase != BETTING:
         raise IllegalAction(f"Seat {seat} cannot {verb}: no hand is in progress.")
     if state.to_act != seat:
         who = "no one" if state.to_act is None else f"seat {state.to_act}"
         raise IllegalAction(f"Seat {seat} cannot {verb}: it is {who}'s turn.")
-    legal = cached_legal_actions(state)
-    assert legal is not None
+    if legal is None:
+        legal = legal_actions(state)
+    assert legal is not None and legal.seat == seat
     return legal
 
 
@@ -90,28 +75,32 @@ def _closed_reason(state: TableState, seat: int) -> str:
     return "every other player still in the hand is all-in"
 
 
-def verify_fold(state: TableState, action: ac.Fold) -> None:
-    _turn(state, action.seat, "fold")
+def verify_fold(state: TableState, action: ac.Fold,
+                legal: LegalActions | None = None) -> None:
+    _turn(state, action.seat, "fold", legal)
 
 
-def verify_check(state: TableState, action: ac.Check) -> None:
-    legal = _turn(state, action.seat, "check")
+def verify_check(state: TableState, action: ac.Check,
+                 legal: LegalActions | None = None) -> None:
+    legal = _turn(state, action.seat, "check", legal)
     if not legal.can_check:
         owed = state.current_bet - state.bet[action.seat]
         raise IllegalAction(f"Seat {action.seat} cannot check: {owed} is owed to call; "
                             f"legal: {legal.describe()}.")
 
 
-def verify_call(state: TableState, action: ac.Call) -> None:
-    legal = _turn(state, action.seat, "call")
+def verify_call(state: TableState, action: ac.Call,
+                legal: LegalActions | None = None) -> None:
+    legal = _turn(state, action.seat, "call", legal)
     if not legal.can_call:
         raise IllegalAction(f"Seat {action.seat} cannot call: nothing is owed; "
                             f"legal: {legal.describe()}.")
 
 
-def verify_bet(state: TableState, action: ac.Bet) -> None:
+def verify_bet(state: TableState, action: ac.Bet,
+               legal: LegalActions | None = None) -> None:
     amount = _amount("Bet", action.amount)
-    legal = _turn(state, action.seat, "bet")
+    legal = _turn(state, action.seat, "bet", legal)
     if not legal.can_bet:
         if state.current_bet:
             why = (f"there is already a bet of {state.current_bet} this street (preflop the "
@@ -127,9 +116,10 @@ def verify_bet(state: TableState, action: ac.Bet) -> None:
                             f"legal: {legal.describe()}.")
 
 
-def verify_raise_to(state: TableState, action: ac.RaiseTo) -> None:
+def verify_raise_to(state: TableState, action: ac.RaiseTo,
+                    legal: LegalActions | None = None) -> None:
     amount = _amount("Raise to", action.amount)
-    legal = _turn(state, action.seat, "raise")
+    legal = _turn(state, action.seat, "raise", legal)
     if not legal.can_raise:
         why = ("no one has bet this street; bet instead" if state.current_bet == 0
                else _closed_reason(state, action.seat))
@@ -143,11 +133,13 @@ def verify_raise_to(state: TableState, action: ac.RaiseTo) -> None:
                             f"{legal.min_raise_to}; legal: {legal.describe()}.")
 
 
-def verify_timeout(state: TableState, action: ac.Timeout) -> None:
-    _turn(state, action.seat, "time out")
+def verify_timeout(state: TableState, action: ac.Timeout,
+                   legal: LegalActions | None = None) -> None:
+    _turn(state, action.seat, "time out", legal)
 
 
-def verify_sit(state: TableState, action: ac.Sit) -> None:
+def verify_sit(state: TableState, action: ac.Sit,
+               legal: LegalActions | None = None) -> None:
     seat, name, config = action.seat, action.player, state.config
     if state.player[seat] is not None:
         free = [str(s) for s, p in enumerate(state.player) if p is None]
@@ -164,7 +156,8 @@ def verify_sit(state: TableState, action: ac.Sit) -> None:
                             f"{config.min_buy_in} to {config.max_buy_in}.")
 
 
-def verify_leave(state: TableState, action: ac.Leave) -> None:
+def verify_leave(state: TableState, action: ac.Leave,
+                 legal: LegalActions | None = None) -> None:
     _occupied(state, action.seat)
     if state.pending_leave[action.seat]:
         raise IllegalAction(f"Seat {action.seat} is already leaving at the end of the hand.")
@@ -176,14 +169,16 @@ def _sitting_out(state: TableState, seat: int) -> bool:
     return pending == GO_OUT or (state.status[seat] == SITTING_OUT and pending != GO_IN)
 
 
-def verify_sit_out(state: TableState, action: ac.SitOut) -> None:
+def verify_sit_out(state: TableState, action: ac.SitOut,
+                   legal: LegalActions | None = None) -> None:
     _occupied(state, action.seat)
     _not_leaving(state, action.seat)
     if _sitting_out(state, action.seat):
         raise IllegalAction(f"Seat {action.seat} is already sitting out; it may sit in.")
 
 
-def verify_sit_in(state: TableState, action: ac.SitIn) -> None:
+def verify_sit_in(state: TableState, action: ac.SitIn,
+                  legal: LegalActions | None = None) -> None:
     _occupied(state, action.seat)
     _not_leaving(state, action.seat)
     if not _sitting_out(state, action.seat):
@@ -191,7 +186,8 @@ def verify_sit_in(state: TableState, action: ac.SitIn) -> None:
                             f"({STATUS_NAMES[state.status[action.seat]]}); it may sit out.")
 
 
-def verify_rebuy(state: TableState, action: ac.Rebuy) -> None:
+def verify_rebuy(state: TableState, action: ac.Rebuy,
+                 legal: LegalActions | None = None) -> None:
     amount = _amount("Rebuy of", action.amount)
     seat, most = action.seat, state.config.max_buy_in
     _occupied(state, seat)
@@ -207,7 +203,8 @@ def verify_rebuy(state: TableState, action: ac.Rebuy) -> None:
                             "is allowed.")
 
 
-def verify_post(state: TableState, action: ac.Post) -> None:
+def verify_post(state: TableState, action: ac.Post,
+                legal: LegalActions | None = None) -> None:
     seat = action.seat
     _occupied(state, seat)
     _not_leaving(state, seat)
@@ -221,7 +218,7 @@ def verify_post(state: TableState, action: ac.Post) -> None:
         raise IllegalAction(f"Seat {seat} cannot post with no chips; it may rebuy first.")
 
 
-VERIFIERS: dict[type, Callable[[TableState, Any], None]] = {
+VERIFIERS: dict[type, Callable[[TableState, Any, LegalActions | None], None]] = {
     ac.Fold: verify_fold, ac.Check: verify_check, ac.Call: verify_call, ac.Bet: verify_bet,
     ac.RaiseTo: verify_raise_to, ac.Timeout: verify_timeout, ac.Sit: verify_sit,
     ac.Leave: verify_leave, ac.SitOut: verify_sit_out, ac.SitIn: verify_sit_in,
@@ -229,14 +226,17 @@ VERIFIERS: dict[type, Callable[[TableState, Any], None]] = {
 }
 
 
-def verify(state: TableState, action: Any) -> None:
-    """Raise IllegalAction unless ``action`` is legal now; never changes ``state``."""
+def verify(state: TableState, action: Any, legal: LegalActions | None = None) -> None:
+    """Raise IllegalAction unless ``action`` is legal now; never changes ``state``.
+
+    ``legal`` may pass in ``legal_actions(state)`` when the caller has it already.
+    """
     verifier = VERIFIERS.get(type(action))
     if verifier is None:
         raise IllegalAction(f"Unknown action {action!r}; an action is one of "
                             f"{', '.join(ac.ACTION_TYPES)}.")
     _seat(state, action.seat)
-    verifier(state, action)
+    verifier(state, action, legal)
 
 
 def can(state: TableState, action: Any) -> bool:
