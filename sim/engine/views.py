@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from sim.engine import bugs
 from sim.engine.legal import LegalActions, legal_actions
-from sim.engine.state import IDLE, TableState
+from sim.engine.state import IDLE, TableConfig, TableState
 
 
 # Views are NamedTuples, not dataclasses: the harness builds several per dispatch and a
@@ -48,6 +48,7 @@ class PlayerView:
     public: PublicView
     hole: tuple[int, ...] | None
     legal: LegalActions | None
+    config: TableConfig
 
     @property
     def stack(self) -> int:
@@ -76,7 +77,7 @@ def public_view(state: TableState, viewer: int | None = None) -> PublicView:
 
 def player_view(state: TableState, seat: int) -> PlayerView:
     legal = legal_actions(state) if state.to_act == seat else None
-    return PlayerView(seat, public_view(state, seat), state.hole[seat], legal)
+    return PlayerView(seat, public_view(state, seat), state.hole[seat], legal, state.config)
 
 
 def visible_cards(view: PublicView) -> set[int]:

@@ -1,0 +1,56 @@
+"""The bot interface: a bot sees its player's view and the legal actions, returns an action.
+
+All of a bot's randomness comes from the ``rng`` it is handed (one per seat, derived from
+the table's seed), so a table replays exactly from its seed.
+
+    >>> action = bot.act(player_view(state, seat), rng)
+"""
+
+from __future__ import annotations
+
+import random
+
+from sim.engine import actions as ac
+from sim.engine.state import PLAYING, SITTING_OUT, TableConfig
+from sim.engine.views import PlayerView
+
+
+class Bot:
+    """Base class. Subclasses override ``act`` and, if they like, ``request``/``rejoin``.
+
+    - ``act(view, rng)``: called on the bot's turn (``view.legal`` is set); returns an action.
+      Only the chaos bot may return an illegal one.
+    - ``request(view, rng)``: called once per hand for every seated bot, off its turn;
+      returns a between-hands request (SitOut, SitIn, Rebuy, Leave, Post) or None. The
+      runner drops a request the engine would reject, except from the chaos bot.
+    - ``rejoin(seat, config, rng)``: called once per hand while the bot's seat is empty
+      (it left); returns ``Sit(seat, name, buy_in)`` or None.
+    """
+
+    kind = "base"
+    chaos = False  # True: the harness expects (and checks) rejected actions from this bot
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+        raise NotImplementedError
+
+    def request(self, view: PlayerView, rng: random.Random) -> ac.Action | None:
+        return rebuy_if_busted(view, rng)
+
+    def rejoin(self, seat: int, config: TableConfig, rng: random.Random) -> ac.Action | None:
+        return None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r})"
+
+
+def rebuy_if_busted(view: PlayerView, rng: random.Random) -> ac.Action | None:
+    """A busted player rebuys (or, now and then, sits out); a sitting-out one with chips sits in."""
+    me = view.public.seats[view.seat]
+    if me.stack == 0 and not me.in_hand and me.status == PLAYING:
+        return ac.Rebuy(view.seat, view.config.max_buy_in)
+    if me.status == SITTING_OUT and me.stack > 0 and rng.random() < 0.5:
+        return ac.SitIn(view.seat)
+    return None

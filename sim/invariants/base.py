@@ -1,0 +1,95 @@
+"""The invariant registry: named checks run after every dispatch.
+
+An invariant is a small function of a ``CheckContext`` that raises ``InvariantViolation``
+with a sentence when the engine broke a rule. Register one with ``@invariant``:
+
+    >>> @invariant("no_negative_stack", "No stack or bet is ever negative.")
+    ... def no_negative_stack(ctx: CheckContext) -> None: ...
+
+``run_all(ctx, names)`` runs the selected ones in registration order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sim.engine import actions as ac
+from sim.engine import events as ev
+from sim.engine.animation import Animator
+from sim.engine.controller import Controller
+from sim.engine.log import HandRecord, TableLog
+from sim.engine.state import TableState
+
+
+class InvariantViolation(Exception):
+    """An invariant failed. Not an IllegalAction: this is the engine's fault, not the input's."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"{name}: {message}")
+        self.name = name
+        self.message = message
+
+
+@dataclass(slots=True)
+class CheckContext:
+    """What a check may look at after one dispatch.
+
+    ``before`` is the committed state before the dispatch (the controller replaces its
+    state object on commit, so this is never mutated), ``state`` the one after.
+    ``action`` is None for the table's opening. ``ended`` holds the record of the hand that
+    ended during this dispatch, if one did.
+    """
+
+    controller: Controller
+    before: TableState
+    state: TableState
+    action: ac.Action | None
+    events: list[ev.Event]
+    log: TableLog
+    animator: Animator
+    ended: HandRecord | None
+
+
+Check = Callable[[CheckContext], None]
+INVARIANTS: dict[str, Check] = {}
+DESCRIPTIONS: dict[str, str] = {}
+
+
+def invariant(name: str, description: str) -> Callable[[Check], Check]:
+    def register(check: Check) -> Check:
+        assert name not in INVARIANTS, f"invariant {name} registered twice"
+        INVARIANTS[name] = check
+        DESCRIPTIONS[name] = description
+        return check
+    return register
+
+
+def fail(name: str, message: str) -> InvariantViolation:
+    """``raise fail("pot_consistency", "...")``"""
+    return InvariantViolation(name, message)
+
+
+def select(names: Iterable[str] | None) -> list[tuple[str, Check]]:
+    """The checks to run: all (None) or the named ones; unknown names raise ValueError."""
+    load()
+    if names is None:
+        return list(INVARIANTS.items())
+    names = list(names)
+    unknown = [n for n in names if n not in INVARIANTS]
+    if unknown:
+        raise ValueError(f"Unknown invariant {', '.join(unknown)}; known invariants are "
+                         f"{', '.join(INVARIANTS)}.")
+    return [(n, INVARIANTS[n]) for n in names]
+
+
+def run_all(ctx: CheckContext, checks: list[tuple[str, Check]]) -> int:
+    """Run ``checks`` in order; the first violation raises. Returns how many ran."""
+    for _, check in checks:
+        check(ctx)
+    return len(checks)
+
+
+def load() -> None:
+    """Import the modules that register invariants (idempotent)."""
+    import sim.invariants.checks  # noqa: F401
