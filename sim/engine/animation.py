@@ -199,8 +199,11 @@ def _folded(t: dict, seats: list[dict], step: Step) -> None:
 
 
 def _bet_returned(t: dict, seats: list[dict], step: Step) -> None:
-    seats[step.seat]["bet"] -= step.amount
-    seats[step.seat]["stack"] += step.amount
+    seat = seats[step.seat]
+    from_bet = min(step.amount, seat["bet"])
+    seat["bet"] -= from_bet
+    t["pot"] -= step.amount - from_bet
+    seat["stack"] += step.amount
 
 
 def _bets_to_pot(t: dict, seats: list[dict], step: Step) -> None:

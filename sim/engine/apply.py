@@ -46,6 +46,8 @@ def _rebuy(s: TableState, e: ev.RebuyApplied) -> None:
 
 
 def _sat_out(s: TableState, e: ev.SatOut) -> None:
+    if s.status[e.seat] == WAITING:  # never posted: still owes the big blind on return
+        s.missed_bb[e.seat] = True
     s.status[e.seat] = SITTING_OUT
     s.pending_status[e.seat] = NO_CHANGE
     s.will_post[e.seat] = False
@@ -189,7 +191,11 @@ def _raised(s: TableState, e: ev.RaisedTo) -> None:
 
 
 def _returned(s: TableState, e: ev.BetReturned) -> None:
-    s.bet[e.seat] -= e.amount
+    # Uncalled chips come from the bet in front of the player first, then from the pot
+    # (an ante or an earlier blind that no one could match).
+    from_bet = min(e.amount, s.bet[e.seat])
+    s.bet[e.seat] -= from_bet
+    s.pot -= e.amount - from_bet
     s.contrib[e.seat] -= e.amount
     s.stack[e.seat] += e.amount
 

@@ -18,6 +18,7 @@ from sim.engine import actions as ac
 from sim.engine import events as ev
 from sim.engine import rules
 from sim.engine.apply import apply
+from sim.engine.errors import IllegalAction
 from sim.engine.dealer import advance
 from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.state import TableConfig, TableState
@@ -47,28 +48,56 @@ class Controller:
         self.state = TableState.new(config, seed)
         self.subscribers: list[Subscriber] = list(subscribers)
         self.opening: dict[int, tuple[str, int]] = dict(players or {})
+        self.stop_at_hand_end = False
         self._legal: LegalActions | None = None
         self._legal_for: TableState | None = None
-        self._open(self.opening)
+        if self.opening:
+            self.open(self.opening)
+
+    @classmethod
+    def resume(cls, snapshot: TableState, subscribers: Iterable[Subscriber] = ()) -> Controller:
+        """A controller that replays one hand from its snapshot (taken after HandStarted).
+
+        It deals the hand from the recorded deck and stops when the hand ends, instead of
+        starting the next one. The first dispatch (posting and dealing) has action None.
+        """
+        self = cls.__new__(cls)
+        self.state = snapshot.copy()
+        self.subscribers = list(subscribers)
+        self.opening = {}
+        self.stop_at_hand_end = True
+        self._legal = None
+        self._legal_for = None
+        draft = self.state.copy()
+        self._run(draft, None, advance(draft, stop_at_hand_end=True))
+        return self
 
     # -- the trio: verify, can, dispatch ---------------------------------------------------
     def verify(self, action: Any) -> None:
         """Raise IllegalAction unless ``action`` is legal now."""
-        rules.verify(self.state, action)
+        state = self.state
+        rules.verify(state, action, self._legal if self._legal_for is state else None)
 
     def can(self, action: Any) -> bool:
-        return rules.can(self.state, action)
+        try:
+            self.verify(action)
+        except IllegalAction:
+            return False
+        return True
 
     def dispatch(self, action: Any) -> list[ev.Event]:
         """Carry out ``action`` atomically; return the events it caused."""
         state = self.state
         rules.verify(state, action, self._legal if self._legal_for is state else None)
         draft = state.copy()
-        return self._run(draft, action, rules.derive(draft, action))
+        return self._run(draft, action, rules.derive(draft, action, self.stop_at_hand_end))
 
     # -- internals --------------------------------------------------------------------------
-    def _open(self, players: Mapping[int, tuple[str, int]]) -> None:
-        """Seat the opening players at once (no hand starts half-seated), then deal."""
+    def open(self, players: Mapping[int, tuple[str, int]]) -> list[ev.Event]:
+        """Seat the opening players at once (no hand starts half-seated), then deal.
+
+        Called by the constructor when it is given ``players``; the opening is a dispatch
+        with action None."""
         probe = self.state.copy()
         for seat in sorted(players):
             name, stack = players[seat]
@@ -82,7 +111,8 @@ class Controller:
                 yield ev.PlayerSeated(seat, name, stack, waiting=False)
             yield from advance(draft)
 
-        self._run(draft, None, opening())
+        self.opening = dict(players)
+        return self._run(draft, None, opening())
 
     def _run(self, draft: TableState, action: Any, events: Iterator[ev.Event]) -> list[ev.Event]:
         subscribers = self.subscribers

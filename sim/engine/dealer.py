@@ -170,12 +170,17 @@ def end_round(state: TableState) -> Iterator[ev.Event]:
 
 
 def collect_bets(state: TableState) -> Iterator[ev.Event]:
-    bet = state.bet
-    if any(bet):
-        top = max(state.order, key=lambda s: bet[s])
-        second = max(bet[s] for s in range(len(bet)) if s != top)
-        if bet[top] > second and not bugs.active("uncalled_bet_kept"):
-            yield ev.BetReturned(top, bet[top] - second)
+    """Return the uncalled chips, then gather the bets into pots.
+
+    Uncalled chips are what the top contributor put in beyond anyone else this hand. They
+    are usually part of a bet, but can include an ante or a blind: a player facing someone
+    all-in for part of the ante gets back what that player could never win from them.
+    """
+    contrib = state.contrib
+    top = max(state.order, key=lambda s: contrib[s])
+    second = max(contrib[s] for s in state.order if s != top)
+    if contrib[top] > second and not bugs.active("uncalled_bet_kept"):
+        yield ev.BetReturned(top, contrib[top] - second)
     live = [state.dealt[s] and not state.folded[s] for s in range(state.config.seats)]
     all_in = [state.stack[s] == 0 for s in range(state.config.seats)]
     pots = build_pots(state.contrib, live, all_in)
@@ -282,4 +287,6 @@ def between_hands(state: TableState) -> Iterator[ev.Event]:
         if pending == GO_OUT:
             yield ev.SatOut(seat)
         elif pending == GO_IN:
-            yield ev.SatIn(seat, waiting=state.missed_bb[seat])
+            # A newcomer who asked to sit out and back in still waits for the big blind.
+            waiting = state.missed_bb[seat] or state.status[seat] == WAITING
+            yield ev.SatIn(seat, waiting=waiting)

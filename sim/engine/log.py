@@ -105,6 +105,10 @@ class TableLog:
         self._mark: tuple[Any, ...] = ()
         self._step: list[ev.Event] | None = None
 
+    def resume(self, record: HandRecord) -> None:
+        """Start recording ``record``'s hand again from its snapshot (for replays)."""
+        self.current = HandRecord(record.hand_no, record.snapshot.copy(), record.started)
+
     def begin(self, state: TableState, action: ac.Action | None) -> None:
         current = self.current
         self._mark = (current, len(current.steps) if current else 0, list(self.hands),

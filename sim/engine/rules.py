@@ -208,7 +208,9 @@ def verify_post(state: TableState, action: ac.Post,
     seat = action.seat
     _occupied(state, seat)
     _not_leaving(state, seat)
-    if state.status[seat] != WAITING:
+    # A sitting-out player who missed the big blind and asked to sit in will be waiting.
+    will_wait = (state.pending_status[seat] == GO_IN and state.missed_bb[seat])
+    if state.status[seat] != WAITING and not will_wait:
         raise IllegalAction(f"Seat {seat} cannot post: only a player waiting for the big blind "
                             f"may post to come in, and seat {seat} is "
                             f"{STATUS_NAMES[state.status[seat]]}.")
