@@ -1,0 +1,162 @@
+"""Scripted personalities: each plays one style hard, so a table of them drives the engine
+into the corners that style reaches (many showdowns, many all-ins, min-raise wars...).
+
+    >>> bot = MinRaiser("min_raiser-2")
+    >>> bot.act(view, rng)            # RaiseTo(2, view.legal.min_raise_to) when it can
+
+- CallingStation: checks when free, otherwise calls; never folds, never bets.
+- Maniac: bets or raises whenever it can, all-in most of the time, otherwise big.
+- Nit: preflop folds all but 99+, AK and AQ, which it raises; after the flop checks or
+  folds unless it holds two pair or better, which it bets or raises.
+- MinRaiser: the minimum bet or raise whenever it can, otherwise calls or checks.
+- Shover: all-in or fold (check when free); shoves good starting hands and some others.
+- Limper: calls the big blind preflop and folds to raises; after the flop checks, calls
+  small bets, and folds to big ones unless it holds two pair or better.
+
+Only the Nit and the Limper call the evaluator, and only after the flop when it matters.
+"""
+
+from __future__ import annotations
+
+import random
+
+from sim.bots.memory import CarefulBot
+from sim.bots.random_bot import (all_in, check_or_fold, current_bet, passive_action,
+                                 pot_raise_to)
+from sim.engine import actions as ac
+from sim.engine.evaluator import category, evaluate7
+from sim.engine.legal import LegalActions
+from sim.engine.views import PlayerView
+
+NINE, TEN, QUEEN, KING, ACE = 7, 8, 10, 11, 12  # rank index = card // 4
+STRONG_CATEGORIES = frozenset({"two pair", "trips", "straight", "flush", "full house", "quads",
+                               "straight flush"})
+
+
+def _legal(view: PlayerView) -> LegalActions:
+    legal = view.legal
+    assert legal is not None, f"seat {view.seat} asked to act off its turn"
+    return legal
+
+
+def strong_start(hole: tuple[int, ...]) -> bool:
+    """Pairs of nines or better, AK, AQ."""
+    high, low = sorted((hole[0] // 4, hole[1] // 4), reverse=True)
+    if high == low:
+        return high >= NINE
+    return high == ACE and low >= QUEEN
+
+
+def strong_made_hand(view: PlayerView) -> bool:
+    """Two pair or better with the board (after the flop only)."""
+    hole, board = view.hole, view.public.board
+    assert hole is not None and len(board) >= 3
+    return category(evaluate7((*hole, *board))) in STRONG_CATEGORIES
+
+
+def sized_wager(legal: LegalActions, target: int) -> ac.Action:
+    """A bet or raise to ``target``, clamped into the legal range."""
+    if legal.can_bet:
+        return ac.Bet(legal.seat, min(max(target, legal.min_bet), legal.max_bet))
+    assert legal.can_raise
+    return ac.RaiseTo(legal.seat, min(max(target, legal.min_raise_to), legal.max_raise_to))
+
+
+class CallingStation(CarefulBot):
+    kind = "calling_station"
+
+    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+        return passive_action(_legal(view))
+
+
+class Maniac(CarefulBot):
+    kind = "maniac"
+
+    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+        legal = _legal(view)
+        if not (legal.can_bet or legal.can_raise):
+            return passive_action(legal)
+        if rng.random() < 0.6:
+            shove = all_in(legal)
+            assert shove is not None
+            return shove
+        if legal.can_bet:
+            low, high = legal.min_bet, legal.max_bet
+        else:
+            low, high = legal.min_raise_to, legal.max_raise_to
+        if rng.random() < 0.5:
+            return sized_wager(legal, pot_raise_to(view) if legal.can_raise else legal.pot)
+        return sized_wager(legal, rng.randint((low + high) // 2, high))  # the upper half
+
+
+class Nit(CarefulBot):
+    kind = "nit"
+
+    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+        legal = _legal(view)
+        hole = view.hole
+        assert hole is not None
+        if not view.public.board:
+            if not strong_start(hole):
+                return check_or_fold(legal)
+            if legal.can_raise:
+                return sized_wager(legal, 3 * current_bet(view))
+            return passive_action(legal)
+        if not strong_made_hand(view):
+            return check_or_fold(legal)
+        if legal.can_bet:
+            return sized_wager(legal, 2 * legal.pot // 3)
+        if legal.can_raise and rng.random() < 0.5:
+            return sized_wager(legal, pot_raise_to(view))
+        return passive_action(legal)
+
+
+class MinRaiser(CarefulBot):
+    kind = "min_raiser"
+
+    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+        legal = _legal(view)
+        if legal.can_raise:
+            return ac.RaiseTo(legal.seat, legal.min_raise_to)
+        if legal.can_bet:
+            return ac.Bet(legal.seat, legal.min_bet)
+        return passive_action(legal)
+
+
+class Shover(CarefulBot):
+    kind = "shover"
+
+    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+        legal = _legal(view)
+        hole = view.hole
+        assert hole is not None
+        if view.public.board:
+            go = rng.random() < 0.4
+        else:
+            high, low = hole[0] // 4, hole[1] // 4
+            go = high == low or max(high, low) >= QUEEN or rng.random() < 0.25
+        if not go:
+            return check_or_fold(legal)
+        shove = all_in(legal)
+        if shove is not None:
+            return shove
+        # Betting is closed to it (a short all-in, or everyone else is all-in): its call
+        # is all it can put in.
+        return passive_action(legal)
+
+
+class Limper(CarefulBot):
+    kind = "limper"
+
+    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+        legal = _legal(view)
+        if legal.can_check:
+            return ac.Check(legal.seat)
+        if not view.public.board:
+            # Call as long as no one raised past the big blind.
+            if current_bet(view) <= view.config.big_blind:
+                return ac.Call(legal.seat)
+            return ac.Fold(legal.seat)
+        if 3 * legal.call <= legal.pot or strong_made_hand(view):
+            return ac.Call(legal.seat)  # a small bet (at most half the pot before it)
+        return ac.Fold(legal.seat)

@@ -1,0 +1,39 @@
+"""TimeoutBot: plays like RandomBot but now and then lets its clock run out (``Timeout``),
+which checks or folds for it and sits it out from the next hand; later it sits back in
+(or, when it missed the big blind, posts to come back sooner).
+
+    >>> bot = TimeoutBot("timeout-5")
+    >>> bot.act(view, rng)               # Timeout(5) about one turn in seven
+"""
+
+from __future__ import annotations
+
+import random
+
+from sim.bots.memory import CarefulBot, default_request
+from sim.bots.random_bot import random_action
+from sim.engine import actions as ac
+from sim.engine.views import PlayerView
+
+TIMEOUT_SHARE = 0.15
+
+
+class TimeoutBot(CarefulBot):
+    kind = "timeout"
+
+    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+        if rng.random() < TIMEOUT_SHARE:
+            action = ac.Timeout(view.seat)
+            self.memory.note(view, action)  # the engine queues a sit-out
+            return action
+        return random_action(view, rng)
+
+    def choose_request(self, view: PlayerView, rng: random.Random) -> ac.Action | None:
+        memory = self.memory
+        me = memory.sync(view)
+        if memory.leaving:
+            return None
+        if memory.can_post(view, me) and rng.random() < 0.3:
+            return ac.Post(view.seat)
+        # default_request sits in half of the time, and rebuys when busted.
+        return default_request(view, memory, rng)
