@@ -176,11 +176,19 @@ def collect_bets(state: TableState) -> Iterator[ev.Event]:
     are usually part of a bet, but can include an ante or a blind: a player facing someone
     all-in for part of the ante gets back what that player could never win from them.
     """
+    order, folded = state.order, state.folded
     contrib = state.contrib
-    top = max(state.order, key=lambda s: contrib[s])
-    second = max(contrib[s] for s in state.order if s != top)
-    if contrib[top] > second and not bugs.active("uncalled_bet_kept"):
+    top = max(order, key=lambda s: contrib[s])
+    second = max(contrib[s] for s in order if s != top)
+    if contrib[top] > second and not folded[top] and not bugs.active("uncalled_bet_kept"):
         yield ev.BetReturned(top, contrib[top] - second)
+    # Folded chips above every live player's contribution can be won by no one (only an
+    # all-in for less leaves them there): they go back to whoever put them in.
+    contrib = state.contrib
+    live_top = max(contrib[s] for s in order if not folded[s])
+    for seat in order:
+        if folded[seat] and contrib[seat] > live_top:
+            yield ev.BetReturned(seat, contrib[seat] - live_top)
     live = [state.dealt[s] and not state.folded[s] for s in range(state.config.seats)]
     all_in = [state.stack[s] == 0 for s in range(state.config.seats)]
     pots = build_pots(state.contrib, live, all_in)
