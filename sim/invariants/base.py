@@ -12,7 +12,8 @@ with a sentence when the engine broke a rule. Register one with ``@invariant``:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sim.engine import actions as ac
 from sim.engine import events as ev
@@ -38,7 +39,9 @@ class CheckContext:
     ``before`` is the committed state before the dispatch (the controller replaces its
     state object on commit, so this is never mutated), ``state`` the one after.
     ``action`` is None for the table's opening. ``ended`` holds the record of the hand that
-    ended during this dispatch, if one did.
+    ended during this dispatch, if one did (the last one, when several did).
+    ``memo`` is the checks' scratch space: facts several checks share (the events' kinds,
+    the dispatch replayed event by event) are computed once per context and kept there.
     """
 
     controller: Controller
@@ -49,6 +52,7 @@ class CheckContext:
     log: TableLog
     animator: Animator
     ended: HandRecord | None
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 Check = Callable[[CheckContext], None]

@@ -1,0 +1,107 @@
+"""Playing animation steps forward, fast: a second reading of the steps' meaning.
+
+``play_steps(view, steps)`` gives what ``sim.engine.animation.play`` gives, but touches only
+the seats the steps name instead of rebuilding every seat as a dict, so it costs a few
+microseconds where ``play`` costs ten. The animation check plays every dispatch's steps
+with it, and calls the engine's ``play`` too at the start and end of each hand (and on
+any mismatch); the tests hold the two equal on thousands of frames.
+
+    >>> after = play_steps(frame.before, frame.steps)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sim.engine.animation import Step
+from sim.engine.state import PLAYING
+from sim.engine.views import PublicView, SeatView
+
+# SeatView field positions.
+PLAYER, STACK, BET, STATUS, IN_HAND, FOLDED, HOLDING, CARDS = range(8)
+
+
+def play_steps(view: PublicView, steps: Sequence[Step]) -> PublicView:
+    """The view after ``steps``, played forward from ``view``."""
+    hand_no, running, street, button, to_act, board, pot, pots, seat_views = view
+    rows: dict[int, list[Any]] = {}
+
+    def row(seat: int) -> list[Any]:
+        found = rows.get(seat)
+        if found is None:
+            found = rows[seat] = list(seat_views[seat])
+        return found
+
+    for step in steps:
+        kind, seat, amount = step.kind, step.seat, step.amount
+        if kind == "turn":
+            to_act = seat
+        elif kind == "acted":
+            to_act = None
+        elif kind == "chips_to_bet":
+            r = row(seat)
+            r[STACK] -= amount
+            r[BET] += amount
+        elif kind == "bet_to":
+            r = row(seat)
+            r[STACK] -= amount - r[BET]
+            r[BET] = amount
+        elif kind == "folded":
+            to_act = None
+            r = row(seat)
+            r[FOLDED], r[IN_HAND] = True, False
+        elif kind == "chips_to_pot":
+            row(seat)[STACK] -= amount
+            pot += amount
+        elif kind == "card_dealt":
+            row(seat)[HOLDING] += 1
+        elif kind == "board":
+            board, street, to_act = board + step.cards, amount, None
+        elif kind == "bets_to_pot":
+            for index in range(len(seat_views)):
+                r = row(index)
+                pot += r[BET]
+                r[BET] = 0
+            pots = step.pots
+        elif kind == "bet_returned":  # off the bet first, the rest out of the pot
+            r = row(seat)
+            from_bet = min(amount, r[BET])
+            r[BET] -= from_bet
+            pot -= amount - from_bet
+            r[STACK] += amount
+        elif kind == "pot_to_seat":
+            pot -= amount
+            row(seat)[STACK] += amount
+        elif kind == "revealed":
+            row(seat)[CARDS] = step.cards
+        elif kind == "mucked":
+            pass  # the cards stay face down until the next hand
+        elif kind == "new_hand":
+            hand_no, running, street, button, to_act = amount, True, 0, seat, None
+            board, pot, pots = (), 0, ()
+            for index in range(len(seat_views)):
+                r = row(index)
+                dealt = index in step.cards  # new_hand's cards are the dealt seats
+                r[IN_HAND], r[FOLDED], r[HOLDING], r[CARDS], r[BET] = dealt, False, 0, None, 0
+                if dealt:
+                    r[STATUS] = PLAYING
+        elif kind == "hand_over":
+            running, to_act = False, None
+            for index in range(len(seat_views)):
+                row(index)[IN_HAND] = False
+        elif kind == "seat_taken":
+            r = row(seat)
+            r[PLAYER], r[STACK], r[STATUS] = step.player, amount, step.status
+        elif kind == "seat_cleared":
+            rows[seat] = [None, 0, 0, 0, False, False, 0, None]
+        elif kind == "chips_added":
+            row(seat)[STACK] += amount
+        elif kind == "status":
+            row(seat)[STATUS] = amount
+        else:
+            raise ValueError(f"Unknown animation step {kind!r}.")
+    if rows:
+        seat_views = tuple(SeatView._make(rows[i]) if i in rows else seat_views[i]
+                           for i in range(len(seat_views)))
+    return PublicView(hand_no, running, street, button, to_act, board, pot, pots, seat_views)

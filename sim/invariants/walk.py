@@ -1,0 +1,246 @@
+"""Facts about one dispatch that several checks share, computed once per CheckContext.
+
+``kinds(ctx)`` is the set of event types the dispatch produced: checks test it first and do
+their expensive work only when the events that concern them happened.
+
+``walk(ctx)`` replays the dispatch's events one by one on a copy of ``ctx.before`` and
+keeps the moments in between that only the events reveal: the table just before a betting
+round closed, right after bets were collected, just before a hand started and while it
+posted, just before pots were awarded. The committed ``ctx.state`` alone cannot show these
+(one dispatch can close a round, deal a street, end a hand and start the next).
+
+Alongside, ``Betting`` keeps its own books of the street (each seat's bet, the bet to
+match, the last full raise, the level each seat last acted at), rebuilt from the events
+with no help from the engine's apply. Starting from ``ctx.before``'s books and checked
+against ``ctx.state``'s after every dispatch, it proves the engine's books by induction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.engine import events as ev
+from sim.engine.apply import apply
+from sim.engine.state import BETTING, STARTED, TableState
+from sim.invariants.base import CheckContext
+from sim.invariants.oracle import NOT_ACTED
+
+
+def kinds(ctx: CheckContext) -> frozenset[type]:
+    """The types of the events of this dispatch."""
+    found = ctx.memo.get("kinds")
+    if found is None:
+        found = ctx.memo["kinds"] = frozenset(map(type, ctx.events))
+    return found  # type: ignore[no-any-return]
+
+
+class Betting:
+    """The street's betting books, kept from events only. ``acted[s]`` is the bet level when
+    seat s last checked, called, bet or raised this street (NOT_ACTED if it has not);
+    ``last_actor`` is where the search for the next player starts (the big blind preflop,
+    the button after the flop, then whoever acted last)."""
+
+    __slots__ = ("bet", "level", "min_raise", "acted", "last_actor", "button", "big_blind")
+
+    def __init__(self, state: TableState) -> None:
+        self.bet = state.bet[:]
+        self.level = state.current_bet
+        self.min_raise = state.min_raise
+        self.acted = state.acted_level[:]
+        self.last_actor = state.last_actor
+        self.button = state.button
+        self.big_blind = state.config.big_blind
+
+    def on(self, event: Any) -> None:
+        kind = type(event)
+        if kind is ev.Called:
+            seat = event.seat
+            self.bet[seat] += event.amount
+            self.acted[seat] = self.level
+            self.last_actor = seat
+        elif kind is ev.Checked:
+            self.acted[event.seat] = self.level
+            self.last_actor = event.seat
+        elif kind is ev.Folded:
+            self.last_actor = event.seat
+        elif kind is ev.RaisedTo or kind is ev.BetMade:
+            self._wager(event.seat, event.total)
+        elif kind is ev.BlindPosted:
+            self.bet[event.seat] += event.amount
+            # A short big blind still sets the bet to match at the full big blind.
+            level = event.amount if event.kind == "small" else self.big_blind
+            if level > self.level:
+                self.level = level
+        elif kind is ev.BetReturned:
+            # Uncalled chips come off the bet first; any rest (an ante or a blind no one
+            # could match) comes out of the pot.
+            seat = event.seat
+            self.bet[seat] -= min(event.amount, self.bet[seat])
+        elif kind is ev.BetsCollected:
+            self.bet = [0] * len(self.bet)
+        elif kind is ev.BoardDealt:
+            self._new_street(self.button)
+        elif kind is ev.HandStarted:
+            self.button = event.button
+            self.bet = [0] * len(self.bet)
+            self._new_street(event.big_blind_seat)
+
+    def _wager(self, seat: int, total: int) -> None:
+        increment = total - self.level
+        if increment >= self.min_raise:  # a full bet or raise; short all-ins leave it be
+            self.min_raise = increment
+        if total > self.level:
+            self.level = total
+        self.bet[seat] = total
+        self.acted[seat] = total
+        self.last_actor = seat
+
+    def _new_street(self, anchor: int | None) -> None:
+        self.level = 0
+        self.min_raise = self.big_blind
+        self.acted = [NOT_ACTED] * len(self.acted)
+        self.last_actor = anchor
+
+
+@dataclass(slots=True)
+class RoundEnd:
+    """The table just before the event that closed a betting round."""
+
+    closer: ev.Event
+    street: int
+    live: list[int]  # dealt in and not folded
+    able: list[int]  # live with chips behind
+    bet: list[int]  # from Betting, not the engine
+    acted: list[int]
+    level: int
+    board: int  # cards on the board
+
+
+@dataclass(slots=True)
+class Collection:
+    """The table right after a BetsCollected."""
+
+    event: ev.BetsCollected
+    contrib: list[int]
+    live: list[bool]
+    all_in: list[bool]
+    pot: int
+
+
+@dataclass(slots=True)
+class Start:
+    """A hand's start: the table just before HandStarted (None when the hand started before
+    this dispatch), the one right after it, and the posts that followed."""
+
+    prior: TableState | None
+    started: ev.HandStarted | None
+    base: TableState
+    posts: list[ev.Event] = field(default_factory=list)
+    dealt: bool = False  # the hole cards were dealt: posting is over
+
+
+@dataclass(slots=True)
+class Award:
+    """The table just before a hand's first PotAwarded (or its HandEnded, if none came)."""
+
+    state: TableState
+    awards: list[ev.PotAwarded] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Walk:
+    betting: Betting
+    round_ends: list[RoundEnd] = field(default_factory=list)
+    collections: list[Collection] = field(default_factory=list)
+    starts: list[Start] = field(default_factory=list)
+    awards: list[Award] = field(default_factory=list)
+    broken: str = ""  # set when an event failed to apply (only crafted or corrupt events)
+
+
+# Events that close an open betting round, and those that open (or continue) one.
+CLOSERS = frozenset({ev.BetReturned, ev.BetsCollected, ev.BoardDealt, ev.CardsShown,
+                     ev.CardsMucked, ev.PotAwarded, ev.HandEnded})
+OPENERS = frozenset({ev.HoleCardsDealt, ev.TurnStarted, ev.Folded, ev.Checked, ev.Called,
+                     ev.BetMade, ev.RaisedTo, ev.BoardDealt})
+# A dispatch with none of these is a plain turn: only the betting books are needed.
+MOMENTS = CLOSERS | {ev.HandStarted, ev.AntePosted, ev.BlindPosted, ev.HoleCardsDealt}
+
+
+def walk(ctx: CheckContext) -> Walk:
+    """The dispatch replayed event by event (memoized on the context)."""
+    found = ctx.memo.get("walk")
+    if found is None:
+        if kinds(ctx) & MOMENTS:
+            found = _replay(ctx)
+        else:
+            betting = Betting(ctx.before)
+            for event in ctx.events:
+                betting.on(event)
+            found = Walk(betting)
+        ctx.memo["walk"] = found
+    return found  # type: ignore[no-any-return]
+
+
+def _replay(ctx: CheckContext) -> Walk:
+    before = ctx.before
+    state = before.copy()
+    out = Walk(Betting(before))
+    betting = out.betting
+    open_round = before.phase == BETTING
+    start = Start(None, None, before) if before.phase == STARTED else None
+    if start is not None:
+        out.starts.append(start)
+    award: Award | None = None
+    event: Any
+    for event in ctx.events:
+        kind = type(event)
+        if kind in CLOSERS:
+            if open_round:
+                out.round_ends.append(_round_end(state, betting, event))
+                open_round = False
+            if award is None and (kind is ev.PotAwarded or kind is ev.HandEnded):
+                award = Award(state.copy())
+                out.awards.append(award)
+        prior = state.copy() if kind is ev.HandStarted else None
+        try:
+            apply(state, event)
+        except AssertionError as error:  # events that contradict themselves: stop here,
+            out.broken = f"{event} does not apply: {error}"  # the moments so far stand
+            break
+        betting.on(event)
+        if kind in OPENERS:
+            open_round = True
+        if kind is ev.BetsCollected:
+            out.collections.append(_collection(state, event))
+        elif kind is ev.PotAwarded:
+            assert award is not None
+            award.awards.append(event)
+        elif kind is ev.HandEnded:
+            award = None
+        elif kind is ev.HandStarted:
+            start = Start(prior, event, state.copy())
+            out.starts.append(start)
+        elif kind is ev.AntePosted or kind is ev.BlindPosted:
+            if start is None:  # posting with no hand starting: keep it for the check to flag
+                start = Start(None, None, state.copy())
+                out.starts.append(start)
+            start.posts.append(event)
+        elif kind is ev.HoleCardsDealt and start is not None:
+            start.dealt = True
+            start = None
+    return out
+
+
+def _round_end(state: TableState, betting: Betting, closer: ev.Event) -> RoundEnd:
+    folded, stack = state.folded, state.stack
+    live = [s for s in state.order if not folded[s]]
+    return RoundEnd(closer, state.street, live, [s for s in live if stack[s] > 0],
+                    betting.bet[:], betting.acted[:], betting.level, len(state.board))
+
+
+def _collection(state: TableState, event: ev.BetsCollected) -> Collection:
+    seats = range(state.config.seats)
+    dealt, folded, stack = state.dealt, state.folded, state.stack
+    return Collection(event, state.contrib[:], [dealt[s] and not folded[s] for s in seats],
+                      [stack[s] == 0 for s in seats], state.pot)
