@@ -103,9 +103,15 @@ class Animator:
         self.keep = keep
         self._before: PublicView | None = None
         self._steps: list[Step] = []
+        self._committed: TableState | None = None  # the state the last frame ends on
 
     def begin(self, state: TableState, action: Any) -> None:
-        self._before = public_view(state)
+        # The state before a dispatch is the one the last commit left: reuse its view.
+        last = self.frames[-1] if self.frames else None
+        if last is not None and self._committed is state:
+            self._before = last.after
+        else:
+            self._before = public_view(state)
         self._steps = []
 
     def on_event(self, state: TableState, event: ev.Event) -> None:
@@ -114,12 +120,17 @@ class Animator:
     def commit(self, state: TableState) -> None:
         assert self._before is not None
         self.frames.append(Animation(self._before, tuple(self._steps), public_view(state)))
+        self._committed = state
         if len(self.frames) > self.keep:
             del self.frames[:-self.keep]
 
     def rollback(self) -> None:
         self._before = None
         self._steps = []
+
+    def view_of(self, state: TableState) -> PublicView | None:
+        """The public view of ``state`` if it is the state the last dispatch committed."""
+        return self.frames[-1].after if self.frames and self._committed is state else None
 
     @property
     def last(self) -> Animation | None:

@@ -27,7 +27,8 @@ from sim.engine.state import TableConfig, TableState
 class Subscriber(Protocol):
     """A side effect kept outside the pure core. The order of subscribers must not matter.
 
-    ``begin`` opens a dispatch (``action`` is None for the table's opening), ``on_event``
+    ``begin`` opens a dispatch with the committed state before it (``action`` is None for
+    the table's opening; the state must not be changed), ``on_event``
     sees each event right after it was applied to the draft state, and exactly one of
     ``commit`` (with the committed state) or ``rollback`` closes the dispatch.
     """
@@ -55,21 +56,23 @@ class Controller:
             self.open(self.opening)
 
     @classmethod
-    def resume(cls, snapshot: TableState, subscribers: Iterable[Subscriber] = ()) -> Controller:
-        """A controller that replays one hand from its snapshot (taken after HandStarted).
+    def resume(cls, snapshot: TableState, subscribers: Iterable[Subscriber] = (),
+               stop_at_hand_end: bool = True) -> Controller:
+        """A controller that replays a hand from its snapshot (taken after HandStarted).
 
-        It deals the hand from the recorded deck and stops when the hand ends, instead of
-        starting the next one. The first dispatch (posting and dealing) has action None.
+        It deals the hand from the recorded deck; the first dispatch (posting and dealing)
+        has action None. With ``stop_at_hand_end`` it stops when the hand ends instead of
+        going on to the next one, as the table did.
         """
         self = cls.__new__(cls)
         self.state = snapshot.copy()
         self.subscribers = list(subscribers)
         self.opening = {}
-        self.stop_at_hand_end = True
+        self.stop_at_hand_end = stop_at_hand_end
         self._legal = None
         self._legal_for = None
         draft = self.state.copy()
-        self._run(draft, None, advance(draft, stop_at_hand_end=True))
+        self._run(draft, None, advance(draft, stop_at_hand_end))
         return self
 
     # -- the trio: verify, can, dispatch ---------------------------------------------------
@@ -116,8 +119,9 @@ class Controller:
 
     def _run(self, draft: TableState, action: Any, events: Iterator[ev.Event]) -> list[ev.Event]:
         subscribers = self.subscribers
+        before = self.state  # equal to draft; the committed object, never mutated
         for subscriber in subscribers:
-            subscriber.begin(draft, action)
+            subscriber.begin(before, action)
         done: list[ev.Event] = []
         try:
             for event in events:

@@ -35,17 +35,20 @@ class Replayer:
     """Rebuild a hand dispatch by dispatch. ``states[i]`` is the state after dispatch i
     (0: after posting and dealing). Re-derivation errors are kept in ``mismatches``."""
 
-    def __init__(self, record: HandRecord) -> None:
+    def __init__(self, record: HandRecord, keep_states: bool = True) -> None:
+        """``keep_states=False`` keeps only the final state (a check at every hand's end
+        needs nothing else, and copying each step's state is most of the cost)."""
         self.record = record
         self.states: list[TableState] = []
         self.events: list[list[ev.Event]] = []
         self.mismatches: list[Mismatch] = []
         self.position = 0
-        self._rebuild()
+        self._rebuild(keep_states)
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, keep_states: bool) -> None:
         state = self.record.snapshot.copy()
-        for index, (action, recorded) in enumerate(self.record.steps):
+        steps = self.record.steps
+        for index, (action, recorded) in enumerate(steps):
             if index == 0:
                 derived = rules.run(state, advance(state, stop_at_hand_end=True))
             else:
@@ -55,10 +58,13 @@ class Replayer:
                     self.mismatches.append(Mismatch(index, f"{action} was rejected: {error}"))
                     break
                 derived = rules.run(state, rules.derive(state, action, stop_at_hand_end=True))
-            self.states.append(state.copy())
+            if keep_states:
+                self.states.append(state.copy())
             self.events.append(derived)
             if derived != recorded:
                 self.mismatches.append(Mismatch(index, _first_difference(derived, recorded)))
+        if not keep_states:
+            self.states.append(state)
         self.position = len(self.states) - 1
 
     # -- stepping ---------------------------------------------------------------------------

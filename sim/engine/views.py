@@ -55,29 +55,56 @@ class PlayerView:
         return self.public.seats[self.seat].stack
 
 
-def _seat_view(state: TableState, seat: int, viewer: int | None) -> SeatView:
-    hole = state.hole[seat]
-    dealt = state.dealt[seat]
-    visible = None
-    if hole is not None and (state.shown[seat] or seat == viewer
-                             or bugs.active("neighbour_sees_hole") and viewer is not None
-                             and seat == (viewer + 1) % state.config.seats):
-        visible = hole
-    return SeatView(state.player[seat], state.stack[seat], state.bet[seat], state.status[seat],
-                    state.phase != IDLE and dealt and not state.folded[seat],
-                    state.folded[seat] and dealt, len(hole) if hole else 0, visible)
+def _seats(state: TableState, viewer: int | None) -> tuple[SeatView, ...]:
+    # One pass with local names: this runs several times per dispatch in the harness.
+    running = state.phase != IDLE
+    player, stack, bet, status = state.player, state.stack, state.bet, state.status
+    dealt, folded, hole, shown = state.dealt, state.folded, state.hole, state.shown
+    new = SeatView.__new__
+    seats = tuple(
+        new(SeatView, player[s], stack[s], bet[s], status[s],
+            running and dealt[s] and not folded[s], folded[s] and dealt[s],
+            len(hole[s]) if hole[s] else 0, hole[s] if shown[s] else None)  # type: ignore[arg-type]
+        for s in range(len(player)))
+    if viewer is not None:
+        seats = _reveal(seats, viewer, hole[viewer])
+        if bugs.active("neighbour_sees_hole"):
+            neighbour = (viewer + 1) % len(player)
+            seats = _reveal(seats, neighbour, hole[neighbour])
+    return seats
+
+
+def _reveal(seats: tuple[SeatView, ...], seat: int,
+            cards: tuple[int, ...] | None) -> tuple[SeatView, ...]:
+    if cards is None or seats[seat].cards is not None:
+        return seats
+    return (*seats[:seat], seats[seat]._replace(cards=cards), *seats[seat + 1:])
 
 
 def public_view(state: TableState, viewer: int | None = None) -> PublicView:
     """The table as anyone watching sees it (``viewer`` adds that seat's own cards)."""
     return PublicView(state.hand_no, state.phase != IDLE, state.street, state.button,
                       state.to_act, tuple(state.board), state.pot, tuple(state.pots),
-                      tuple(_seat_view(state, s, viewer) for s in range(state.config.seats)))
+                      _seats(state, viewer))
 
 
-def player_view(state: TableState, seat: int) -> PlayerView:
-    legal = legal_actions(state) if state.to_act == seat else None
-    return PlayerView(seat, public_view(state, seat), state.hole[seat], legal, state.config)
+def player_view(state: TableState, seat: int, public: PublicView | None = None,
+                legal: LegalActions | None = None) -> PlayerView:
+    """What ``seat`` sees. ``public``, if given, must be ``public_view(state)`` (the harness
+    has it already from the animator); ``legal`` likewise ``legal_actions(state)``."""
+    if public is None:
+        public = public_view(state, seat)
+    else:
+        seats = _reveal(public.seats, seat, state.hole[seat])
+        if bugs.active("neighbour_sees_hole"):
+            neighbour = (seat + 1) % len(seats)
+            seats = _reveal(seats, neighbour, state.hole[neighbour])
+        public = public._replace(seats=seats)
+    if state.to_act == seat:
+        legal = legal if legal is not None else legal_actions(state)
+    else:
+        legal = None
+    return PlayerView(seat, public, state.hole[seat], legal, state.config)
 
 
 def visible_cards(view: PublicView) -> set[int]:

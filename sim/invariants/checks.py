@@ -780,7 +780,7 @@ def replay(ctx: CheckContext) -> None:
         return
     records = _ended_records(ctx) or ([ctx.ended] if ctx.ended is not None else [])
     for record in records:
-        replayer = Replayer(record)
+        replayer = Replayer(record, keep_states=False)
         if replayer.mismatches:
             first = replayer.mismatches[0]
             raise fail("replay", f"Replaying hand {record.hand_no} parted from the log at "

@@ -1,0 +1,304 @@
+"""The ``sim`` command line. Thin: each command parses options and calls the library."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sim.engine import bugs
+from sim.engine.state import TableState
+
+
+class HandsType(click.ParamType):
+    """A hand count: ``1000000``, ``1_000_000`` or ``1e6``."""
+
+    name = "hands"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().replace("_", "")
+        try:
+            number = float(text) if any(c in text for c in ".eE") else int(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a number of hands; write e.g. 1000000, 1_000_000 "
+                      "or 1e6.", param, ctx)
+        if number != int(number) or int(number) < 1:
+            self.fail(f"{value!r} is not a whole number of hands of at least 1.", param, ctx)
+        if int(number) > 10**10:
+            self.fail(f"{value!r} hands is more than the 10,000,000,000 a run may play.",
+                      param, ctx)
+        return int(number)
+
+
+def _names(value: str | None) -> tuple[str, ...] | None:
+    if not value:
+        return None
+    return tuple(name.strip() for name in value.split(",") if name.strip())
+
+
+@click.group()
+@click.version_option(package_name="sim")
+def main() -> None:
+    """A fuzz-testing harness around an event-sourced no-limit hold'em engine."""
+
+
+@main.command()
+@click.option("--hands", type=HandsType(), default="20000", show_default=True,
+              help="Hands to play in all (1e6, 1_000_000 and 1000000 all work).")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
+              help="Run seed; a random one is drawn (and printed) when left out.")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="Worker processes  [default: the number of cores]")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Run folder (default: runs/DATE-seedSEED).")
+@click.option("--hands-per-table", type=click.IntRange(1, 100_000), default=200,
+              show_default=True, help="Hands each table plays before a new one is drawn.")
+@click.option("--plant-bug", "planted", multiple=True, metavar="NAME",
+              help="Switch on a planted engine bug (see `sim bugs`); repeatable.")
+@click.option("--invariants", default=None, metavar="A,B,...",
+              help="Check only these invariants (default: all).")
+@click.option("--resume", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Finish the interrupted run in this folder.")
+def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
+        hands_per_table: int, planted: tuple[str, ...], invariants: str | None,
+        resume: Path | None) -> None:
+    """Play HANDS hands on swarm-drawn tables, checking every invariant after every dispatch.
+
+    Exit status: 0 when every invariant held, 1 when any failed, 2 on a usage error."""
+    from sim.report import print_summary
+    from sim.run import run as run_all
+
+    workers = workers or os.cpu_count() or 1
+    ctx = click.get_current_context()
+    if resume is not None:
+        given = [name for name in ("hands", "seed", "out", "hands_per_table", "planted",
+                                   "invariants")
+                 if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT]
+        if given:
+            raise click.UsageError(f"--resume takes the run's settings from its database; "
+                                   f"leave out {', '.join('--' + g.replace('_', '-') for g in given)}.")
+        settings, out = _resumed_settings(resume)
+    else:
+        settings, out = _new_settings(hands, seed, out, hands_per_table, planted, invariants)
+    command = _command(settings, workers, out)
+    click.echo(f"sim run: seed {settings.seed}, {settings.hands:,} hands, {workers} "
+               f"worker{'s' if workers != 1 else ''}, out {out}")
+    click.echo(f"reproduce: {command}")
+    summary = run_all(settings, out, workers, command, resume=resume is not None)
+    print_summary(summary, command)
+    sys.exit(1 if summary.failures else 0)
+
+
+def _new_settings(hands: int, seed: int | None, out: Path | None, hands_per_table: int,
+                  planted: tuple[str, ...], invariants: str | None) -> tuple[Any, Path]:
+    from sim.invariants.base import select
+    from sim.runner import RunSettings
+
+    unknown = [name for name in planted if name not in bugs.BUGS]
+    if unknown:
+        raise click.BadParameter(f"unknown bug {', '.join(unknown)}; known bugs are "
+                                 f"{', '.join(bugs.BUGS)} (see `sim bugs`).",
+                                 param_hint="--plant-bug")
+    selected = _names(invariants)
+    try:
+        select(selected)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--invariants") from error
+    if seed is None:
+        seed = int.from_bytes(os.urandom(8), "big") >> 1
+    out = out or Path("runs") / f"{dt.datetime.now():%Y%m%d-%H%M%S}-seed{seed}"
+    if (out / "stats.duckdb").exists():
+        raise click.BadParameter(f"{out} already holds a run; choose another --out, or finish "
+                                 f"it with --resume {out}.", param_hint="--out")
+    return RunSettings(seed=seed, hands=hands, hands_per_table=hands_per_table,
+                       invariants=selected, planted=tuple(planted),
+                       failures_dir=out / "failures"), out
+
+
+def _resumed_settings(folder: Path) -> tuple[Any, Path]:
+    from sim.runner import RunSettings
+    from sim.store import Store
+
+    path = folder / "stats.duckdb"
+    if not path.exists():
+        raise click.BadParameter(f"{folder} holds no stats.duckdb; --resume takes the folder "
+                                 "of a run started with `sim run --out`.", param_hint="--resume")
+    with Store(path) as store:
+        row = store.run_row()
+    if row is None:
+        raise click.BadParameter(f"{path} holds no run.", param_hint="--resume")
+    return RunSettings(seed=row["seed"], hands=row["hands_requested"],
+                       hands_per_table=row["hands_per_table"],
+                       invariants=tuple(row["invariants"]) if row["invariants"] else None,
+                       planted=tuple(row["planted_bugs"] or ()),
+                       failures_dir=folder / "failures"), folder
+
+
+def _command(settings: object, workers: int, out: Path) -> str:
+    from sim.runner import RunSettings
+
+    assert isinstance(settings, RunSettings)
+    parts = ["sim run", f"--hands {settings.hands}", f"--seed {settings.seed}",
+             f"--workers {workers}", f"--hands-per-table {settings.hands_per_table}",
+             f"--out {out}"]
+    parts += [f"--plant-bug {name}" for name in settings.planted]
+    if settings.invariants is not None:
+        parts.append(f"--invariants {','.join(settings.invariants)}")
+    return " ".join(parts)
+
+
+@main.command()
+@click.argument("target", type=click.Path(exists=True, path_type=Path))
+@click.option("--hand", "hand", default=None, metavar="TABLE:HAND",
+              help="With a run folder: the hand to replay from its database, e.g. 3:17.")
+@click.option("--step", is_flag=True, help="Walk the hand dispatch by dispatch (n, p, g N, q).")
+@click.option("--to", "to", type=click.IntRange(0), default=None,
+              help="Show the table after dispatch N (0 is the start of the hand).")
+def replay(target: Path, hand: str | None, step: bool, to: int | None) -> None:
+    """Replay a failure dump (or, with --hand, any stored hand), checking every invariant.
+
+    Exit status: 1 when the failure reproduces, 0 when the log replays clean."""
+    from sim.failures import load
+    from sim.reproduce import reproduce
+
+    try:
+        if target.is_dir():
+            failure = _stored_hand(target, hand)
+            result = reproduce(failure, stop_at_hand_end=True)
+        elif hand is not None:
+            raise click.BadParameter("--hand goes with a run folder, not a dump file.",
+                                     param_hint="--hand")
+        else:
+            failure = load(target)
+            result = reproduce(failure)
+    except (ValueError, KeyError) as error:
+        raise click.ClickException(f"{target}: {error}") from error
+    click.echo(f"replaying table {failure.table_id} (seed {failure.table_seed}) hand "
+               f"{failure.hand_no} of run seed {failure.run_seed}; planted bugs: "
+               f"{', '.join(failure.planted) or 'none'}; recorded: "
+               f"{failure.invariant}: {failure.message}")
+    last = len(result.states) - 1
+    if to is not None:
+        if to > last:
+            raise click.BadParameter(f"dispatch {to} does not exist; this replay has dispatches "
+                                     f"0 to {last}.", param_hint="--to")
+        _show(result, to)
+    if step:
+        _walk(result, to or 0)
+    if result.reproduced:
+        click.echo(f"REPRODUCED at dispatch {result.step}: {result.invariant}: {result.message}")
+        if to is None and not step:
+            _show(result, min(result.step or 0, last))
+        sys.exit(1)
+    click.echo(f"replayed clean: {last + 1} dispatches, {result.checks} invariant checks")
+
+
+def _stored_hand(folder: Path, hand: str | None) -> Any:
+    from sim.dbreplay import hand_from_store
+
+    parts = (hand or "").split(":")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise click.BadParameter(f"{hand!r} is not TABLE:HAND; with a run folder, name the "
+                                 "hand as e.g. --hand 3:17 (table 3, hand 17).",
+                                 param_hint="--hand")
+    return hand_from_store(folder, int(parts[0]), int(parts[1]))
+
+
+def _show(result: object, index: int) -> None:
+    from sim.reproduce import Reproduction
+
+    assert isinstance(result, Reproduction)
+    action = result.actions[index]
+    state: TableState = result.states[index]
+    click.echo(f"--- after dispatch {index}/{len(result.states) - 1}: "
+               f"{'start of hand' if action is None else repr(action)}")
+    click.echo(state.describe())
+
+
+def _walk(result: object, position: int) -> None:
+    from sim.reproduce import Reproduction
+
+    assert isinstance(result, Reproduction)
+    last = len(result.states) - 1
+    _show(result, position)
+    for _ in range(100_000):  # bounded: one line of input per step
+        line = sys.stdin.readline()
+        if not line:
+            return
+        command = line.strip().split()
+        if not command or command[0] in ("n", "next"):
+            position = min(position + 1, last)
+        elif command[0] in ("p", "prev", "b", "back"):
+            position = max(position - 1, 0)
+        elif command[0] in ("g", "goto") and len(command) == 2 and command[1].isdigit():
+            position = min(int(command[1]), last)
+        elif command[0] in ("q", "quit"):
+            return
+        else:
+            click.echo("commands: n (next), p (previous), g N (go to dispatch N), q (quit)")
+            continue
+        _show(result, position)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("sql")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (a list of objects).")
+def query(folder: Path, sql: str, as_csv: bool, as_json: bool) -> None:
+    """Run SQL against a run's stats.duckdb (read-only) and print the result."""
+    import duckdb
+
+    from sim.reports.tables import csv_table, json_table, text_table
+
+    if as_csv and as_json:
+        raise click.UsageError("choose one of --csv and --json.")
+    path = folder / "stats.duckdb"
+    if not path.exists():
+        raise click.BadParameter(f"{folder} holds no stats.duckdb.", param_hint="FOLDER")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        cursor = con.execute(sql)
+        columns = [d[0] for d in cursor.description] if cursor.description else []
+        rows = cursor.fetchall() if columns else []
+    except duckdb.Error as error:
+        raise click.ClickException(f"the query failed: {error}") from error
+    finally:
+        con.close()
+    if as_csv:
+        click.echo(csv_table(columns, rows), nl=False)
+    elif as_json:
+        click.echo(json_table(columns, rows))
+    else:
+        click.echo(text_table(columns, rows))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def report(folder: Path) -> None:
+    """Print a run's summary from its database: throughput, per-bot results, coverage."""
+    from sim.reports.summary import report as build
+
+    try:
+        click.echo(build(folder))
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@main.command(name="bugs")
+def list_bugs() -> None:
+    """List the planted bugs, one name and one sentence a line."""
+    width = max(map(len, bugs.BUGS))
+    for name, sentence in bugs.BUGS.items():
+        click.echo(f"{name:<{width}}  {sentence}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""Printing a run's summary for people (the DuckDB report lives in sim.reports)."""
+
+from __future__ import annotations
+
+import click
+
+from sim.run import RunSummary
+
+
+def print_summary(summary: RunSummary, command: str) -> None:
+    s = summary
+    state = "INTERRUPTED after" if s.interrupted else "played"
+    click.echo(f"{state} {s.hands:,} hands on {s.tables:,} tables in {s.seconds:.1f} s "
+               f"({s.hands_per_s:,.0f} hands/s), seed {s.settings.seed}")
+    click.echo(f"  dispatches {s.dispatches:,}, invariant checks {s.checks:,}, chaos actions "
+               f"rejected {s.rejected:,}, tables stalled {s.stalled}")
+    reached = [name for name, count in s.coverage.items() if count]
+    click.echo(f"  coverage: {len(reached)}/{len(s.coverage)} points reached")
+    for name, count in sorted(s.coverage.items()):
+        click.echo(f"    {name:<28} {count:>10,}")
+    missing = s.missing_coverage()
+    if missing:
+        click.echo(f"  never reached: {', '.join(missing)}")
+    click.echo(f"  failures: {len(s.failures)}")
+    for failure in s.failures:
+        click.echo(f"    table {failure['table_id']} hand {failure['hand_no']}: "
+                   f"{failure['invariant']}: {failure['message']}")
+        if failure["replay_command"]:
+            click.echo(f"      replay: {failure['replay_command']}")
+    if s.interrupted:
+        click.echo(f"  stopped early: {s.tables:,} of {s.planned_tables:,} tables stored; "
+                   f"finish with: sim run --resume {s.out}")
+    if s.out is not None:
+        click.echo(f"  stats: {s.out / 'stats.duckdb'}; try: sim report {s.out}")
+    click.echo(f"reproduce: {command}")

@@ -1,0 +1,332 @@
+"""A run: many tables played from one seed over worker processes, stored in DuckDB.
+
+Tables are the unit of work. A task is "play these tables of this run and return their
+records" (``play_task``); tasks go to a ``concurrent.futures.Executor`` — a process pool for
+``--workers N``, an in-process one for ``--workers 1`` — so a distributed executor (Dask,
+Ray) can run the same tasks later without a second code path. One writer in the main
+process stores each finished table in a single DuckDB transaction.
+
+    >>> summary = run(settings, out=Path("runs/demo"), workers=2, command="sim run ...")
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import multiprocessing as mp
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim import __version__
+from sim.bots import draw_table
+from sim.engine import ENGINE_VERSION
+from sim.invariants.coverage import COVERAGE_POINTS
+from sim.runner import RunSettings, TableOutcome, play_table, table_plan
+from sim.store import Store, TableRecord, to_arrow
+
+log = logging.getLogger("sim.run")
+
+# -- the task (runs in a worker) -------------------------------------------------------------
+
+_stop_event: Any = None  # set in workers by _worker_init; checked between hands
+
+
+def _stopping() -> bool:
+    return _stop_event is not None and _stop_event.is_set()
+
+
+def _worker_init(log_queue: Any, stop_event: Any) -> None:
+    global _stop_event
+    _stop_event = stop_event
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
+    root = logging.getLogger()
+    root.handlers[:] = [logging.handlers.QueueHandler(log_queue)]
+    root.setLevel(logging.INFO)
+
+
+def play_task(settings: RunSettings, tables: list[tuple[int, int]]) -> list[TableRecord]:
+    """Play ``[(table_id, hands), ...]`` and return their records (rows as Arrow tables)."""
+    records = []
+    crash = os.environ.get("SIM_TEST_CRASH_TABLE")  # tests prove a crashed worker is survived
+    for table_id, hands in tables:
+        if crash is not None and int(crash) == table_id and mp.parent_process() is not None:
+            os._exit(13)
+        outcome = play_table(draw_table(settings.seed, table_id), hands, settings,
+                             stop=_stopping)
+        if outcome.interrupted:
+            break  # a table cut short is dropped whole; --resume plays it again
+        records.append(to_record(outcome, hands))
+        if outcome.failure is not None:
+            log.warning("table %d failed at hand %d: %s: %s", table_id,
+                        outcome.failure.hand_no, outcome.failure.invariant,
+                        outcome.failure.message)
+    return records
+
+
+def to_record(outcome: TableOutcome, hands_planned: int) -> TableRecord:
+    failure = outcome.failure
+    rows = outcome.rows
+    return TableRecord(
+        outcome.table_id, outcome.table_seed, outcome.config, outcome.bots, outcome.opening,
+        hands_planned, outcome.hands, outcome.dispatches, outcome.checks, outcome.rejected,
+        outcome.stalled, outcome.seconds, outcome.coverage,
+        None if failure is None else {
+            "hand_no": failure.hand_no, "invariant": failure.invariant,
+            "message": failure.message, "planted": failure.planted,
+            "dump_path": str(failure.path) if failure.path else None,
+            "replay_command": f"sim replay {failure.path}" if failure.path else None},
+        {"hands": to_arrow("hands", rows.hands), "actions": to_arrow("actions", rows.actions),
+         "results": to_arrow("results", rows.results)})
+
+
+class InlineExecutor(Executor):
+    """Runs each task in this process when submitted: ``--workers 1``, and tests."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:  # type: ignore[override]
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:  # noqa: BLE001 - handed to the caller via the future
+            future.set_exception(error)
+        return future
+
+
+# -- the summary -----------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class RunSummary:
+    settings: RunSettings
+    run_id: str = ""
+    out: Path | None = None
+    workers: int = 1
+    planned_tables: int = 0
+    hands: int = 0
+    tables: int = 0
+    dispatches: int = 0
+    checks: int = 0
+    rejected: int = 0
+    stalled: int = 0
+    seconds: float = 0.0
+    coverage: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COVERAGE_POINTS, 0))
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    interrupted: bool = False
+    crashed_tables: list[int] = field(default_factory=list)
+
+    def add(self, record: TableRecord) -> None:
+        self.tables += 1
+        self.hands += record.hands_played
+        self.dispatches += record.dispatches
+        self.checks += record.checks
+        self.rejected += record.rejected
+        self.stalled += record.stalled
+        for name, count in record.coverage.items():
+            self.coverage[name] = self.coverage.get(name, 0) + count
+        if record.failure is not None:
+            self.failures.append({"table_id": record.table_id, **record.failure})
+
+    @property
+    def hands_per_s(self) -> float:
+        return self.hands / self.seconds if self.seconds else 0.0
+
+    def missing_coverage(self) -> list[str]:
+        return [name for name, count in self.coverage.items() if not count]
+
+
+# -- the run (main process) -------------------------------------------------------------------
+
+def run_id_for(out: Path) -> str:
+    return out.name
+
+
+def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bool = False,
+        progress: Progress | None = None, tables_per_task: int = 1) -> RunSummary:
+    """Play (or, with ``resume``, finish) the run stored in ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    listener, log_queue = _start_logging(out / "run.log")
+    run_id = run_id_for(out)
+    summary = RunSummary(settings, run_id, out, workers)
+    started = time.perf_counter()
+    try:
+        with Store(out / "stats.duckdb") as store:
+            done = store.done_tables(run_id) if resume else set()
+            if not resume:
+                store.start_run(run_id, settings.seed, settings.hands, settings.hands_per_table,
+                                workers, settings.planted, settings.invariants, command,
+                                ENGINE_VERSION, __version__)
+            plan = [task for task in table_plan(settings) if task[0] not in done]
+            summary.planned_tables = len(plan)
+            log.info("run %s: seed %d, %d tables to play (%d already stored), %d workers",
+                     run_id, settings.seed, len(plan), len(done), workers)
+            progress = progress or Progress(sum(hands for _, hands in plan))
+            status = _play(settings, plan, workers, store, summary, progress, log_queue,
+                           tables_per_task)
+            summary.seconds = time.perf_counter() - started
+            store.finish_run(run_id, status, summary.seconds, workers)
+            progress.close()
+    finally:
+        listener.stop()
+    return summary
+
+
+def _play(settings: RunSettings, plan: list[tuple[int, int]], workers: int, store: Store,
+          summary: RunSummary, progress: Progress, log_queue: Any,
+          tables_per_task: int) -> str:
+    stop_event = mp.get_context("spawn").Event()
+    tasks = [plan[i:i + tables_per_task] for i in range(0, len(plan), tables_per_task)]
+
+    def store_records(records: list[TableRecord]) -> None:
+        for record in records:
+            store.write_table(summary.run_id, record)
+            summary.add(record)
+            progress.update(record.hands_played, len(summary.failures))
+
+    try:
+        if workers == 1:
+            _worker_init_inline(stop_event)
+            for task in tasks:
+                store_records(play_task(settings, task))
+        else:
+            _pooled(settings, tasks, workers, store_records, summary, log_queue, stop_event)
+    except KeyboardInterrupt:
+        stop_event.set()
+        summary.interrupted = True
+        log.warning("interrupted: %d tables stored; `sim run --resume %s` finishes the run",
+                    summary.tables, summary.out)
+        return "interrupted"
+    return "completed"
+
+
+def _worker_init_inline(stop_event: Any) -> None:
+    global _stop_event
+    _stop_event = stop_event
+
+
+def _pooled(settings: RunSettings, tasks: list[list[tuple[int, int]]], workers: int,
+            store_records: Callable[[list[TableRecord]], None], summary: RunSummary,
+            log_queue: Any, stop_event: Any) -> None:
+    """Keep at most 2 tasks per worker in flight (bounded memory); survive worker crashes."""
+    context = mp.get_context("spawn")
+    pending = list(reversed(tasks))
+    suspects: list[list[tuple[int, int]]] = []
+    while pending or suspects:
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
+                                   initargs=(log_queue, stop_event))
+        in_flight: dict[Future, list[tuple[int, int]]] = {}
+        try:
+            while pending or in_flight:
+                while pending and len(in_flight) < 2 * workers:
+                    task = pending.pop()
+                    in_flight[pool.submit(play_task, settings, task)] = task
+                done, _ = wait(in_flight, timeout=1.0, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = in_flight.pop(future)
+                    store_records(future.result())
+        except BrokenProcessPool:
+            # Some worker died. Every task in flight is a suspect: run each alone below.
+            suspects.extend(in_flight.values())
+            log.error("a worker process died; re-running %d tables one by one",
+                      sum(len(t) for t in in_flight.values()))
+        except KeyboardInterrupt:
+            stop_event.set()
+            for future, task in in_flight.items():  # workers drop the table they are on
+                try:
+                    store_records(future.result(timeout=60))
+                except Exception:  # noqa: BLE001 - dropped tables are replayed by --resume
+                    pass
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        _run_suspects(settings, suspects, store_records, summary, log_queue, stop_event)
+        suspects = []
+
+
+def _run_suspects(settings: RunSettings, suspects: list[list[tuple[int, int]]],
+                  store_records: Callable[[list[TableRecord]], None], summary: RunSummary,
+                  log_queue: Any, stop_event: Any) -> None:
+    """Each suspect table in a fresh single-worker pool; one that kills it again is reported."""
+    context = mp.get_context("spawn")
+    for task in suspects:
+        for table in task:
+            with ProcessPoolExecutor(1, mp_context=context, initializer=_worker_init,
+                                     initargs=(log_queue, stop_event)) as pool:
+                try:
+                    store_records(pool.submit(play_task, settings, [table]).result())
+                except BrokenProcessPool:
+                    summary.crashed_tables.append(table[0])
+                    summary.failures.append({
+                        "table_id": table[0], "hand_no": None, "invariant": "worker_crashed",
+                        "message": f"the worker process playing table {table[0]} died",
+                        "planted": settings.planted, "dump_path": None,
+                        "replay_command": None})
+                    log.error("table %d crashed its worker twice; reported as a failure",
+                              table[0])
+
+
+# -- logging and progress ------------------------------------------------------------------
+
+def _start_logging(path: Path) -> tuple[logging.handlers.QueueListener, Any]:
+    """Every process logs to a queue; one listener writes the console and run.log."""
+    queue = mp.get_context("spawn").Queue()
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.WARNING)
+    console.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    file = logging.FileHandler(path)
+    file.setFormatter(logging.Formatter("%(asctime)s %(processName)s %(levelname)s %(message)s"))
+    listener = logging.handlers.QueueListener(queue, console, file, respect_handler_level=True)
+    listener.start()
+    root = logging.getLogger()
+    root.handlers[:] = [logging.handlers.QueueHandler(queue)]
+    root.setLevel(logging.INFO)
+    return listener, queue
+
+
+class Progress:
+    """A tqdm bar in a terminal; a plain line every ``every_s`` seconds otherwise (CI)."""
+
+    def __init__(self, total: int, every_s: float = 10.0, stream: Any = None) -> None:
+        self.total = total
+        self.done = 0
+        self.failures = 0
+        self.stream = stream or sys.stderr
+        self.started = self.last = time.perf_counter()
+        self.every_s = every_s
+        self.bar = None
+        if self.stream.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="hand", unit_scale=True, file=self.stream,
+                            dynamic_ncols=True)
+
+    def update(self, hands: int, failures: int) -> None:
+        self.done += hands
+        self.failures = failures
+        if self.bar is not None:
+            self.bar.update(hands)
+            self.bar.set_postfix(failures=failures, refresh=False)
+            return
+        now = time.perf_counter()
+        if now - self.last >= self.every_s:
+            self.last = now
+            self.stream.write(self.line(now) + "\n")
+            self.stream.flush()
+
+    def line(self, now: float) -> str:
+        elapsed = now - self.started
+        rate = self.done / elapsed if elapsed else 0.0
+        left = (self.total - self.done) / rate if rate else float("inf")
+        eta = f"{left:,.0f} s left" if left != float("inf") else "time left unknown"
+        return (f"progress: {self.done:,}/{self.total:,} hands "
+                f"({100 * self.done / max(self.total, 1):.0f}%), {rate:,.0f} hands/s, "
+                f"{self.failures} failures, {eta}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
