@@ -64,14 +64,17 @@ def main() -> None:
               help="Switch on a planted engine bug (see `sim bugs`); repeatable.")
 @click.option("--invariants", default=None, metavar="A,B,...",
               help="Check only these invariants (default: all).")
+@click.option("--table", "only_table", type=click.IntRange(0), default=None,
+              help="Play only this table of the run (same seed and hands): to chase a failure.")
 @click.option("--resume", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Finish the interrupted run in this folder.")
 def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
         hands_per_table: int, planted: tuple[str, ...], invariants: str | None,
-        resume: Path | None) -> None:
+        only_table: int | None, resume: Path | None) -> None:
     """Play HANDS hands on swarm-drawn tables, checking every invariant after every dispatch.
 
-    Exit status: 0 when every invariant held, 1 when any failed, 2 on a usage error."""
+    Exit status: 0 when every invariant held, 1 when any failed, 2 on a usage error,
+    130 when interrupted (Ctrl-C) with no failure so far."""
     from sim.report import print_summary
     from sim.run import run as run_all
 
@@ -79,25 +82,27 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
     ctx = click.get_current_context()
     if resume is not None:
         given = [name for name in ("hands", "seed", "out", "hands_per_table", "planted",
-                                   "invariants")
+                                   "invariants", "only_table")
                  if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT]
         if given:
             raise click.UsageError(f"--resume takes the run's settings from its database; "
                                    f"leave out {', '.join('--' + g.replace('_', '-') for g in given)}.")
         settings, out = _resumed_settings(resume)
     else:
-        settings, out = _new_settings(hands, seed, out, hands_per_table, planted, invariants)
+        settings, out = _new_settings(hands, seed, out, hands_per_table, planted, invariants,
+                                      only_table)
     command = _command(settings, workers, out)
     click.echo(f"sim run: seed {settings.seed}, {settings.hands:,} hands, {workers} "
                f"worker{'s' if workers != 1 else ''}, out {out}")
     click.echo(f"reproduce: {command}")
     summary = run_all(settings, out, workers, command, resume=resume is not None)
     print_summary(summary, command)
-    sys.exit(1 if summary.failures else 0)
+    sys.exit(1 if summary.failures else 130 if summary.interrupted else 0)
 
 
 def _new_settings(hands: int, seed: int | None, out: Path | None, hands_per_table: int,
-                  planted: tuple[str, ...], invariants: str | None) -> tuple[Any, Path]:
+                  planted: tuple[str, ...], invariants: str | None,
+                  only_table: int | None) -> tuple[Any, Path]:
     from sim.invariants.base import select
     from sim.runner import RunSettings
 
@@ -117,9 +122,14 @@ def _new_settings(hands: int, seed: int | None, out: Path | None, hands_per_tabl
     if (out / "stats.duckdb").exists():
         raise click.BadParameter(f"{out} already holds a run; choose another --out, or finish "
                                  f"it with --resume {out}.", param_hint="--out")
+    tables = -(-hands // hands_per_table)
+    if only_table is not None and only_table >= tables:
+        raise click.BadParameter(f"table {only_table} is not in this run; {hands} hands at "
+                                 f"{hands_per_table} a table make tables 0 to {tables - 1}.",
+                                 param_hint="--table")
     return RunSettings(seed=seed, hands=hands, hands_per_table=hands_per_table,
                        invariants=selected, planted=tuple(planted),
-                       failures_dir=out / "failures"), out
+                       failures_dir=out / "failures", only_table=only_table), out
 
 
 def _resumed_settings(folder: Path) -> tuple[Any, Path]:
@@ -149,6 +159,8 @@ def _command(settings: object, workers: int, out: Path) -> str:
              f"--workers {workers}", f"--hands-per-table {settings.hands_per_table}",
              f"--out {out}"]
     parts += [f"--plant-bug {name}" for name in settings.planted]
+    if settings.only_table is not None:
+        parts.append(f"--table {settings.only_table}")
     if settings.invariants is not None:
         parts.append(f"--invariants {','.join(settings.invariants)}")
     return " ".join(parts)

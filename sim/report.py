@@ -23,7 +23,8 @@ def print_summary(summary: RunSummary, command: str) -> None:
         click.echo(f"  never reached: {', '.join(missing)}")
     click.echo(f"  failures: {len(s.failures)}")
     for failure in s.failures:
-        click.echo(f"    table {failure['table_id']} hand {failure['hand_no']}: "
+        hand = failure["hand_no"] if failure["hand_no"] is not None else "-"
+        click.echo(f"    table {failure['table_id']} hand {hand}: "
                    f"{failure['invariant']}: {failure['message']}")
         if failure["replay_command"]:
             click.echo(f"      replay: {failure['replay_command']}")

@@ -18,7 +18,8 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -188,20 +189,42 @@ def _play(settings: RunSettings, plan: list[tuple[int, int]], workers: int, stor
             summary.add(record)
             progress.update(record.hands_played, len(summary.failures))
 
-    try:
+    with _ctrl_c_stops(stop_event):
         if workers == 1:
             _worker_init_inline(stop_event)
             for task in tasks:
+                if stop_event.is_set():
+                    break
                 store_records(play_task(settings, task))
         else:
             _pooled(settings, tasks, workers, store_records, summary, log_queue, stop_event)
-    except KeyboardInterrupt:
-        stop_event.set()
+    if stop_event.is_set():
         summary.interrupted = True
         log.warning("interrupted: %d tables stored; `sim run --resume %s` finishes the run",
                     summary.tables, summary.out)
         return "interrupted"
     return "completed"
+
+
+@contextmanager
+def _ctrl_c_stops(stop_event: Any) -> Iterator[None]:
+    """The first Ctrl-C asks for a clean stop: workers drop the table they are on, finished
+    tables are stored, the run is marked interrupted. A second Ctrl-C stops at once."""
+    def handler(signum: int, frame: Any) -> None:
+        if stop_event.is_set():
+            raise KeyboardInterrupt
+        stop_event.set()
+        sys.stderr.write("\nstopping: finishing the tables in hand (Ctrl-C again to quit now)\n")
+
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread (e.g. inside a test runner's thread)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _worker_init_inline(stop_event: Any) -> None:
@@ -215,37 +238,35 @@ def _pooled(settings: RunSettings, tasks: list[list[tuple[int, int]]], workers: 
     """Keep at most 2 tasks per worker in flight (bounded memory); survive worker crashes."""
     context = mp.get_context("spawn")
     pending = list(reversed(tasks))
-    suspects: list[list[tuple[int, int]]] = []
-    while pending or suspects:
+    while pending and not stop_event.is_set():
+        suspects: list[list[tuple[int, int]]] = []
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
                                    initargs=(log_queue, stop_event))
         in_flight: dict[Future, list[tuple[int, int]]] = {}
         try:
-            while pending or in_flight:
-                while pending and len(in_flight) < 2 * workers:
-                    task = pending.pop()
-                    in_flight[pool.submit(play_task, settings, task)] = task
-                done, _ = wait(in_flight, timeout=1.0, return_when=FIRST_COMPLETED)
+            while (pending and not stop_event.is_set()) or in_flight:
+                while pending and not stop_event.is_set() and len(in_flight) < 2 * workers:
+                    future = pool.submit(play_task, settings, pending[-1])  # may find it broken
+                    in_flight[future] = pending.pop()
+                done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
                 for future in done:
                     task = in_flight.pop(future)
-                    store_records(future.result())
+                    try:
+                        records = future.result()
+                    except BrokenProcessPool:
+                        suspects.append(task)
+                        continue
+                    store_records(records)
+                if suspects:
+                    raise BrokenProcessPool("a worker died")
         except BrokenProcessPool:
             # Some worker died. Every task in flight is a suspect: run each alone below.
             suspects.extend(in_flight.values())
-            log.error("a worker process died; re-running %d tables one by one",
-                      sum(len(t) for t in in_flight.values()))
-        except KeyboardInterrupt:
-            stop_event.set()
-            for future, task in in_flight.items():  # workers drop the table they are on
-                try:
-                    store_records(future.result(timeout=60))
-                except Exception:  # noqa: BLE001 - dropped tables are replayed by --resume
-                    pass
-            raise
+            log.error("a worker process died; re-running tables %s one by one",
+                      ", ".join(str(table) for task in suspects for table, _ in task))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         _run_suspects(settings, suspects, store_records, summary, log_queue, stop_event)
-        suspects = []
 
 
 def _run_suspects(settings: RunSettings, suspects: list[list[tuple[int, int]]],
@@ -261,13 +282,27 @@ def _run_suspects(settings: RunSettings, suspects: list[list[tuple[int, int]]],
                     store_records(pool.submit(play_task, settings, [table]).result())
                 except BrokenProcessPool:
                     summary.crashed_tables.append(table[0])
-                    summary.failures.append({
-                        "table_id": table[0], "hand_no": None, "invariant": "worker_crashed",
-                        "message": f"the worker process playing table {table[0]} died",
-                        "planted": settings.planted, "dump_path": None,
-                        "replay_command": None})
+                    store_records([crashed_record(settings, *table)])
                     log.error("table %d crashed its worker twice; reported as a failure",
                               table[0])
+
+
+def crashed_record(settings: RunSettings, table_id: int, hands: int) -> TableRecord:
+    """A table whose worker died: stored as failed with no hands, so the run accounts for it
+    and ``--resume`` does not play it again."""
+    spec = draw_table(settings.seed, table_id)
+    return TableRecord(
+        table_id, spec.seed, spec.config.to_dict(),
+        {seat: kind for seat, kind, _, _ in spec.bots},
+        {seat: (name, buy_in) for seat, _, name, buy_in in spec.bots}, hands, 0, 0, 0, 0,
+        False, 0.0, {},
+        {"hand_no": None, "invariant": "worker_crashed",
+         "message": f"the worker process playing table {table_id} died (twice)",
+         "planted": settings.planted, "dump_path": None,
+         "replay_command": f"sim run --seed {settings.seed} --hands {settings.hands} "
+                           f"--hands-per-table {settings.hands_per_table} --table {table_id} "
+                           "--workers 1"},
+        {name: to_arrow(name, []) for name in ("hands", "actions", "results")})
 
 
 # -- logging and progress ------------------------------------------------------------------

@@ -51,6 +51,7 @@ class RunSettings:
     planted: tuple[str, ...] = ()
     failures_dir: Path | None = None
     collect_rows: bool = True
+    only_table: int | None = None  # play just this table of the run (to chase one failure)
 
 
 def table_plan(settings: RunSettings) -> list[tuple[int, int]]:
@@ -58,7 +59,8 @@ def table_plan(settings: RunSettings) -> list[tuple[int, int]]:
     plan, left, table_id = [], settings.hands, 0
     while left > 0:
         count = min(settings.hands_per_table, left)
-        plan.append((table_id, count))
+        if settings.only_table is None or settings.only_table == table_id:
+            plan.append((table_id, count))
         left -= count
         table_id += 1
     return plan
