@@ -64,17 +64,22 @@ def test_shover_wagers_are_all_in() -> None:
 
 
 def test_min_raiser_raises_exactly_the_minimum() -> None:
-    raises = 0
+    raises = deep_calls = 0
     for view, action in turns_of("min_raiser"):
         legal = view.legal
-        if legal.can_raise:
+        small = legal.min_raise_to <= 10 * view.config.big_blind
+        if legal.can_raise and small:
             assert action == ac.RaiseTo(legal.seat, legal.min_raise_to)
             raises += 1
+        elif legal.can_raise:  # past ten big blinds: a min-raise now and then, else a call
+            assert action in (ac.RaiseTo(legal.seat, legal.min_raise_to), ac.Call(legal.seat))
+            deep_calls += type(action) is ac.Call
         elif legal.can_bet:
             assert action == ac.Bet(legal.seat, legal.min_bet)
         else:
             assert type(action) in (ac.Check, ac.Call)
     assert raises > 50
+    assert deep_calls > 0
 
 
 def test_maniac_wagers_whenever_it_can_mostly_all_in() -> None:
