@@ -15,6 +15,7 @@ import logging
 import logging.handlers
 import multiprocessing as mp
 import os
+import resource
 import signal
 import sys
 import time
@@ -85,7 +86,8 @@ def to_record(outcome: TableOutcome, hands_planned: int) -> TableRecord:
             "dump_path": str(failure.path) if failure.path else None,
             "replay_command": f"sim replay {failure.path}" if failure.path else None},
         {"hands": to_arrow("hands", rows.hands), "actions": to_arrow("actions", rows.actions),
-         "results": to_arrow("results", rows.results)})
+         "results": to_arrow("results", rows.results)},
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # Linux reports KiB
 
 
 class InlineExecutor(Executor):

@@ -61,7 +61,7 @@ CREATE TABLE IF NOT EXISTS tables (
     big_blind BIGINT, ante BIGINT, min_buy_in BIGINT, max_buy_in BIGINT, bots VARCHAR,
     bot_kinds VARCHAR[], opening VARCHAR, hands_planned INTEGER, hands_played INTEGER,
     dispatches INTEGER, checks BIGINT, rejected INTEGER, stalled BOOLEAN, failed BOOLEAN,
-    seconds DOUBLE, PRIMARY KEY (run_id, table_id));
+    seconds DOUBLE, peak_rss_mb DOUBLE, PRIMARY KEY (run_id, table_id));
 CREATE TABLE IF NOT EXISTS failures (
     run_id VARCHAR, table_id INTEGER, hand_no INTEGER, invariant VARCHAR, message VARCHAR,
     planted_bugs VARCHAR[], dump_path VARCHAR, replay_command VARCHAR);
@@ -105,6 +105,7 @@ class TableRecord:
     coverage: dict[str, int]
     failure: dict[str, Any] | None  # invariant, message, hand_no, dump_path, planted
     arrow: dict[str, pa.Table]
+    peak_rss_mb: float | None = None  # the worker's peak memory when the table finished
 
 
 class Store:
@@ -174,14 +175,15 @@ class Store:
             c = record.config
             con.execute(
                 "INSERT INTO tables VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?)",
+                "?, ?, ?, ?)",
                 [run_id, record.table_id, record.table_seed, c["seats"], c["small_blind"],
                  c["big_blind"], c["ante"], c["min_buy_in"], c["max_buy_in"],
                  json.dumps({str(k): v for k, v in sorted(record.bots.items())}),
                  sorted(set(record.bots.values())),
                  json.dumps({str(k): list(v) for k, v in sorted(record.opening.items())}),
                  record.hands_planned, record.hands_played, record.dispatches, record.checks,
-                 record.rejected, record.stalled, record.failure is not None, record.seconds])
+                 record.rejected, record.stalled, record.failure is not None, record.seconds,
+                 record.peak_rss_mb])
             for name, table in record.arrow.items():
                 if table.num_rows:
                     con.register("batch", table)
