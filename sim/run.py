@@ -185,11 +185,22 @@ def _play(settings: RunSettings, plan: list[tuple[int, int]], workers: int, stor
     stop_event = mp.get_context("spawn").Event()
     tasks = [plan[i:i + tables_per_task] for i in range(0, len(plan), tables_per_task)]
 
-    def store_records(records: list[TableRecord]) -> None:
-        for record in records:
-            store.write_table(summary.run_id, record)
+    buffer: list[TableRecord] = []
+    flushed = [time.perf_counter()]
+
+    def flush() -> None:
+        store.write_tables(summary.run_id, buffer)
+        for record in buffer:
             summary.add(record)
             progress.update(record.hands_played, len(summary.failures))
+        buffer.clear()
+        flushed[0] = time.perf_counter()
+
+    def store_records(records: list[TableRecord]) -> None:
+        # Tables reach the database in batches: at most a second or 32 tables old.
+        buffer.extend(records)
+        if len(buffer) >= 32 or time.perf_counter() - flushed[0] >= 1.0:
+            flush()
 
     with _ctrl_c_stops(stop_event):
         if workers == 1:
@@ -200,6 +211,7 @@ def _play(settings: RunSettings, plan: list[tuple[int, int]], workers: int, stor
                 store_records(play_task(settings, task))
         else:
             _pooled(settings, tasks, workers, store_records, summary, log_queue, stop_event)
+        flush()
     if stop_event.is_set():
         summary.interrupted = True
         log.warning("interrupted: %d tables stored; `sim run --resume %s` finishes the run",
