@@ -85,8 +85,9 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
                                    "invariants", "only_table")
                  if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT]
         if given:
+            flags = ", ".join("--" + name.replace("_", "-") for name in given)
             raise click.UsageError(f"--resume takes the run's settings from its database; "
-                                   f"leave out {', '.join('--' + g.replace('_', '-') for g in given)}.")
+                                   f"leave out {flags}.")
         settings, out = _resumed_settings(resume)
     else:
         settings, out = _new_settings(hands, seed, out, hands_per_table, planted, invariants,

@@ -42,8 +42,9 @@ def hand_from_store(folder: Path, table_id: int, hand_no: int) -> Failure:
             [table_id]).fetchone()
         if table is None:
             raise ValueError(f"Table {table_id} is not in {path}.")
-        last = con.execute("SELECT max(hand_no) FROM hands WHERE table_id = ?",
-                           [table_id]).fetchone()[0]
+        row = con.execute("SELECT max(hand_no) FROM hands WHERE table_id = ?",
+                          [table_id]).fetchone()
+        last = row[0] if row is not None else None
         if last is None or not 1 <= hand_no <= last:
             raise ValueError(f"Hand {hand_no} of table {table_id} is not stored; this table "
                              f"has hands 1 to {last or 0}.")

@@ -2,8 +2,9 @@
 
 A dump is one JSON file under the run's ``failures/`` folder: the seeds, the table settings,
 the hand's log from its snapshot and every action from that snapshot up to the failing
-one (which may have ended the hand and started the next), the invariant's name and message, ``describe()`` of the state, the
-traceback, the planted bugs that were on, and the engine's version. ``sim replay FILE``
+one (which may have ended the hand and started the next), the invariant's name and
+message, ``describe()`` of the state, the traceback, the planted bugs that were on, and
+the engine's version. ``sim replay FILE``
 reproduces it; copying the file into ``tests/regressions/`` makes it a test.
 """
 

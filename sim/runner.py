@@ -14,9 +14,9 @@ from __future__ import annotations
 import random
 import time
 import traceback as tb
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from sim.bots import TableSpec, make_bot
@@ -250,7 +250,8 @@ class TablePlayer:
         before = controller.state
         chaos = bot is not None and bot.chaos
         saved = before.copy() if chaos else None
-        legal = controller.legal_actions() if before.to_act == getattr(action, "seat", None) else None
+        on_turn = before.to_act == getattr(action, "seat", None)
+        legal = controller.legal_actions() if on_turn else None
         marks = (len(self.animator.frames), self.log.finished, _steps(self.log))
         if self.log.current is not self.base:
             self.base, self.tail = self.log.current, []
@@ -323,12 +324,11 @@ class TablePlayer:
         pots = 0
         showdown = False
         for event in record.events:
-            kind = type(event)
-            if kind is ev.PotAwarded:
+            if isinstance(event, ev.PotAwarded):
                 pots += 1
                 for seat, chips in event.shares:
                     won[seat] = won.get(seat, 0) + chips
-            elif kind is ev.CardsMucked or kind is ev.CardsShown:
+            elif isinstance(event, (ev.CardsMucked, ev.CardsShown)):
                 showdown = True
         table_id, hand_no = self.spec.table_id, record.hand_no
         self.outcome.rows.hands.append((

@@ -152,10 +152,12 @@ class Store:
         return dict(zip(names, row, strict=True))
 
     def finish_run(self, run_id: str, status: str, seconds: float, workers: int) -> None:
-        hands, tables, failures = self.con.execute(
+        totals = self.con.execute(
             "SELECT (SELECT count(*) FROM hands WHERE run_id = $r), "
             "(SELECT count(*) FROM tables WHERE run_id = $r), "
             "(SELECT count(*) FROM failures WHERE run_id = $r)", {"r": run_id}).fetchone()
+        assert totals is not None
+        hands, tables, failures = totals
         self.con.execute(
             "UPDATE runs SET ended_at = ?, status = ?, hands = ?, tables = ?, failures = ?, "
             "seconds = coalesce(seconds, 0) + ?, workers = ?, "
@@ -218,9 +220,12 @@ def _tables_arrow(records: Sequence[TableRecord]) -> pa.Table:
     r = records
     c = [x.config for x in r]
     return pa.table([
-        column([x.table_id for x in r], pa.int32()), column([x.table_seed for x in r], pa.uint64()),
-        column([x["seats"] for x in c], pa.int8()), column([x["small_blind"] for x in c], pa.int64()),
-        column([x["big_blind"] for x in c], pa.int64()), column([x["ante"] for x in c], pa.int64()),
+        column([x.table_id for x in r], pa.int32()),
+        column([x.table_seed for x in r], pa.uint64()),
+        column([x["seats"] for x in c], pa.int8()),
+        column([x["small_blind"] for x in c], pa.int64()),
+        column([x["big_blind"] for x in c], pa.int64()),
+        column([x["ante"] for x in c], pa.int64()),
         column([x["min_buy_in"] for x in c], pa.int64()),
         column([x["max_buy_in"] for x in c], pa.int64()),
         column([json.dumps({str(k): v for k, v in sorted(x.bots.items())}) for x in r],

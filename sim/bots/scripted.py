@@ -21,8 +21,7 @@ from __future__ import annotations
 import random
 
 from sim.bots.memory import CarefulBot
-from sim.bots.random_bot import (all_in, check_or_fold, current_bet, passive_action,
-                                 pot_raise_to)
+from sim.bots.random_bot import all_in, check_or_fold, current_bet, passive_action, pot_raise_to
 from sim.engine import actions as ac
 from sim.engine.evaluator import category, evaluate7
 from sim.engine.legal import LegalActions

@@ -14,7 +14,7 @@ from typing import Any
 
 from sim.engine import bugs
 from sim.engine import events as ev
-from sim.engine.state import IDLE, PLAYING, SITTING_OUT, WAITING, TableState
+from sim.engine.state import PLAYING, SITTING_OUT, WAITING, TableState
 from sim.engine.views import PublicView, SeatView, public_view
 
 
@@ -25,7 +25,8 @@ class Step:
     seat_taken (seat, amount=stack, player, status), seat_cleared, chips_added,
     status (amount=status),
     new_hand (cards=dealt seats, amount=hand number, seat=button), chips_to_pot, chips_to_bet,
-    card_dealt (never the card: hole cards are hidden), bet_to (amount=total), turn, acted, folded, bet_returned, bets_to_pot (pots),
+    card_dealt (never the card: hole cards are hidden), bet_to (amount=total), turn, acted,
+    folded, bet_returned, bets_to_pot (pots),
     board (cards), revealed (cards), mucked, pot_to_seat, hand_over.
     """
 

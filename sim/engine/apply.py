@@ -10,8 +10,21 @@ from collections.abc import Callable
 from typing import Any
 
 from sim.engine import events as ev
-from sim.engine.state import (BETTING, EMPTY, GO_IN, GO_OUT, IDLE, NO_CHANGE, NOT_ACTED, PLAYING,
-                              PREFLOP, SITTING_OUT, STARTED, WAITING, TableState)
+from sim.engine.state import (
+    BETTING,
+    EMPTY,
+    GO_IN,
+    GO_OUT,
+    IDLE,
+    NO_CHANGE,
+    NOT_ACTED,
+    PLAYING,
+    PREFLOP,
+    SITTING_OUT,
+    STARTED,
+    WAITING,
+    TableState,
+)
 
 
 def _seated(s: TableState, e: ev.PlayerSeated) -> None:

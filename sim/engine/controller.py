@@ -18,8 +18,8 @@ from sim.engine import actions as ac
 from sim.engine import events as ev
 from sim.engine import rules
 from sim.engine.apply import apply
-from sim.engine.errors import IllegalAction
 from sim.engine.dealer import advance
+from sim.engine.errors import IllegalAction
 from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.state import TableConfig, TableState
 

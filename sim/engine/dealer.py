@@ -17,8 +17,20 @@ from sim.engine.cards import shuffled_deck
 from sim.engine.evaluator import evaluate7
 from sim.engine.pots import build_pots, split
 from sim.engine.seeds import derive_seed
-from sim.engine.state import (BETTING, FLOP, GO_IN, GO_OUT, IDLE, NOT_ACTED, PLAYING, RIVER,
-                              SITTING_OUT, STARTED, WAITING, TableState)
+from sim.engine.state import (
+    BETTING,
+    FLOP,
+    GO_IN,
+    GO_OUT,
+    IDLE,
+    NOT_ACTED,
+    PLAYING,
+    RIVER,
+    SITTING_OUT,
+    STARTED,
+    WAITING,
+    TableState,
+)
 
 
 def advance(state: TableState, stop_at_hand_end: bool = False) -> Iterator[ev.Event]:

@@ -124,6 +124,7 @@ class TableLog:
     def on_event(self, state: TableState, event: ev.Event) -> None:
         kind = type(event)
         if kind is ev.HandStarted:
+            assert isinstance(event, ev.HandStarted)
             self.current = HandRecord(state.hand_no, state.copy(), event)
             self._step = []
             self.current.steps.append((None, self._step))

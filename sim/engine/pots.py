@@ -39,7 +39,8 @@ def build_pots(contrib: Sequence[int], live: Sequence[bool],
     return tuple(pots)
 
 
-def split(amount: int, winners: Sequence[int], button: int, seats: int) -> tuple[tuple[int, int], ...]:
+def split(amount: int, winners: Sequence[int], button: int,
+          seats: int) -> tuple[tuple[int, int], ...]:
     """Split a pot among tied winners; odd chips go one at a time from the seat left of the
     button.
 

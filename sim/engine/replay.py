@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.engine import bugs
+from sim.engine import bugs, rules
 from sim.engine import events as ev
-from sim.engine import rules
 from sim.engine.apply import apply
 from sim.engine.dealer import advance
 from sim.engine.log import HandRecord

@@ -18,8 +18,18 @@ from sim.engine.apply import apply
 from sim.engine.dealer import advance
 from sim.engine.errors import IllegalAction
 from sim.engine.legal import LegalActions, legal_actions
-from sim.engine.state import (BETTING, GO_IN, GO_OUT, IDLE, NOT_ACTED, PLAYING, SITTING_OUT,
-                              STATUS_NAMES, WAITING, TableState)
+from sim.engine.state import (
+    BETTING,
+    GO_IN,
+    GO_OUT,
+    IDLE,
+    NOT_ACTED,
+    PLAYING,
+    SITTING_OUT,
+    STATUS_NAMES,
+    WAITING,
+    TableState,
+)
 
 # -- validation ----------------------------------------------------------------------------
 

@@ -19,8 +19,16 @@ from sim.engine.evaluator import evaluate7, reference_evaluate
 from sim.engine.legal import legal_actions as engine_legal_actions
 from sim.engine.log import HandRecord
 from sim.engine.replay import Replayer, apply_recorded
-from sim.engine.state import (BETTING, FLOP, IDLE, PHASE_NAMES, PLAYING, STREET_NAMES, WAITING,
-                              TableState)
+from sim.engine.state import (
+    BETTING,
+    FLOP,
+    IDLE,
+    PHASE_NAMES,
+    PLAYING,
+    STREET_NAMES,
+    WAITING,
+    TableState,
+)
 from sim.engine.views import player_view, public_view, visible_cards
 from sim.invariants import oracle
 from sim.invariants.base import CheckContext, fail, invariant

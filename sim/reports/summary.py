@@ -59,10 +59,12 @@ def _sections(con: duckdb.DuckDBPyConnection) -> list[str]:
     if run is None:
         return ["this database holds no run"]
     run_id, seed, status, hands, tables, failures, seconds, rate, workers, planted, command = run
-    showdowns, zero_sum = con.execute(
+    rates = con.execute(
         "SELECT avg(CASE WHEN showdown THEN 1 ELSE 0 END), "
         "(SELECT count(*) FROM (SELECT table_id, hand_no FROM results GROUP BY ALL "
         "HAVING sum(net) <> 0)) FROM hands").fetchone()
+    assert rates is not None
+    showdowns, zero_sum = rates
     out = [f"run {run_id}: seed {seed}, {status}, {hands or 0:,} hands on {tables or 0:,} tables "
            f"in {seconds or 0:,.1f} s ({rate or 0:,.0f} hands/s, {workers} "
            f"worker{'s' if workers != 1 else ''})",
