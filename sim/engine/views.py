@@ -6,10 +6,12 @@ Views are pure functions of the state, built on demand (bots ask only on their t
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sim.engine import bugs
+from sim.engine import events as ev
 from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.state import IDLE, TableConfig, TableState
 
@@ -114,3 +116,47 @@ def visible_cards(view: PublicView) -> set[int]:
         if seat.cards:
             cards.update(seat.cards)
     return cards
+
+
+def redact(event: Any, viewer: int) -> Any:
+    """``event`` as ``viewer`` may see it: another seat's hole cards are hidden (``()``)."""
+    if type(event) is ev.HoleCardsDealt and event.seat != viewer:
+        return ev.HoleCardsDealt(event.seat, ())
+    if type(event) is ev.HandStarted:  # the deck order is the dealer's secret
+        return dataclasses.replace(event, deck=())
+    return event
+
+
+class PlayerFeeds:
+    """Subscriber: each seated player's own stream of events, redacted for them.
+
+    This is what a client at the table receives. ``feeds[seat]`` keeps the last ``keep``
+    events that seat was sent.
+
+        >>> feeds = PlayerFeeds(); table = Controller(config, seed, players, [feeds])
+        >>> feeds.feeds[2][-1]
+    """
+
+    def __init__(self, keep: int = 256) -> None:
+        self.keep = keep
+        self.feeds: dict[int, list[Any]] = {}
+        self._pending: list[tuple[int, Any]] = []
+
+    def begin(self, state: TableState, action: Any) -> None:
+        self._pending = []
+
+    def on_event(self, state: TableState, event: Any) -> None:
+        for seat, name in enumerate(state.player):
+            if name is not None:
+                self._pending.append((seat, redact(event, seat)))
+
+    def commit(self, state: TableState) -> None:
+        for seat, event in self._pending:
+            feed = self.feeds.setdefault(seat, [])
+            feed.append(event)
+            if len(feed) > 2 * self.keep:
+                del feed[:-self.keep]
+        self._pending = []
+
+    def rollback(self) -> None:
+        self._pending = []

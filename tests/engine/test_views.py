@@ -1,0 +1,64 @@
+"""Per-player views and feeds: no hidden card of another player, ever."""
+
+from __future__ import annotations
+
+import random
+
+from sim.engine import Controller, TableConfig
+from sim.engine import events as ev
+from sim.engine.actions import Rebuy
+from sim.engine.views import PlayerFeeds, player_view, public_view, visible_cards
+from scenario import random_wager
+
+
+def _play(hands: int, seed: int) -> tuple[Controller, PlayerFeeds, list]:
+    feeds = PlayerFeeds(keep=10_000)
+    table = Controller(TableConfig(seats=4, small_blind=1, big_blind=2, min_buy_in=20,
+                                   max_buy_in=200),
+                       seed=seed, players={s: (f"p{s}", 100) for s in range(4)},
+                       subscribers=[feeds])
+    rng = random.Random(seed)
+    views = []
+    for _ in range(100_000):
+        if table.state.hand_no > hands:
+            break
+        legal = table.legal_actions()
+        if legal is None:  # idle: someone busted; rebuy everyone who has nothing
+            for seat in range(4):
+                if table.state.stack[seat] == 0:
+                    table.dispatch(Rebuy(seat, 100))
+            continue
+        views.append((table.state, [player_view(table.state, s) for s in range(4)]))
+        table.dispatch(random_wager(legal, rng))
+    return table, feeds, views
+
+
+def test_a_player_view_shows_only_own_board_and_shown_cards() -> None:
+    _, _, views = _play(30, 3)
+    checked = 0
+    for state, seat_views in views:
+        shown = {c for s, h in enumerate(state.hole) if h and state.shown[s] for c in h}
+        for seat, view in enumerate(seat_views):
+            own = set(state.hole[seat] or ())
+            assert visible_cards(view.public) <= own | set(state.board) | shown
+            assert view.hole == state.hole[seat]
+            checked += 1
+        assert visible_cards(public_view(state)) <= set(state.board) | shown
+    assert checked > 100
+
+
+def test_each_feed_carries_only_its_own_hole_cards() -> None:
+    table, feeds, _ = _play(20, 5)
+    dealt = 0
+    for seat, feed in feeds.feeds.items():
+        for event in feed:
+            if isinstance(event, ev.HoleCardsDealt):
+                if event.seat == seat:
+                    assert len(event.cards) == 2
+                    dealt += 1
+                else:
+                    assert event.cards == ()
+            if isinstance(event, ev.HandStarted):
+                assert event.deck == ()
+    assert dealt >= 20  # the seats got their own cards, hand after hand
+    assert set(feeds.feeds) == {0, 1, 2, 3}
