@@ -205,10 +205,11 @@ def _play(settings: RunSettings, plan: list[tuple[int, int]], workers: int, stor
     with _ctrl_c_stops(stop_event):
         if workers == 1:
             _worker_init_inline(stop_event)
+            executor = InlineExecutor()  # the same tasks any Executor could run
             for task in tasks:
                 if stop_event.is_set():
                     break
-                store_records(play_task(settings, task))
+                store_records(executor.submit(play_task, settings, task).result())
         else:
             _pooled(settings, tasks, workers, store_records, summary, log_queue, stop_event)
         flush()
