@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sim.engine import bugs
 from sim.engine import events as ev
@@ -18,8 +18,7 @@ from sim.engine.state import PLAYING, SITTING_OUT, WAITING, TableState
 from sim.engine.views import PublicView, SeatView, public_view
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One thing a client animates. ``kind`` names it; ``seat``/``amount``/``cards`` as used:
 
     seat_taken (seat, amount=stack, player, status), seat_cleared, chips_added,
@@ -37,6 +36,7 @@ class Step:
     player: str | None = None
     status: int = -1
     pots: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    # A NamedTuple, not a dataclass: several are built per dispatch.
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,54 +46,40 @@ class Animation:
     after: PublicView
 
 
-def _steps(event: Any, state: TableState) -> list[Step]:
-    kind = type(event)
-    if kind is ev.TurnStarted:
-        return [Step("turn", event.seat)]
-    if kind is ev.Called:
-        if bugs.active("animation_skips_chip_move"):
-            return [Step("acted", event.seat)]
-        return [Step("chips_to_bet", event.seat, event.amount), Step("acted", event.seat)]
-    if kind is ev.BetMade or kind is ev.RaisedTo:
-        return [Step("bet_to", event.seat, event.total), Step("acted", event.seat)]
-    if kind is ev.Checked:
-        return [Step("acted", event.seat)]
-    if kind is ev.Folded:
-        return [Step("folded", event.seat)]
-    if kind is ev.BlindPosted:
-        return [Step("chips_to_bet", event.seat, event.amount)]
-    if kind is ev.AntePosted:
-        return [Step("chips_to_pot", event.seat, event.amount)]
-    if kind is ev.HoleCardsDealt:
-        return [Step("card_dealt", event.seat) for _ in event.cards]
-    if kind is ev.BetReturned:
-        return [Step("bet_returned", event.seat, event.amount)]
-    if kind is ev.BetsCollected:
-        return [Step("bets_to_pot", pots=event.pots)]
-    if kind is ev.BoardDealt:
-        return [Step("board", amount=event.street, cards=event.cards)]
-    if kind is ev.CardsShown:
-        return [Step("revealed", event.seat, cards=event.cards)]
-    if kind is ev.CardsMucked:
-        return [Step("mucked", event.seat)]
-    if kind is ev.PotAwarded:
-        return [Step("pot_to_seat", seat, chips) for seat, chips in event.shares]
-    if kind is ev.HandEnded:
-        return [Step("hand_over")]
-    if kind is ev.HandStarted:
-        return [Step("new_hand", event.button, event.hand_no, cards=event.dealt)]
-    if kind is ev.PlayerSeated:
-        return [Step("seat_taken", event.seat, event.buy_in, player=event.player,
-                     status=WAITING if event.waiting else PLAYING)]
-    if kind is ev.PlayerLeft:
-        return [Step("seat_cleared", event.seat)]
-    if kind is ev.RebuyApplied:
-        return [Step("chips_added", event.seat, event.added)]
-    if kind is ev.SatOut:
-        return [Step("status", event.seat, SITTING_OUT)]
-    if kind is ev.SatIn:
-        return [Step("status", event.seat, WAITING if event.waiting else PLAYING)]
-    return []  # TimedOut, RequestQueued: nothing a watcher sees
+def _called(e: Any) -> list[Step]:
+    if bugs.active("animation_skips_chip_move"):
+        return [Step("acted", e.seat)]
+    return [Step("chips_to_bet", e.seat, e.amount), Step("acted", e.seat)]
+
+
+# One entry per event type (a dict lookup, not a chain of type tests: this runs per event).
+STEPS: dict[type, Callable[[Any], list[Step]]] = {
+    ev.TurnStarted: lambda e: [Step("turn", e.seat)],
+    ev.Called: _called,
+    ev.BetMade: lambda e: [Step("bet_to", e.seat, e.total), Step("acted", e.seat)],
+    ev.RaisedTo: lambda e: [Step("bet_to", e.seat, e.total), Step("acted", e.seat)],
+    ev.Checked: lambda e: [Step("acted", e.seat)],
+    ev.Folded: lambda e: [Step("folded", e.seat)],
+    ev.BlindPosted: lambda e: [Step("chips_to_bet", e.seat, e.amount)],
+    ev.AntePosted: lambda e: [Step("chips_to_pot", e.seat, e.amount)],
+    ev.HoleCardsDealt: lambda e: [Step("card_dealt", e.seat) for _ in e.cards],
+    ev.BetReturned: lambda e: [Step("bet_returned", e.seat, e.amount)],
+    ev.BetsCollected: lambda e: [Step("bets_to_pot", pots=e.pots)],
+    ev.BoardDealt: lambda e: [Step("board", amount=e.street, cards=e.cards)],
+    ev.CardsShown: lambda e: [Step("revealed", e.seat, cards=e.cards)],
+    ev.CardsMucked: lambda e: [Step("mucked", e.seat)],
+    ev.PotAwarded: lambda e: [Step("pot_to_seat", seat, chips) for seat, chips in e.shares],
+    ev.HandEnded: lambda e: [Step("hand_over")],
+    ev.HandStarted: lambda e: [Step("new_hand", e.button, e.hand_no, cards=e.dealt)],
+    ev.PlayerSeated: lambda e: [Step("seat_taken", e.seat, e.buy_in, player=e.player,
+                                     status=WAITING if e.waiting else PLAYING)],
+    ev.PlayerLeft: lambda e: [Step("seat_cleared", e.seat)],
+    ev.RebuyApplied: lambda e: [Step("chips_added", e.seat, e.added)],
+    ev.SatOut: lambda e: [Step("status", e.seat, SITTING_OUT)],
+    ev.SatIn: lambda e: [Step("status", e.seat, WAITING if e.waiting else PLAYING)],
+    ev.TimedOut: lambda e: [],  # nothing a watcher sees
+    ev.RequestQueued: lambda e: [],
+}
 
 
 class Animator:
@@ -116,7 +102,7 @@ class Animator:
         self._steps = []
 
     def on_event(self, state: TableState, event: ev.Event) -> None:
-        self._steps.extend(_steps(event, state))
+        self._steps.extend(STEPS[type(event)](event))
 
     def commit(self, state: TableState) -> None:
         assert self._before is not None
