@@ -67,14 +67,18 @@ def advance(state: TableState, stop_at_hand_end: bool = False) -> Iterator[ev.Ev
 def next_to_act(state: TableState) -> int | None:
     """The next seat clockwise from the last actor that still has to act this round."""
     stack, folded, bet, acted = state.stack, state.folded, state.bet, state.acted_level
-    live = [s for s in state.order if not folded[s]]
-    if len(live) <= 1:
-        return None
-    able = [s for s in live if stack[s] > 0]
-    if not able:
+    live = able = 0
+    last_able = -1
+    for seat in state.order:
+        if not folded[seat]:
+            live += 1
+            if stack[seat]:
+                able += 1
+                last_able = seat
+    if live <= 1 or not able:
         return None
     current = state.current_bet
-    if len(able) == 1 and bet[able[0]] >= current:
+    if able == 1 and bet[last_able] >= current:
         return None  # alone with chips and owing nothing: there is no decision to make
     n = state.config.seats
     last = state.last_actor

@@ -10,6 +10,7 @@ action causes, the automatic ones after it included (see ``dealer.advance``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from itertools import chain
 from typing import Any
 
 from sim.engine import actions as ac
@@ -315,11 +316,10 @@ def derive(state: TableState, action: Any, stop_at_hand_end: bool = False) -> It
     Contract: the caller applies each event to ``state`` before resuming the generator.
     ``action`` must already be verified.
     """
-    if isinstance(action, ac.BETTING_ACTIONS):
-        yield from _wager_events(state, action)
-    else:
-        yield from _table_events(state, action)
-    yield from advance(state, stop_at_hand_end)
+    first = (_wager_events if isinstance(action, ac.BETTING_ACTIONS) else _table_events)
+    # chain, not nested generators: every event of the hand passes through here, and
+    # advance's body only starts once the action's own events were applied.
+    return chain(first(state, action), advance(state, stop_at_hand_end))
 
 
 def run(state: TableState, events: Iterator[ev.Event]) -> list[ev.Event]:
