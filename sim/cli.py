@@ -75,7 +75,7 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
 
     Exit status: 0 when every invariant held, 1 when any failed, 2 on a usage error,
     130 when interrupted (Ctrl-C) with no failure so far."""
-    from sim.report import print_summary
+    from sim.reports.console import print_summary
     from sim.run import run as run_all
 
     workers = workers or os.cpu_count() or 1

@@ -1,4 +1,4 @@
-"""Printing a run's summary for people (the DuckDB report lives in sim.reports)."""
+"""Printing a run's summary at the end of `sim run` (the database report is in summary.py)."""
 
 from __future__ import annotations
 
