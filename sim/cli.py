@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import sys
 from pathlib import Path
@@ -29,7 +30,7 @@ class HandsType(click.ParamType):
         except ValueError:
             self.fail(f"{value!r} is not a number of hands; write e.g. 1000000, 1_000_000 "
                       "or 1e6.", param, ctx)
-        if number != int(number) or int(number) < 1:
+        if not math.isfinite(number) or number != int(number) or int(number) < 1:
             self.fail(f"{value!r} is not a whole number of hands of at least 1.", param, ctx)
         if int(number) > 10**10:
             self.fail(f"{value!r} hands is more than the 10,000,000,000 a run may play.",
@@ -81,11 +82,13 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
     workers = workers or os.cpu_count() or 1
     ctx = click.get_current_context()
     if resume is not None:
-        given = [name for name in ("hands", "seed", "out", "hands_per_table", "planted",
+        given = [param.opts[0] for param in ctx.command.params
+                 if param.name in ("hands", "seed", "out", "hands_per_table", "planted",
                                    "invariants", "only_table")
-                 if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT]
+                 and ctx.get_parameter_source(param.name or "")
+                 is not click.core.ParameterSource.DEFAULT]
         if given:
-            flags = ", ".join("--" + name.replace("_", "-") for name in given)
+            flags = ", ".join(given)
             raise click.UsageError(f"--resume takes the run's settings from its database; "
                                    f"leave out {flags}.")
         settings, out = _resumed_settings(resume)
@@ -113,6 +116,10 @@ def _new_settings(hands: int, seed: int | None, out: Path | None, hands_per_tabl
                                  f"{', '.join(bugs.BUGS)} (see `sim bugs`).",
                                  param_hint="--plant-bug")
     selected = _names(invariants)
+    if invariants is not None and not selected:
+        raise click.BadParameter(f"{invariants!r} names no invariant; give one or more names "
+                                 "separated by commas, or leave --invariants out to check all.",
+                                 param_hint="--invariants")
     try:
         select(selected)
     except ValueError as error:
@@ -147,24 +154,17 @@ def _resumed_settings(folder: Path) -> tuple[Any, Path]:
         raise click.BadParameter(f"{path} holds no run.", param_hint="--resume")
     return RunSettings(seed=row["seed"], hands=row["hands_requested"],
                        hands_per_table=row["hands_per_table"],
-                       invariants=tuple(row["invariants"]) if row["invariants"] else None,
+                       invariants=(tuple(row["invariants"]) if row["invariants"] is not None
+                                   else None),
                        planted=tuple(row["planted_bugs"] or ()),
-                       failures_dir=folder / "failures"), folder
+                       failures_dir=folder / "failures", only_table=row["only_table"]), folder
 
 
 def _command(settings: object, workers: int, out: Path) -> str:
-    from sim.runner import RunSettings
+    from sim.runner import RunSettings, reproduce_command
 
     assert isinstance(settings, RunSettings)
-    parts = ["sim run", f"--hands {settings.hands}", f"--seed {settings.seed}",
-             f"--workers {workers}", f"--hands-per-table {settings.hands_per_table}",
-             f"--out {out}"]
-    parts += [f"--plant-bug {name}" for name in settings.planted]
-    if settings.only_table is not None:
-        parts.append(f"--table {settings.only_table}")
-    if settings.invariants is not None:
-        parts.append(f"--invariants {','.join(settings.invariants)}")
-    return " ".join(parts)
+    return reproduce_command(settings, workers, out)
 
 
 @main.command()
@@ -178,6 +178,7 @@ def replay(target: Path, hand: str | None, step: bool, to: int | None) -> None:
     """Replay a failure dump (or, with --hand, any stored hand), checking every invariant.
 
     Exit status: 1 when the failure reproduces, 0 when the log replays clean."""
+    from sim.dbreplay import NotStored
     from sim.failures import load
     from sim.reproduce import reproduce
 
@@ -191,7 +192,9 @@ def replay(target: Path, hand: str | None, step: bool, to: int | None) -> None:
         else:
             failure = load(target)
             result = reproduce(failure)
-    except (ValueError, KeyError) as error:
+    except NotStored as error:  # no such table or hand in the store: the user's words
+        raise click.BadParameter(str(error.args[0]), param_hint="--hand") from error
+    except ValueError as error:
         raise click.ClickException(f"{target}: {error}") from error
     click.echo(f"replaying table {failure.table_id} (seed {failure.table_seed}) hand "
                f"{failure.hand_no} of run seed {failure.run_seed}; planted bugs: "

@@ -20,6 +20,10 @@ from sim.engine.log import TableLog
 from sim.failures import Failure
 
 
+class NotStored(LookupError):
+    """The table or hand asked for is not in the run's database."""
+
+
 def _action(kind: str, seat: int, amount: int | None, player: str | None) -> ac.Action:
     if kind == "Sit":
         return ac.Sit(seat, player or "", amount or 0)
@@ -41,13 +45,13 @@ def hand_from_store(folder: Path, table_id: int, hand_no: int) -> Failure:
             "FROM tables t JOIN runs r USING (run_id) WHERE t.table_id = ?",
             [table_id]).fetchone()
         if table is None:
-            raise ValueError(f"Table {table_id} is not in {path}.")
+            raise NotStored(f"table {table_id} is not in {path}.")
         row = con.execute("SELECT max(hand_no) FROM hands WHERE table_id = ?",
                           [table_id]).fetchone()
         last = row[0] if row is not None else None
         if last is None or not 1 <= hand_no <= last:
-            raise ValueError(f"Hand {hand_no} of table {table_id} is not stored; this table "
-                             f"has hands 1 to {last or 0}.")
+            raise NotStored(f"hand {hand_no} of table {table_id} is not stored; this table "
+                            f"has hands 1 to {last or 0}.")
         actions = con.execute("SELECT action, seat, amount, player FROM actions "
                               "WHERE table_id = ? ORDER BY seq", [table_id]).fetchall()
     finally:

@@ -61,7 +61,11 @@ class Failure:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Failure:
+    def from_dict(cls, data: Any) -> Failure:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            found = data.get("format") if isinstance(data, dict) else type(data).__name__
+            raise ValueError(f"Not a failure dump: found {found!r}, expected an object with "
+                             f"format {FORMAT!r} (written by `sim run`).")
         if data.get("format") != FORMAT:
             raise ValueError(f"Not a failure dump: format is {data.get('format')!r}, expected "
                              f"{FORMAT!r}.")
@@ -97,6 +101,10 @@ def load(path: Path) -> Failure:
     except json.JSONDecodeError as error:
         raise ValueError(f"{path} is not JSON ({error}); expected a failure dump written by "
                          "`sim run`.") from error
-    failure = Failure.from_dict(data)
+    try:
+        failure = Failure.from_dict(data)
+    except KeyError as error:
+        raise ValueError(f"{path} is a failure dump with no {error.args[0]!r} field; it is "
+                         "damaged or was not written by `sim run`.") from error
     failure.path = Path(path)
     return failure

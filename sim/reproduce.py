@@ -17,6 +17,7 @@ from sim.engine.log import TableLog
 from sim.engine.state import TableState
 from sim.failures import Failure
 from sim.invariants.base import CheckContext, InvariantViolation, run_all, select
+from sim.invariants.driver import context
 
 
 @dataclass(slots=True)
@@ -67,8 +68,7 @@ def _replay(failure: Failure, stop_at_hand_end: bool) -> Reproduction:
                                      animator, log.last_hand if log.finished else None), checks):
         return out
     for index, action in enumerate(failure.actions, start=1):
-        before = controller.state
-        finished = log.finished
+        before, finished = controller.state, log.finished
         try:
             events = controller.dispatch(action)
         except IllegalAction as error:
@@ -78,9 +78,7 @@ def _replay(failure: Failure, stop_at_hand_end: bool) -> Reproduction:
                           f"{error!r}", tb.format_exc())
         out.states.append(controller.state)
         out.actions.append(action)
-        ended = log.last_hand if log.finished != finished else None
-        ctx = CheckContext(controller, before, controller.state, action, events, log, animator,
-                           ended)
+        ctx = context(controller, before, action, events, log, animator, finished)
         if _checked(out, index, ctx, checks):
             return out
     return out

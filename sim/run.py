@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from sim import __version__
 from sim.bots import draw_table
 from sim.engine import ENGINE_VERSION
 from sim.invariants.coverage import COVERAGE_POINTS
-from sim.runner import RunSettings, TableOutcome, play_table, table_plan
+from sim.runner import RunSettings, TableOutcome, play_table, reproduce_command, table_plan
 from sim.store import Store, TableRecord, to_arrow
 
 log = logging.getLogger("sim.run")
@@ -163,7 +163,7 @@ def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bo
             if not resume:
                 store.start_run(run_id, settings.seed, settings.hands, settings.hands_per_table,
                                 workers, settings.planted, settings.invariants, command,
-                                ENGINE_VERSION, __version__)
+                                ENGINE_VERSION, __version__, settings.only_table)
             plan = [task for task in table_plan(settings) if task[0] not in done]
             summary.planned_tables = len(plan)
             log.info("run %s: seed %d, %d tables to play (%d already stored), %d workers",
@@ -314,9 +314,7 @@ def crashed_record(settings: RunSettings, table_id: int, hands: int) -> TableRec
         {"hand_no": None, "invariant": "worker_crashed",
          "message": f"the worker process playing table {table_id} died (twice)",
          "planted": settings.planted, "dump_path": None,
-         "replay_command": f"sim run --seed {settings.seed} --hands {settings.hands} "
-                           f"--hands-per-table {settings.hands_per_table} --table {table_id} "
-                           "--workers 1"},
+         "replay_command": reproduce_command(replace(settings, only_table=table_id), 1)},
         {name: to_arrow(name, []) for name in ("hands", "actions", "results")})
 
 

@@ -12,6 +12,7 @@ table's seed, so the same run seed gives the same tables whatever the number of 
 from __future__ import annotations
 
 import random
+import shlex
 import time
 import traceback as tb
 from collections.abc import Callable
@@ -32,8 +33,9 @@ from sim.engine.seeds import derive_seed
 from sim.engine.state import IDLE, STREET_NAMES, TableState
 from sim.engine.views import PlayerView, player_view
 from sim.failures import Failure
-from sim.invariants.base import CheckContext, InvariantViolation, run_all, select
+from sim.invariants.base import InvariantViolation, run_all, select
 from sim.invariants.coverage import Coverage
+from sim.invariants.driver import context
 
 # Bounds that keep a broken engine from hanging a worker (TIGER_STYLE: every loop is bounded).
 MAX_CHAOS_TRIES = 16  # junk actions in a row before the chaos bot's turn is played for it
@@ -52,6 +54,21 @@ class RunSettings:
     failures_dir: Path | None = None
     collect_rows: bool = True
     only_table: int | None = None  # play just this table of the run (to chase one failure)
+
+
+def reproduce_command(settings: RunSettings, workers: int, out: Path | None = None) -> str:
+    """The one command that plays ``settings`` again (shell-quoted)."""
+    parts = ["sim", "run", "--hands", str(settings.hands), "--seed", str(settings.seed),
+             "--workers", str(workers), "--hands-per-table", str(settings.hands_per_table)]
+    if out is not None:
+        parts += ["--out", str(out)]
+    for name in settings.planted:
+        parts += ["--plant-bug", name]
+    if settings.only_table is not None:
+        parts += ["--table", str(settings.only_table)]
+    if settings.invariants is not None:
+        parts += ["--invariants", ",".join(settings.invariants)]
+    return shlex.join(parts)
 
 
 def table_plan(settings: RunSettings) -> list[tuple[int, int]]:
@@ -139,12 +156,15 @@ class TablePlayer:
     # -- the loop ----------------------------------------------------------------------------
     def play(self) -> TableOutcome:
         started = time.perf_counter()
+        previous = bugs.enabled()
         bugs.enable(self.settings.planted)
         try:
             self._open()
             self._loop()
         except HarnessFailure as failure:
             self._dump(failure)
+        finally:
+            bugs.enable(previous)
         self.outcome.seconds = time.perf_counter() - started
         self.outcome.coverage = dict(self.coverage.counts)
         self.outcome.bots = dict(self.kinds)
@@ -157,13 +177,13 @@ class TablePlayer:
             self.kinds[seat] = kind
             players[seat] = (name, buy_in)
         self.outcome.opening = dict(players)
-        before = self.controller.state
+        before, finished = self.controller.state, self.log.finished
         try:
             events = self.controller.open(players)
         except Exception as error:  # noqa: BLE001 - any crash is a finding
             raise HarnessFailure("engine_exception", f"opening the table raised {error!r}",
                                  None, tb.format_exc()) from error
-        self._check(before, None, events)
+        self._check(before, None, events, finished)
 
     def _loop(self) -> None:
         finished = 0
@@ -179,9 +199,7 @@ class TablePlayer:
             else:
                 self._turn(seat)
             if self.log.finished != finished:
-                # One dispatch can finish several hands (blinds that put everyone all-in).
-                self._hand_over(self.log.finished - finished)
-                finished = self.log.finished
+                finished = self._hands_over(finished)
                 if self.stop is not None and self.stop():
                     self.outcome.interrupted = True
                     return
@@ -205,13 +223,23 @@ class TablePlayer:
         return player_view(state, seat, self.animator.view_of(state),
                            self.controller.legal_actions() if state.to_act == seat else None)
 
-    def _hand_over(self, count: int) -> None:
-        assert 0 < count <= len(self.log.hands), f"{count} hands ended in one dispatch"
-        self.outcome.hands = self.log.finished
-        if self.settings.collect_rows:
-            for record in list(self.log.hands)[-count:]:
-                self._hand_rows(record)
-        self._requests()
+    def _hands_over(self, finished: int) -> int:
+        """Store the hands finished since ``finished``, then take the between-hand requests;
+        those can end a hand too (a leave at a heads-up table), so repeat until none does.
+        Returns the new count of finished hands."""
+        for _ in range(self.spec.config.seats + 2):  # each round needs a request that ends one
+            count = self.log.finished - finished
+            if not count:
+                return finished
+            # One dispatch can finish several hands (blinds that put everyone all-in).
+            assert count <= len(self.log.hands), f"{count} hands ended in one dispatch"
+            if self.settings.collect_rows:
+                for record in list(self.log.hands)[-count:]:
+                    self._hand_rows(record)
+            finished = self.log.finished
+            self.outcome.hands = finished
+            self._requests()
+        raise HarnessFailure("liveness", "between-hand requests kept ending hands")
 
     def _idle(self) -> bool:
         """Give every seat its say; then force rebuys and rejoins. False: the table stalled."""
@@ -272,7 +300,7 @@ class TablePlayer:
         self.tail.append(action)
         if self.settings.collect_rows:
             self._action_row(before, action, legal)
-        self._check(before, action, events)
+        self._check(before, action, events, marks[1])
         return True
 
     def _check_rejection(self, action: Any, before: TableState, saved: TableState | None,
@@ -288,12 +316,10 @@ class TablePlayer:
         self.outcome.rejected += 1
         self.coverage.hit("chaos_rejected")
 
-    def _check(self, before: TableState, action: ac.Action | None,
-               events: list[ev.Event]) -> None:
-        log = self.log
-        ended = log.last_hand if any(type(e) is ev.HandEnded for e in events) else None
-        ctx = CheckContext(self.controller, before, self.controller.state, action, events, log,
-                           self.animator, ended)
+    def _check(self, before: TableState, action: ac.Action | None, events: list[ev.Event],
+               finished_before: int) -> None:
+        ctx = context(self.controller, before, action, events, self.log, self.animator,
+                      finished_before)
         self.outcome.dispatches += 1
         try:
             self.outcome.checks += run_all(ctx, self.checks)
@@ -348,10 +374,15 @@ class TablePlayer:
         record, actions = self.base, self.tail
         if record is None or self.log.current is None:  # failed before the first hand
             record, actions = self.log.current, []
+        describe = state.describe()
+        if record is not None and record.final is not None and record is not self.log.current:
+            # The failing dispatch ended the hand (and dealt the next): show its end too.
+            describe += (f"\n\nhand {record.hand_no} as it ended in the failing dispatch:\n"
+                         + record.final.describe())
         self.outcome.failure = Failure(
             self.settings.seed, self.spec.table_id, self.spec.seed,
             record.hand_no if record is not None else 0, failure.invariant, failure.message,
-            state.describe(), failure.trace, state.config.to_dict(), bugs.enabled(),
+            describe, failure.trace, state.config.to_dict(), bugs.enabled(),
             self.settings.invariants, record, list(actions), dict(self.kinds))
         if self.settings.failures_dir is not None:
             self.outcome.failure.write(self.settings.failures_dir)

@@ -52,7 +52,8 @@ SCHEMA: dict[str, list[tuple[str, str, pa.DataType]]] = {
 DDL = """
 CREATE TABLE IF NOT EXISTS runs (
     run_id VARCHAR PRIMARY KEY, seed UBIGINT, hands_requested BIGINT, hands_per_table INTEGER,
-    workers INTEGER, planted_bugs VARCHAR[], invariants VARCHAR[], engine_version VARCHAR,
+    workers INTEGER, planted_bugs VARCHAR[], invariants VARCHAR[], only_table INTEGER,
+    engine_version VARCHAR,
     harness_version VARCHAR, command VARCHAR, started_at TIMESTAMP, ended_at TIMESTAMP,
     status VARCHAR, hands BIGINT, tables INTEGER, failures INTEGER, seconds DOUBLE,
     hands_per_s DOUBLE);
@@ -134,14 +135,15 @@ class Store:
     # -- runs -------------------------------------------------------------------------------
     def start_run(self, run_id: str, seed: int, hands: int, hands_per_table: int, workers: int,
                   planted: Iterable[str], invariants: Iterable[str] | None, command: str,
-                  engine_version: str, harness_version: str) -> None:
+                  engine_version: str, harness_version: str,
+                  only_table: int | None = None) -> None:
         self.con.execute(
             "INSERT INTO runs (run_id, seed, hands_requested, hands_per_table, workers, "
-            "planted_bugs, invariants, engine_version, harness_version, command, started_at, "
-            "status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
+            "planted_bugs, invariants, only_table, engine_version, harness_version, command, "
+            "started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
             [run_id, seed, hands, hands_per_table, workers, list(planted),
-             list(invariants) if invariants is not None else None, engine_version,
-             harness_version, command, _now()])
+             list(invariants) if invariants is not None else None, only_table,
+             engine_version, harness_version, command, _now()])
 
     def run_row(self) -> dict[str, Any] | None:
         cursor = self.con.execute("SELECT * FROM runs ORDER BY started_at LIMIT 1")
@@ -202,15 +204,19 @@ class Store:
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
+            try:
+                con.unregister("batch")
+            except duckdb.Error:
+                pass  # nothing was registered
             raise
 
     def _insert(self, run_id: str, name: str, table: pa.Table) -> None:
         if table.num_rows:
             self.con.register("batch", table)
-            try:
-                self.con.execute(f"INSERT INTO {name} SELECT ?, * FROM batch", [run_id])
-            finally:
-                self.con.unregister("batch")
+            # No finally: after a failed INSERT the transaction is aborted and unregister
+            # would raise, hiding the real error; write_tables unregisters after ROLLBACK.
+            self.con.execute(f"INSERT INTO {name} SELECT ?, * FROM batch", [run_id])
+            self.con.unregister("batch")
 
 
 def _tables_arrow(records: Sequence[TableRecord]) -> pa.Table:
