@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from sim.engine import actions as ac
 from sim.engine import events as ev
 from sim.engine import rules
-from sim.engine.apply import apply
+from sim.engine.apply import HANDLERS, apply
 from sim.engine.dealer import advance
 from sim.engine.errors import IllegalAction
 from sim.engine.legal import LegalActions, legal_actions
@@ -136,7 +136,7 @@ class Controller:
 
     def internal_dispatch(self, draft: TableState, event: ev.Event) -> None:
         """Apply one event to the draft and hand it to every subscriber."""
-        apply(draft, event)
+        HANDLERS[type(event)](draft, event)  # apply(), without a call: this runs per event
         for subscriber in self.subscribers:
             subscriber.on_event(draft, event)
 
