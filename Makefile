@@ -9,7 +9,7 @@ $(BIN)/sim: pyproject.toml
 	$(BIN)/pip install -q -e '.[test,bench]'
 	touch $(BIN)/sim
 
-.PHONY: install run test bench
+.PHONY: install run test bench lint
 install: $(BIN)/sim
 
 run: $(BIN)/sim
@@ -20,3 +20,7 @@ test: $(BIN)/sim
 
 bench: $(BIN)/sim
 	$(BIN)/python benchmarks/engine.py
+
+lint: $(BIN)/sim
+	$(BIN)/ruff check sim benchmarks
+	$(BIN)/mypy sim
