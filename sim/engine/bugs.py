@@ -34,10 +34,6 @@ def active(name: str) -> bool:
     return name in _active
 
 
-def any_active() -> bool:
-    return bool(_active)
-
-
 def enabled() -> tuple[str, ...]:
     return tuple(sorted(_active))
 

@@ -217,10 +217,6 @@ class TableState:
     __hash__ = None  # type: ignore[assignment]
 
     # -- derived facts -------------------------------------------------------------------
-    @property
-    def hand_running(self) -> bool:
-        return self.phase != IDLE
-
     def in_hand(self, seat: int) -> bool:
         """Dealt into the running hand and not folded."""
         return self.phase != IDLE and self.dealt[seat] and not self.folded[seat]

@@ -46,11 +46,8 @@ def check_dispatch(controller: Controller, log: TableLog, animator: Animator, ac
     """
     before, finished = controller.state, log.finished
     events = controller.dispatch(action)
-    ctx = context(controller, before, action, events, log, animator, finished)
-    run_all(ctx, checks)
-    if coverage is not None:
-        coverage.observe(ctx)
-    return ctx
+    return _checked(context(controller, before, action, events, log, animator, finished),
+                    checks, coverage)
 
 
 def check_opening(controller: Controller, log: TableLog, animator: Animator,
@@ -59,7 +56,12 @@ def check_opening(controller: Controller, log: TableLog, animator: Animator,
     """Seat the opening ``players`` on a controller built without them, and check that."""
     before, finished = controller.state, log.finished
     events = controller.open(players)
-    ctx = context(controller, before, None, events, log, animator, finished)
+    return _checked(context(controller, before, None, events, log, animator, finished),
+                    checks, coverage)
+
+
+def _checked(ctx: CheckContext, checks: list[tuple[str, Check]],
+             coverage: Coverage | None) -> CheckContext:
     run_all(ctx, checks)
     if coverage is not None:
         coverage.observe(ctx)
