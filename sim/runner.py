@@ -30,7 +30,7 @@ from sim.engine.cards import cards_to_str
 from sim.engine.legal import LegalActions
 from sim.engine.log import HandRecord, TableLog
 from sim.engine.seeds import derive_seed
-from sim.engine.state import IDLE, STREET_NAMES, TableState
+from sim.engine.state import IDLE, SITTING_OUT, STREET_NAMES, TableState
 from sim.engine.views import PlayerView, player_view
 from sim.failures import Failure
 from sim.invariants.base import InvariantViolation, run_all, select
@@ -235,9 +235,10 @@ class TablePlayer:
             assert count <= len(self.log.hands), f"{count} hands ended in one dispatch"
             if self.settings.collect_rows:
                 for record in list(self.log.hands)[-count:]:
-                    self._hand_rows(record)
+                    if record.hand_no <= self.target:  # a last dispatch may finish two
+                        self._hand_rows(record)
             finished = self.log.finished
-            self.outcome.hands = finished
+            self.outcome.hands = min(finished, self.target)
             self._requests()
         raise HarnessFailure("liveness", "between-hand requests kept ending hands")
 
@@ -259,16 +260,14 @@ class TablePlayer:
             rng = self.rngs[seat]
             if state.player[seat] is None:
                 request = bot.rejoin(seat, state.config, rng)
-                if request is None and force:
-                    request = ac.Sit(seat, bot.name, state.config.max_buy_in)
             else:
                 request = bot.request(self._view(seat), rng)
-                if request is None and force:
-                    request = _forced_request(state, seat)
-            if request is None:
-                continue
-            if bot.chaos or self.controller.can(request):
+            if request is not None and (bot.chaos or self.controller.can(request)):
                 self._dispatch(request, bot)
+            if force:  # a stalled table: what the bot asked (junk, or nothing) did not do
+                forced = _forced_request(self.controller.state, seat, bot.name)
+                if forced is not None and self.controller.can(forced):
+                    self._dispatch(forced, None)
             state = self.controller.state
 
     # -- dispatch and checks ---------------------------------------------------------------
@@ -397,11 +396,14 @@ def _legal_count(legal: LegalActions) -> int:
     return 1 + legal.can_check + legal.can_call + legal.can_bet + legal.can_raise
 
 
-def _forced_request(state: TableState, seat: int) -> ac.Action | None:
-    """On a stalled table: busted players rebuy, sitting-out ones sit in."""
+def _forced_request(state: TableState, seat: int, name: str) -> ac.Action | None:
+    """On a stalled table: players who left sit back down, busted ones rebuy, sitting-out
+    ones sit in."""
+    if state.player[seat] is None:
+        return ac.Sit(seat, name, state.config.max_buy_in)
     if state.stack[seat] == 0:
         return ac.Rebuy(seat, state.config.max_buy_in)
-    if state.status[seat] == 2:
+    if state.status[seat] == SITTING_OUT:
         return ac.SitIn(seat)
     return None
 
