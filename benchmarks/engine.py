@@ -17,13 +17,13 @@ import random
 import statistics
 import time
 
-from sim.engine import Controller, TableConfig, actions
+from sim.engine import Controller, LegalActions, TableConfig, actions
 from sim.engine.log import TableLog
 
 SEATS, STACK, SMALL, BIG = 6, 400, 1, 2
 
 
-def engine_policy(legal: actions.Any, rng: random.Random) -> object:
+def engine_policy(legal: LegalActions, rng: random.Random) -> object:
     seat = legal.seat
     choices = ["passive"]
     if legal.call:
