@@ -66,9 +66,6 @@ class Failure:
             found = data.get("format") if isinstance(data, dict) else type(data).__name__
             raise ValueError(f"Not a failure dump: found {found!r}, expected an object with "
                              f"format {FORMAT!r} (written by `sim run`).")
-        if data.get("format") != FORMAT:
-            raise ValueError(f"Not a failure dump: format is {data.get('format')!r}, expected "
-                             f"{FORMAT!r}.")
         if data.get("version") != VERSION:
             raise ValueError(f"Failure dump version {data.get('version')!r} is not supported; "
                              f"this harness reads version {VERSION}.")

@@ -121,7 +121,6 @@ class RunSummary:
     coverage: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COVERAGE_POINTS, 0))
     failures: list[dict[str, Any]] = field(default_factory=list)
     interrupted: bool = False
-    crashed_tables: list[int] = field(default_factory=list)
 
     def add(self, record: TableRecord) -> None:
         self.tables += 1
@@ -211,7 +210,7 @@ def _play(settings: RunSettings, plan: list[tuple[int, int]], workers: int, stor
                     break
                 store_records(executor.submit(play_task, settings, task).result())
         else:
-            _pooled(settings, tasks, workers, store_records, summary, log_queue, stop_event)
+            _pooled(settings, tasks, workers, store_records, log_queue, stop_event)
         flush()
     if stop_event.is_set():
         summary.interrupted = True
@@ -248,8 +247,8 @@ def _worker_init_inline(stop_event: Any) -> None:
 
 
 def _pooled(settings: RunSettings, tasks: list[list[tuple[int, int]]], workers: int,
-            store_records: Callable[[list[TableRecord]], None], summary: RunSummary,
-            log_queue: Any, stop_event: Any) -> None:
+            store_records: Callable[[list[TableRecord]], None], log_queue: Any,
+            stop_event: Any) -> None:
     """Keep at most 2 tasks per worker in flight (bounded memory); survive worker crashes."""
     context = mp.get_context("spawn")
     pending = list(reversed(tasks))
@@ -281,11 +280,11 @@ def _pooled(settings: RunSettings, tasks: list[list[tuple[int, int]]], workers: 
                       ", ".join(str(table) for task in suspects for table, _ in task))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-        _run_suspects(settings, suspects, store_records, summary, log_queue, stop_event)
+        _run_suspects(settings, suspects, store_records, log_queue, stop_event)
 
 
 def _run_suspects(settings: RunSettings, suspects: list[list[tuple[int, int]]],
-                  store_records: Callable[[list[TableRecord]], None], summary: RunSummary,
+                  store_records: Callable[[list[TableRecord]], None],
                   log_queue: Any, stop_event: Any) -> None:
     """Each suspect table in a fresh single-worker pool; one that kills it again is reported."""
     context = mp.get_context("spawn")
@@ -296,7 +295,6 @@ def _run_suspects(settings: RunSettings, suspects: list[list[tuple[int, int]]],
                 try:
                     store_records(pool.submit(play_task, settings, [table]).result())
                 except BrokenProcessPool:
-                    summary.crashed_tables.append(table[0])
                     store_records([crashed_record(settings, *table)])
                     log.error("table %d crashed its worker twice; reported as a failure",
                               table[0])

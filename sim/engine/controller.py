@@ -19,7 +19,6 @@ from sim.engine import events as ev
 from sim.engine import rules
 from sim.engine.apply import HANDLERS, apply
 from sim.engine.dealer import advance
-from sim.engine.errors import IllegalAction
 from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.state import TableConfig, TableState
 
@@ -78,20 +77,15 @@ class Controller:
     # -- the trio: verify, can, dispatch ---------------------------------------------------
     def verify(self, action: Any) -> None:
         """Raise IllegalAction unless ``action`` is legal now."""
-        state = self.state
-        rules.verify(state, action, self._legal if self._legal_for is state else None)
+        rules.verify(self.state, action, self._cached_legal())
 
     def can(self, action: Any) -> bool:
-        try:
-            self.verify(action)
-        except IllegalAction:
-            return False
-        return True
+        return rules.can(self.state, action, self._cached_legal())
 
     def dispatch(self, action: Any) -> list[ev.Event]:
         """Carry out ``action`` atomically; return the events it caused."""
         state = self.state
-        rules.verify(state, action, self._legal if self._legal_for is state else None)
+        rules.verify(state, action, self._cached_legal())
         draft = state.copy()
         return self._run(draft, action, rules.derive(draft, action, self.stop_at_hand_end))
 
@@ -146,6 +140,10 @@ class Controller:
             subscriber.commit(draft)
 
     # -- reading ----------------------------------------------------------------------------
+    def _cached_legal(self) -> LegalActions | None:
+        """The legal actions already computed for the committed state, if they were."""
+        return self._legal if self._legal_for is self.state else None
+
     def legal_actions(self) -> LegalActions | None:
         """The legal actions of the player to act (computed once per committed state)."""
         if self._legal_for is not self.state:

@@ -252,9 +252,9 @@ def verify(state: TableState, action: Any, legal: LegalActions | None = None) ->
     verifier(state, action, legal)
 
 
-def can(state: TableState, action: Any) -> bool:
+def can(state: TableState, action: Any, legal: LegalActions | None = None) -> bool:
     try:
-        verify(state, action)
+        verify(state, action, legal)
     except IllegalAction:
         return False
     return True

@@ -68,11 +68,16 @@ def _seats(state: TableState, viewer: int | None) -> tuple[SeatView, ...]:
             running and dealt[s] and not folded[s], folded[s] and dealt[s],
             len(hole[s]) if hole[s] else 0, hole[s] if shown[s] else None)  # type: ignore[arg-type]
         for s in range(len(player)))
-    if viewer is not None:
-        seats = _reveal(seats, viewer, hole[viewer])
-        if bugs.active("neighbour_sees_hole"):
-            neighbour = (viewer + 1) % len(player)
-            seats = _reveal(seats, neighbour, hole[neighbour])
+    return seats if viewer is None else _own_cards(seats, state, viewer)
+
+
+def _own_cards(seats: tuple[SeatView, ...], state: TableState,
+               viewer: int) -> tuple[SeatView, ...]:
+    """``seats`` with the viewer's own hole cards face up."""
+    seats = _reveal(seats, viewer, state.hole[viewer])
+    if bugs.active("neighbour_sees_hole"):
+        neighbour = (viewer + 1) % len(seats)
+        seats = _reveal(seats, neighbour, state.hole[neighbour])
     return seats
 
 
@@ -97,11 +102,7 @@ def player_view(state: TableState, seat: int, public: PublicView | None = None,
     if public is None:
         public = public_view(state, seat)
     else:
-        seats = _reveal(public.seats, seat, state.hole[seat])
-        if bugs.active("neighbour_sees_hole"):
-            neighbour = (seat + 1) % len(seats)
-            seats = _reveal(seats, neighbour, state.hole[neighbour])
-        public = public._replace(seats=seats)
+        public = public._replace(seats=_own_cards(public.seats, state, seat))
     if state.to_act == seat:
         legal = legal if legal is not None else legal_actions(state)
     else:
