@@ -16,7 +16,7 @@ import shlex
 import time
 import traceback as tb
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,11 @@ class RunSettings:
     failures_dir: Path | None = None
     collect_rows: bool = True
     only_table: int | None = None  # play just this table of the run (to chase one failure)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Settings go to worker processes; compiled, a frozen dataclass cannot be unpickled
+        # attribute by attribute, so it is rebuilt through its constructor.
+        return (RunSettings, tuple(getattr(self, f.name) for f in fields(self)))
 
 
 def reproduce_command(settings: RunSettings, workers: int, out: Path | None = None) -> str:

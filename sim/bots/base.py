@@ -9,6 +9,7 @@ the table's seed), so a table replays exactly from its seed.
 from __future__ import annotations
 
 import random
+from typing import ClassVar
 
 from sim.engine import actions as ac
 from sim.engine.state import PLAYING, SITTING_OUT, TableConfig
@@ -27,8 +28,9 @@ class Bot:
       (it left); returns ``Sit(seat, name, buy_in)`` or None.
     """
 
-    kind = "base"
-    chaos = False  # True: the harness expects (and checks) rejected actions from this bot
+    kind: ClassVar[str] = "base"
+    # True: the harness expects (and checks) rejected actions from this bot.
+    chaos: ClassVar[bool] = False
 
     def __init__(self, name: str) -> None:
         self.name = name

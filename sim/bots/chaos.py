@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from sim.bots.memory import CarefulBot, RequestMemory
 from sim.bots.random_bot import random_action
@@ -182,8 +182,8 @@ def junk_action(view: PlayerView, rng: random.Random,
 class ChaosBot(CarefulBot):
     """Mostly a RandomBot; ``JUNK_SHARE`` of its moves (and half its requests) are junk."""
 
-    kind = "chaos"
-    chaos = True
+    kind: ClassVar[str] = "chaos"
+    chaos: ClassVar[bool] = True
 
     def act(self, view: PlayerView, rng: random.Random) -> Any:
         if rng.random() < JUNK_SHARE:

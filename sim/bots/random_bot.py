@@ -13,6 +13,7 @@ shared by the other bots; each is a few comparisons, since ``act`` runs on every
 from __future__ import annotations
 
 import random
+from typing import ClassVar
 
 from sim.bots.memory import CarefulBot
 from sim.engine import actions as ac
@@ -117,7 +118,7 @@ def all_in(legal: LegalActions) -> ac.Action | None:
 class RandomBot(CarefulBot):
     """Uniform over the legal action types; amounts from ``random_amount``."""
 
-    kind = "random"
+    kind: ClassVar[str] = "random"
 
     def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
         return random_action(view, rng)

@@ -19,6 +19,7 @@ Only the Nit and the Limper call the evaluator, and only after the flop when it 
 from __future__ import annotations
 
 import random
+from typing import ClassVar
 
 from sim.bots.memory import CarefulBot
 from sim.bots.random_bot import all_in, check_or_fold, current_bet, passive_action, pot_raise_to
@@ -62,14 +63,14 @@ def sized_wager(legal: LegalActions, target: int) -> ac.Action:
 
 
 class CallingStation(CarefulBot):
-    kind = "calling_station"
+    kind: ClassVar[str] = "calling_station"
 
     def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
         return passive_action(_legal(view))
 
 
 class Maniac(CarefulBot):
-    kind = "maniac"
+    kind: ClassVar[str] = "maniac"
 
     def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
         legal = _legal(view)
@@ -89,7 +90,7 @@ class Maniac(CarefulBot):
 
 
 class Nit(CarefulBot):
-    kind = "nit"
+    kind: ClassVar[str] = "nit"
 
     def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
         legal = _legal(view)
@@ -115,7 +116,7 @@ class MinRaiser(CarefulBot):
     and calls otherwise: two of them at a deep table would trade a thousand min-raises per
     hand, which tests liveness once and then only burns the run's time."""
 
-    kind = "min_raiser"
+    kind: ClassVar[str] = "min_raiser"
 
     def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
         legal = _legal(view)
@@ -128,7 +129,7 @@ class MinRaiser(CarefulBot):
 
 
 class Shover(CarefulBot):
-    kind = "shover"
+    kind: ClassVar[str] = "shover"
 
     def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
         legal = _legal(view)
@@ -150,7 +151,7 @@ class Shover(CarefulBot):
 
 
 class Limper(CarefulBot):
-    kind = "limper"
+    kind: ClassVar[str] = "limper"
 
     def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
         legal = _legal(view)

@@ -13,6 +13,7 @@ Every request is legal when sent (it checks its view and its ``RequestMemory`` f
 from __future__ import annotations
 
 import random
+from typing import ClassVar
 
 from sim.bots.memory import CarefulBot, RequestMemory
 from sim.bots.random_bot import passive_action, random_action, random_amount
@@ -30,7 +31,7 @@ def random_buy_in(config: TableConfig, rng: random.Random) -> int:
 
 
 class SeatHopper(CarefulBot):
-    kind = "seat_hopper"
+    kind: ClassVar[str] = "seat_hopper"
 
     def __init__(self, name: str) -> None:
         super().__init__(name)

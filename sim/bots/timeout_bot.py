@@ -9,6 +9,7 @@ which checks or folds for it and sits it out from the next hand; later it sits b
 from __future__ import annotations
 
 import random
+from typing import ClassVar
 
 from sim.bots.memory import CarefulBot, default_request
 from sim.bots.random_bot import random_action
@@ -19,7 +20,7 @@ TIMEOUT_SHARE = 0.15
 
 
 class TimeoutBot(CarefulBot):
-    kind = "timeout"
+    kind: ClassVar[str] = "timeout"
 
     def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
         if rng.random() < TIMEOUT_SHARE:

@@ -27,7 +27,7 @@ assert _NAME_BY_CARD[0] == "2c"
 assert _NAME_BY_CARD[51] == "As"
 
 
-def card_from_str(name: str) -> int:
+def card_from_str(name: object) -> int:
     """Parse one card name such as ``"As"`` or ``"Td"``: ``card_from_str("As") == 51``."""
     card = _CARD_BY_NAME.get(name) if isinstance(name, str) else None
     if card is None:
@@ -38,7 +38,7 @@ def card_from_str(name: str) -> int:
     return card
 
 
-def card_to_str(card: int) -> str:
+def card_to_str(card: object) -> str:
     """Name one card: ``card_to_str(51) == "As"``."""
     # bool is an int subclass, and True would otherwise quietly name "2d".
     if not isinstance(card, int) or isinstance(card, bool) or not 0 <= card < DECK_SIZE:
@@ -49,7 +49,7 @@ def card_to_str(card: int) -> str:
     return _NAME_BY_CARD[card]
 
 
-def cards_from_str(text: str) -> tuple[int, ...]:
+def cards_from_str(text: object) -> tuple[int, ...]:
     """Parse cards written with or without spaces: ``cards_from_str("As Kd2c") == (51, 45, 0)``.
 
     A repeated card is rejected: no hand, board or deck holds a card twice.
@@ -137,7 +137,7 @@ _SWAP_BATCHES = _swap_batches(DECK_SIZE)
 _UNSHUFFLED = tuple(range(DECK_SIZE))
 
 
-def shuffled_deck(seed: int) -> tuple[int, ...]:
+def shuffled_deck(seed: object) -> tuple[int, ...]:
     """Return the 52 cards in an order fixed forever by ``seed`` (an int in 0..2**64-1).
 
     ``shuffled_deck(7)`` is the same tuple on every machine and Python version.

@@ -63,13 +63,9 @@ class Controller:
         has action None. With ``stop_at_hand_end`` it stops when the hand ends instead of
         going on to the next one, as the table did.
         """
-        self = cls.__new__(cls)
+        self = cls(snapshot.config, snapshot.table_seed, subscribers=subscribers)
         self.state = snapshot.copy()
-        self.subscribers = list(subscribers)
-        self.opening = {}
         self.stop_at_hand_end = stop_at_hand_end
-        self._legal = None
-        self._legal_for = None
         draft = self.state.copy()
         self._run(draft, None, advance(draft, stop_at_hand_end))
         return self

@@ -9,11 +9,10 @@ state its previous events produced.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from sim.engine import bugs
+from sim.engine import bugs, cards
 from sim.engine import events as ev
-from sim.engine.cards import shuffled_deck
 from sim.engine.evaluator import evaluate7
 from sim.engine.pots import build_pots, split
 from sim.engine.seeds import derive_seed
@@ -31,6 +30,11 @@ from sim.engine.state import (
     WAITING,
     TableState,
 )
+
+# Where each hand's deck comes from. A module attribute read at every hand, never a name
+# bound at import, so that tests can rig decks (``monkeypatch.setattr(dealer, "shuffle",
+# ...)``) whether or not this module is compiled.
+shuffle: Callable[[int], tuple[int, ...]] = cards.shuffled_deck
 
 
 def advance(state: TableState, stop_at_hand_end: bool = False) -> Iterator[ev.Event]:
@@ -125,7 +129,7 @@ def start_hand(state: TableState) -> ev.HandStarted | None:
     seed = derive_seed(state.table_seed, hand_no)
     return ev.HandStarted(hand_no, seed, button, small, big, order,
                           tuple(s for s in order if s in posters),
-                          _missed_big_blind(state, big), shuffled_deck(seed))
+                          _missed_big_blind(state, big), shuffle(seed))
 
 
 def _missed_big_blind(state: TableState, big: int) -> tuple[int, ...]:

@@ -94,10 +94,10 @@ def _not_cards_message(cards: object) -> str:
     )
 
 
-def category(strength: int) -> str:
+def category(strength: object) -> str:
     """Name the category of an `evaluate7` strength, e.g. ``"full house"``."""
-    valid = isinstance(strength, int) and not isinstance(strength, bool)
-    if not valid or not 0 <= strength < _STRENGTH_LIMIT:
+    if (not isinstance(strength, int) or isinstance(strength, bool)
+            or not 0 <= strength < _STRENGTH_LIMIT):
         raise ValueError(
             f"Strength {strength!r} is not an evaluate7 result; those are ints in "
             f"0..{_STRENGTH_LIMIT - 1}."

@@ -86,12 +86,12 @@ def _closed_reason(state: TableState, seat: int) -> str:
     return "every other player still in the hand is all-in"
 
 
-def verify_fold(state: TableState, action: ac.Fold,
+def verify_fold(state: TableState, action: Any,
                 legal: LegalActions | None = None) -> None:
     _turn(state, action.seat, "fold", legal)
 
 
-def verify_check(state: TableState, action: ac.Check,
+def verify_check(state: TableState, action: Any,
                  legal: LegalActions | None = None) -> None:
     legal = _turn(state, action.seat, "check", legal)
     if not legal.can_check:
@@ -100,7 +100,7 @@ def verify_check(state: TableState, action: ac.Check,
                             f"legal: {legal.describe()}.")
 
 
-def verify_call(state: TableState, action: ac.Call,
+def verify_call(state: TableState, action: Any,
                 legal: LegalActions | None = None) -> None:
     legal = _turn(state, action.seat, "call", legal)
     if not legal.can_call:
@@ -108,7 +108,7 @@ def verify_call(state: TableState, action: ac.Call,
                             f"legal: {legal.describe()}.")
 
 
-def verify_bet(state: TableState, action: ac.Bet,
+def verify_bet(state: TableState, action: Any,
                legal: LegalActions | None = None) -> None:
     amount = _amount("Bet", action.amount)
     legal = _turn(state, action.seat, "bet", legal)
@@ -127,7 +127,7 @@ def verify_bet(state: TableState, action: ac.Bet,
                             f"legal: {legal.describe()}.")
 
 
-def verify_raise_to(state: TableState, action: ac.RaiseTo,
+def verify_raise_to(state: TableState, action: Any,
                     legal: LegalActions | None = None) -> None:
     amount = _amount("Raise to", action.amount)
     legal = _turn(state, action.seat, "raise", legal)
@@ -144,12 +144,12 @@ def verify_raise_to(state: TableState, action: ac.RaiseTo,
                             f"{legal.min_raise_to}; legal: {legal.describe()}.")
 
 
-def verify_timeout(state: TableState, action: ac.Timeout,
+def verify_timeout(state: TableState, action: Any,
                    legal: LegalActions | None = None) -> None:
     _turn(state, action.seat, "time out", legal)
 
 
-def verify_sit(state: TableState, action: ac.Sit,
+def verify_sit(state: TableState, action: Any,
                legal: LegalActions | None = None) -> None:
     seat, name, config = action.seat, action.player, state.config
     if state.player[seat] is not None:
@@ -167,7 +167,7 @@ def verify_sit(state: TableState, action: ac.Sit,
                             f"{config.min_buy_in} to {config.max_buy_in}.")
 
 
-def verify_leave(state: TableState, action: ac.Leave,
+def verify_leave(state: TableState, action: Any,
                  legal: LegalActions | None = None) -> None:
     _occupied(state, action.seat)
     if state.pending_leave[action.seat]:
@@ -180,7 +180,7 @@ def _sitting_out(state: TableState, seat: int) -> bool:
     return pending == GO_OUT or (state.status[seat] == SITTING_OUT and pending != GO_IN)
 
 
-def verify_sit_out(state: TableState, action: ac.SitOut,
+def verify_sit_out(state: TableState, action: Any,
                    legal: LegalActions | None = None) -> None:
     _occupied(state, action.seat)
     _not_leaving(state, action.seat)
@@ -188,7 +188,7 @@ def verify_sit_out(state: TableState, action: ac.SitOut,
         raise IllegalAction(f"Seat {action.seat} is already sitting out; it may sit in.")
 
 
-def verify_sit_in(state: TableState, action: ac.SitIn,
+def verify_sit_in(state: TableState, action: Any,
                   legal: LegalActions | None = None) -> None:
     _occupied(state, action.seat)
     _not_leaving(state, action.seat)
@@ -197,7 +197,7 @@ def verify_sit_in(state: TableState, action: ac.SitIn,
                             f"({STATUS_NAMES[state.status[action.seat]]}); it may sit out.")
 
 
-def verify_rebuy(state: TableState, action: ac.Rebuy,
+def verify_rebuy(state: TableState, action: Any,
                  legal: LegalActions | None = None) -> None:
     amount = _amount("Rebuy of", action.amount)
     seat, most = action.seat, state.config.max_buy_in
@@ -214,7 +214,7 @@ def verify_rebuy(state: TableState, action: ac.Rebuy,
                             "is allowed.")
 
 
-def verify_post(state: TableState, action: ac.Post,
+def verify_post(state: TableState, action: Any,
                 legal: LegalActions | None = None) -> None:
     seat = action.seat
     _occupied(state, seat)

@@ -11,7 +11,7 @@ SEED_BITS = 63
 _PERSON = b"sim.seed.v1"
 
 
-def derive_seed(parent: int, *labels: int | str) -> int:
+def derive_seed(parent: object, *labels: object) -> int:
     """Return a seed in 0..2**63-1 fixed by ``parent`` and ``labels``, stable across processes.
 
         >>> table_seed = derive_seed(20240601, "table", 3)
@@ -29,7 +29,7 @@ def derive_seed(parent: int, *labels: int | str) -> int:
     return int.from_bytes(digest.digest(), "big") >> (64 - SEED_BITS)
 
 
-def _encode(value: int | str, role: str) -> bytes:
+def _encode(value: object, role: str) -> bytes:
     """Encode a value with a type tag and a length so no two inputs share bytes."""
     # bool is an int subclass; a True label is far more likely a bug than a seat number.
     if isinstance(value, int) and not isinstance(value, bool):

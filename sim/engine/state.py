@@ -1,4 +1,4 @@
-"""The table model: settings, and the mutable state that events are applied to.
+"""The table model: the mutable state that events are applied to.
 
 The state is a struct of per-seat lists rather than a list of seat objects because the
 controller copies it once per dispatch (that copy is what makes a dispatch atomic), and
@@ -7,10 +7,9 @@ copying a dozen short lists is far cheaper than copying ten objects.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from typing import Any
 
-from sim.engine.errors import IllegalAction
+from sim.engine.config import TableConfig
 
 # Seat status.
 EMPTY, PLAYING, SITTING_OUT, WAITING = 0, 1, 2, 3
@@ -25,37 +24,6 @@ STREET_NAMES = ("preflop", "flop", "turn", "river")
 NOT_ACTED = -1
 
 
-@dataclass(frozen=True, slots=True)
-class TableConfig:
-    """A table's fixed settings. ``TableConfig(seats=6, small_blind=1, big_blind=2)``."""
-
-    seats: int = 6
-    small_blind: int = 1
-    big_blind: int = 2
-    ante: int = 0
-    min_buy_in: int = 40
-    max_buy_in: int = 400
-
-    def __post_init__(self) -> None:
-        for name in ("seats", "small_blind", "big_blind", "min_buy_in", "max_buy_in"):
-            value = getattr(self, name)
-            if type(value) is not int or value <= 0:
-                raise IllegalAction(f"Table setting {name}={value!r} must be a positive integer.")
-        if type(self.ante) is not int or self.ante < 0:
-            raise IllegalAction(f"Table setting ante={self.ante!r} must be a whole number >= 0.")
-        if not 2 <= self.seats <= 10:
-            raise IllegalAction(f"A table has 2 to 10 seats, not {self.seats}.")
-        if self.small_blind > self.big_blind:
-            raise IllegalAction(f"Small blind {self.small_blind} is above the big blind "
-                                f"{self.big_blind}.")
-        if self.min_buy_in > self.max_buy_in:
-            raise IllegalAction(f"Minimum buy-in {self.min_buy_in} is above the maximum "
-                                f"{self.max_buy_in}.")
-
-    def to_dict(self) -> dict[str, int]:
-        return asdict(self)
-
-
 # Per-seat list fields, copied on every dispatch.
 SEAT_FIELDS = ("player", "stack", "status", "dealt", "folded", "bet", "contrib", "hole",
                "acted_level", "shown", "pending_status", "pending_leave", "pending_rebuy",
@@ -64,12 +32,13 @@ SCALAR_FIELDS = ("table_seed", "hand_no", "hand_seed", "phase", "button", "small
                  "big_blind_seat", "street", "current_bet", "min_raise", "last_actor", "to_act",
                  "last_aggressor", "deck_pos", "pot", "chips_in", "chips_out", "hand_actions")
 TUPLE_FIELDS = ("order", "posters", "deck")
+FIELDS = ("config", *SEAT_FIELDS, *SCALAR_FIELDS, *TUPLE_FIELDS, "board", "burnt", "pots")
 
 
 class TableState:
     """Everything about one table at one moment. Mutated only by ``apply``."""
 
-    __slots__ = ("config", *SEAT_FIELDS, *SCALAR_FIELDS, *TUPLE_FIELDS, "board", "burnt", "pots")
+    __slots__ = FIELDS
 
     config: TableConfig
     player: list[str | None]
@@ -114,7 +83,7 @@ class TableState:
 
     @classmethod
     def new(cls, config: TableConfig, table_seed: int) -> TableState:
-        s = cls.__new__(cls)
+        s = cls()
         n = config.seats
         s.config = config
         s.player = [None] * n
@@ -139,7 +108,7 @@ class TableState:
 
     def copy(self) -> TableState:
         # Written out field by field: this runs once per dispatch.
-        s = TableState.__new__(TableState)
+        s = TableState()
         s.config = self.config
         s.player = self.player[:]
         s.stack = self.stack[:]
@@ -195,7 +164,7 @@ class TableState:
 
     @classmethod
     def from_snapshot(cls, data: dict[str, Any]) -> TableState:
-        s = cls.__new__(cls)
+        s = cls()
         s.config = TableConfig(**data["config"])
         for name in SEAT_FIELDS:
             value = data[name]
@@ -212,9 +181,7 @@ class TableState:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TableState):
             return NotImplemented
-        return all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
-
-    __hash__ = None  # type: ignore[assignment]
+        return all(getattr(self, n) == getattr(other, n) for n in FIELDS)
 
     # -- derived facts -------------------------------------------------------------------
     def in_hand(self, seat: int) -> bool:

@@ -21,6 +21,7 @@ from sim.engine.log import HandRecord
 from sim.engine.replay import Replayer, apply_recorded
 from sim.engine.state import (
     BETTING,
+    FIELDS,
     FLOP,
     IDLE,
     PHASE_NAMES,
@@ -807,6 +808,6 @@ def replay(ctx: CheckContext) -> None:
 def _state_difference(mine: TableState, theirs: TableState | None) -> str:
     if theirs is None:
         return "everything: the record has no final state"
-    names = [n for n in TableState.__slots__ if getattr(mine, n) != getattr(theirs, n)]
+    names = [n for n in FIELDS if getattr(mine, n) != getattr(theirs, n)]
     return ", ".join(f"{n} ({getattr(mine, n)!r} vs {getattr(theirs, n)!r})"
                      for n in names[:3]) or "nothing"

@@ -58,13 +58,13 @@ def deck(holes: Sequence[str], board: str = "") -> tuple[int, ...]:
 def rig_decks(monkeypatch: pytest.MonkeyPatch, table_seed: int,
               decks: Mapping[int, Sequence[int]]) -> None:
     """Make hand N of the table seeded ``table_seed`` use ``decks[N]`` (others shuffle)."""
-    real = dealer.shuffled_deck
+    real = dealer.shuffle
     by_seed = {derive_seed(table_seed, hand_no): tuple(d) for hand_no, d in decks.items()}
 
     def shuffled(seed: int) -> tuple[int, ...]:
         return by_seed.get(seed) or real(seed)
 
-    monkeypatch.setattr(dealer, "shuffled_deck", shuffled)
+    monkeypatch.setattr(dealer, "shuffle", shuffled)
 
 
 class Table:

@@ -51,9 +51,9 @@ def checked_table(monkeypatch: pytest.MonkeyPatch, stacks: Mapping[int, int], *,
                   ante: int = 0, decks: Mapping[int, Sequence[int]] | None = None,
                   seed: int = TABLE_SEED) -> CheckedTable:
     """A CheckedTable (every invariant after every dispatch) whose hand N uses decks[N]."""
-    real = dealer.shuffled_deck
+    real = dealer.shuffle
     by_seed = {derive_seed(seed, hand_no): tuple(d) for hand_no, d in (decks or {}).items()}
-    monkeypatch.setattr(dealer, "shuffled_deck", lambda s: by_seed.get(s) or real(s))
+    monkeypatch.setattr(dealer, "shuffle", lambda s: by_seed.get(s) or real(s))
     config = TableConfig(seats=seats or max(2, max(stacks) + 1), small_blind=small_blind,
                          big_blind=big_blind, ante=ante, min_buy_in=1, max_buy_in=10_000)
     return CheckedTable(config, seed, {s: (f"p{s}", chips) for s, chips in stacks.items()},

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from types import SimpleNamespace
 
 import pytest
 from invariant_cases import checked_table, deck, first, passes, replaced, variant, violation
@@ -14,7 +13,7 @@ from invariant_play import new_table, random_action
 from sim.engine import bugs
 from sim.engine import events as ev
 from sim.engine.actions import Call, Check, Fold, Leave, RaiseTo
-from sim.engine.animation import Animation, Step, play
+from sim.engine.animation import Animation, Animator, Step, play
 from sim.engine.log import HandRecord
 from sim.engine.state import BETTING, IDLE
 from sim.invariants.base import INVARIANTS, run_all, select
@@ -318,8 +317,15 @@ def test_uncontested_pots_go_to_the_last_player_in(three):
 
 # -- animation_sanity ------------------------------------------------------------------------
 
+def showing(frame: Animation) -> Animator:
+    """An animator whose last frame is ``frame`` (a forged one, for the checks to judge)."""
+    animator = Animator()
+    animator.frames.append(frame)
+    return animator
+
+
 def test_animation_sanity(three):
-    opening = variant(three.last, animator=SimpleNamespace(last=three.animator.last))
+    opening = variant(three.last, animator=showing(three.animator.last))
     passes("animation_sanity", opening)
     # Where a hand starts the after-view is compared with the whole public view.
     state = opening.state.copy()
@@ -330,11 +336,11 @@ def test_animation_sanity(three):
     passes("animation_sanity", ctx)
     frame = ctx.animator.last
     no_chips = tuple(s for s in frame.steps if s.kind != "chips_to_bet")
-    broken = SimpleNamespace(last=Animation(frame.before, no_chips, frame.after))
+    broken = showing(Animation(frame.before, no_chips, frame.after))
     message = violation("animation_sanity", variant(ctx, animator=broken))
     assert message == "The steps move seat 0 from 100 to 100 chips, but its stack became 98."
     no_turn = tuple(s for s in frame.steps if s.kind != "turn")
-    broken = SimpleNamespace(last=Animation(frame.before, no_turn, frame.after))
+    broken = showing(Animation(frame.before, no_turn, frame.after))
     message = violation("animation_sanity", variant(ctx, animator=broken))
     assert "differs from the frame's after-view in to_act: None vs 1" in message
     # Elsewhere, the fields a dispatch changes.
@@ -351,7 +357,7 @@ def test_animation_steps_must_move_the_chips_that_moved(three):
     state = ctx.state.copy()
     state.stack[0] = 97
     state.bet[0] = 3
-    broken = SimpleNamespace(last=Animation(frame.before, frame.steps, frame.after))
+    broken = showing(Animation(frame.before, frame.steps, frame.after))
     message = violation("animation_sanity", variant(ctx, state=state, animator=broken))
     assert message == "The steps move seat 0 from 100 to 98 chips, but its stack became 97."
 
@@ -371,7 +377,7 @@ def test_no_private_leak_in_animation_steps(three):
     frame = ctx.animator.last
     hole = ctx.state.hole[1]
     leaky = frame.steps + (Step("board", amount=1, cards=hole),)
-    broken = SimpleNamespace(last=Animation(frame.before, leaky, frame.after))
+    broken = showing(Animation(frame.before, leaky, frame.after))
     message = violation("no_private_leak", variant(ctx, animator=broken))
     assert "carries the unshown hole card(s) Kd Ks" in message
 
