@@ -86,5 +86,8 @@ def legal_actions(state: TableState) -> LegalActions | None:
             increment = (state.config.big_blind if bugs.active("min_raise_ignores_last_raise")
                          else state.min_raise)
             min_raise_to, max_raise_to = min(state.current_bet + increment, most), most
-    return LegalActions(seat, owed <= 0, call, min_bet, max_bet, min_raise_to, max_raise_to,
-                        state.pot + sum(state.bet))
+    # tuple.__new__ skips the Python-level __new__ of NamedTuples: this runs on every turn.
+    legal: LegalActions = tuple.__new__(LegalActions, (  # type: ignore[type-var]
+        seat, owed <= 0, call, min_bet, max_bet, min_raise_to, max_raise_to,
+        state.pot + sum(state.bet)))
+    return legal

@@ -6,9 +6,7 @@ Views are pure functions of the state, built on demand (bots ask only on their t
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from sim.engine import bugs
 from sim.engine import events as ev
@@ -41,20 +39,38 @@ class PublicView(NamedTuple):
     seats: tuple[SeatView, ...]
 
 
-@dataclass(frozen=True, slots=True)
 class PlayerView:
     """``player_view(state, seat)``: the public view plus the viewer's own cards and, on
-    their turn, their legal actions."""
+    their turn, their legal actions. (A plain class with read-only fields rather than a frozen
+    dataclass: the harness builds one per decision, and compiled, this builds far faster.)"""
 
-    seat: int
-    public: PublicView
-    hole: tuple[int, ...] | None
-    legal: LegalActions | None
-    config: TableConfig
+    __slots__ = ("seat", "public", "hole", "legal", "config")
+
+    def __init__(self, seat: int, public: PublicView, hole: tuple[int, ...] | None,
+                 legal: LegalActions | None, config: TableConfig) -> None:
+        self.seat: Final = seat
+        self.public: Final = public
+        self.hole: Final = hole
+        self.legal: Final = legal
+        self.config: Final = config
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, PlayerView) and self.seat == other.seat
+                and self.public == other.public and self.hole == other.hole
+                and self.legal == other.legal and self.config == other.config)
+
+    def __repr__(self) -> str:
+        return (f"PlayerView(seat={self.seat}, public={self.public!r}, hole={self.hole!r}, "
+                f"legal={self.legal!r}, config={self.config!r})")
 
     @property
     def stack(self) -> int:
         return self.public.seats[self.seat].stack
+
+
+# Builds a NamedTuple from its fields without the Python-level __new__ NamedTuple adds:
+# views are built several times per dispatch.
+_new: Any = tuple.__new__
 
 
 def _seats(state: TableState, viewer: int | None) -> tuple[SeatView, ...]:
@@ -62,12 +78,14 @@ def _seats(state: TableState, viewer: int | None) -> tuple[SeatView, ...]:
     running = state.phase != IDLE
     player, stack, bet, status = state.player, state.stack, state.bet, state.status
     dealt, folded, hole, shown = state.dealt, state.folded, state.hole, state.shown
-    new = SeatView.__new__
-    seats = tuple(
-        new(SeatView, player[s], stack[s], bet[s], status[s],
-            running and dealt[s] and not folded[s], folded[s] and dealt[s],
-            len(hole[s]) if hole[s] else 0, hole[s] if shown[s] else None)  # type: ignore[arg-type]
-        for s in range(len(player)))
+    built = []
+    for s in range(len(player)):
+        cards = hole[s]
+        built.append(_new(SeatView, (player[s], stack[s], bet[s], status[s],
+                                     running and dealt[s] and not folded[s],
+                                     folded[s] and dealt[s], len(cards) if cards else 0,
+                                     cards if shown[s] else None)))
+    seats = tuple(built)
     return seats if viewer is None else _own_cards(seats, state, viewer)
 
 
@@ -90,9 +108,9 @@ def _reveal(seats: tuple[SeatView, ...], seat: int,
 
 def public_view(state: TableState, viewer: int | None = None) -> PublicView:
     """The table as anyone watching sees it (``viewer`` adds that seat's own cards)."""
-    return PublicView(state.hand_no, state.phase != IDLE, state.street, state.button,
-                      state.to_act, tuple(state.board), state.pot, tuple(state.pots),
-                      _seats(state, viewer))
+    return _new(PublicView, (state.hand_no, state.phase != IDLE, state.street, state.button,
+                             state.to_act, tuple(state.board), state.pot, tuple(state.pots),
+                             _seats(state, viewer)))
 
 
 def player_view(state: TableState, seat: int, public: PublicView | None = None,
@@ -124,7 +142,7 @@ def redact(event: Any, viewer: int) -> Any:
     if type(event) is ev.HoleCardsDealt and event.seat != viewer:
         return ev.HoleCardsDealt(event.seat, ())
     if type(event) is ev.HandStarted:  # the deck order is the dealer's secret
-        return dataclasses.replace(event, deck=())
+        return event.replace(deck=())
     return event
 
 

@@ -12,8 +12,7 @@ with a sentence when the engine broke a rule. Register one with ``@invariant``:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from sim.engine import actions as ac
 from sim.engine import events as ev
@@ -32,7 +31,6 @@ class InvariantViolation(Exception):
         self.message = message
 
 
-@dataclass(slots=True)
 class CheckContext:
     """What a check may look at after one dispatch.
 
@@ -42,17 +40,31 @@ class CheckContext:
     ended during this dispatch, if one did (the last one, when several did).
     ``memo`` is the checks' scratch space: facts several checks share (the events' kinds,
     the dispatch replayed event by event) are computed once per context and kept there.
+
+    A plain class, not a dataclass: one is built per dispatch, and compiled, a class builds
+    several times faster.
     """
 
-    controller: Controller
-    before: TableState
-    state: TableState
-    action: ac.Action | None
-    events: list[ev.Event]
-    log: TableLog
-    animator: Animator
-    ended: HandRecord | None
-    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    FIELDS: ClassVar[tuple[str, ...]] = ("controller", "before", "state", "action", "events",
+                                         "log", "animator", "ended")
+
+    def __init__(self, controller: Controller, before: TableState, state: TableState,
+                 action: ac.Action | None, events: list[ev.Event], log: TableLog,
+                 animator: Animator, ended: HandRecord | None) -> None:
+        self.controller = controller
+        self.before = before
+        self.state = state
+        self.action = action
+        self.events = events
+        self.log = log
+        self.animator = animator
+        self.ended = ended
+        self.memo: dict[str, Any] = {}
+
+    def replace(self, **changes: Any) -> CheckContext:
+        """A fresh context (nothing memoized) like this one with some fields changed."""
+        fields = {name: getattr(self, name) for name in self.FIELDS}
+        return CheckContext(**{**fields, **changes})
 
 
 Check = Callable[[CheckContext], None]

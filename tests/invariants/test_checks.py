@@ -3,7 +3,6 @@ list: proof that it looks at what it claims to."""
 
 from __future__ import annotations
 
-import dataclasses
 import random
 
 import pytest
@@ -135,7 +134,7 @@ def test_cards_unique_flags_a_turn_dealt_from_the_burn(three):
 
 
 def _with(event, **changes):
-    return dataclasses.replace(event, **changes)
+    return event.replace(**changes)
 
 
 # -- valid_to_act ----------------------------------------------------------------------------
