@@ -18,7 +18,7 @@ import traceback as tb
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sim.bots import TableSpec, make_bot
 from sim.bots.base import Bot
@@ -38,8 +38,8 @@ from sim.invariants.coverage import Coverage
 from sim.invariants.driver import context
 
 # Bounds that keep a broken engine from hanging a worker (TIGER_STYLE: every loop is bounded).
-MAX_CHAOS_TRIES = 16  # junk actions in a row before the chaos bot's turn is played for it
-MAX_IDLE_ROUNDS = 4  # request rounds on an idle table before it counts as stalled
+MAX_CHAOS_TRIES: Final = 16  # junk actions in a row before the chaos bot's turn is played for it
+MAX_IDLE_ROUNDS: Final = 4  # request rounds on an idle table before it counts as stalled
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from sim.bots.memory import CarefulBot, RequestMemory
 from sim.bots.random_bot import random_action
@@ -28,12 +28,12 @@ from sim.engine import actions as ac
 from sim.engine.state import PLAYING
 from sim.engine.views import PlayerView
 
-JUNK_SHARE = 0.35  # of its turns; enough junk to matter, little enough for hands to end
-REQUEST_JUNK_SHARE = 0.5
-HUGE = 10**15  # above any stack a table can hold
-BAD_SEATS: tuple[Any, ...] = (-1, 99, "2", None, True, 1.5)
-TURN_ACTIONS = (ac.Fold, ac.Check, ac.Call, ac.Timeout)
-SEAT_ONLY = (ac.Fold, ac.Check, ac.Call, ac.Timeout, ac.Leave, ac.SitOut, ac.SitIn, ac.Post)
+JUNK_SHARE: Final = 0.35  # of its turns; enough junk to matter, little enough for hands to end
+REQUEST_JUNK_SHARE: Final = 0.5
+HUGE: Final = 10**15  # above any stack a table can hold
+BAD_SEATS: Final[tuple[Any, ...]] = (-1, 99, "2", None, True, 1.5)
+TURN_ACTIONS: Final = (ac.Fold, ac.Check, ac.Call, ac.Timeout)
+SEAT_ONLY: Final = (ac.Fold, ac.Check, ac.Call, ac.Timeout, ac.Leave, ac.SitOut, ac.SitIn, ac.Post)
 
 
 class _NotAnAction:
@@ -159,7 +159,7 @@ def _status_repeat(view: PlayerView, rng: random.Random, memory: RequestMemory |
 
 
 Junk = Callable[[PlayerView, random.Random, Any], Any]
-JUNK: tuple[Junk, ...] = (
+JUNK: Final[tuple[Junk, ...]] = (
     _wrong_turn, _bad_amount, _out_of_range, _wrong_wager, _wrong_check_call, _not_an_action,
     _bad_seat, _empty_seat_request, _bad_sit, _post_not_waiting, _rebuy_over, _status_repeat,
 )

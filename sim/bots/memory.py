@@ -17,13 +17,14 @@ when the engine carries it out, and the view shows the result).
 from __future__ import annotations
 
 import random
+from typing import Final
 
 from sim.bots.base import Bot
 from sim.engine import actions as ac
 from sim.engine.state import GO_IN, GO_OUT, NO_CHANGE, SITTING_OUT, WAITING
 from sim.engine.views import PlayerView, SeatView
 
-NO_HAND = -1
+NO_HAND: Final = -1
 
 
 class RequestMemory:

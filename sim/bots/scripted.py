@@ -19,7 +19,7 @@ Only the Nit and the Limper call the evaluator, and only after the flop when it 
 from __future__ import annotations
 
 import random
-from typing import ClassVar
+from typing import ClassVar, Final
 
 from sim.bots.memory import CarefulBot
 from sim.bots.random_bot import all_in, check_or_fold, current_bet, passive_action, pot_raise_to
@@ -28,9 +28,14 @@ from sim.engine.evaluator import category, evaluate7
 from sim.engine.legal import LegalActions
 from sim.engine.views import PlayerView
 
-NINE, TEN, QUEEN, KING, ACE = 7, 8, 10, 11, 12  # rank index = card // 4
-STRONG_CATEGORIES = frozenset({"two pair", "trips", "straight", "flush", "full house", "quads",
-                               "straight flush"})
+# Rank index = card // 4.
+NINE: Final = 7
+TEN: Final = 8
+QUEEN: Final = 10
+KING: Final = 11
+ACE: Final = 12
+STRONG_CATEGORIES: Final = frozenset({"two pair", "trips", "straight", "flush", "full house",
+                                      "quads", "straight flush"})
 
 
 def _legal(view: PlayerView) -> LegalActions:

@@ -13,7 +13,7 @@ Every request is legal when sent (it checks its view and its ``RequestMemory`` f
 from __future__ import annotations
 
 import random
-from typing import ClassVar
+from typing import ClassVar, Final
 
 from sim.bots.memory import CarefulBot, RequestMemory
 from sim.bots.random_bot import passive_action, random_action, random_amount
@@ -21,7 +21,7 @@ from sim.engine import actions as ac
 from sim.engine.state import TableConfig
 from sim.engine.views import PlayerView
 
-MAX_WAIT_HANDS = 6
+MAX_WAIT_HANDS: Final = 6
 
 
 def random_buy_in(config: TableConfig, rng: random.Random) -> int:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import Final
 
 from sim.bots.base import Bot
 from sim.bots.chaos import ChaosBot
@@ -47,14 +48,14 @@ from sim.bots.timeout_bot import TimeoutBot
 from sim.engine.seeds import derive_seed
 from sim.engine.state import TableConfig
 
-BOT_KINDS: dict[str, type[Bot]] = {
+BOT_KINDS: Final[dict[str, type[Bot]]] = {
     cls.kind: cls
     for cls in (RandomBot, CallingStation, Maniac, Nit, MinRaiser, Shover, Limper, SeatHopper,
                 TimeoutBot, ChaosBot)
 }
-SEAT_WEIGHTS = {2: 3, 3: 2, 4: 2, 5: 2, 6: 6, 7: 2, 8: 2, 9: 6, 10: 3}
-ROUND_BIG_BLINDS = (2, 4, 10, 20, 50, 100)
-KIND_SHARE = 0.5  # the chance each kind joins a table's subset
+SEAT_WEIGHTS: Final = {2: 3, 3: 2, 4: 2, 5: 2, 6: 6, 7: 2, 8: 2, 9: 6, 10: 3}
+ROUND_BIG_BLINDS: Final = (2, 4, 10, 20, 50, 100)
+KIND_SHARE: Final = 0.5  # the chance each kind joins a table's subset
 
 Opening = tuple[int, str, str, int]  # (seat, kind, name, buy_in)
 

@@ -9,14 +9,14 @@ which checks or folds for it and sits it out from the next hand; later it sits b
 from __future__ import annotations
 
 import random
-from typing import ClassVar
+from typing import ClassVar, Final
 
 from sim.bots.memory import CarefulBot, default_request
 from sim.bots.random_bot import random_action
 from sim.engine import actions as ac
 from sim.engine.views import PlayerView
 
-TIMEOUT_SHARE = 0.15
+TIMEOUT_SHARE: Final = 0.15
 
 
 class TimeoutBot(CarefulBot):

@@ -7,7 +7,7 @@ much is owed, who wins) were made by the rules when the event was derived.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from sim.engine import events as ev
 from sim.engine.state import (
@@ -252,7 +252,7 @@ def _ended(s: TableState, e: ev.HandEnded) -> None:
     s.to_act = None
 
 
-HANDLERS: dict[type, Callable[[TableState, Any], None]] = {
+HANDLERS: Final[dict[type, Callable[[TableState, Any], None]]] = {
     ev.PlayerSeated: _seated, ev.PlayerLeft: _left, ev.RebuyApplied: _rebuy,
     ev.SatOut: _sat_out, ev.SatIn: _sat_in, ev.RequestQueued: _queued,
     ev.HandStarted: _hand_started, ev.AntePosted: _ante, ev.BlindPosted: _blind,

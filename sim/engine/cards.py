@@ -9,12 +9,12 @@ Other modules (the evaluator, the event log) rely on this encoding; never change
     >>> cards_to_str(cards_from_str("AsKd 2c"))
     'As Kd 2c'
 """
-
 from collections.abc import Iterable
+from typing import Final
 
-RANKS = "23456789TJQKA"
-SUITS = "cdhs"
-DECK_SIZE = 52
+RANKS: Final = "23456789TJQKA"
+SUITS: Final = "cdhs"
+DECK_SIZE: Final = 52
 
 _CARD_BY_NAME: dict[str, int] = {
     rank + suit: rank_index * 4 + suit_index

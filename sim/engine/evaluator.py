@@ -9,16 +9,16 @@
 `evaluate7` is what the engine uses at showdown. `reference_evaluate` exists so tests can
 check it against an independent implementation; it is over a hundred times slower.
 """
-
 from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import combinations
+from typing import Final
 
 import eval7
 
 from sim.engine.cards import DECK_SIZE, card_to_str
 
-CATEGORIES = (
+CATEGORIES: Final = (
     "high card",
     "pair",
     "two pair",

@@ -32,8 +32,10 @@ class EventBase:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return False
-        assert isinstance(other, EventBase)
-        return self.values() == other.values()
+        for name in self.FIELDS:
+            if getattr(self, name) != getattr(other, name):
+                return False
+        return True
 
     def __ne__(self, other: object) -> bool:
         return not self == other
@@ -273,7 +275,7 @@ Event = (PlayerSeated | PlayerLeft | RebuyApplied | SatOut | SatIn | RequestQueu
          | Called | BetMade | RaisedTo | BetReturned | BetsCollected | BoardDealt | CardsShown
          | CardsMucked | PotAwarded | HandEnded)
 
-EVENT_TYPES: dict[str, type[EventBase]] = {
+EVENT_TYPES: Final[dict[str, type[EventBase]]] = {
     cls.__name__: cls
     for cls in (PlayerSeated, PlayerLeft, RebuyApplied, SatOut, SatIn, RequestQueued, HandStarted,
                 AntePosted, BlindPosted, HoleCardsDealt, TurnStarted, TimedOut, Folded, Checked,

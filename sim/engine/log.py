@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from sim.engine import actions as ac
 from sim.engine import events as ev
 from sim.engine.state import TableState
 
-FORMAT = "sim.hand"
-VERSION = 1
+FORMAT: Final = "sim.hand"
+VERSION: Final = 1
 # Upcasters: UPCASTERS[v] turns a version-v document into a version-(v + 1) one.
-UPCASTERS: dict[int, Any] = {}
+UPCASTERS: Final[dict[int, Any]] = {}
 
 
 @dataclass(slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from itertools import chain
-from typing import Any
+from typing import Any, Final
 
 from sim.engine import actions as ac
 from sim.engine import events as ev
@@ -231,7 +231,7 @@ def verify_post(state: TableState, action: Any,
         raise IllegalAction(f"Seat {seat} cannot post with no chips; it may rebuy first.")
 
 
-VERIFIERS: dict[type, Callable[[TableState, Any, LegalActions | None], None]] = {
+VERIFIERS: Final[dict[type, Callable[[TableState, Any, LegalActions | None], None]]] = {
     ac.Fold: verify_fold, ac.Check: verify_check, ac.Call: verify_call, ac.Bet: verify_bet,
     ac.RaiseTo: verify_raise_to, ac.Timeout: verify_timeout, ac.Sit: verify_sit,
     ac.Leave: verify_leave, ac.SitOut: verify_sit_out, ac.SitIn: verify_sit_in,

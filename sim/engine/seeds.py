@@ -3,10 +3,10 @@
 Deriving rather than drawing seeds lets any one table, hand or seat be replayed on its own,
 whatever the number of workers or the order in which they ran.
 """
-
 import hashlib
+from typing import Final
 
-SEED_BITS = 63
+SEED_BITS: Final = 63
 # Personalisation keeps our digests apart from any other blake2b use of the same bytes.
 _PERSON = b"sim.seed.v1"
 

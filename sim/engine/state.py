@@ -7,32 +7,42 @@ copying a dozen short lists is far cheaper than copying ten objects.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from sim.engine.config import TableConfig
 
 # Seat status.
-EMPTY, PLAYING, SITTING_OUT, WAITING = 0, 1, 2, 3
-STATUS_NAMES = ("empty", "playing", "sitting out", "waiting for the big blind")
+EMPTY: Final = 0
+PLAYING: Final = 1
+SITTING_OUT: Final = 2
+WAITING: Final = 3
+STATUS_NAMES: Final = ("empty", "playing", "sitting out", "waiting for the big blind")
 # Pending between-hands status change.
-NO_CHANGE, GO_OUT, GO_IN = 0, 1, 2
+NO_CHANGE: Final = 0
+GO_OUT: Final = 1
+GO_IN: Final = 2
 # Table phase.
-IDLE, STARTED, BETTING = 0, 1, 2
-PHASE_NAMES = ("idle", "started", "betting")
-PREFLOP, FLOP, TURN, RIVER = 0, 1, 2, 3
-STREET_NAMES = ("preflop", "flop", "turn", "river")
-NOT_ACTED = -1
+IDLE: Final = 0
+STARTED: Final = 1
+BETTING: Final = 2
+PHASE_NAMES: Final = ("idle", "started", "betting")
+PREFLOP: Final = 0
+FLOP: Final = 1
+TURN: Final = 2
+RIVER: Final = 3
+STREET_NAMES: Final = ("preflop", "flop", "turn", "river")
+NOT_ACTED: Final = -1
 
 
 # Per-seat list fields, copied on every dispatch.
-SEAT_FIELDS = ("player", "stack", "status", "dealt", "folded", "bet", "contrib", "hole",
+SEAT_FIELDS: Final = ("player", "stack", "status", "dealt", "folded", "bet", "contrib", "hole",
                "acted_level", "shown", "pending_status", "pending_leave", "pending_rebuy",
                "will_post", "missed_bb")
-SCALAR_FIELDS = ("table_seed", "hand_no", "hand_seed", "phase", "button", "small_blind_seat",
+SCALAR_FIELDS: Final = ("table_seed", "hand_no", "hand_seed", "phase", "button", "small_blind_seat",
                  "big_blind_seat", "street", "current_bet", "min_raise", "last_actor", "to_act",
                  "last_aggressor", "deck_pos", "pot", "chips_in", "chips_out", "hand_actions")
-TUPLE_FIELDS = ("order", "posters", "deck")
-FIELDS = ("config", *SEAT_FIELDS, *SCALAR_FIELDS, *TUPLE_FIELDS, "board", "burnt", "pots")
+TUPLE_FIELDS: Final = ("order", "posters", "deck")
+FIELDS: Final = ("config", *SEAT_FIELDS, *SCALAR_FIELDS, *TUPLE_FIELDS, "board", "burnt", "pots")
 
 
 class TableState:
@@ -179,9 +189,30 @@ class TableState:
         return s
 
     def __eq__(self, other: object) -> bool:
+        # Written out field by field: the replay check compares states at every hand's end.
         if not isinstance(other, TableState):
             return NotImplemented
-        return all(getattr(self, n) == getattr(other, n) for n in FIELDS)
+        o = other
+        return (self.config == o.config and self.player == o.player and self.stack == o.stack
+                and self.status == o.status and self.dealt == o.dealt
+                and self.folded == o.folded and self.bet == o.bet and self.contrib == o.contrib
+                and self.hole == o.hole and self.acted_level == o.acted_level
+                and self.shown == o.shown and self.pending_status == o.pending_status
+                and self.pending_leave == o.pending_leave
+                and self.pending_rebuy == o.pending_rebuy and self.will_post == o.will_post
+                and self.missed_bb == o.missed_bb and self.table_seed == o.table_seed
+                and self.hand_no == o.hand_no and self.hand_seed == o.hand_seed
+                and self.phase == o.phase and self.button == o.button
+                and self.small_blind_seat == o.small_blind_seat
+                and self.big_blind_seat == o.big_blind_seat and self.street == o.street
+                and self.current_bet == o.current_bet and self.min_raise == o.min_raise
+                and self.last_actor == o.last_actor and self.to_act == o.to_act
+                and self.last_aggressor == o.last_aggressor and self.deck_pos == o.deck_pos
+                and self.pot == o.pot and self.chips_in == o.chips_in
+                and self.chips_out == o.chips_out and self.hand_actions == o.hand_actions
+                and self.order == o.order and self.posters == o.posters
+                and self.deck == o.deck and self.board == o.board and self.burnt == o.burnt
+                and self.pots == o.pots)
 
     # -- derived facts -------------------------------------------------------------------
     def in_hand(self, seat: int) -> bool:

@@ -69,8 +69,10 @@ class PlayerView:
 
 
 # Builds a NamedTuple from its fields without the Python-level __new__ NamedTuple adds:
-# views are built several times per dispatch.
+# views are built several times per dispatch. (The code below relies on ``cards`` and
+# ``seats`` being the last fields.)
 _new: Any = tuple.__new__
+assert SeatView._fields[-1] == "cards" and PublicView._fields[-1] == "seats"
 
 
 def _seats(state: TableState, viewer: int | None) -> tuple[SeatView, ...]:
@@ -103,7 +105,7 @@ def _reveal(seats: tuple[SeatView, ...], seat: int,
             cards: tuple[int, ...] | None) -> tuple[SeatView, ...]:
     if cards is None or seats[seat].cards is not None:
         return seats
-    return (*seats[:seat], seats[seat]._replace(cards=cards), *seats[seat + 1:])
+    return (*seats[:seat], _new(SeatView, (*seats[seat][:-1], cards)), *seats[seat + 1:])
 
 
 def public_view(state: TableState, viewer: int | None = None) -> PublicView:
@@ -120,7 +122,7 @@ def player_view(state: TableState, seat: int, public: PublicView | None = None,
     if public is None:
         public = public_view(state, seat)
     else:
-        public = public._replace(seats=_own_cards(public.seats, state, seat))
+        public = _new(PublicView, (*public[:-1], _own_cards(public.seats, state, seat)))
     if state.to_act == seat:
         legal = legal if legal is not None else legal_actions(state)
     else:

@@ -12,7 +12,7 @@ with a sentence when the engine broke a rule. Register one with ``@invariant``:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from sim.engine import actions as ac
 from sim.engine import events as ev
@@ -68,8 +68,8 @@ class CheckContext:
 
 
 Check = Callable[[CheckContext], None]
-INVARIANTS: dict[str, Check] = {}
-DESCRIPTIONS: dict[str, str] = {}
+INVARIANTS: Final[dict[str, Check]] = {}
+DESCRIPTIONS: Final[dict[str, str]] = {}
 
 
 def invariant(name: str, description: str) -> Callable[[Check], Check]:

@@ -9,7 +9,7 @@ by ``sim.invariants.oracle``, not by the engine's own rule code.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from sim.engine import actions as ac
 from sim.engine import events as ev
@@ -43,8 +43,8 @@ from sim.invariants.walk import CLOSERS, Award, Collection, RoundEnd, Start, kin
 # reference evaluator for every contender (not only for ties). About twice the cost.
 THOROUGH = False
 
-FULL_DECK = frozenset(range(DECK_SIZE))
-LEGAL_FIELDS = ("seat", "can_check", "call", "min_bet", "max_bet", "min_raise_to",
+FULL_DECK: Final = frozenset(range(DECK_SIZE))
+LEGAL_FIELDS: Final = ("seat", "can_check", "call", "min_bet", "max_bet", "min_raise_to",
                 "max_raise_to", "pot")
 
 
@@ -54,7 +54,7 @@ def _seats(seats: Sequence[int]) -> str:
 
 # -- chips ---------------------------------------------------------------------------------
 
-CASH_EVENTS = frozenset({ev.PlayerSeated, ev.RebuyApplied, ev.PlayerLeft})
+CASH_EVENTS: Final = frozenset({ev.PlayerSeated, ev.RebuyApplied, ev.PlayerLeft})
 
 
 @invariant("chip_conservation",
@@ -156,10 +156,10 @@ def _check_collection(c: Collection) -> None:
 
 # -- cards ---------------------------------------------------------------------------------
 
-CARD_EVENTS = frozenset({ev.HandStarted, ev.HoleCardsDealt, ev.BoardDealt, ev.CardsShown})
+CARD_EVENTS: Final = frozenset({ev.HandStarted, ev.HoleCardsDealt, ev.BoardDealt, ev.CardsShown})
 # Deck positions after the hole cards (2 per player): burn, flop x3, burn, turn, burn, river.
-BURN_AT = (0, 4, 6)
-BOARD_AT = (1, 2, 3, 5, 7)
+BURN_AT: Final = (0, 4, 6)
+BOARD_AT: Final = (1, 2, 3, 5, 7)
 
 
 @invariant("cards_unique",
@@ -443,7 +443,7 @@ def _ended_records(ctx: CheckContext) -> list[HandRecord]:
 
 # -- starting a hand -----------------------------------------------------------------------
 
-POSTING = frozenset({ev.HandStarted, ev.AntePosted, ev.BlindPosted})
+POSTING: Final = frozenset({ev.HandStarted, ev.AntePosted, ev.BlindPosted})
 
 
 @invariant("button_and_blinds",
@@ -535,7 +535,7 @@ def _check_posts(start: Start) -> None:
 
 # -- awards --------------------------------------------------------------------------------
 
-SETTLING = frozenset({ev.PotAwarded, ev.HandEnded})
+SETTLING: Final = frozenset({ev.PotAwarded, ev.HandEnded})
 
 
 @invariant("awards_correct",
@@ -650,10 +650,11 @@ def animation_sanity(ctx: CheckContext) -> None:
     frame = ctx.animator.last
     if frame is None:
         raise fail("animation_sanity", "The animator recorded no frame for this dispatch.")
-    # Where hands start and end every kind of step shows up: play those with the engine's
-    # own player. Elsewhere the fast one (the engine's too, should they disagree).
-    edge = THOROUGH or bool(kinds(ctx) & HAND_EDGES)
-    played = (play if edge else play_steps)(frame.before, frame.steps)
+    # The steps are played by this package's own reading of them; the engine's player
+    # (animation.play, which clients use) is called too when THOROUGH, and on a mismatch, to
+    # say which of the two disagrees. (The tests hold the two equal on thousands of frames.)
+    edge = bool(kinds(ctx) & HAND_EDGES)
+    played = (play if THOROUGH else play_steps)(frame.before, frame.steps)
     stacks = [seat.stack for seat in played.seats]
     if stacks != ctx.state.stack:
         seat = next(x for x, chips in enumerate(stacks) if chips != ctx.state.stack[x])
@@ -661,7 +662,7 @@ def animation_sanity(ctx: CheckContext) -> None:
                    f"The steps move seat {seat} from {frame.before.seats[seat].stack} to "
                    f"{stacks[seat]} chips, but its stack became {ctx.state.stack[seat]}.")
     if played != frame.after:
-        by_engine = played if edge else play(frame.before, frame.steps)
+        by_engine = played if THOROUGH else play(frame.before, frame.steps)
         if by_engine != frame.after:
             raise fail("animation_sanity",
                        "Playing the steps gives a view that differs from the frame's "
@@ -674,7 +675,7 @@ def animation_sanity(ctx: CheckContext) -> None:
     # between, the fields a dispatch changes (a wrong seat field in between shows up above,
     # as steps that do not play to the after-view).
     s = ctx.state
-    if edge:
+    if edge or THOROUGH:
         now = public_view(s)
         if frame.after != now:
             raise fail("animation_sanity",
@@ -693,7 +694,7 @@ def _fingerprint(view: Any) -> tuple[Any, ...]:
             [seat.stack for seat in view.seats], [seat.bet for seat in view.seats])
 
 
-HAND_EDGES = frozenset({ev.HandStarted, ev.HandEnded})
+HAND_EDGES: Final = frozenset({ev.HandStarted, ev.HandEnded})
 
 
 def _view_difference(mine: Any, theirs: Any) -> str:
@@ -713,7 +714,7 @@ def _view_difference(mine: Any, theirs: Any) -> str:
 # Events that change which hole cards exist or are shown. Only then is every seat's view
 # built (each view is a function of the state, and building one per seat is the costly
 # part); otherwise the public after-view of the animation is checked.
-VIEW_EVENTS = frozenset({ev.HoleCardsDealt, ev.CardsShown})
+VIEW_EVENTS: Final = frozenset({ev.HoleCardsDealt, ev.CardsShown})
 
 
 @invariant("no_private_leak",

@@ -13,7 +13,7 @@ reaches a point never tested that rule, so the run's report lists the missing on
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 
 from sim.engine import events as ev
 from sim.engine.log import HandRecord
@@ -21,7 +21,7 @@ from sim.engine.state import NOT_ACTED, WAITING, TableState
 from sim.invariants.base import CheckContext
 from sim.invariants.walk import kinds
 
-COVERAGE_POINTS: dict[str, str] = {
+COVERAGE_POINTS: Final[dict[str, str]] = {
     "three_way_side_pot": "Bets were collected into three or more pots (a main pot and at "
                           "least two side pots: all-ins at two levels below the top bet).",
     "odd_chip_split": "A split pot did not divide evenly, so odd chips went out one at a time "

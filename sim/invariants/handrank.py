@@ -14,9 +14,10 @@ awards check uses it for every showdown and the brute-force reference for ties.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 HIGH_CARD, PAIR, TWO_PAIR, TRIPS, STRAIGHT, FLUSH, FULL_HOUSE, QUADS, STRAIGHT_FLUSH = range(9)
-ACE = 12
+ACE: Final = 12
 
 
 def straight_high(ranks: set[int]) -> int | None:

@@ -13,8 +13,9 @@ rather than one with itself. Inputs are plain values, so each is easy to test on
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
-NOT_ACTED = -1  # the engine's marker for "has not acted this street" (state.NOT_ACTED)
+NOT_ACTED: Final = -1  # the engine's marker for "has not acted this street" (state.NOT_ACTED)
 
 Pot = tuple[int, tuple[int, ...]]
 
