@@ -102,6 +102,11 @@ def play_steps(view: PublicView, steps: Sequence[Step]) -> PublicView:
         else:
             raise ValueError(f"Unknown animation step {kind!r}.")
     if rows:
-        seat_views = tuple(SeatView._make(rows[i]) if i in rows else seat_views[i]
-                           for i in range(len(seat_views)))
-    return PublicView(hand_no, running, street, button, to_act, board, pot, pots, seat_views)
+        seat_views = tuple([_new(SeatView, tuple(rows[i])) if i in rows else seat_views[i]
+                            for i in range(len(seat_views))])
+    return _new(PublicView, (hand_no, running, street, button, to_act, board, pot, pots,
+                             seat_views))
+
+
+# NamedTuples built without their Python-level __new__ (this runs once per dispatch).
+_new: Any = tuple.__new__
