@@ -2,35 +2,42 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-
-# The install compiles the hot modules with mypyc (setup.py), so it is redone whenever one
-# of them changes; SIM_PURE=1 installs plain Python instead.
+# The install compiles the hot modules with mypyc (see setup.py), so it is redone whenever
+# one of them changes; `make clean` drops the compiled modules and this stamp.
+STAMP := $(VENV)/.installed
 COMPILED := $(wildcard sim/engine/*.py sim/invariants/*.py sim/bots/*.py) sim/runner.py
 
-$(BIN)/sim: pyproject.toml setup.py $(COMPILED)
+$(STAMP): pyproject.toml setup.py $(COMPILED)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test,bench]'
-	touch $(BIN)/sim
+	touch $(STAMP)
 
-.PHONY: install run test bench lint clean
-install: $(BIN)/sim
+.PHONY: install run test test-pure bench lint clean
+install: $(STAMP)
 
-run: $(BIN)/sim
+run: $(STAMP)
 	$(BIN)/sim run
 
-test: $(BIN)/sim
+test: $(STAMP)
 	$(BIN)/pytest -n auto -q
 
-bench: $(BIN)/sim
+# The same tests on plain Python (what a machine without a C compiler runs); the next
+# `make install`, `make run` or `make test` compiles again.
+test-pure: clean
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	SIM_PURE=1 $(BIN)/pip install -q -e '.[test,bench]'
+	$(BIN)/pytest -n auto -q
+
+bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
 
 # Remove the compiled modules (the package then runs as plain Python until the next install).
 clean:
 	find sim -name '*.so' -delete
-	rm -f *__mypyc*.so
+	rm -f *__mypyc*.so $(STAMP)
 	rm -rf build
 
-lint: $(BIN)/sim
-	$(BIN)/ruff check sim benchmarks
+lint: $(STAMP)
+	$(BIN)/ruff check sim benchmarks setup.py
 	$(BIN)/mypy sim
