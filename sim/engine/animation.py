@@ -27,8 +27,7 @@ class Step:
     folded, bet_returned, bets_to_pot (pots),
     board (cards), revealed (cards), mucked, pot_to_seat, hand_over.
 
-    A plain class with read-only fields: several are built per dispatch, and compiled, this
-    builds far faster than a NamedTuple or a dataclass.
+    Built per event, so a plain class with read-only fields (see ``events.EventBase``).
     """
 
     FIELDS: ClassVar = ("kind", "seat", "amount", "cards", "player", "status", "pots")
@@ -64,8 +63,8 @@ STEP_DEFAULTS: Final = (-1, 0, (), None, -1, ())
 
 
 class Animation:
-    """One dispatch's frame: the view before, the steps, the view after. (A plain class, not a
-    frozen dataclass: one is built per dispatch, and compiled, that builds far faster.)"""
+    """One dispatch's frame: the view before, the steps, the view after. (Built per dispatch,
+    so a plain class with read-only fields: see ``events.EventBase``.)"""
 
     __slots__ = ("before", "steps", "after")
 

@@ -16,8 +16,10 @@ class EventBase:
     the same type with the same fields, and shown like a dataclass.
 
     Events are plain classes with written-out constructors, not dataclasses: the engine
-    makes several per dispatch, and compiled, a class builds ten times faster than a frozen
-    dataclass.
+    makes several per dispatch, and compiled by mypyc, a plain class builds in about 40 ns
+    where a frozen dataclass, whose generated constructor stays interpreted, takes 550. The
+    same goes for the other objects built per dispatch (steps, frames, views, check
+    contexts).
     """
 
     FIELDS: ClassVar[tuple[str, ...]] = ()  # the constructor's arguments, in order

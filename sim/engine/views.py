@@ -41,8 +41,8 @@ class PublicView(NamedTuple):
 
 class PlayerView:
     """``player_view(state, seat)``: the public view plus the viewer's own cards and, on
-    their turn, their legal actions. (A plain class with read-only fields rather than a frozen
-    dataclass: the harness builds one per decision, and compiled, this builds far faster.)"""
+    their turn, their legal actions. (Built per decision, so a plain class with read-only
+    fields: see ``events.EventBase``.)"""
 
     __slots__ = ("seat", "public", "hole", "legal", "config")
 

@@ -41,8 +41,7 @@ class CheckContext:
     ``memo`` is the checks' scratch space: facts several checks share (the events' kinds,
     the dispatch replayed event by event) are computed once per context and kept there.
 
-    A plain class, not a dataclass: one is built per dispatch, and compiled, a class builds
-    several times faster.
+    Built per dispatch, so a plain class (see ``sim.engine.events.EventBase``).
     """
 
     FIELDS: ClassVar[tuple[str, ...]] = ("controller", "before", "state", "action", "events",

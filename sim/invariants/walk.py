@@ -102,8 +102,8 @@ class Betting:
         self.last_actor = anchor
 
 
-# The moments below are plain classes, not dataclasses: they are built per dispatch, and
-# compiled, a plain class builds several times faster.
+# The moments below are built per dispatch, so they are plain classes, not dataclasses
+# (see ``sim.engine.events.EventBase``).
 
 class RoundEnd:
     """The table just before the event that closed a betting round."""
@@ -154,8 +154,7 @@ class Award:
 
 
 class Walk:
-    """What one dispatch's events did, moment by moment. A plain class, not a dataclass: one
-    is built per dispatch, and compiled, a class builds several times faster."""
+    """What one dispatch's events did, moment by moment (a plain class: built per dispatch)."""
 
     def __init__(self, betting: Betting) -> None:
         self.betting = betting
