@@ -40,6 +40,7 @@ from sim.invariants.driver import context
 # Bounds that keep a broken engine from hanging a worker (TIGER_STYLE: every loop is bounded).
 MAX_CHAOS_TRIES: Final = 16  # junk actions in a row before the chaos bot's turn is played for it
 MAX_IDLE_ROUNDS: Final = 4  # request rounds on an idle table before it counts as stalled
+AMOUNT_ACTIONS: Final = frozenset({ac.Bet, ac.RaiseTo, ac.Rebuy})  # the actions with an amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,14 +339,17 @@ class TablePlayer:
     # -- rows for the store ------------------------------------------------------------------
     def _action_row(self, before: TableState, action: Any, legal: LegalActions | None) -> None:
         running = before.phase != IDLE
+        kind = type(action)
+        # By type, not getattr with a default: a missing attribute costs an exception.
+        amount = action.buy_in if kind is ac.Sit else (
+            action.amount if kind in AMOUNT_ACTIONS else None)
         self.seq += 1
         self.outcome.rows.actions.append((
             self.spec.table_id, before.hand_no if running else None, self.seq, action.seat,
-            type(action).__name__, getattr(action, "amount", getattr(action, "buy_in", None)),
-            STREET_NAMES[before.street] if running else None,
+            kind.__name__, amount, STREET_NAMES[before.street] if running else None,
             before.pot + sum(before.bet) if running else None,
             _legal_count(legal) if legal is not None else None,
-            self.kinds.get(action.seat), getattr(action, "player", None)))
+            self.kinds.get(action.seat), action.player if kind is ac.Sit else None))
 
     def _hand_rows(self, record: HandRecord) -> None:
         start, final = record.snapshot, record.final

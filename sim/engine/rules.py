@@ -294,7 +294,7 @@ def _table_events(state: TableState, action: Any) -> Iterator[ev.Event]:
     elif running:
         request = {ac.Leave: "leave", ac.SitOut: "sit_out", ac.SitIn: "sit_in",
                    ac.Rebuy: "rebuy"}[kind]
-        yield ev.RequestQueued(seat, request, getattr(action, "amount", 0))
+        yield ev.RequestQueued(seat, request, action.amount if kind is ac.Rebuy else 0)
         if kind is ac.Leave and state.to_act == seat:
             yield ev.Folded(seat, "left")
     elif kind is ac.Leave:
