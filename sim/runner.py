@@ -23,10 +23,10 @@ from typing import Any, Final
 from sim.bots import TableSpec, make_bot
 from sim.bots.base import Bot
 from sim.engine import Controller, IllegalAction, bugs
-from sim.engine import actions as ac
-from sim.engine import events as ev
+from sim.engine.actions import Action, Bet, RaiseTo, Rebuy, Sit, SitIn, Timeout
 from sim.engine.animation import Animator
 from sim.engine.cards import cards_to_str
+from sim.engine.events import CardsMucked, CardsShown, Event, PotAwarded
 from sim.engine.legal import LegalActions
 from sim.engine.log import HandRecord, TableLog
 from sim.engine.seeds import derive_seed
@@ -40,7 +40,7 @@ from sim.invariants.driver import context
 # Bounds that keep a broken engine from hanging a worker (TIGER_STYLE: every loop is bounded).
 MAX_CHAOS_TRIES: Final = 16  # junk actions in a row before the chaos bot's turn is played for it
 MAX_IDLE_ROUNDS: Final = 4  # request rounds on an idle table before it counts as stalled
-AMOUNT_ACTIONS: Final = frozenset({ac.Bet, ac.RaiseTo, ac.Rebuy})  # the actions with an amount
+AMOUNT_ACTIONS: Final = frozenset({Bet, RaiseTo, Rebuy})  # the actions with an amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +125,7 @@ class TableOutcome:
 class HarnessFailure(Exception):
     """Stops a table: carries what the dump needs."""
 
-    def __init__(self, invariant: str, message: str, action: ac.Action | None = None,
+    def __init__(self, invariant: str, message: str, action: Action | None = None,
                  trace: str = "") -> None:
         super().__init__(f"{invariant}: {message}")
         self.invariant = invariant
@@ -156,7 +156,7 @@ class TablePlayer:
         # What a failure dump replays: the hand running when the last dispatch began, and
         # every action dispatched since its snapshot.
         self.base: HandRecord | None = None
-        self.tail: list[ac.Action] = []
+        self.tail: list[Action] = []
         self.controller = Controller(spec.config, spec.seed, subscribers=[self.log, self.animator])
 
     # -- the loop ----------------------------------------------------------------------------
@@ -221,7 +221,7 @@ class TablePlayer:
             if self._dispatch(action, bot):
                 return
         # The chaos bot kept sending junk: play its turn for it, as a clock would.
-        self._dispatch(ac.Timeout(seat), None)
+        self._dispatch(Timeout(seat), None)
 
     def _view(self, seat: int) -> PlayerView:
         """``seat``'s view, built on the public view the animator already made."""
@@ -321,7 +321,7 @@ class TablePlayer:
         self.outcome.rejected += 1
         self.coverage.hit("chaos_rejected")
 
-    def _check(self, before: TableState, action: ac.Action | None, events: list[ev.Event],
+    def _check(self, before: TableState, action: Action | None, events: list[Event],
                finished_before: int) -> None:
         ctx = context(self.controller, before, action, events, self.log, self.animator,
                       finished_before)
@@ -341,7 +341,7 @@ class TablePlayer:
         running = before.phase != IDLE
         kind = type(action)
         # By type, not getattr with a default: a missing attribute costs an exception.
-        amount = action.buy_in if kind is ac.Sit else (
+        amount = action.buy_in if kind is Sit else (
             action.amount if kind in AMOUNT_ACTIONS else None)
         self.seq += 1
         self.outcome.rows.actions.append((
@@ -349,7 +349,7 @@ class TablePlayer:
             kind.__name__, amount, STREET_NAMES[before.street] if running else None,
             before.pot + sum(before.bet) if running else None,
             _legal_count(legal) if legal is not None else None,
-            self.kinds.get(action.seat), action.player if kind is ac.Sit else None))
+            self.kinds.get(action.seat), action.player if kind is Sit else None))
 
     def _hand_rows(self, record: HandRecord) -> None:
         start, final = record.snapshot, record.final
@@ -358,11 +358,11 @@ class TablePlayer:
         pots = 0
         showdown = False
         for event in record.events:
-            if isinstance(event, ev.PotAwarded):
+            if isinstance(event, PotAwarded):
                 pots += 1
                 for seat, chips in event.shares:
                     won[seat] = won.get(seat, 0) + chips
-            elif isinstance(event, (ev.CardsMucked, ev.CardsShown)):
+            elif isinstance(event, (CardsMucked, CardsShown)):
                 showdown = True
         table_id, hand_no = self.spec.table_id, record.hand_no
         self.outcome.rows.hands.append((
@@ -405,15 +405,15 @@ def _legal_count(legal: LegalActions) -> int:
     return 1 + legal.can_check + legal.can_call + legal.can_bet + legal.can_raise
 
 
-def _forced_request(state: TableState, seat: int, name: str) -> ac.Action | None:
+def _forced_request(state: TableState, seat: int, name: str) -> Action | None:
     """On a stalled table: players who left sit back down, busted ones rebuy, sitting-out
     ones sit in."""
     if state.player[seat] is None:
-        return ac.Sit(seat, name, state.config.max_buy_in)
+        return Sit(seat, name, state.config.max_buy_in)
     if state.stack[seat] == 0:
-        return ac.Rebuy(seat, state.config.max_buy_in)
+        return Rebuy(seat, state.config.max_buy_in)
     if state.status[seat] == SITTING_OUT:
-        return ac.SitIn(seat)
+        return SitIn(seat)
     return None
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from typing import ClassVar
 
-from sim.engine import actions as ac
+from sim.engine.actions import Action, Rebuy, SitIn
 from sim.engine.state import PLAYING, SITTING_OUT, TableConfig
 from sim.engine.views import PlayerView
 
@@ -35,24 +35,24 @@ class Bot:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+    def act(self, view: PlayerView, rng: random.Random) -> Action:
         raise NotImplementedError
 
-    def request(self, view: PlayerView, rng: random.Random) -> ac.Action | None:
+    def request(self, view: PlayerView, rng: random.Random) -> Action | None:
         return rebuy_if_busted(view, rng)
 
-    def rejoin(self, seat: int, config: TableConfig, rng: random.Random) -> ac.Action | None:
+    def rejoin(self, seat: int, config: TableConfig, rng: random.Random) -> Action | None:
         return None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r})"
 
 
-def rebuy_if_busted(view: PlayerView, rng: random.Random) -> ac.Action | None:
+def rebuy_if_busted(view: PlayerView, rng: random.Random) -> Action | None:
     """A busted player rebuys (or, now and then, sits out); a sitting-out one with chips sits in."""
     me = view.public.seats[view.seat]
     if me.stack == 0 and not me.in_hand and me.status == PLAYING:
-        return ac.Rebuy(view.seat, view.config.max_buy_in)
+        return Rebuy(view.seat, view.config.max_buy_in)
     if me.status == SITTING_OUT and me.stack > 0 and rng.random() < 0.5:
-        return ac.SitIn(view.seat)
+        return SitIn(view.seat)
     return None

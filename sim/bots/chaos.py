@@ -24,7 +24,20 @@ from typing import Any, ClassVar, Final
 
 from sim.bots.memory import CarefulBot, RequestMemory
 from sim.bots.random_bot import random_action
-from sim.engine import actions as ac
+from sim.engine.actions import (
+    Bet,
+    Call,
+    Check,
+    Fold,
+    Leave,
+    Post,
+    RaiseTo,
+    Rebuy,
+    Sit,
+    SitIn,
+    SitOut,
+    Timeout,
+)
 from sim.engine.state import PLAYING
 from sim.engine.views import PlayerView
 
@@ -32,8 +45,8 @@ JUNK_SHARE: Final = 0.35  # of its turns; enough junk to matter, little enough f
 REQUEST_JUNK_SHARE: Final = 0.5
 HUGE: Final = 10**15  # above any stack a table can hold
 BAD_SEATS: Final[tuple[Any, ...]] = (-1, 99, "2", None, True, 1.5)
-TURN_ACTIONS: Final = (ac.Fold, ac.Check, ac.Call, ac.Timeout)
-SEAT_ONLY: Final = (ac.Fold, ac.Check, ac.Call, ac.Timeout, ac.Leave, ac.SitOut, ac.SitIn, ac.Post)
+TURN_ACTIONS: Final = (Fold, Check, Call, Timeout)
+SEAT_ONLY: Final = (Fold, Check, Call, Timeout, Leave, SitOut, SitIn, Post)
 
 
 class _NotAnAction:
@@ -54,13 +67,13 @@ def _wrong_turn(view: PlayerView, rng: random.Random, memory: Any) -> Any:
     seats = [s for s in range(view.config.seats) if s != to_act]
     seat = rng.choice(seats)  # other seats, and its own when it is not its turn
     if rng.random() < 0.3:
-        cls = rng.choice((ac.Bet, ac.RaiseTo))
+        cls = rng.choice((Bet, RaiseTo))
         return cls(seat, 2 * view.config.big_blind)
     return rng.choice(TURN_ACTIONS)(seat)
 
 
 def _bad_amount(view: PlayerView, rng: random.Random, memory: Any) -> Any:
-    cls = rng.choice((ac.Bet, ac.RaiseTo, ac.Rebuy))
+    cls = rng.choice((Bet, RaiseTo, Rebuy))
     return cls(view.seat, rng.choice(_bad_amounts(view)))
 
 
@@ -70,10 +83,10 @@ def _out_of_range(view: PlayerView, rng: random.Random, memory: Any) -> Any:
         return None
     if legal.can_raise:
         amount = legal.min_raise_to - 1 if rng.random() < 0.7 else legal.max_raise_to + 1
-        return ac.RaiseTo(legal.seat, amount)
+        return RaiseTo(legal.seat, amount)
     if legal.can_bet:
         amount = legal.min_bet - 1 if rng.random() < 0.5 else legal.max_bet + 1
-        return ac.Bet(legal.seat, amount)
+        return Bet(legal.seat, amount)
     return None
 
 
@@ -82,20 +95,20 @@ def _wrong_wager(view: PlayerView, rng: random.Random, memory: Any) -> Any:
     if legal is None:
         return None
     amount = 4 * view.config.big_blind
-    return ac.RaiseTo(legal.seat, amount) if legal.can_bet else ac.Bet(legal.seat, amount)
+    return RaiseTo(legal.seat, amount) if legal.can_bet else Bet(legal.seat, amount)
 
 
 def _wrong_check_call(view: PlayerView, rng: random.Random, memory: Any) -> Any:
     legal = view.legal
     if legal is None:
         return None
-    return ac.Call(legal.seat) if legal.can_check else ac.Check(legal.seat)
+    return Call(legal.seat) if legal.can_check else Check(legal.seat)
 
 
 def _not_an_action(view: PlayerView, rng: random.Random, memory: Any) -> Any:
     seat = view.seat
     return rng.choice((object(), _NotAnAction(seat), "Fold", {"type": "Fold", "seat": seat},
-                       7, (seat,), ac.Fold, []))
+                       7, (seat,), Fold, []))
 
 
 def _bad_seat(view: PlayerView, rng: random.Random, memory: Any) -> Any:
@@ -104,8 +117,8 @@ def _bad_seat(view: PlayerView, rng: random.Random, memory: Any) -> Any:
     if r < 0.6:
         return rng.choice(SEAT_ONLY)(seat)
     if r < 0.9:
-        return rng.choice((ac.Bet, ac.RaiseTo, ac.Rebuy))(seat, view.config.big_blind)
-    return ac.Sit(seat, "ghost", view.config.min_buy_in)
+        return rng.choice((Bet, RaiseTo, Rebuy))(seat, view.config.big_blind)
+    return Sit(seat, "ghost", view.config.min_buy_in)
 
 
 def _empty_seat_request(view: PlayerView, rng: random.Random, memory: Any) -> Any:
@@ -114,8 +127,8 @@ def _empty_seat_request(view: PlayerView, rng: random.Random, memory: Any) -> An
         return None
     seat = rng.choice(empty)
     if rng.random() < 0.2:
-        return ac.Rebuy(seat, view.config.big_blind)
-    return rng.choice((ac.Leave, ac.SitOut, ac.SitIn, ac.Post))(seat)
+        return Rebuy(seat, view.config.big_blind)
+    return rng.choice((Leave, SitOut, SitIn, Post))(seat)
 
 
 def _bad_sit(view: PlayerView, rng: random.Random, memory: Any) -> Any:
@@ -123,17 +136,17 @@ def _bad_sit(view: PlayerView, rng: random.Random, memory: Any) -> Any:
     me = view.public.seats[view.seat]
     empty = [s for s, seat_view in enumerate(view.public.seats) if seat_view.player is None]
     if not empty or rng.random() < 0.3:
-        return ac.Sit(view.seat, "ghost", config.min_buy_in)  # a taken seat
+        return Sit(view.seat, "ghost", config.min_buy_in)  # a taken seat
     seat = rng.choice(empty)
     low, high = config.min_buy_in, config.max_buy_in
     in_use: Any = me.player  # the bot's own name
     no_name: Any = None
     fractional: Any = float(low)
-    bad = [ac.Sit(seat, "", low), ac.Sit(seat, no_name, low), ac.Sit(seat, in_use, low),
-           ac.Sit(seat, "ghost", high + 1), ac.Sit(seat, "ghost", 0),
-           ac.Sit(seat, "ghost", fractional)]
+    bad = [Sit(seat, "", low), Sit(seat, no_name, low), Sit(seat, in_use, low),
+           Sit(seat, "ghost", high + 1), Sit(seat, "ghost", 0),
+           Sit(seat, "ghost", fractional)]
     if low > 1:
-        bad.append(ac.Sit(seat, "ghost", low - 1))
+        bad.append(Sit(seat, "ghost", low - 1))
     return rng.choice(bad)
 
 
@@ -141,21 +154,21 @@ def _post_not_waiting(view: PlayerView, rng: random.Random, memory: Any) -> Any:
     # Only from a playing seat: one sitting out may post once it asked to sit in.
     if view.public.seats[view.seat].status != PLAYING:
         return None
-    return ac.Post(view.seat)
+    return Post(view.seat)
 
 
 def _rebuy_over(view: PlayerView, rng: random.Random, memory: Any) -> Any:
     # The engine counts at least the stack, so this passes the maximum buy-in.
     stack = view.public.seats[view.seat].stack
     extra = rng.randint(1, view.config.big_blind)
-    return ac.Rebuy(view.seat, view.config.max_buy_in - stack + extra)
+    return Rebuy(view.seat, view.config.max_buy_in - stack + extra)
 
 
 def _status_repeat(view: PlayerView, rng: random.Random, memory: RequestMemory | None) -> Any:
     if memory is None:
         return None  # without memory, a queued sit-out could make it legal
     me = memory.sync(view)
-    return ac.SitOut(view.seat) if memory.sitting_out(me) else ac.SitIn(view.seat)
+    return SitOut(view.seat) if memory.sitting_out(me) else SitIn(view.seat)
 
 
 Junk = Callable[[PlayerView, random.Random, Any], Any]
@@ -176,7 +189,7 @@ def junk_action(view: PlayerView, rng: random.Random,
         action = rng.choice(JUNK)(view, rng, memory)
         if action is not None:
             return action
-    return ac.Fold(-1)  # every maker declined (rare); a bad seat is always junk
+    return Fold(-1)  # every maker declined (rare); a bad seat is always junk
 
 
 class ChaosBot(CarefulBot):

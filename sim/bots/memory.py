@@ -20,7 +20,7 @@ import random
 from typing import Final
 
 from sim.bots.base import Bot
-from sim.engine import actions as ac
+from sim.engine.actions import Action, Leave, Post, Rebuy, SitIn, SitOut, Timeout
 from sim.engine.state import GO_IN, GO_OUT, NO_CHANGE, SITTING_OUT, WAITING
 from sim.engine.views import PlayerView, SeatView
 
@@ -56,23 +56,23 @@ class RequestMemory:
             self.posted_hand = NO_HAND
         return public.seats[view.seat]
 
-    def note(self, view: PlayerView, action: ac.Action) -> None:
+    def note(self, view: PlayerView, action: Action) -> None:
         """Remember a request (or Timeout) the bot is sending, assumed legal."""
         kind = type(action)
         public = view.public
-        if kind is ac.Post:
+        if kind is Post:
             self.posted_hand = public.hand_no
             return
         if not public.running:
             return  # applied at once: the next view shows it
         self.hand_no = public.hand_no
-        if kind is ac.SitOut or kind is ac.Timeout:
+        if kind is SitOut or kind is Timeout:
             self.status = GO_OUT
-        elif kind is ac.SitIn:
+        elif kind is SitIn:
             self.status = GO_IN
-        elif kind is ac.Rebuy:
+        elif kind is Rebuy:
             self.rebuy += action.amount  # type: ignore[union-attr]
-        elif kind is ac.Leave:
+        elif kind is Leave:
             self.leaving = True
 
     # -- questions (after sync) -----------------------------------------------------------
@@ -101,7 +101,7 @@ class RequestMemory:
 
 
 def default_request(view: PlayerView, memory: RequestMemory,
-                    rng: random.Random) -> ac.Action | None:
+                    rng: random.Random) -> Action | None:
     """``rebuy_if_busted``, made safe to ask more than once per hand: a busted player rebuys
     up to the maximum; a sitting-out one with chips sits in half of the time."""
     me = memory.sync(view)
@@ -110,9 +110,9 @@ def default_request(view: PlayerView, memory: RequestMemory,
     if me.stack == 0 and not me.in_hand and memory.rebuy == 0:
         room = memory.rebuy_room(view, me)
         if room:
-            return ac.Rebuy(view.seat, room)
+            return Rebuy(view.seat, room)
     if memory.sitting_out(me) and memory.has_chips(me) and rng.random() < 0.5:
-        return ac.SitIn(view.seat)
+        return SitIn(view.seat)
     return None
 
 
@@ -127,11 +127,11 @@ class CarefulBot(Bot):
         super().__init__(name)
         self.memory = RequestMemory()
 
-    def request(self, view: PlayerView, rng: random.Random) -> ac.Action | None:
+    def request(self, view: PlayerView, rng: random.Random) -> Action | None:
         action = self.choose_request(view, rng)
         if action is not None:
             self.memory.note(view, action)
         return action
 
-    def choose_request(self, view: PlayerView, rng: random.Random) -> ac.Action | None:
+    def choose_request(self, view: PlayerView, rng: random.Random) -> Action | None:
         return default_request(view, self.memory, rng)

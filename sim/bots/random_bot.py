@@ -16,7 +16,7 @@ import random
 from typing import ClassVar
 
 from sim.bots.memory import CarefulBot
-from sim.engine import actions as ac
+from sim.engine.actions import Action, Bet, Call, Check, Fold, RaiseTo
 from sim.engine.legal import LegalActions
 from sim.engine.views import PlayerView
 
@@ -71,47 +71,47 @@ def pot_raise_to(view: PlayerView) -> int:
     return current_bet(view) + legal.pot + legal.call
 
 
-def random_wager(view: PlayerView, rng: random.Random) -> ac.Action:
+def random_wager(view: PlayerView, rng: random.Random) -> Action:
     """A bet or raise (whichever is legal) of a ``random_amount``."""
     legal = view.legal
     assert legal is not None
     if legal.can_bet:
-        return ac.Bet(legal.seat, random_amount(legal.min_bet, legal.max_bet, legal.pot, rng))
+        return Bet(legal.seat, random_amount(legal.min_bet, legal.max_bet, legal.pot, rng))
     assert legal.can_raise, legal
-    return ac.RaiseTo(legal.seat, random_amount(legal.min_raise_to, legal.max_raise_to,
+    return RaiseTo(legal.seat, random_amount(legal.min_raise_to, legal.max_raise_to,
                                                 pot_raise_to(view), rng))
 
 
-def random_action(view: PlayerView, rng: random.Random) -> ac.Action:
+def random_action(view: PlayerView, rng: random.Random) -> Action:
     """Uniform over ``action_types``; wagers sized by ``random_amount``."""
     legal = view.legal
     assert legal is not None, f"seat {view.seat} asked to act off its turn"
     kind = rng.choice(action_types(legal))
     seat = legal.seat
     if kind == CHECK:
-        return ac.Check(seat)
+        return Check(seat)
     if kind == FOLD:
-        return ac.Fold(seat)
+        return Fold(seat)
     if kind == CALL:
-        return ac.Call(seat)
+        return Call(seat)
     return random_wager(view, rng)
 
 
-def passive_action(legal: LegalActions) -> ac.Action:
+def passive_action(legal: LegalActions) -> Action:
     """Check when free, otherwise call."""
-    return ac.Check(legal.seat) if legal.can_check else ac.Call(legal.seat)
+    return Check(legal.seat) if legal.can_check else Call(legal.seat)
 
 
-def check_or_fold(legal: LegalActions) -> ac.Action:
-    return ac.Check(legal.seat) if legal.can_check else ac.Fold(legal.seat)
+def check_or_fold(legal: LegalActions) -> Action:
+    return Check(legal.seat) if legal.can_check else Fold(legal.seat)
 
 
-def all_in(legal: LegalActions) -> ac.Action | None:
+def all_in(legal: LegalActions) -> Action | None:
     """The all-in bet or raise, or None when neither is open."""
     if legal.can_bet:
-        return ac.Bet(legal.seat, legal.max_bet)
+        return Bet(legal.seat, legal.max_bet)
     if legal.can_raise:
-        return ac.RaiseTo(legal.seat, legal.max_raise_to)
+        return RaiseTo(legal.seat, legal.max_raise_to)
     return None
 
 
@@ -120,5 +120,5 @@ class RandomBot(CarefulBot):
 
     kind: ClassVar[str] = "random"
 
-    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+    def act(self, view: PlayerView, rng: random.Random) -> Action:
         return random_action(view, rng)

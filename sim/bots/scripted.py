@@ -23,7 +23,7 @@ from typing import ClassVar, Final
 
 from sim.bots.memory import CarefulBot
 from sim.bots.random_bot import all_in, check_or_fold, current_bet, passive_action, pot_raise_to
-from sim.engine import actions as ac
+from sim.engine.actions import Action, Bet, Call, Check, Fold, RaiseTo
 from sim.engine.evaluator import category, evaluate7
 from sim.engine.legal import LegalActions
 from sim.engine.views import PlayerView
@@ -59,25 +59,25 @@ def strong_made_hand(view: PlayerView) -> bool:
     return category(evaluate7((*hole, *board))) in STRONG_CATEGORIES
 
 
-def sized_wager(legal: LegalActions, target: int) -> ac.Action:
+def sized_wager(legal: LegalActions, target: int) -> Action:
     """A bet or raise to ``target``, clamped into the legal range."""
     if legal.can_bet:
-        return ac.Bet(legal.seat, min(max(target, legal.min_bet), legal.max_bet))
+        return Bet(legal.seat, min(max(target, legal.min_bet), legal.max_bet))
     assert legal.can_raise
-    return ac.RaiseTo(legal.seat, min(max(target, legal.min_raise_to), legal.max_raise_to))
+    return RaiseTo(legal.seat, min(max(target, legal.min_raise_to), legal.max_raise_to))
 
 
 class CallingStation(CarefulBot):
     kind: ClassVar[str] = "calling_station"
 
-    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+    def act(self, view: PlayerView, rng: random.Random) -> Action:
         return passive_action(_legal(view))
 
 
 class Maniac(CarefulBot):
     kind: ClassVar[str] = "maniac"
 
-    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+    def act(self, view: PlayerView, rng: random.Random) -> Action:
         legal = _legal(view)
         if not (legal.can_bet or legal.can_raise):
             return passive_action(legal)
@@ -97,7 +97,7 @@ class Maniac(CarefulBot):
 class Nit(CarefulBot):
     kind: ClassVar[str] = "nit"
 
-    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+    def act(self, view: PlayerView, rng: random.Random) -> Action:
         legal = _legal(view)
         hole = view.hole
         assert hole is not None
@@ -123,20 +123,20 @@ class MinRaiser(CarefulBot):
 
     kind: ClassVar[str] = "min_raiser"
 
-    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+    def act(self, view: PlayerView, rng: random.Random) -> Action:
         legal = _legal(view)
         big_blind = view.config.big_blind
         if legal.can_raise and (legal.min_raise_to <= 10 * big_blind or rng.random() < 0.25):
-            return ac.RaiseTo(legal.seat, legal.min_raise_to)
+            return RaiseTo(legal.seat, legal.min_raise_to)
         if legal.can_bet:
-            return ac.Bet(legal.seat, legal.min_bet)
+            return Bet(legal.seat, legal.min_bet)
         return passive_action(legal)
 
 
 class Shover(CarefulBot):
     kind: ClassVar[str] = "shover"
 
-    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+    def act(self, view: PlayerView, rng: random.Random) -> Action:
         legal = _legal(view)
         hole = view.hole
         assert hole is not None
@@ -158,15 +158,15 @@ class Shover(CarefulBot):
 class Limper(CarefulBot):
     kind: ClassVar[str] = "limper"
 
-    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+    def act(self, view: PlayerView, rng: random.Random) -> Action:
         legal = _legal(view)
         if legal.can_check:
-            return ac.Check(legal.seat)
+            return Check(legal.seat)
         if not view.public.board:
             # Call as long as no one raised past the big blind.
             if current_bet(view) <= view.config.big_blind:
-                return ac.Call(legal.seat)
-            return ac.Fold(legal.seat)
+                return Call(legal.seat)
+            return Fold(legal.seat)
         if 3 * legal.call <= legal.pot or strong_made_hand(view):
-            return ac.Call(legal.seat)  # a small bet (at most half the pot before it)
-        return ac.Fold(legal.seat)
+            return Call(legal.seat)  # a small bet (at most half the pot before it)
+        return Fold(legal.seat)

@@ -17,7 +17,7 @@ from typing import ClassVar, Final
 
 from sim.bots.memory import CarefulBot, RequestMemory
 from sim.bots.random_bot import passive_action, random_action, random_amount
-from sim.engine import actions as ac
+from sim.engine.actions import Action, Leave, Post, Rebuy, Sit, SitIn, SitOut
 from sim.engine.state import TableConfig
 from sim.engine.views import PlayerView
 
@@ -37,14 +37,14 @@ class SeatHopper(CarefulBot):
         super().__init__(name)
         self.wait_hands: int | None = None  # hands left before it sits back down
 
-    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+    def act(self, view: PlayerView, rng: random.Random) -> Action:
         if rng.random() < 0.5:
             legal = view.legal
             assert legal is not None
             return passive_action(legal)
         return random_action(view, rng)
 
-    def choose_request(self, view: PlayerView, rng: random.Random) -> ac.Action | None:
+    def choose_request(self, view: PlayerView, rng: random.Random) -> Action | None:
         """One weighted draw among the requests that are legal now, or nothing."""
         memory = self.memory
         me = memory.sync(view)
@@ -54,21 +54,21 @@ class SeatHopper(CarefulBot):
         room = memory.rebuy_room(view, me)
         busted = me.stack == 0 and memory.rebuy == 0
         out = memory.sitting_out(me)
-        options: list[tuple[float, ac.Action | None]] = []
+        options: list[tuple[float, Action | None]] = []
         if memory.can_post(view, me):
-            options.append((3.0, ac.Post(seat)))
+            options.append((3.0, Post(seat)))
         if out and memory.has_chips(me):
-            options.append((3.0, ac.SitIn(seat)))
+            options.append((3.0, SitIn(seat)))
         if not out:
-            options.append((1.0, ac.SitOut(seat)))
+            options.append((1.0, SitOut(seat)))
         if room:
             amount = room if busted and rng.random() < 0.5 else rng.randint(1, room)
-            options.append((6.0 if busted else 1.0, ac.Rebuy(seat, amount)))
-        options.append((0.6, ac.Leave(seat)))
+            options.append((6.0 if busted else 1.0, Rebuy(seat, amount)))
+        options.append((0.6, Leave(seat)))
         options.append((5.0, None))
         return _weighted(options, rng)
 
-    def rejoin(self, seat: int, config: TableConfig, rng: random.Random) -> ac.Action | None:
+    def rejoin(self, seat: int, config: TableConfig, rng: random.Random) -> Action | None:
         if self.wait_hands is None:
             self.wait_hands = rng.randint(0, MAX_WAIT_HANDS)
         if self.wait_hands > 0:
@@ -76,11 +76,11 @@ class SeatHopper(CarefulBot):
             return None
         self.wait_hands = None
         self.memory = RequestMemory()  # a new seat: nothing queued, nothing posted
-        return ac.Sit(seat, self.name, random_buy_in(config, rng))
+        return Sit(seat, self.name, random_buy_in(config, rng))
 
 
-def _weighted(options: list[tuple[float, ac.Action | None]],
-              rng: random.Random) -> ac.Action | None:
+def _weighted(options: list[tuple[float, Action | None]],
+              rng: random.Random) -> Action | None:
     total = sum(weight for weight, _ in options)
     point = rng.random() * total
     for weight, action in options:

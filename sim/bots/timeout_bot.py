@@ -13,7 +13,7 @@ from typing import ClassVar, Final
 
 from sim.bots.memory import CarefulBot, default_request
 from sim.bots.random_bot import random_action
-from sim.engine import actions as ac
+from sim.engine.actions import Action, Post, Timeout
 from sim.engine.views import PlayerView
 
 TIMEOUT_SHARE: Final = 0.15
@@ -22,19 +22,19 @@ TIMEOUT_SHARE: Final = 0.15
 class TimeoutBot(CarefulBot):
     kind: ClassVar[str] = "timeout"
 
-    def act(self, view: PlayerView, rng: random.Random) -> ac.Action:
+    def act(self, view: PlayerView, rng: random.Random) -> Action:
         if rng.random() < TIMEOUT_SHARE:
-            action = ac.Timeout(view.seat)
+            action = Timeout(view.seat)
             self.memory.note(view, action)  # the engine queues a sit-out
             return action
         return random_action(view, rng)
 
-    def choose_request(self, view: PlayerView, rng: random.Random) -> ac.Action | None:
+    def choose_request(self, view: PlayerView, rng: random.Random) -> Action | None:
         memory = self.memory
         me = memory.sync(view)
         if memory.leaving:
             return None
         if memory.can_post(view, me) and rng.random() < 0.3:
-            return ac.Post(view.seat)
+            return Post(view.seat)
         # default_request sits in half of the time, and rebuys when busted.
         return default_request(view, memory, rng)

@@ -12,7 +12,33 @@ from collections.abc import Callable
 from typing import Any, ClassVar, Final
 
 from sim.engine import bugs
-from sim.engine import events as ev
+from sim.engine.events import (
+    AntePosted,
+    BetMade,
+    BetReturned,
+    BetsCollected,
+    BlindPosted,
+    BoardDealt,
+    Called,
+    CardsMucked,
+    CardsShown,
+    Checked,
+    Event,
+    Folded,
+    HandEnded,
+    HandStarted,
+    HoleCardsDealt,
+    PlayerLeft,
+    PlayerSeated,
+    PotAwarded,
+    RaisedTo,
+    RebuyApplied,
+    RequestQueued,
+    SatIn,
+    SatOut,
+    TimedOut,
+    TurnStarted,
+)
 from sim.engine.state import PLAYING, SITTING_OUT, WAITING, TableState
 from sim.engine.views import PublicView, SeatView, public_view
 
@@ -89,31 +115,31 @@ def _called(e: Any) -> list[Step]:
 
 # One entry per event type (a dict lookup, not a chain of type tests: this runs per event).
 STEPS: Final[dict[type, Callable[[Any], list[Step]]]] = {
-    ev.TurnStarted: lambda e: [Step("turn", e.seat)],
-    ev.Called: _called,
-    ev.BetMade: lambda e: [Step("bet_to", e.seat, e.total), Step("acted", e.seat)],
-    ev.RaisedTo: lambda e: [Step("bet_to", e.seat, e.total), Step("acted", e.seat)],
-    ev.Checked: lambda e: [Step("acted", e.seat)],
-    ev.Folded: lambda e: [Step("folded", e.seat)],
-    ev.BlindPosted: lambda e: [Step("chips_to_bet", e.seat, e.amount)],
-    ev.AntePosted: lambda e: [Step("chips_to_pot", e.seat, e.amount)],
-    ev.HoleCardsDealt: lambda e: [Step("card_dealt", e.seat) for _ in e.cards],
-    ev.BetReturned: lambda e: [Step("bet_returned", e.seat, e.amount)],
-    ev.BetsCollected: lambda e: [Step("bets_to_pot", pots=e.pots)],
-    ev.BoardDealt: lambda e: [Step("board", amount=e.street, cards=e.cards)],
-    ev.CardsShown: lambda e: [Step("revealed", e.seat, cards=e.cards)],
-    ev.CardsMucked: lambda e: [Step("mucked", e.seat)],
-    ev.PotAwarded: lambda e: [Step("pot_to_seat", seat, chips) for seat, chips in e.shares],
-    ev.HandEnded: lambda e: [Step("hand_over")],
-    ev.HandStarted: lambda e: [Step("new_hand", e.button, e.hand_no, cards=e.dealt)],
-    ev.PlayerSeated: lambda e: [Step("seat_taken", e.seat, e.buy_in, player=e.player,
+    TurnStarted: lambda e: [Step("turn", e.seat)],
+    Called: _called,
+    BetMade: lambda e: [Step("bet_to", e.seat, e.total), Step("acted", e.seat)],
+    RaisedTo: lambda e: [Step("bet_to", e.seat, e.total), Step("acted", e.seat)],
+    Checked: lambda e: [Step("acted", e.seat)],
+    Folded: lambda e: [Step("folded", e.seat)],
+    BlindPosted: lambda e: [Step("chips_to_bet", e.seat, e.amount)],
+    AntePosted: lambda e: [Step("chips_to_pot", e.seat, e.amount)],
+    HoleCardsDealt: lambda e: [Step("card_dealt", e.seat) for _ in e.cards],
+    BetReturned: lambda e: [Step("bet_returned", e.seat, e.amount)],
+    BetsCollected: lambda e: [Step("bets_to_pot", pots=e.pots)],
+    BoardDealt: lambda e: [Step("board", amount=e.street, cards=e.cards)],
+    CardsShown: lambda e: [Step("revealed", e.seat, cards=e.cards)],
+    CardsMucked: lambda e: [Step("mucked", e.seat)],
+    PotAwarded: lambda e: [Step("pot_to_seat", seat, chips) for seat, chips in e.shares],
+    HandEnded: lambda e: [Step("hand_over")],
+    HandStarted: lambda e: [Step("new_hand", e.button, e.hand_no, cards=e.dealt)],
+    PlayerSeated: lambda e: [Step("seat_taken", e.seat, e.buy_in, player=e.player,
                                      status=WAITING if e.waiting else PLAYING)],
-    ev.PlayerLeft: lambda e: [Step("seat_cleared", e.seat)],
-    ev.RebuyApplied: lambda e: [Step("chips_added", e.seat, e.added)],
-    ev.SatOut: lambda e: [Step("status", e.seat, SITTING_OUT)],
-    ev.SatIn: lambda e: [Step("status", e.seat, WAITING if e.waiting else PLAYING)],
-    ev.TimedOut: lambda e: [],  # nothing a watcher sees
-    ev.RequestQueued: lambda e: [],
+    PlayerLeft: lambda e: [Step("seat_cleared", e.seat)],
+    RebuyApplied: lambda e: [Step("chips_added", e.seat, e.added)],
+    SatOut: lambda e: [Step("status", e.seat, SITTING_OUT)],
+    SatIn: lambda e: [Step("status", e.seat, WAITING if e.waiting else PLAYING)],
+    TimedOut: lambda e: [],  # nothing a watcher sees
+    RequestQueued: lambda e: [],
 }
 
 
@@ -136,7 +162,7 @@ class Animator:
             self._before = public_view(state)
         self._steps = []
 
-    def on_event(self, state: TableState, event: ev.Event) -> None:
+    def on_event(self, state: TableState, event: Event) -> None:
         self._steps.extend(STEPS[type(event)](event))
 
     def commit(self, state: TableState) -> None:

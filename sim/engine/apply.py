@@ -9,7 +9,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
-from sim.engine import events as ev
+from sim.engine.events import (
+    AntePosted,
+    BetMade,
+    BetReturned,
+    BetsCollected,
+    BlindPosted,
+    BoardDealt,
+    Called,
+    CardsMucked,
+    CardsShown,
+    Checked,
+    Event,
+    Folded,
+    HandEnded,
+    HandStarted,
+    HoleCardsDealt,
+    PlayerLeft,
+    PlayerSeated,
+    PotAwarded,
+    RaisedTo,
+    RebuyApplied,
+    RequestQueued,
+    SatIn,
+    SatOut,
+    TimedOut,
+    TurnStarted,
+)
 from sim.engine.state import (
     BETTING,
     EMPTY,
@@ -27,7 +53,7 @@ from sim.engine.state import (
 )
 
 
-def _seated(s: TableState, e: ev.PlayerSeated) -> None:
+def _seated(s: TableState, e: PlayerSeated) -> None:
     assert s.player[e.seat] is None, f"seat {e.seat} is taken"
     s.player[e.seat] = e.player
     s.stack[e.seat] = e.buy_in
@@ -36,7 +62,7 @@ def _seated(s: TableState, e: ev.PlayerSeated) -> None:
     s.chips_in += e.buy_in
 
 
-def _left(s: TableState, e: ev.PlayerLeft) -> None:
+def _left(s: TableState, e: PlayerLeft) -> None:
     seat = e.seat
     assert s.stack[seat] == e.cashed_out
     s.chips_out += e.cashed_out
@@ -52,13 +78,13 @@ def _left(s: TableState, e: ev.PlayerLeft) -> None:
     s.hole[seat] = None
 
 
-def _rebuy(s: TableState, e: ev.RebuyApplied) -> None:
+def _rebuy(s: TableState, e: RebuyApplied) -> None:
     s.stack[e.seat] += e.added
     s.chips_in += e.added
     s.pending_rebuy[e.seat] = 0
 
 
-def _sat_out(s: TableState, e: ev.SatOut) -> None:
+def _sat_out(s: TableState, e: SatOut) -> None:
     if s.status[e.seat] == WAITING:  # never posted: still owes the big blind on return
         s.missed_bb[e.seat] = True
     s.status[e.seat] = SITTING_OUT
@@ -66,12 +92,12 @@ def _sat_out(s: TableState, e: ev.SatOut) -> None:
     s.will_post[e.seat] = False
 
 
-def _sat_in(s: TableState, e: ev.SatIn) -> None:
+def _sat_in(s: TableState, e: SatIn) -> None:
     s.status[e.seat] = WAITING if e.waiting else PLAYING
     s.pending_status[e.seat] = NO_CHANGE
 
 
-def _queued(s: TableState, e: ev.RequestQueued) -> None:
+def _queued(s: TableState, e: RequestQueued) -> None:
     seat, request = e.seat, e.request
     if request == "sit_out":
         s.pending_status[seat] = GO_OUT
@@ -86,7 +112,7 @@ def _queued(s: TableState, e: ev.RequestQueued) -> None:
         s.will_post[seat] = True
 
 
-def _hand_started(s: TableState, e: ev.HandStarted) -> None:
+def _hand_started(s: TableState, e: HandStarted) -> None:
     n = s.config.seats
     s.hand_no = e.hand_no
     s.hand_seed = e.seed
@@ -125,13 +151,13 @@ def _hand_started(s: TableState, e: ev.HandStarted) -> None:
         s.missed_bb[seat] = True
 
 
-def _ante(s: TableState, e: ev.AntePosted) -> None:
+def _ante(s: TableState, e: AntePosted) -> None:
     s.stack[e.seat] -= e.amount
     s.contrib[e.seat] += e.amount
     s.pot += e.amount
 
 
-def _blind(s: TableState, e: ev.BlindPosted) -> None:
+def _blind(s: TableState, e: BlindPosted) -> None:
     seat = e.seat
     s.stack[seat] -= e.amount
     s.bet[seat] += e.amount
@@ -142,17 +168,17 @@ def _blind(s: TableState, e: ev.BlindPosted) -> None:
         s.current_bet = level
 
 
-def _hole(s: TableState, e: ev.HoleCardsDealt) -> None:
+def _hole(s: TableState, e: HoleCardsDealt) -> None:
     s.hole[e.seat] = e.cards
     s.deck_pos += len(e.cards)
     s.phase = BETTING
 
 
-def _turn(s: TableState, e: ev.TurnStarted) -> None:
+def _turn(s: TableState, e: TurnStarted) -> None:
     s.to_act = e.seat
 
 
-def _timed_out(s: TableState, e: ev.TimedOut) -> None:
+def _timed_out(s: TableState, e: TimedOut) -> None:
     s.pending_status[e.seat] = GO_OUT
 
 
@@ -162,17 +188,17 @@ def _acted(s: TableState, seat: int) -> None:
     s.hand_actions += 1
 
 
-def _folded(s: TableState, e: ev.Folded) -> None:
+def _folded(s: TableState, e: Folded) -> None:
     s.folded[e.seat] = True
     _acted(s, e.seat)
 
 
-def _checked(s: TableState, e: ev.Checked) -> None:
+def _checked(s: TableState, e: Checked) -> None:
     s.acted_level[e.seat] = s.current_bet
     _acted(s, e.seat)
 
 
-def _called(s: TableState, e: ev.Called) -> None:
+def _called(s: TableState, e: Called) -> None:
     seat = e.seat
     s.stack[seat] -= e.amount
     s.bet[seat] += e.amount
@@ -195,15 +221,15 @@ def _wagered(s: TableState, seat: int, total: int, full: bool) -> None:
     _acted(s, seat)
 
 
-def _bet(s: TableState, e: ev.BetMade) -> None:
+def _bet(s: TableState, e: BetMade) -> None:
     _wagered(s, e.seat, e.total, e.full)
 
 
-def _raised(s: TableState, e: ev.RaisedTo) -> None:
+def _raised(s: TableState, e: RaisedTo) -> None:
     _wagered(s, e.seat, e.total, e.full)
 
 
-def _returned(s: TableState, e: ev.BetReturned) -> None:
+def _returned(s: TableState, e: BetReturned) -> None:
     # Uncalled chips come from the bet in front of the player first, then from the pot
     # (an ante or an earlier blind that no one could match).
     from_bet = min(e.amount, s.bet[e.seat])
@@ -213,13 +239,13 @@ def _returned(s: TableState, e: ev.BetReturned) -> None:
     s.stack[e.seat] += e.amount
 
 
-def _collected(s: TableState, e: ev.BetsCollected) -> None:
+def _collected(s: TableState, e: BetsCollected) -> None:
     s.pot += sum(s.bet)
     s.bet = [0] * s.config.seats
     s.pots = list(e.pots)
 
 
-def _board(s: TableState, e: ev.BoardDealt) -> None:
+def _board(s: TableState, e: BoardDealt) -> None:
     s.burnt.append(e.burnt)
     s.board.extend(e.cards)
     s.deck_pos += 1 + len(e.cards)
@@ -232,38 +258,38 @@ def _board(s: TableState, e: ev.BoardDealt) -> None:
     s.last_aggressor = None
 
 
-def _shown(s: TableState, e: ev.CardsShown) -> None:
+def _shown(s: TableState, e: CardsShown) -> None:
     s.shown[e.seat] = True
 
 
-def _mucked(s: TableState, e: ev.CardsMucked) -> None:
+def _mucked(s: TableState, e: CardsMucked) -> None:
     pass  # mucked cards stay hidden; the event exists for logs and animations
 
 
-def _awarded(s: TableState, e: ev.PotAwarded) -> None:
+def _awarded(s: TableState, e: PotAwarded) -> None:
     for seat, chips in e.shares:
         s.stack[seat] += chips
     s.pot -= e.amount
 
 
-def _ended(s: TableState, e: ev.HandEnded) -> None:
+def _ended(s: TableState, e: HandEnded) -> None:
     assert s.pot == 0, f"hand {e.hand_no} ended with {s.pot} chips unawarded"
     s.phase = IDLE
     s.to_act = None
 
 
 HANDLERS: Final[dict[type, Callable[[TableState, Any], None]]] = {
-    ev.PlayerSeated: _seated, ev.PlayerLeft: _left, ev.RebuyApplied: _rebuy,
-    ev.SatOut: _sat_out, ev.SatIn: _sat_in, ev.RequestQueued: _queued,
-    ev.HandStarted: _hand_started, ev.AntePosted: _ante, ev.BlindPosted: _blind,
-    ev.HoleCardsDealt: _hole, ev.TurnStarted: _turn, ev.TimedOut: _timed_out,
-    ev.Folded: _folded, ev.Checked: _checked, ev.Called: _called, ev.BetMade: _bet,
-    ev.RaisedTo: _raised, ev.BetReturned: _returned, ev.BetsCollected: _collected,
-    ev.BoardDealt: _board, ev.CardsShown: _shown, ev.CardsMucked: _mucked,
-    ev.PotAwarded: _awarded, ev.HandEnded: _ended,
+    PlayerSeated: _seated, PlayerLeft: _left, RebuyApplied: _rebuy,
+    SatOut: _sat_out, SatIn: _sat_in, RequestQueued: _queued,
+    HandStarted: _hand_started, AntePosted: _ante, BlindPosted: _blind,
+    HoleCardsDealt: _hole, TurnStarted: _turn, TimedOut: _timed_out,
+    Folded: _folded, Checked: _checked, Called: _called, BetMade: _bet,
+    RaisedTo: _raised, BetReturned: _returned, BetsCollected: _collected,
+    BoardDealt: _board, CardsShown: _shown, CardsMucked: _mucked,
+    PotAwarded: _awarded, HandEnded: _ended,
 }
 
 
-def apply(state: TableState, event: ev.Event) -> None:
+def apply(state: TableState, event: Event) -> None:
     """Apply one event to ``state`` in place."""
     HANDLERS[type(event)](state, event)

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
-from sim.engine import actions as ac
-from sim.engine import events as ev
 from sim.engine import rules
+from sim.engine.actions import Action, Sit
 from sim.engine.apply import HANDLERS, apply
 from sim.engine.dealer import advance
+from sim.engine.events import Event, PlayerSeated
 from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.state import TableConfig, TableState
 
@@ -32,9 +32,9 @@ class Subscriber(Protocol):
     ``commit`` (with the committed state) or ``rollback`` closes the dispatch.
     """
 
-    def begin(self, state: TableState, action: ac.Action | None) -> None: ...
+    def begin(self, state: TableState, action: Action | None) -> None: ...
 
-    def on_event(self, state: TableState, event: ev.Event) -> None: ...
+    def on_event(self, state: TableState, event: Event) -> None: ...
 
     def commit(self, state: TableState) -> None: ...
 
@@ -78,7 +78,7 @@ class Controller:
     def can(self, action: Any) -> bool:
         return rules.can(self.state, action, self._cached_legal())
 
-    def dispatch(self, action: Any) -> list[ev.Event]:
+    def dispatch(self, action: Any) -> list[Event]:
         """Carry out ``action`` atomically; return the events it caused."""
         state = self.state
         rules.verify(state, action, self._cached_legal())
@@ -86,7 +86,7 @@ class Controller:
         return self._run(draft, action, rules.derive(draft, action, self.stop_at_hand_end))
 
     # -- internals --------------------------------------------------------------------------
-    def open(self, players: Mapping[int, tuple[str, int]]) -> list[ev.Event]:
+    def open(self, players: Mapping[int, tuple[str, int]]) -> list[Event]:
         """Seat the opening players at once (no hand starts half-seated), then deal.
 
         Called by the constructor when it is given ``players``; the opening is a dispatch
@@ -94,25 +94,25 @@ class Controller:
         probe = self.state.copy()
         for seat in sorted(players):
             name, stack = players[seat]
-            rules.verify(probe, ac.Sit(seat, name, stack))
-            apply(probe, ev.PlayerSeated(seat, name, stack, waiting=False))
+            rules.verify(probe, Sit(seat, name, stack))
+            apply(probe, PlayerSeated(seat, name, stack, waiting=False))
         draft = self.state.copy()
 
-        def opening() -> Iterator[ev.Event]:
+        def opening() -> Iterator[Event]:
             for seat in sorted(players):
                 name, stack = players[seat]
-                yield ev.PlayerSeated(seat, name, stack, waiting=False)
+                yield PlayerSeated(seat, name, stack, waiting=False)
             yield from advance(draft)
 
         self.opening = dict(players)
         return self._run(draft, None, opening())
 
-    def _run(self, draft: TableState, action: Any, events: Iterator[ev.Event]) -> list[ev.Event]:
+    def _run(self, draft: TableState, action: Any, events: Iterator[Event]) -> list[Event]:
         subscribers = self.subscribers
         before = self.state  # equal to draft; the committed object, never mutated
         for subscriber in subscribers:
             subscriber.begin(before, action)
-        done: list[ev.Event] = []
+        done: list[Event] = []
         try:
             for event in events:
                 self.internal_dispatch(draft, event)
@@ -124,7 +124,7 @@ class Controller:
         self.commit(draft)
         return done
 
-    def internal_dispatch(self, draft: TableState, event: ev.Event) -> None:
+    def internal_dispatch(self, draft: TableState, event: Event) -> None:
         """Apply one event to the draft and hand it to every subscriber."""
         HANDLERS[type(event)](draft, event)  # apply(), without a call: this runs per event
         for subscriber in self.subscribers:

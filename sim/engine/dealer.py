@@ -12,8 +12,27 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from sim.engine import bugs, cards
-from sim.engine import events as ev
 from sim.engine.evaluator import evaluate7
+from sim.engine.events import (
+    AntePosted,
+    BetReturned,
+    BetsCollected,
+    BlindPosted,
+    BoardDealt,
+    CardsMucked,
+    CardsShown,
+    Event,
+    Folded,
+    HandEnded,
+    HandStarted,
+    HoleCardsDealt,
+    PlayerLeft,
+    PotAwarded,
+    RebuyApplied,
+    SatIn,
+    SatOut,
+    TurnStarted,
+)
 from sim.engine.pots import build_pots, split
 from sim.engine.seeds import derive_seed
 from sim.engine.state import (
@@ -37,7 +56,7 @@ from sim.engine.state import (
 shuffle: Callable[[int], tuple[int, ...]] = cards.shuffled_deck
 
 
-def advance(state: TableState, stop_at_hand_end: bool = False) -> Iterator[ev.Event]:
+def advance(state: TableState, stop_at_hand_end: bool = False) -> Iterator[Event]:
     """Yield automatic events until someone must act or the table is idle.
 
     With ``stop_at_hand_end`` it stops right after ``HandEnded`` (replaying one hand).
@@ -50,9 +69,9 @@ def advance(state: TableState, stop_at_hand_end: bool = False) -> Iterator[ev.Ev
             seat = next_to_act(state)
             if seat is not None:
                 if state.pending_leave[seat]:
-                    yield ev.Folded(seat, "left")  # a player who left is folded at their turn
+                    yield Folded(seat, "left")  # a player who left is folded at their turn
                     continue
-                yield ev.TurnStarted(seat)
+                yield TurnStarted(seat)
                 return
             yield from end_round(state)
             if stop_at_hand_end and state.phase == IDLE:
@@ -104,7 +123,7 @@ def _next_in(seats: list[int], after: int | None, n: int) -> int:
     return min(seats, key=lambda s: (s - after - 1) % n)
 
 
-def start_hand(state: TableState) -> ev.HandStarted | None:
+def start_hand(state: TableState) -> HandStarted | None:
     """The next hand's start, or None when fewer than two players can be dealt in."""
     n = state.config.seats
     status, stack, player = state.status, state.stack, state.player
@@ -127,7 +146,7 @@ def start_hand(state: TableState) -> ev.HandStarted | None:
     order = tuple(sorted(dealt, key=lambda s: (s - button - 1) % n))
     hand_no = state.hand_no + 1
     seed = derive_seed(state.table_seed, hand_no)
-    return ev.HandStarted(hand_no, seed, button, small, big, order,
+    return HandStarted(hand_no, seed, button, small, big, order,
                           tuple(s for s in order if s in posters),
                           _missed_big_blind(state, big), shuffle(seed))
 
@@ -148,7 +167,7 @@ def _missed_big_blind(state: TableState, big: int) -> tuple[int, ...]:
     return tuple(missed)
 
 
-def post_and_deal(state: TableState) -> Iterator[ev.Event]:
+def post_and_deal(state: TableState) -> Iterator[Event]:
     """Antes, small blind, big blind, live posts, then two hole cards each, one at a time."""
     config = state.config
     order = state.order
@@ -156,26 +175,26 @@ def post_and_deal(state: TableState) -> Iterator[ev.Event]:
         for seat in order:
             amount = min(config.ante, state.stack[seat])
             if amount:
-                yield ev.AntePosted(seat, amount)
+                yield AntePosted(seat, amount)
     small, big = state.small_blind_seat, state.big_blind_seat
     assert small is not None and big is not None
     amount = min(config.small_blind, state.stack[small])
     if amount:
-        yield ev.BlindPosted(small, amount, "small")
+        yield BlindPosted(small, amount, "small")
     # Posted even when the ante left nothing: it sets the full big blind to call.
-    yield ev.BlindPosted(big, min(config.big_blind, state.stack[big]), "big")
+    yield BlindPosted(big, min(config.big_blind, state.stack[big]), "big")
     for seat in state.posters:
         amount = min(config.big_blind, state.stack[seat])
         if amount:
-            yield ev.BlindPosted(seat, amount, "live")
+            yield BlindPosted(seat, amount, "live")
     deck, count = state.deck, len(order)
     for k, seat in enumerate(order):
-        yield ev.HoleCardsDealt(seat, (deck[k], deck[count + k]))
+        yield HoleCardsDealt(seat, (deck[k], deck[count + k]))
 
 
 # -- ending a betting round ----------------------------------------------------------------
 
-def end_round(state: TableState) -> Iterator[ev.Event]:
+def end_round(state: TableState) -> Iterator[Event]:
     """Return the uncalled bet, collect the bets, then deal on, run out, or settle."""
     yield from collect_bets(state)
     live = [s for s in state.order if not state.folded[s]]
@@ -189,7 +208,7 @@ def end_round(state: TableState) -> Iterator[ev.Event]:
         yield deal_street(state, state.street + 1)
 
 
-def collect_bets(state: TableState) -> Iterator[ev.Event]:
+def collect_bets(state: TableState) -> Iterator[Event]:
     """Return the uncalled chips, then gather the bets into pots.
 
     Uncalled chips are what the top contributor put in beyond anyone else this hand. They
@@ -201,35 +220,35 @@ def collect_bets(state: TableState) -> Iterator[ev.Event]:
     top = max(order, key=lambda s: contrib[s])
     second = max(contrib[s] for s in order if s != top)
     if contrib[top] > second and not folded[top] and not bugs.active("uncalled_bet_kept"):
-        yield ev.BetReturned(top, contrib[top] - second)
+        yield BetReturned(top, contrib[top] - second)
     # Folded chips above every live player's contribution can be won by no one (only an
     # all-in for less leaves them there): they go back to whoever put them in.
     contrib = state.contrib
     live_top = max(contrib[s] for s in order if not folded[s])
     for seat in order:
         if folded[seat] and contrib[seat] > live_top:
-            yield ev.BetReturned(seat, contrib[seat] - live_top)
+            yield BetReturned(seat, contrib[seat] - live_top)
     live = [state.dealt[s] and not state.folded[s] for s in range(state.config.seats)]
     all_in = [state.stack[s] == 0 for s in range(state.config.seats)]
     pots = build_pots(state.contrib, live, all_in)
     if any(state.bet) or list(pots) != state.pots:
-        yield ev.BetsCollected(pots)
+        yield BetsCollected(pots)
 
 
-def deal_street(state: TableState, street: int) -> ev.BoardDealt:
+def deal_street(state: TableState, street: int) -> BoardDealt:
     position = state.deck_pos
     count = 3 if street == FLOP else 1
     if street == FLOP + 1 and bugs.active("deal_reuses_card"):
-        return ev.BoardDealt(street, state.deck[position], state.deck[position:position + 1])
-    return ev.BoardDealt(street, state.deck[position],
+        return BoardDealt(street, state.deck[position], state.deck[position:position + 1])
+    return BoardDealt(street, state.deck[position],
                          state.deck[position + 1:position + 1 + count])
 
 
-def award_uncontested(state: TableState, winner: int) -> Iterator[ev.Event]:
+def award_uncontested(state: TableState, winner: int) -> Iterator[Event]:
     for index in reversed(range(len(state.pots))):
         amount = state.pots[index][0]
-        yield ev.PotAwarded(index, amount, ((winner, amount),))
-    yield ev.HandEnded(state.hand_no)
+        yield PotAwarded(index, amount, ((winner, amount),))
+    yield HandEnded(state.hand_no)
 
 
 def showing_order(state: TableState) -> list[int]:
@@ -244,19 +263,19 @@ def showing_order(state: TableState) -> list[int]:
     return sorted(live, key=lambda s: (s - first) % n)
 
 
-def run_out(state: TableState) -> Iterator[ev.Event]:
+def run_out(state: TableState) -> Iterator[Event]:
     """All-in with betting over: every hand is tabled, then the board is dealt out."""
     for seat in showing_order(state):
         if not state.shown[seat]:
             hole = state.hole[seat]
             assert hole is not None
-            yield ev.CardsShown(seat, hole)
+            yield CardsShown(seat, hole)
     while state.street < RIVER:
         yield deal_street(state, state.street + 1)
     yield from showdown(state)
 
 
-def showdown(state: TableState) -> Iterator[ev.Event]:
+def showdown(state: TableState) -> Iterator[Event]:
     """Players show in order, or muck when they can neither win nor tie a pot; each pot is
     then awarded on its own, side pots first."""
     board = state.board
@@ -273,16 +292,16 @@ def showdown(state: TableState) -> Iterator[ev.Event]:
             if position == 0 or any(strength[seat] >= best.get(i, -1) for i in mine):
                 hole = state.hole[seat]
                 assert hole is not None
-                yield ev.CardsShown(seat, hole)
+                yield CardsShown(seat, hole)
             else:
-                yield ev.CardsMucked(seat)
+                yield CardsMucked(seat)
                 continue
         for i in mine:
             best[i] = max(best.get(i, -1), strength[seat])
     yield from award_shown(state, strength)
 
 
-def award_shown(state: TableState, strength: dict[int, int]) -> Iterator[ev.Event]:
+def award_shown(state: TableState, strength: dict[int, int]) -> Iterator[Event]:
     assert state.button is not None
     for index in reversed(range(len(state.pots))):
         amount, eligible = state.pots[index]
@@ -290,14 +309,14 @@ def award_shown(state: TableState, strength: dict[int, int]) -> Iterator[ev.Even
         assert contenders, f"pot {index} has no player who showed"
         top = max(strength[s] for s in contenders)
         winners = [s for s in contenders if strength[s] == top]
-        yield ev.PotAwarded(index, amount,
+        yield PotAwarded(index, amount,
                             split(amount, winners, state.button, state.config.seats))
-    yield ev.HandEnded(state.hand_no)
+    yield HandEnded(state.hand_no)
 
 
 # -- between hands -------------------------------------------------------------------------
 
-def between_hands(state: TableState) -> Iterator[ev.Event]:
+def between_hands(state: TableState) -> Iterator[Event]:
     """Carry out the requests queued during the hand, seat by seat."""
     config = state.config
     for seat in range(config.seats):
@@ -305,16 +324,16 @@ def between_hands(state: TableState) -> Iterator[ev.Event]:
         if name is None:
             continue
         if state.pending_leave[seat]:
-            yield ev.PlayerLeft(seat, name, state.stack[seat])
+            yield PlayerLeft(seat, name, state.stack[seat])
             continue
         requested = state.pending_rebuy[seat]
         if requested:
             room = max(0, config.max_buy_in - state.stack[seat])
-            yield ev.RebuyApplied(seat, requested, min(requested, room))
+            yield RebuyApplied(seat, requested, min(requested, room))
         pending = state.pending_status[seat]
         if pending == GO_OUT:
-            yield ev.SatOut(seat)
+            yield SatOut(seat)
         elif pending == GO_IN:
             # A newcomer who asked to sit out and back in still waits for the big blind.
             waiting = state.missed_bb[seat] or state.status[seat] == WAITING
-            yield ev.SatIn(seat, waiting=waiting)
+            yield SatIn(seat, waiting=waiting)

@@ -13,8 +13,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sim.engine import actions as ac
-from sim.engine import events as ev
+from sim.engine.actions import Action, action_from_dict, action_to_dict
+from sim.engine.events import Event, HandEnded, HandStarted, event_from_dict, event_to_dict
 from sim.engine.state import TableState
 
 FORMAT: Final = "sim.hand"
@@ -33,16 +33,16 @@ class HandRecord:
 
     hand_no: int
     snapshot: TableState  # a private copy, serialized only when the record is
-    started: ev.HandStarted
-    steps: list[tuple[ac.Action | None, list[ev.Event]]] = field(default_factory=list)
+    started: HandStarted
+    steps: list[tuple[Action | None, list[Event]]] = field(default_factory=list)
     final: TableState | None = None  # the state at HandEnded
 
     @property
-    def events(self) -> list[ev.Event]:
+    def events(self) -> list[Event]:
         return [self.started, *(e for _, events in self.steps for e in events)]
 
     @property
-    def actions(self) -> list[ac.Action]:
+    def actions(self) -> list[Action]:
         return [action for action, _ in self.steps[1:] if action is not None]
 
     @property
@@ -55,21 +55,21 @@ class HandRecord:
             "version": VERSION,
             "hand_no": self.hand_no,
             "snapshot": self.snapshot.snapshot(),
-            "actions": [ac.action_to_dict(a) for a in self.actions],
-            "events": [[ev.event_to_dict(e) for e in events] for _, events in self.steps],
-            "started": ev.event_to_dict(self.started),
+            "actions": [action_to_dict(a) for a in self.actions],
+            "events": [[event_to_dict(e) for e in events] for _, events in self.steps],
+            "started": event_to_dict(self.started),
             "final": self.final.snapshot() if self.final is not None else None,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> HandRecord:
         data = upcast(data)
-        actions: list[ac.Action | None] = [None]
-        actions += [ac.action_from_dict(a) for a in data["actions"]]
-        steps = [(action, [ev.event_from_dict(e) for e in events])
+        actions: list[Action | None] = [None]
+        actions += [action_from_dict(a) for a in data["actions"]]
+        steps = [(action, [event_from_dict(e) for e in events])
                  for action, events in zip(actions, data["events"], strict=False)]
-        started = ev.event_from_dict(data["started"])
-        assert isinstance(started, ev.HandStarted)
+        started = event_from_dict(data["started"])
+        assert isinstance(started, HandStarted)
         final = TableState.from_snapshot(data["final"]) if data["final"] else None
         return cls(data["hand_no"], TableState.from_snapshot(data["snapshot"]), started,
                    steps=steps, final=final)
@@ -99,17 +99,17 @@ class TableLog:
     def __init__(self, keep: int = 8, keep_actions: bool = True) -> None:
         self.hands: deque[HandRecord] = deque(maxlen=keep)
         self.current: HandRecord | None = None
-        self.actions: list[ac.Action] = []
+        self.actions: list[Action] = []
         self.keep_actions = keep_actions
         self.finished = 0  # hands finished since the table opened
         self._mark: tuple[Any, ...] = ()
-        self._step: list[ev.Event] | None = None
+        self._step: list[Event] | None = None
 
     def resume(self, record: HandRecord) -> None:
         """Start recording ``record``'s hand again from its snapshot (for replays)."""
         self.current = HandRecord(record.hand_no, record.snapshot.copy(), record.started)
 
-    def begin(self, state: TableState, action: ac.Action | None) -> None:
+    def begin(self, state: TableState, action: Action | None) -> None:
         current = self.current
         self._mark = (current, len(current.steps) if current else 0, list(self.hands),
                       self.finished, current.final if current else None, len(self.actions))
@@ -121,10 +121,10 @@ class TableLog:
         else:
             self._step = None
 
-    def on_event(self, state: TableState, event: ev.Event) -> None:
+    def on_event(self, state: TableState, event: Event) -> None:
         kind = type(event)
-        if kind is ev.HandStarted:
-            assert isinstance(event, ev.HandStarted)
+        if kind is HandStarted:
+            assert isinstance(event, HandStarted)
             self.current = HandRecord(state.hand_no, state.copy(), event)
             self._step = []
             self.current.steps.append((None, self._step))
@@ -134,7 +134,7 @@ class TableLog:
             return
         assert self._step is not None
         self._step.append(event)
-        if kind is ev.HandEnded:
+        if kind is HandEnded:
             current.final = state.copy()
             self.hands.append(current)
             self.finished += 1

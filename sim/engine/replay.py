@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.engine import bugs, rules
-from sim.engine import events as ev
 from sim.engine.apply import apply
 from sim.engine.dealer import advance
+from sim.engine.events import Event
 from sim.engine.log import HandRecord
 from sim.engine.state import TableState
 
@@ -39,7 +39,7 @@ class Replayer:
         needs nothing else, and copying each step's state is most of the cost)."""
         self.record = record
         self.states: list[TableState] = []
-        self.events: list[list[ev.Event]] = []
+        self.events: list[list[Event]] = []
         self.mismatches: list[Mismatch] = []
         self.position = 0
         self._rebuild(keep_states)
@@ -110,7 +110,7 @@ def apply_recorded(record: HandRecord) -> TableState:
     return state
 
 
-def _first_difference(derived: list[ev.Event], recorded: list[ev.Event]) -> str:
+def _first_difference(derived: list[Event], recorded: list[Event]) -> str:
     for index, (mine, theirs) in enumerate(zip(derived, recorded, strict=False)):
         if mine != theirs:
             return f"event {index}: replay derived {mine}, the log has {theirs}"

@@ -13,11 +13,40 @@ from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import Any, Final
 
-from sim.engine import actions as ac
-from sim.engine import events as ev
+from sim.engine.actions import (
+    ACTION_TYPES,
+    BETTING_ACTIONS,
+    Bet,
+    Call,
+    Check,
+    Fold,
+    Leave,
+    Post,
+    RaiseTo,
+    Rebuy,
+    Sit,
+    SitIn,
+    SitOut,
+    Timeout,
+)
 from sim.engine.apply import apply
 from sim.engine.dealer import advance
 from sim.engine.errors import IllegalAction
+from sim.engine.events import (
+    BetMade,
+    Called,
+    Checked,
+    Event,
+    Folded,
+    PlayerLeft,
+    PlayerSeated,
+    RaisedTo,
+    RebuyApplied,
+    RequestQueued,
+    SatIn,
+    SatOut,
+    TimedOut,
+)
 from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.state import (
     BETTING,
@@ -232,10 +261,10 @@ def verify_post(state: TableState, action: Any,
 
 
 VERIFIERS: Final[dict[type, Callable[[TableState, Any, LegalActions | None], None]]] = {
-    ac.Fold: verify_fold, ac.Check: verify_check, ac.Call: verify_call, ac.Bet: verify_bet,
-    ac.RaiseTo: verify_raise_to, ac.Timeout: verify_timeout, ac.Sit: verify_sit,
-    ac.Leave: verify_leave, ac.SitOut: verify_sit_out, ac.SitIn: verify_sit_in,
-    ac.Rebuy: verify_rebuy, ac.Post: verify_post,
+    Fold: verify_fold, Check: verify_check, Call: verify_call, Bet: verify_bet,
+    RaiseTo: verify_raise_to, Timeout: verify_timeout, Sit: verify_sit,
+    Leave: verify_leave, SitOut: verify_sit_out, SitIn: verify_sit_in,
+    Rebuy: verify_rebuy, Post: verify_post,
 }
 
 
@@ -247,7 +276,7 @@ def verify(state: TableState, action: Any, legal: LegalActions | None = None) ->
     verifier = VERIFIERS.get(type(action))
     if verifier is None:
         raise IllegalAction(f"Unknown action {action!r}; an action is one of "
-                            f"{', '.join(ac.ACTION_TYPES)}.")
+                            f"{', '.join(ACTION_TYPES)}.")
     _seat(state, action.seat)
     verifier(state, action, legal)
 
@@ -263,66 +292,66 @@ def can(state: TableState, action: Any, legal: LegalActions | None = None) -> bo
 # -- derivation ----------------------------------------------------------------------------
 
 
-def _wager_events(state: TableState, action: Any) -> Iterator[ev.Event]:
+def _wager_events(state: TableState, action: Any) -> Iterator[Event]:
     seat, kind = action.seat, type(action)
-    if kind is ac.Fold:
-        yield ev.Folded(seat, "action")
-    elif kind is ac.Check:
-        yield ev.Checked(seat)
-    elif kind is ac.Call:
-        yield ev.Called(seat, min(state.current_bet - state.bet[seat], state.stack[seat]))
-    elif kind is ac.Bet:
-        yield ev.BetMade(seat, action.amount, action.amount >= state.config.big_blind)
-    elif kind is ac.RaiseTo:
-        yield ev.RaisedTo(seat, action.amount,
+    if kind is Fold:
+        yield Folded(seat, "action")
+    elif kind is Check:
+        yield Checked(seat)
+    elif kind is Call:
+        yield Called(seat, min(state.current_bet - state.bet[seat], state.stack[seat]))
+    elif kind is Bet:
+        yield BetMade(seat, action.amount, action.amount >= state.config.big_blind)
+    elif kind is RaiseTo:
+        yield RaisedTo(seat, action.amount,
                           action.amount - state.current_bet >= state.min_raise)
     else:
-        assert kind is ac.Timeout
-        yield ev.TimedOut(seat)  # sits the player out from the next hand
+        assert kind is Timeout
+        yield TimedOut(seat)  # sits the player out from the next hand
         if state.current_bet <= state.bet[seat]:
-            yield ev.Checked(seat)
+            yield Checked(seat)
         else:
-            yield ev.Folded(seat, "timeout")
+            yield Folded(seat, "timeout")
 
 
-def _table_events(state: TableState, action: Any) -> Iterator[ev.Event]:
+def _table_events(state: TableState, action: Any) -> Iterator[Event]:
     seat, kind, running = action.seat, type(action), state.phase != IDLE
-    if kind is ac.Sit:
-        yield ev.PlayerSeated(seat, action.player, action.buy_in, waiting=running)
-    elif kind is ac.Post:
-        yield ev.RequestQueued(seat, "post", 0)
+    if kind is Sit:
+        yield PlayerSeated(seat, action.player, action.buy_in, waiting=running)
+    elif kind is Post:
+        yield RequestQueued(seat, "post", 0)
     elif running:
-        request = {ac.Leave: "leave", ac.SitOut: "sit_out", ac.SitIn: "sit_in",
-                   ac.Rebuy: "rebuy"}[kind]
-        yield ev.RequestQueued(seat, request, action.amount if kind is ac.Rebuy else 0)
-        if kind is ac.Leave and state.to_act == seat:
-            yield ev.Folded(seat, "left")
-    elif kind is ac.Leave:
+        request = {Leave: "leave", SitOut: "sit_out", SitIn: "sit_in",
+                   Rebuy: "rebuy"}[kind]
+        yield RequestQueued(seat, request, action.amount if kind is Rebuy else 0)
+        if kind is Leave and state.to_act == seat:
+            yield Folded(seat, "left")
+    elif kind is Leave:
         name = state.player[seat]
         assert name is not None
-        yield ev.PlayerLeft(seat, name, state.stack[seat])
-    elif kind is ac.SitOut:
-        yield ev.SatOut(seat)
-    elif kind is ac.SitIn:
-        yield ev.SatIn(seat, waiting=state.missed_bb[seat] and state.status[seat] != PLAYING)
+        yield PlayerLeft(seat, name, state.stack[seat])
+    elif kind is SitOut:
+        yield SatOut(seat)
+    elif kind is SitIn:
+        yield SatIn(seat, waiting=state.missed_bb[seat] and state.status[seat] != PLAYING)
     else:
-        assert kind is ac.Rebuy
-        yield ev.RebuyApplied(seat, action.amount, action.amount)
+        assert kind is Rebuy
+        yield RebuyApplied(seat, action.amount, action.amount)
 
 
-def derive(state: TableState, action: Any, stop_at_hand_end: bool = False) -> Iterator[ev.Event]:
+def derive(state: TableState, action: Any, stop_at_hand_end: bool = False) -> Iterator[Event]:
     """Yield the events ``action`` causes, then the automatic ones that follow.
 
     Contract: the caller applies each event to ``state`` before resuming the generator.
     ``action`` must already be verified.
     """
-    first = (_wager_events if isinstance(action, ac.BETTING_ACTIONS) else _table_events)
+    first = (_wager_events if isinstance(action, BETTING_ACTIONS) else _table_events)
     # chain, not nested generators: every event of the hand passes through here, and
     # advance's body only starts once the action's own events were applied.
     return chain(first(state, action), advance(state, stop_at_hand_end))
 
 
-def run(state: TableState, events: Iterator[ev.Event]) -> list[ev.Event]:
+def run(state: TableState, events: Iterator[Event]) -> list[Event]:
     """Apply a derive/advance generator to ``state`` in place; return its events."""
     out = []
     for event in events:
@@ -331,7 +360,7 @@ def run(state: TableState, events: Iterator[ev.Event]) -> list[ev.Event]:
     return out
 
 
-def events_for(state: TableState, action: Any) -> list[ev.Event]:
+def events_for(state: TableState, action: Any) -> list[Event]:
     """The pure form: the events ``action`` causes from ``state``, which is left untouched."""
     verify(state, action)
     draft = state.copy()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Final, NamedTuple
 
 from sim.engine import bugs
-from sim.engine import events as ev
+from sim.engine.events import HandStarted, HoleCardsDealt
 from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.state import IDLE, TableConfig, TableState
 
@@ -141,9 +141,9 @@ def visible_cards(view: PublicView) -> set[int]:
 
 def redact(event: Any, viewer: int) -> Any:
     """``event`` as ``viewer`` may see it: another seat's hole cards are hidden (``()``)."""
-    if type(event) is ev.HoleCardsDealt and event.seat != viewer:
-        return ev.HoleCardsDealt(event.seat, ())
-    if type(event) is ev.HandStarted:  # the deck order is the dealer's secret
+    if type(event) is HoleCardsDealt and event.seat != viewer:
+        return HoleCardsDealt(event.seat, ())
+    if type(event) is HandStarted:  # the deck order is the dealer's secret
         return event.replace(deck=())
     return event
 

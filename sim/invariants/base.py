@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, Final
 
-from sim.engine import actions as ac
-from sim.engine import events as ev
+from sim.engine.actions import Action
 from sim.engine.animation import Animator
 from sim.engine.controller import Controller
+from sim.engine.events import Event
 from sim.engine.log import HandRecord, TableLog
 from sim.engine.state import TableState
 
@@ -48,7 +48,7 @@ class CheckContext:
                                          "log", "animator", "ended")
 
     def __init__(self, controller: Controller, before: TableState, state: TableState,
-                 action: ac.Action | None, events: list[ev.Event], log: TableLog,
+                 action: Action | None, events: list[Event], log: TableLog,
                  animator: Animator, ended: HandRecord | None) -> None:
         self.controller = controller
         self.before = before

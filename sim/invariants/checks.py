@@ -11,11 +11,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
-from sim.engine import actions as ac
-from sim.engine import events as ev
+from sim.engine.actions import BETTING_ACTIONS
 from sim.engine.animation import Step, play
 from sim.engine.cards import DECK_SIZE, cards_to_str
 from sim.engine.evaluator import evaluate7, reference_evaluate
+from sim.engine.events import (
+    AntePosted,
+    BetsCollected,
+    BlindPosted,
+    BoardDealt,
+    CardsShown,
+    HandEnded,
+    HandStarted,
+    HoleCardsDealt,
+    PlayerLeft,
+    PlayerSeated,
+    PotAwarded,
+    RebuyApplied,
+)
 from sim.engine.legal import legal_actions as engine_legal_actions
 from sim.engine.log import HandRecord
 from sim.engine.replay import Replayer, apply_recorded
@@ -54,7 +67,7 @@ def _seats(seats: Sequence[int]) -> str:
 
 # -- chips ---------------------------------------------------------------------------------
 
-CASH_EVENTS: Final = frozenset({ev.PlayerSeated, ev.RebuyApplied, ev.PlayerLeft})
+CASH_EVENTS: Final = frozenset({PlayerSeated, RebuyApplied, PlayerLeft})
 
 
 @invariant("chip_conservation",
@@ -73,11 +86,11 @@ def chip_conservation(ctx: CheckContext) -> None:
         event: Any
         for event in ctx.events:
             kind = type(event)
-            if kind is ev.PlayerSeated:
+            if kind is PlayerSeated:
                 bought += event.buy_in
-            elif kind is ev.RebuyApplied:
+            elif kind is RebuyApplied:
                 bought += event.added
-            elif kind is ev.PlayerLeft:
+            elif kind is PlayerLeft:
                 cashed += event.cashed_out
     if s.chips_in - b.chips_in != bought or s.chips_out - b.chips_out != cashed:
         raise fail("chip_conservation",
@@ -123,7 +136,7 @@ def pot_consistency(ctx: CheckContext) -> None:
             raise fail("pot_consistency",
                        f"The pots {s.pots} add up to {sum(a for a, _ in s.pots)}, not the "
                        f"pot of {s.pot}.")
-    if ev.BetsCollected in kinds(ctx):
+    if BetsCollected in kinds(ctx):
         for collection in walk(ctx).collections:
             _check_collection(collection)
 
@@ -156,7 +169,7 @@ def _check_collection(c: Collection) -> None:
 
 # -- cards ---------------------------------------------------------------------------------
 
-CARD_EVENTS: Final = frozenset({ev.HandStarted, ev.HoleCardsDealt, ev.BoardDealt, ev.CardsShown})
+CARD_EVENTS: Final = frozenset({HandStarted, HoleCardsDealt, BoardDealt, CardsShown})
 # Deck positions after the hole cards (2 per player): burn, flop x3, burn, turn, burn, river.
 BURN_AT: Final = (0, 4, 6)
 BOARD_AT: Final = (1, 2, 3, 5, 7)
@@ -183,7 +196,7 @@ def _check_card_events(ctx: CheckContext) -> None:
     event: Any
     for event in ctx.events:
         kind = type(event)
-        if kind is ev.HandStarted:
+        if kind is HandStarted:
             deck, order = event.deck, event.dealt
             if len(deck) != DECK_SIZE or frozenset(deck) != FULL_DECK:
                 missing = sorted(FULL_DECK - set(deck))
@@ -191,7 +204,7 @@ def _check_card_events(ctx: CheckContext) -> None:
                            f"Hand {event.hand_no}'s deck has {len(deck)} cards and misses "
                            f"{cards_to_str(missing) or 'none'}: it is not a permutation of 52.")
             hole = [None] * len(hole)
-        elif kind is ev.HoleCardsDealt:
+        elif kind is HoleCardsDealt:
             seat, cards = event.seat, event.cards
             if seat not in order:
                 raise fail("cards_unique", f"Seat {seat} got hole cards but is not dealt in.")
@@ -202,9 +215,9 @@ def _check_card_events(ctx: CheckContext) -> None:
                            f"gives it {cards_to_str((deck[k], deck[n + k]))} (cards {k} and "
                            f"{n + k}).")
             hole[seat] = cards
-        elif kind is ev.BoardDealt:
+        elif kind is BoardDealt:
             _check_board_event(event, deck, len(order))
-        elif kind is ev.CardsShown:
+        elif kind is CardsShown:
             seat = event.seat
             if event.cards != hole[seat]:
                 raise fail("cards_unique",
@@ -212,7 +225,7 @@ def _check_card_events(ctx: CheckContext) -> None:
                            f"{cards_to_str(hole[seat] or ())}.")
 
 
-def _check_board_event(event: ev.BoardDealt, deck: Sequence[int], players: int) -> None:
+def _check_board_event(event: BoardDealt, deck: Sequence[int], players: int) -> None:
     street = event.street
     if not FLOP <= street <= 3:
         raise fail("cards_unique", f"A board was dealt for street {street}.")
@@ -379,7 +392,7 @@ def round_closure(ctx: CheckContext) -> None:
 def _check_round_end(end: RoundEnd) -> None:
     street = STREET_NAMES[end.street]
     closer = type(end.closer).__name__
-    if type(end.closer) is ev.BoardDealt and len(end.live) < 2:
+    if type(end.closer) is BoardDealt and len(end.live) < 2:
         raise fail("round_closure",
                    f"The next street was dealt after the {street} with only seats "
                    f"{_seats(end.live)} in the hand.")
@@ -410,8 +423,8 @@ def liveness(ctx: CheckContext) -> None:
                    f"Hand {s.hand_no} has taken {s.hand_actions} actions, more than the "
                    f"bound of {bound} for {s.chips_in - s.chips_out} chips, big blind "
                    f"{config.big_blind} and {config.seats} seats.")
-    ended = ev.HandEnded in kinds(ctx)
-    events_bound = (sum(type(e) is ev.HandEnded for e in ctx.events) + 1 if ended else 1) * (
+    ended = HandEnded in kinds(ctx)
+    events_bound = (sum(type(e) is HandEnded for e in ctx.events) + 1 if ended else 1) * (
         3 * bound + 12 * config.seats + 16)
     if len(ctx.events) > events_bound:
         raise fail("liveness", f"One dispatch produced {len(ctx.events)} events, more than "
@@ -419,7 +432,7 @@ def liveness(ctx: CheckContext) -> None:
     if ended:
         for record in _ended_records(ctx):
             turns = sum(1 for action, _ in record.steps
-                        if isinstance(action, ac.BETTING_ACTIONS))
+                        if isinstance(action, BETTING_ACTIONS))
             if turns > bound:
                 raise fail("liveness", f"Hand {record.hand_no} took {turns} betting "
                                        f"dispatches, more than the bound of {bound}.")
@@ -434,7 +447,7 @@ def liveness(ctx: CheckContext) -> None:
 
 def _ended_records(ctx: CheckContext) -> list[HandRecord]:
     """The records of the hands that ended during this dispatch, oldest first."""
-    numbers = [e.hand_no for e in ctx.events if isinstance(e, ev.HandEnded)]
+    numbers = [e.hand_no for e in ctx.events if isinstance(e, HandEnded)]
     found = {r.hand_no: r for r in ctx.log.hands if r.hand_no in numbers}
     if ctx.ended is not None:
         found[ctx.ended.hand_no] = ctx.ended
@@ -443,7 +456,7 @@ def _ended_records(ctx: CheckContext) -> list[HandRecord]:
 
 # -- starting a hand -----------------------------------------------------------------------
 
-POSTING: Final = frozenset({ev.HandStarted, ev.AntePosted, ev.BlindPosted})
+POSTING: Final = frozenset({HandStarted, AntePosted, BlindPosted})
 
 
 @invariant("button_and_blinds",
@@ -461,7 +474,7 @@ def button_and_blinds(ctx: CheckContext) -> None:
             _check_posts(start)
 
 
-def _check_positions(prior: TableState, e: ev.HandStarted, base: TableState) -> None:
+def _check_positions(prior: TableState, e: HandStarted, base: TableState) -> None:
     n = prior.config.seats
     found = oracle.dealable([p is not None for p in prior.player], prior.stack, prior.status,
                             prior.will_post, PLAYING, WAITING)
@@ -524,7 +537,7 @@ def _check_posts(start: Start) -> None:
     for seat in base.posters:
         post("live", seat, config.big_blind)
     posts: list[Any] = start.posts
-    got = [("ante" if type(e) is ev.AntePosted else e.kind, e.seat, e.amount)
+    got = [("ante" if type(e) is AntePosted else e.kind, e.seat, e.amount)
            for e in posts if e.amount]
     if got != expected:
         raise fail("button_and_blinds",
@@ -535,7 +548,7 @@ def _check_posts(start: Start) -> None:
 
 # -- awards --------------------------------------------------------------------------------
 
-SETTLING: Final = frozenset({ev.PotAwarded, ev.HandEnded})
+SETTLING: Final = frozenset({PotAwarded, HandEnded})
 
 
 @invariant("awards_correct",
@@ -694,7 +707,7 @@ def _fingerprint(view: Any) -> tuple[Any, ...]:
             [seat.stack for seat in view.seats], [seat.bet for seat in view.seats])
 
 
-HAND_EDGES: Final = frozenset({ev.HandStarted, ev.HandEnded})
+HAND_EDGES: Final = frozenset({HandStarted, HandEnded})
 
 
 def _view_difference(mine: Any, theirs: Any) -> str:
@@ -714,7 +727,7 @@ def _view_difference(mine: Any, theirs: Any) -> str:
 # Events that change which hole cards exist or are shown. Only then is every seat's view
 # built (each view is a function of the state, and building one per seat is the costly
 # part); otherwise the public after-view of the animation is checked.
-VIEW_EVENTS: Final = frozenset({ev.HoleCardsDealt, ev.CardsShown})
+VIEW_EVENTS: Final = frozenset({HoleCardsDealt, CardsShown})
 
 
 @invariant("no_private_leak",
@@ -760,12 +773,12 @@ def _check_steps(ctx: CheckContext, steps: Sequence[Step]) -> None:
     event: Any
     for event in ctx.events:
         kind = type(event)
-        if kind is ev.HandStarted:
+        if kind is HandStarted:
             hands.append(set())
             shown.append(set())
-        elif kind is ev.HoleCardsDealt:
+        elif kind is HoleCardsDealt:
             hands[-1].update(event.cards)
-        elif kind is ev.CardsShown:
+        elif kind is CardsShown:
             shown[-1].update(event.cards)
     hand = 0
     for step in steps:
@@ -786,7 +799,7 @@ def _check_steps(ctx: CheckContext, steps: Sequence[Step]) -> None:
            "Replaying a finished hand's actions from its snapshot re-derives the recorded "
            "events and the final state; applying the recorded events gives it too.")
 def replay(ctx: CheckContext) -> None:
-    if ctx.ended is None and ev.HandEnded not in kinds(ctx):
+    if ctx.ended is None and HandEnded not in kinds(ctx):
         return
     records = _ended_records(ctx) or ([ctx.ended] if ctx.ended is not None else [])
     for record in records:

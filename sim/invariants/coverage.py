@@ -15,7 +15,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from sim.engine import events as ev
+from sim.engine.events import (
+    AntePosted,
+    BetMade,
+    BetReturned,
+    BetsCollected,
+    BlindPosted,
+    BoardDealt,
+    Called,
+    CardsMucked,
+    CardsShown,
+    Checked,
+    Folded,
+    HandEnded,
+    HandStarted,
+    PlayerSeated,
+    PotAwarded,
+    RaisedTo,
+    RebuyApplied,
+    RequestQueued,
+    SatIn,
+    TimedOut,
+)
 from sim.engine.log import HandRecord
 from sim.engine.state import NOT_ACTED, WAITING, TableState
 from sim.invariants.base import CheckContext
@@ -51,10 +72,10 @@ COVERAGE_POINTS: Final[dict[str, str]] = {
 }
 
 # Event types that make observe look closer; a dispatch with none of them costs one set test.
-_INTERESTING = frozenset({ev.BetsCollected, ev.PotAwarded, ev.BlindPosted, ev.HandStarted,
-                          ev.CardsShown, ev.BetReturned, ev.TimedOut, ev.RequestQueued,
-                          ev.Folded, ev.RebuyApplied, ev.CardsMucked, ev.HandEnded,
-                          ev.AntePosted})
+_INTERESTING = frozenset({BetsCollected, PotAwarded, BlindPosted, HandStarted,
+                          CardsShown, BetReturned, TimedOut, RequestQueued,
+                          Folded, RebuyApplied, CardsMucked, HandEnded,
+                          AntePosted})
 
 
 class Coverage:
@@ -105,21 +126,21 @@ class Coverage:
         event: Any
         for event in ctx.events:
             kind = type(event)
-            if kind is ev.BetsCollected:
+            if kind is BetsCollected:
                 if len(event.pots) >= 3:
                     counts["three_way_side_pot"] += 1
-            elif kind is ev.PotAwarded:
+            elif kind is PotAwarded:
                 winners = len(event.shares)
                 if winners > 1:
                     counts["split_pot"] += 1
                     if event.amount % winners:
                         counts["odd_chip_split"] += 1
-            elif kind is ev.BlindPosted:
+            elif kind is BlindPosted:
                 if event.kind == "live":
                     counts["posted_to_come_in"] += 1
                 elif event.kind == "big" and event.amount < config.big_blind:
                     counts["short_big_blind"] += 1
-            elif kind is ev.HandStarted:
+            elif kind is HandStarted:
                 shown_in_hand = False
                 if len(event.dealt) == 2:
                     counts["heads_up_hand"] += 1
@@ -128,33 +149,33 @@ class Coverage:
                         and sum(1 for x in event.dealt if x not in waiting) >= 2):
                     counts["waiting_for_big_blind"] += 1
                 waiting.clear()
-            elif kind is ev.PlayerSeated or kind is ev.SatIn:
+            elif kind is PlayerSeated or kind is SatIn:
                 if event.waiting:
                     waiting.add(event.seat)
-            elif kind is ev.CardsShown:
+            elif kind is CardsShown:
                 shown_in_hand = showing = True
-            elif kind is ev.BoardDealt:
+            elif kind is BoardDealt:
                 if showing:
                     counts["run_out"] += 1
                     showing = False  # one run-out, however many streets it deals
-            elif kind is ev.CardsMucked:
+            elif kind is CardsMucked:
                 shown_in_hand = True
                 counts["showdown_muck"] += 1
-            elif kind is ev.HandEnded:
+            elif kind is HandEnded:
                 if not shown_in_hand:
                     counts["everyone_folded"] += 1
                 shown_in_hand = showing = False
-            elif kind is ev.BetReturned:
+            elif kind is BetReturned:
                 counts["uncalled_bet_returned"] += 1
-            elif kind is ev.TimedOut:
+            elif kind is TimedOut:
                 counts["timeout"] += 1
-            elif kind is ev.RequestQueued:
+            elif kind is RequestQueued:
                 if event.request == "leave":
                     counts["player_left_mid_hand"] += 1
-            elif kind is ev.RebuyApplied:
+            elif kind is RebuyApplied:
                 if event.added > 0:
                     counts["rebuy"] += 1
-            elif kind is ev.AntePosted:
+            elif kind is AntePosted:
                 if event.amount < config.ante or _stack_at_start(ctx, event.seat) <= event.amount:
                     counts["ante_all_in"] += 1
 
@@ -189,15 +210,15 @@ def _short_wagers_since(record: HandRecord | None, seat: int) -> int:
     for _, events in reversed(record.steps):
         for event in reversed(events):
             kind = type(event)
-            if kind is ev.BoardDealt:
+            if kind is BoardDealt:
                 return shorts
-            if kind is ev.RaisedTo or kind is ev.BetMade:
+            if kind is RaisedTo or kind is BetMade:
                 if event.seat == seat:
                     return shorts
                 if event.full:
                     return -1
                 shorts += 1
-            elif (kind is ev.Checked or kind is ev.Called) and event.seat == seat:
+            elif (kind is Checked or kind is Called) and event.seat == seat:
                 return shorts
     return shorts
 

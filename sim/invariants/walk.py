@@ -19,8 +19,27 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sim.engine import events as ev
 from sim.engine.apply import apply
+from sim.engine.events import (
+    AntePosted,
+    BetMade,
+    BetReturned,
+    BetsCollected,
+    BlindPosted,
+    BoardDealt,
+    Called,
+    CardsMucked,
+    CardsShown,
+    Checked,
+    Event,
+    Folded,
+    HandEnded,
+    HandStarted,
+    HoleCardsDealt,
+    PotAwarded,
+    RaisedTo,
+    TurnStarted,
+)
 from sim.engine.state import BETTING, STARTED, TableState
 from sim.invariants.base import CheckContext
 from sim.invariants.oracle import NOT_ACTED
@@ -53,34 +72,34 @@ class Betting:
 
     def on(self, event: Any) -> None:
         kind = type(event)
-        if kind is ev.Called:
+        if kind is Called:
             seat = event.seat
             self.bet[seat] += event.amount
             self.acted[seat] = self.level
             self.last_actor = seat
-        elif kind is ev.Checked:
+        elif kind is Checked:
             self.acted[event.seat] = self.level
             self.last_actor = event.seat
-        elif kind is ev.Folded:
+        elif kind is Folded:
             self.last_actor = event.seat
-        elif kind is ev.RaisedTo or kind is ev.BetMade:
+        elif kind is RaisedTo or kind is BetMade:
             self._wager(event.seat, event.total)
-        elif kind is ev.BlindPosted:
+        elif kind is BlindPosted:
             self.bet[event.seat] += event.amount
             # A short big blind still sets the bet to match at the full big blind.
             level = event.amount if event.kind == "small" else self.big_blind
             if level > self.level:
                 self.level = level
-        elif kind is ev.BetReturned:
+        elif kind is BetReturned:
             # Uncalled chips come off the bet first; any rest (an ante or a blind no one
             # could match) comes out of the pot.
             seat = event.seat
             self.bet[seat] -= min(event.amount, self.bet[seat])
-        elif kind is ev.BetsCollected:
+        elif kind is BetsCollected:
             self.bet = [0] * len(self.bet)
-        elif kind is ev.BoardDealt:
+        elif kind is BoardDealt:
             self._new_street(self.button)
-        elif kind is ev.HandStarted:
+        elif kind is HandStarted:
             self.button = event.button
             self.bet = [0] * len(self.bet)
             self._new_street(event.big_blind_seat)
@@ -108,7 +127,7 @@ class Betting:
 class RoundEnd:
     """The table just before the event that closed a betting round."""
 
-    def __init__(self, closer: ev.Event, street: int, live: list[int], able: list[int],
+    def __init__(self, closer: Event, street: int, live: list[int], able: list[int],
                  bet: list[int], acted: list[int], level: int, board: int) -> None:
         self.closer = closer
         self.street = street
@@ -123,7 +142,7 @@ class RoundEnd:
 class Collection:
     """The table right after a BetsCollected."""
 
-    def __init__(self, event: ev.BetsCollected, contrib: list[int], live: list[bool],
+    def __init__(self, event: BetsCollected, contrib: list[int], live: list[bool],
                  all_in: list[bool], pot: int) -> None:
         self.event = event
         self.contrib = contrib
@@ -136,12 +155,12 @@ class Start:
     """A hand's start: the table just before HandStarted (None when the hand started before
     this dispatch), the one right after it, and the posts that followed."""
 
-    def __init__(self, prior: TableState | None, started: ev.HandStarted | None,
+    def __init__(self, prior: TableState | None, started: HandStarted | None,
                  base: TableState) -> None:
         self.prior = prior
         self.started = started
         self.base = base
-        self.posts: list[ev.Event] = []
+        self.posts: list[Event] = []
         self.dealt = False  # the hole cards were dealt: posting is over
 
 
@@ -150,7 +169,7 @@ class Award:
 
     def __init__(self, state: TableState) -> None:
         self.state = state
-        self.awards: list[ev.PotAwarded] = []
+        self.awards: list[PotAwarded] = []
 
 
 class Walk:
@@ -166,12 +185,12 @@ class Walk:
 
 
 # Events that close an open betting round, and those that open (or continue) one.
-CLOSERS: Final = frozenset({ev.BetReturned, ev.BetsCollected, ev.BoardDealt, ev.CardsShown,
-                     ev.CardsMucked, ev.PotAwarded, ev.HandEnded})
-OPENERS: Final = frozenset({ev.HoleCardsDealt, ev.TurnStarted, ev.Folded, ev.Checked, ev.Called,
-                     ev.BetMade, ev.RaisedTo, ev.BoardDealt})
+CLOSERS: Final = frozenset({BetReturned, BetsCollected, BoardDealt, CardsShown,
+                     CardsMucked, PotAwarded, HandEnded})
+OPENERS: Final = frozenset({HoleCardsDealt, TurnStarted, Folded, Checked, Called,
+                     BetMade, RaisedTo, BoardDealt})
 # A dispatch with none of these is a plain turn: only the betting books are needed.
-MOMENTS: Final = CLOSERS | {ev.HandStarted, ev.AntePosted, ev.BlindPosted, ev.HoleCardsDealt}
+MOMENTS: Final = CLOSERS | {HandStarted, AntePosted, BlindPosted, HoleCardsDealt}
 
 
 def walk(ctx: CheckContext) -> Walk:
@@ -206,10 +225,10 @@ def _replay(ctx: CheckContext) -> Walk:
             if open_round:
                 out.round_ends.append(_round_end(state, betting, event))
                 open_round = False
-            if award is None and (kind is ev.PotAwarded or kind is ev.HandEnded):
+            if award is None and (kind is PotAwarded or kind is HandEnded):
                 award = Award(state.copy())
                 out.awards.append(award)
-        prior = state.copy() if kind is ev.HandStarted else None
+        prior = state.copy() if kind is HandStarted else None
         try:
             apply(state, event)
         except AssertionError as error:  # events that contradict themselves: stop here,
@@ -218,35 +237,35 @@ def _replay(ctx: CheckContext) -> Walk:
         betting.on(event)
         if kind in OPENERS:
             open_round = True
-        if kind is ev.BetsCollected:
+        if kind is BetsCollected:
             out.collections.append(_collection(state, event))
-        elif kind is ev.PotAwarded:
+        elif kind is PotAwarded:
             assert award is not None
             award.awards.append(event)
-        elif kind is ev.HandEnded:
+        elif kind is HandEnded:
             award = None
-        elif kind is ev.HandStarted:
+        elif kind is HandStarted:
             start = Start(prior, event, state.copy())
             out.starts.append(start)
-        elif kind is ev.AntePosted or kind is ev.BlindPosted:
+        elif kind is AntePosted or kind is BlindPosted:
             if start is None:  # posting with no hand starting: keep it for the check to flag
                 start = Start(None, None, state.copy())
                 out.starts.append(start)
             start.posts.append(event)
-        elif kind is ev.HoleCardsDealt and start is not None:
+        elif kind is HoleCardsDealt and start is not None:
             start.dealt = True
             start = None
     return out
 
 
-def _round_end(state: TableState, betting: Betting, closer: ev.Event) -> RoundEnd:
+def _round_end(state: TableState, betting: Betting, closer: Event) -> RoundEnd:
     folded, stack = state.folded, state.stack
     live = [s for s in state.order if not folded[s]]
     return RoundEnd(closer, state.street, live, [s for s in live if stack[s] > 0],
                     betting.bet[:], betting.acted[:], betting.level, len(state.board))
 
 
-def _collection(state: TableState, event: ev.BetsCollected) -> Collection:
+def _collection(state: TableState, event: BetsCollected) -> Collection:
     seats = range(state.config.seats)
     dealt, folded, stack = state.dealt, state.folded, state.stack
     return Collection(event, state.contrib[:], [dealt[s] and not folded[s] for s in seats],
