@@ -79,7 +79,7 @@ def random_wager(view: PlayerView, rng: random.Random) -> Action:
         return Bet(legal.seat, random_amount(legal.min_bet, legal.max_bet, legal.pot, rng))
     assert legal.can_raise, legal
     return RaiseTo(legal.seat, random_amount(legal.min_raise_to, legal.max_raise_to,
-                                                pot_raise_to(view), rng))
+                                             pot_raise_to(view), rng))
 
 
 def random_action(view: PlayerView, rng: random.Random) -> Action:

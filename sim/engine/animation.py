@@ -133,7 +133,7 @@ STEPS: Final[dict[type, Callable[[Any], list[Step]]]] = {
     HandEnded: lambda e: [Step("hand_over")],
     HandStarted: lambda e: [Step("new_hand", e.button, e.hand_no, cards=e.dealt)],
     PlayerSeated: lambda e: [Step("seat_taken", e.seat, e.buy_in, player=e.player,
-                                     status=WAITING if e.waiting else PLAYING)],
+                                  status=WAITING if e.waiting else PLAYING)],
     PlayerLeft: lambda e: [Step("seat_cleared", e.seat)],
     RebuyApplied: lambda e: [Step("chips_added", e.seat, e.added)],
     SatOut: lambda e: [Step("status", e.seat, SITTING_OUT)],

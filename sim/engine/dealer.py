@@ -147,8 +147,8 @@ def start_hand(state: TableState) -> HandStarted | None:
     hand_no = state.hand_no + 1
     seed = derive_seed(state.table_seed, hand_no)
     return HandStarted(hand_no, seed, button, small, big, order,
-                          tuple(s for s in order if s in posters),
-                          _missed_big_blind(state, big), shuffle(seed))
+                       tuple(s for s in order if s in posters),
+                       _missed_big_blind(state, big), shuffle(seed))
 
 
 def _missed_big_blind(state: TableState, big: int) -> tuple[int, ...]:
@@ -241,7 +241,7 @@ def deal_street(state: TableState, street: int) -> BoardDealt:
     if street == FLOP + 1 and bugs.active("deal_reuses_card"):
         return BoardDealt(street, state.deck[position], state.deck[position:position + 1])
     return BoardDealt(street, state.deck[position],
-                         state.deck[position + 1:position + 1 + count])
+                      state.deck[position + 1:position + 1 + count])
 
 
 def award_uncontested(state: TableState, winner: int) -> Iterator[Event]:
@@ -310,7 +310,7 @@ def award_shown(state: TableState, strength: dict[int, int]) -> Iterator[Event]:
         top = max(strength[s] for s in contenders)
         winners = [s for s in contenders if strength[s] == top]
         yield PotAwarded(index, amount,
-                            split(amount, winners, state.button, state.config.seats))
+                         split(amount, winners, state.button, state.config.seats))
     yield HandEnded(state.hand_no)
 
 

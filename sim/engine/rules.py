@@ -304,7 +304,7 @@ def _wager_events(state: TableState, action: Any) -> Iterator[Event]:
         yield BetMade(seat, action.amount, action.amount >= state.config.big_blind)
     elif kind is RaiseTo:
         yield RaisedTo(seat, action.amount,
-                          action.amount - state.current_bet >= state.min_raise)
+                       action.amount - state.current_bet >= state.min_raise)
     else:
         assert kind is Timeout
         yield TimedOut(seat)  # sits the player out from the next hand
