@@ -189,8 +189,8 @@ class Animator:
 
 def play(view: PublicView, steps: tuple[Step, ...] | list[Step]) -> PublicView:
     """Play ``steps`` forward from ``view``; the result is what a client would show."""
-    table: dict[str, Any] = view._asdict()
-    seats = [s._asdict() for s in view.seats]
+    table: dict[str, Any] = dict(zip(view.FIELDS, view.values(), strict=True))
+    seats = [dict(zip(s.FIELDS, s.values(), strict=True)) for s in view.seats]
     for step in steps:
         PLAYERS[step.kind](table, seats, step)
     table["seats"] = tuple(SeatView(**s) for s in seats)

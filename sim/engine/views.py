@@ -6,7 +6,7 @@ Views are pure functions of the state, built on demand (bots ask only on their t
 
 from __future__ import annotations
 
-from typing import Any, Final, NamedTuple
+from typing import Any, ClassVar, Final
 
 from sim.engine import bugs
 from sim.engine.events import HandStarted, HoleCardsDealt
@@ -14,29 +14,78 @@ from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.state import IDLE, TableConfig, TableState
 
 
-# Views are NamedTuples, not dataclasses: the harness builds several per dispatch and a
-# tuple is built three times faster. They are just as immutable.
-class SeatView(NamedTuple):
-    player: str | None
-    stack: int
-    bet: int
-    status: int
-    in_hand: bool  # dealt in and not folded
-    folded: bool
-    holding: int  # how many hole cards the seat holds (hidden or not)
-    cards: tuple[int, ...] | None  # visible cards: shown ones, or the viewer's own
+# Views are built several times per dispatch, so they are plain classes with read-only
+# fields (see ``events.EventBase``), equal when their fields are.
+class SeatView:
+    FIELDS: ClassVar = ("player", "stack", "bet", "status", "in_hand", "folded", "holding",
+                        "cards")
+
+    def __init__(self, player: str | None, stack: int, bet: int, status: int, in_hand: bool,
+                 folded: bool, holding: int, cards: tuple[int, ...] | None) -> None:
+        self.player: Final = player
+        self.stack: Final = stack
+        self.bet: Final = bet
+        self.status: Final = status
+        self.in_hand: Final = in_hand  # dealt in and not folded
+        self.folded: Final = folded
+        self.holding: Final = holding  # how many hole cards the seat holds (hidden or not)
+        self.cards: Final = cards  # visible cards: shown ones, or the viewer's own
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.player, self.stack, self.bet, self.status, self.in_hand, self.folded,
+                self.holding, self.cards)
+
+    def replace(self, **changes: Any) -> SeatView:
+        return SeatView(**{**dict(zip(self.FIELDS, self.values(), strict=True)), **changes})
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SeatView) and self.values() == other.values()
+
+    def __hash__(self) -> int:
+        return hash(self.values())
+
+    def __repr__(self) -> str:
+        return _repr(self, self.FIELDS, self.values())
 
 
-class PublicView(NamedTuple):
-    hand_no: int
-    running: bool
-    street: int
-    button: int | None
-    to_act: int | None
-    board: tuple[int, ...]
-    pot: int
-    pots: tuple[tuple[int, tuple[int, ...]], ...]
-    seats: tuple[SeatView, ...]
+class PublicView:
+    FIELDS: ClassVar = ("hand_no", "running", "street", "button", "to_act", "board", "pot",
+                        "pots", "seats")
+
+    def __init__(self, hand_no: int, running: bool, street: int, button: int | None,
+                 to_act: int | None, board: tuple[int, ...], pot: int,
+                 pots: tuple[tuple[int, tuple[int, ...]], ...],
+                 seats: tuple[SeatView, ...]) -> None:
+        self.hand_no: Final = hand_no
+        self.running: Final = running
+        self.street: Final = street
+        self.button: Final = button
+        self.to_act: Final = to_act
+        self.board: Final = board
+        self.pot: Final = pot
+        self.pots: Final = pots
+        self.seats: Final = seats
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.hand_no, self.running, self.street, self.button, self.to_act, self.board,
+                self.pot, self.pots, self.seats)
+
+    def replace(self, **changes: Any) -> PublicView:
+        return PublicView(**{**dict(zip(self.FIELDS, self.values(), strict=True)), **changes})
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PublicView) and self.values() == other.values()
+
+    def __hash__(self) -> int:
+        return hash(self.values())
+
+    def __repr__(self) -> str:
+        return _repr(self, self.FIELDS, self.values())
+
+
+def _repr(view: object, names: tuple[str, ...], values: tuple[Any, ...]) -> str:
+    inner = ", ".join(f"{name}={value!r}" for name, value in zip(names, values, strict=True))
+    return f"{type(view).__name__}({inner})"
 
 
 class PlayerView:
@@ -68,13 +117,6 @@ class PlayerView:
         return self.public.seats[self.seat].stack
 
 
-# Builds a NamedTuple from its fields without the Python-level __new__ NamedTuple adds:
-# views are built several times per dispatch. (The code below relies on ``cards`` and
-# ``seats`` being the last fields.)
-_new: Any = tuple.__new__
-assert SeatView._fields[-1] == "cards" and PublicView._fields[-1] == "seats"
-
-
 def _seats(state: TableState, viewer: int | None) -> tuple[SeatView, ...]:
     # One pass with local names: this runs several times per dispatch in the harness.
     running = state.phase != IDLE
@@ -83,10 +125,9 @@ def _seats(state: TableState, viewer: int | None) -> tuple[SeatView, ...]:
     built = []
     for s in range(len(player)):
         cards = hole[s]
-        built.append(_new(SeatView, (player[s], stack[s], bet[s], status[s],
-                                     running and dealt[s] and not folded[s],
-                                     folded[s] and dealt[s], len(cards) if cards else 0,
-                                     cards if shown[s] else None)))
+        built.append(SeatView(player[s], stack[s], bet[s], status[s],
+                              running and dealt[s] and not folded[s], folded[s] and dealt[s],
+                              len(cards) if cards else 0, cards if shown[s] else None))
     seats = tuple(built)
     return seats if viewer is None else _own_cards(seats, state, viewer)
 
@@ -105,14 +146,17 @@ def _reveal(seats: tuple[SeatView, ...], seat: int,
             cards: tuple[int, ...] | None) -> tuple[SeatView, ...]:
     if cards is None or seats[seat].cards is not None:
         return seats
-    return (*seats[:seat], _new(SeatView, (*seats[seat][:-1], cards)), *seats[seat + 1:])
+    old = seats[seat]
+    new = SeatView(old.player, old.stack, old.bet, old.status, old.in_hand, old.folded,
+                   old.holding, cards)
+    return (*seats[:seat], new, *seats[seat + 1:])
 
 
 def public_view(state: TableState, viewer: int | None = None) -> PublicView:
     """The table as anyone watching sees it (``viewer`` adds that seat's own cards)."""
-    return _new(PublicView, (state.hand_no, state.phase != IDLE, state.street, state.button,
-                             state.to_act, tuple(state.board), state.pot, tuple(state.pots),
-                             _seats(state, viewer)))
+    return PublicView(state.hand_no, state.phase != IDLE, state.street, state.button,
+                      state.to_act, tuple(state.board), state.pot, tuple(state.pots),
+                      _seats(state, viewer))
 
 
 def player_view(state: TableState, seat: int, public: PublicView | None = None,
@@ -122,7 +166,9 @@ def player_view(state: TableState, seat: int, public: PublicView | None = None,
     if public is None:
         public = public_view(state, seat)
     else:
-        public = _new(PublicView, (*public[:-1], _own_cards(public.seats, state, seat)))
+        public = PublicView(public.hand_no, public.running, public.street, public.button,
+                            public.to_act, public.board, public.pot, public.pots,
+                            _own_cards(public.seats, state, seat))
     if state.to_act == seat:
         legal = legal if legal is not None else legal_actions(state)
     else:

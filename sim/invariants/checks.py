@@ -711,12 +711,12 @@ HAND_EDGES: Final = frozenset({HandStarted, HandEnded})
 
 
 def _view_difference(mine: Any, theirs: Any) -> str:
-    for name in mine._fields:
+    for name in mine.FIELDS:
         a, b = getattr(mine, name), getattr(theirs, name)
         if name == "seats" and a != b:
             for seat, (x, y) in enumerate(zip(a, b, strict=True)):
                 if x != y:
-                    fields = [f"{f} {getattr(x, f)!r} vs {getattr(y, f)!r}" for f in x._fields
+                    fields = [f"{f} {getattr(x, f)!r} vs {getattr(y, f)!r}" for f in x.FIELDS
                               if getattr(x, f) != getattr(y, f)]
                     return f"seat {seat}: {', '.join(fields)}"
         if a != b:

@@ -24,13 +24,13 @@ PLAYER, STACK, BET, STATUS, IN_HAND, FOLDED, HOLDING, CARDS = range(8)
 
 def play_steps(view: PublicView, steps: Sequence[Step]) -> PublicView:
     """The view after ``steps``, played forward from ``view``."""
-    hand_no, running, street, button, to_act, board, pot, pots, seat_views = view
+    hand_no, running, street, button, to_act, board, pot, pots, seat_views = view.values()
     rows: dict[int, list[Any]] = {}
 
     def row(seat: int) -> list[Any]:
         found = rows.get(seat)
         if found is None:
-            found = rows[seat] = list(seat_views[seat])
+            found = rows[seat] = list(seat_views[seat].values())
         return found
 
     for step in steps:
@@ -102,11 +102,6 @@ def play_steps(view: PublicView, steps: Sequence[Step]) -> PublicView:
         else:
             raise ValueError(f"Unknown animation step {kind!r}.")
     if rows:
-        seat_views = tuple([_new(SeatView, tuple(rows[i])) if i in rows else seat_views[i]
+        seat_views = tuple([SeatView(*rows[i]) if i in rows else seat_views[i]
                             for i in range(len(seat_views))])
-    return _new(PublicView, (hand_no, running, street, button, to_act, board, pot, pots,
-                             seat_views))
-
-
-# NamedTuples built without their Python-level __new__ (this runs once per dispatch).
-_new: Any = tuple.__new__
+    return PublicView(hand_no, running, street, button, to_act, board, pot, pots, seat_views)
