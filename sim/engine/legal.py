@@ -2,28 +2,48 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, ClassVar, Final
 
 from sim.engine import bugs
 from sim.engine.state import NOT_ACTED, TableState
 
 
-class LegalActions(NamedTuple):
+class LegalActions:
     """What ``seat`` may do now. Amount ranges are inclusive; 0 means not allowed.
 
     ``min_bet``/``max_bet`` are totals for ``Bet``; ``min_raise_to``/``max_raise_to`` are
-    totals for ``RaiseTo``; ``call`` is the chips a ``Call`` adds. A NamedTuple rather than
-    a frozen dataclass: it is built on every turn, and a tuple is built three times faster.
+    totals for ``RaiseTo``; ``call`` is the chips a ``Call`` adds. Built on every turn, so a
+    plain class with read-only fields (see ``events.EventBase``), equal when they are.
     """
 
-    seat: int
-    can_check: bool
-    call: int
-    min_bet: int
-    max_bet: int
-    min_raise_to: int
-    max_raise_to: int
-    pot: int  # chips in the middle and in front of players, for pot-sized bets
+    FIELDS: ClassVar = ("seat", "can_check", "call", "min_bet", "max_bet", "min_raise_to",
+                        "max_raise_to", "pot")
+
+    def __init__(self, seat: int, can_check: bool, call: int, min_bet: int, max_bet: int,
+                 min_raise_to: int, max_raise_to: int, pot: int) -> None:
+        self.seat: Final = seat
+        self.can_check: Final = can_check
+        self.call: Final = call
+        self.min_bet: Final = min_bet
+        self.max_bet: Final = max_bet
+        self.min_raise_to: Final = min_raise_to
+        self.max_raise_to: Final = max_raise_to
+        self.pot: Final = pot  # chips in the middle and in front of players, for pot-sized bets
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.can_check, self.call, self.min_bet, self.max_bet,
+                self.min_raise_to, self.max_raise_to, self.pot)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LegalActions) and self.values() == other.values()
+
+    def __hash__(self) -> int:
+        return hash(self.values())
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={value!r}" for name, value in zip(self.FIELDS, self.values(),
+                                                                       strict=True))
+        return f"LegalActions({inner})"
 
     @property
     def can_call(self) -> bool:
@@ -86,8 +106,5 @@ def legal_actions(state: TableState) -> LegalActions | None:
             increment = (state.config.big_blind if bugs.active("min_raise_ignores_last_raise")
                          else state.min_raise)
             min_raise_to, max_raise_to = min(state.current_bet + increment, most), most
-    # tuple.__new__ skips the Python-level __new__ of NamedTuples: this runs on every turn.
-    legal: LegalActions = tuple.__new__(LegalActions, (  # type: ignore[type-var]
-        seat, owed <= 0, call, min_bet, max_bet, min_raise_to, max_raise_to,
-        state.pot + sum(state.bet)))
-    return legal
+    return LegalActions(seat, owed <= 0, call, min_bet, max_bet, min_raise_to, max_raise_to,
+                        state.pot + sum(state.bet))

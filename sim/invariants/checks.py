@@ -352,7 +352,7 @@ def legal_actions(ctx: CheckContext) -> None:
     expected = oracle.legal_set(seat, s.stack[seat], books.bet[seat], books.level,
                                 books.min_raise, books.acted[seat], others,
                                 s.config.big_blind, s.pot + sum(s.bet))
-    if engine is None or tuple(engine) != expected:
+    if engine is None or engine.values() != expected:
         raise fail("legal_actions", _legal_difference(seat, engine, expected, books))
 
 
@@ -361,7 +361,7 @@ def _legal_difference(seat: int, engine: Any, expected: tuple[Any, ...], books: 
                f"{books.min_raise}, acted at {books.acted[seat]})")
     if engine is None:
         return f"Seat {seat} is to act but the engine offers no legal actions {context}."
-    for name, mine, theirs in zip(LEGAL_FIELDS, expected, engine, strict=True):
+    for name, mine, theirs in zip(LEGAL_FIELDS, expected, engine.values(), strict=True):
         if mine != theirs:
             return (f"For seat {seat} the engine's {name} is {theirs}, the rules give {mine} "
                     f"{context}; engine: {engine.describe()}.")
