@@ -9,7 +9,7 @@ card that has not been shown.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar, Final
+from typing import Any, Final
 
 from sim.engine import bugs
 from sim.engine.events import (
@@ -39,11 +39,12 @@ from sim.engine.events import (
     TimedOut,
     TurnStarted,
 )
+from sim.engine.record import Record
 from sim.engine.state import PLAYING, SITTING_OUT, WAITING, TableState
 from sim.engine.views import PublicView, SeatView, public_view
 
 
-class Step:
+class Step(Record):
     """One thing a client animates. ``kind`` names it; ``seat``/``amount``/``cards`` as used:
 
     seat_taken (seat, amount=stack, player, status), seat_cleared, chips_added,
@@ -53,10 +54,10 @@ class Step:
     folded, bet_returned, bets_to_pot (pots),
     board (cards), revealed (cards), mucked, pot_to_seat, hand_over.
 
-    Built per event, so a plain class with read-only fields (see ``events.EventBase``).
+    Built per event, so a Record (see ``sim.engine.record``).
     """
 
-    FIELDS: ClassVar = ("kind", "seat", "amount", "cards", "player", "status", "pots")
+    FIELDS = ("kind", "seat", "amount", "cards", "player", "status", "pots")
 
     def __init__(self, kind: str, seat: int = -1, amount: int = 0, cards: tuple[int, ...] = (),
                  player: str | None = None, status: int = -1,
@@ -73,13 +74,7 @@ class Step:
         return (self.kind, self.seat, self.amount, self.cards, self.player, self.status,
                 self.pots)
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Step) and self.values() == other.values()
-
-    def __hash__(self) -> int:
-        return hash(self.values())
-
-    def __repr__(self) -> str:
+    def __repr__(self) -> str:  # the fields left at their defaults are not shown
         shown = [repr(self.kind)] + [f"{name}={value!r}" for name, value, default in zip(
             self.FIELDS[1:], self.values()[1:], STEP_DEFAULTS, strict=True) if value != default]
         return f"Step({', '.join(shown)})"
@@ -88,23 +83,18 @@ class Step:
 STEP_DEFAULTS: Final = (-1, 0, (), None, -1, ())
 
 
-class Animation:
-    """One dispatch's frame: the view before, the steps, the view after. (Built per dispatch,
-    so a plain class with read-only fields: see ``events.EventBase``.)"""
+class Animation(Record):
+    """One dispatch's frame: the view before, the steps, the view after (a Record)."""
 
-    __slots__ = ("before", "steps", "after")
+    FIELDS = ("before", "steps", "after")
 
     def __init__(self, before: PublicView, steps: tuple[Step, ...], after: PublicView) -> None:
         self.before: Final = before
         self.steps: Final = steps
         self.after: Final = after
 
-    def __eq__(self, other: object) -> bool:
-        return (isinstance(other, Animation) and self.before == other.before
-                and self.steps == other.steps and self.after == other.after)
-
-    def __repr__(self) -> str:
-        return f"Animation(before={self.before!r}, steps={self.steps!r}, after={self.after!r})"
+    def values(self) -> tuple[Any, ...]:
+        return (self.before, self.steps, self.after)
 
 
 def _called(e: Any) -> list[Step]:

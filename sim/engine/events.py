@@ -6,32 +6,20 @@ logs still replay: replaying the actions regenerates the events.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Final
+from typing import Any, Final
+
+from sim.engine.record import Record
 
 Pot = tuple[int, tuple[int, ...]]  # (amount, eligible seats)
 
 
-class EventBase:
-    """Every event: immutable (compiled, its attributes are read-only), equal to another of
-    the same type with the same fields, and shown like a dataclass.
-
-    Events are plain classes with written-out constructors, not dataclasses: the engine
-    makes several per dispatch, and compiled by mypyc, a plain class builds in about 40 ns
-    where a frozen dataclass, whose generated constructor stays interpreted, takes 550. The
-    same goes for the other objects built per dispatch (steps, frames, views, check
-    contexts).
-    """
-
-    FIELDS: ClassVar[tuple[str, ...]] = ()  # the constructor's arguments, in order
-
-    def values(self) -> tuple[Any, ...]:
-        return tuple([getattr(self, name) for name in self.FIELDS])
-
-    def replace(self, **changes: Any) -> Any:
-        """A copy with ``changes``: ``event.replace(deck=())``."""
-        return type(self)(**{**dict(zip(self.FIELDS, self.values(), strict=True)), **changes})
+class EventBase(Record):
+    """Every event: read-only fields (when compiled), equal to another of the same type with
+    the same fields, shown like a dataclass (see ``sim.engine.record``)."""
 
     def __eq__(self, other: object) -> bool:
+        # Field by field, stopping at the first difference: events keep the generic
+        # values(), and the replay check compares every event of every hand.
         if type(other) is not type(self):
             return False
         for name in self.FIELDS:
@@ -39,19 +27,8 @@ class EventBase:
                 return False
         return True
 
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, self.values()))
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{name}={value!r}" for name, value in zip(self.FIELDS, self.values(),
-                                                                       strict=True))
-        return f"{type(self).__name__}({inner})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), self.values())
+    def __hash__(self) -> int:  # defining __eq__ resets it
+        return Record.__hash__(self)
 
 
 class PlayerSeated(EventBase):

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Final
+from typing import Any, Final
 
 from sim.engine import bugs
+from sim.engine.record import Record
 from sim.engine.state import NOT_ACTED, TableState
 
 
-class LegalActions:
+class LegalActions(Record):
     """What ``seat`` may do now. Amount ranges are inclusive; 0 means not allowed.
 
     ``min_bet``/``max_bet`` are totals for ``Bet``; ``min_raise_to``/``max_raise_to`` are
     totals for ``RaiseTo``; ``call`` is the chips a ``Call`` adds. Built on every turn, so a
-    plain class with read-only fields (see ``events.EventBase``), equal when they are.
+    Record (see ``sim.engine.record``).
     """
 
-    FIELDS: ClassVar = ("seat", "can_check", "call", "min_bet", "max_bet", "min_raise_to",
+    FIELDS = ("seat", "can_check", "call", "min_bet", "max_bet", "min_raise_to",
                         "max_raise_to", "pot")
 
     def __init__(self, seat: int, can_check: bool, call: int, min_bet: int, max_bet: int,
@@ -34,16 +35,6 @@ class LegalActions:
         return (self.seat, self.can_check, self.call, self.min_bet, self.max_bet,
                 self.min_raise_to, self.max_raise_to, self.pot)
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, LegalActions) and self.values() == other.values()
-
-    def __hash__(self) -> int:
-        return hash(self.values())
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{name}={value!r}" for name, value in zip(self.FIELDS, self.values(),
-                                                                       strict=True))
-        return f"LegalActions({inner})"
 
     @property
     def can_call(self) -> bool:

@@ -6,18 +6,18 @@ Views are pure functions of the state, built on demand (bots ask only on their t
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Final
+from typing import Any, Final
 
 from sim.engine import bugs
 from sim.engine.events import HandStarted, HoleCardsDealt
 from sim.engine.legal import LegalActions, legal_actions
+from sim.engine.record import Record
 from sim.engine.state import IDLE, TableConfig, TableState
 
 
-# Views are built several times per dispatch, so they are plain classes with read-only
-# fields (see ``events.EventBase``), equal when their fields are.
-class SeatView:
-    FIELDS: ClassVar = ("player", "stack", "bet", "status", "in_hand", "folded", "holding",
+# Views are built several times per dispatch, so they are Records (see sim.engine.record).
+class SeatView(Record):
+    FIELDS = ("player", "stack", "bet", "status", "in_hand", "folded", "holding",
                         "cards")
 
     def __init__(self, player: str | None, stack: int, bet: int, status: int, in_hand: bool,
@@ -35,21 +35,10 @@ class SeatView:
         return (self.player, self.stack, self.bet, self.status, self.in_hand, self.folded,
                 self.holding, self.cards)
 
-    def replace(self, **changes: Any) -> SeatView:
-        return SeatView(**{**dict(zip(self.FIELDS, self.values(), strict=True)), **changes})
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, SeatView) and self.values() == other.values()
-
-    def __hash__(self) -> int:
-        return hash(self.values())
-
-    def __repr__(self) -> str:
-        return _repr(self, self.FIELDS, self.values())
 
 
-class PublicView:
-    FIELDS: ClassVar = ("hand_no", "running", "street", "button", "to_act", "board", "pot",
+class PublicView(Record):
+    FIELDS = ("hand_no", "running", "street", "button", "to_act", "board", "pot",
                         "pots", "seats")
 
     def __init__(self, hand_no: int, running: bool, street: int, button: int | None,
@@ -70,30 +59,14 @@ class PublicView:
         return (self.hand_no, self.running, self.street, self.button, self.to_act, self.board,
                 self.pot, self.pots, self.seats)
 
-    def replace(self, **changes: Any) -> PublicView:
-        return PublicView(**{**dict(zip(self.FIELDS, self.values(), strict=True)), **changes})
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, PublicView) and self.values() == other.values()
-
-    def __hash__(self) -> int:
-        return hash(self.values())
-
-    def __repr__(self) -> str:
-        return _repr(self, self.FIELDS, self.values())
 
 
-def _repr(view: object, names: tuple[str, ...], values: tuple[Any, ...]) -> str:
-    inner = ", ".join(f"{name}={value!r}" for name, value in zip(names, values, strict=True))
-    return f"{type(view).__name__}({inner})"
 
-
-class PlayerView:
+class PlayerView(Record):
     """``player_view(state, seat)``: the public view plus the viewer's own cards and, on
-    their turn, their legal actions. (Built per decision, so a plain class with read-only
-    fields: see ``events.EventBase``.)"""
+    their turn, their legal actions (a Record: built per decision)."""
 
-    __slots__ = ("seat", "public", "hole", "legal", "config")
+    FIELDS = ("seat", "public", "hole", "legal", "config")
 
     def __init__(self, seat: int, public: PublicView, hole: tuple[int, ...] | None,
                  legal: LegalActions | None, config: TableConfig) -> None:
@@ -103,14 +76,8 @@ class PlayerView:
         self.legal: Final = legal
         self.config: Final = config
 
-    def __eq__(self, other: object) -> bool:
-        return (isinstance(other, PlayerView) and self.seat == other.seat
-                and self.public == other.public and self.hole == other.hole
-                and self.legal == other.legal and self.config == other.config)
-
-    def __repr__(self) -> str:
-        return (f"PlayerView(seat={self.seat}, public={self.public!r}, hole={self.hole!r}, "
-                f"legal={self.legal!r}, config={self.config!r})")
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.public, self.hole, self.legal, self.config)
 
     @property
     def stack(self) -> int:

@@ -41,7 +41,7 @@ class CheckContext:
     ``memo`` is the checks' scratch space: facts several checks share (the events' kinds,
     the dispatch replayed event by event) are computed once per context and kept there.
 
-    Built per dispatch, so a plain class (see ``sim.engine.events.EventBase``).
+    Built per dispatch, so a plain class (see ``sim.engine.record``).
     """
 
     FIELDS: ClassVar[tuple[str, ...]] = ("controller", "before", "state", "action", "events",

@@ -29,6 +29,7 @@ from sim.engine.events import (
     PotAwarded,
     RebuyApplied,
 )
+from sim.engine.legal import LegalActions
 from sim.engine.legal import legal_actions as engine_legal_actions
 from sim.engine.log import HandRecord
 from sim.engine.replay import Replayer, apply_recorded
@@ -57,8 +58,6 @@ from sim.invariants.walk import CLOSERS, Award, Collection, RoundEnd, Start, kin
 THOROUGH = False
 
 FULL_DECK: Final = frozenset(range(DECK_SIZE))
-LEGAL_FIELDS: Final = ("seat", "can_check", "call", "min_bet", "max_bet", "min_raise_to",
-                "max_raise_to", "pot")
 
 
 def _seats(seats: Sequence[int]) -> str:
@@ -361,7 +360,8 @@ def _legal_difference(seat: int, engine: Any, expected: tuple[Any, ...], books: 
                f"{books.min_raise}, acted at {books.acted[seat]})")
     if engine is None:
         return f"Seat {seat} is to act but the engine offers no legal actions {context}."
-    for name, mine, theirs in zip(LEGAL_FIELDS, expected, engine.values(), strict=True):
+    for name, mine, theirs in zip(LegalActions.FIELDS, expected, engine.values(),
+                                  strict=True):
         if mine != theirs:
             return (f"For seat {seat} the engine's {name} is {theirs}, the rules give {mine} "
                     f"{context}; engine: {engine.describe()}.")

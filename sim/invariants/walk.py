@@ -122,7 +122,7 @@ class Betting:
 
 
 # The moments below are built per dispatch, so they are plain classes, not dataclasses
-# (see ``sim.engine.events.EventBase``).
+# (see ``sim.engine.record``).
 
 class RoundEnd:
     """The table just before the event that closed a betting round."""
