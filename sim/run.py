@@ -196,9 +196,9 @@ def _play(settings: RunSettings, plan: list[tuple[int, int]], workers: int, stor
         flushed[0] = time.perf_counter()
 
     def store_records(records: list[TableRecord]) -> None:
-        # Tables reach the database in batches: at most a second or 32 tables old.
+        # Tables reach the database in batches: at most a second or 64 tables old.
         buffer.extend(records)
-        if len(buffer) >= 32 or time.perf_counter() - flushed[0] >= 1.0:
+        if len(buffer) >= 64 or time.perf_counter() - flushed[0] >= 1.0:
             flush()
 
     with _ctrl_c_stops(stop_event):

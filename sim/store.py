@@ -120,7 +120,12 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path))
+        # One thread: the writer shares the machine with the workers, and a second DuckDB
+        # thread cost it 30% more CPU per batch. A 256 MiB WAL before each checkpoint (the
+        # default is 16 MiB) makes a commit cheaper; a killed run's WAL is replayed when the
+        # file is next opened, so committed batches stay committed either way.
+        self.con = duckdb.connect(str(self.path), config={
+            "threads": 1, "checkpoint_threshold": "256MiB"})
         self.con.execute(DDL)
 
     def __enter__(self) -> Store:
