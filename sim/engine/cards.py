@@ -87,14 +87,14 @@ def cards_to_str(cards: Iterable[int]) -> str:
 # The shuffle uses its own generator so a seed deals the same deck on every Python version
 # and platform: the `random` module promises no such stability. splitmix64 is the reference
 # generator from https://prng.di.unimi.it/splitmix64.c (Steele, Lea and Flood, 2014).
-_MASK64 = (1 << 64) - 1
-_GOLDEN_GAMMA = 0x9E3779B97F4A7C15
-_MIX_MULTIPLIER_1 = 0xBF58476D1CE4E5B9
-_MIX_MULTIPLIER_2 = 0x94D049BB133111EB
+_MASK64: Final = (1 << 64) - 1
+_GOLDEN_GAMMA: Final = 0x9E3779B97F4A7C15
+_MIX_MULTIPLIER_1: Final = 0xBF58476D1CE4E5B9
+_MIX_MULTIPLIER_2: Final = 0x94D049BB133111EB
 
 # A batch's range product stays at or below this bound so a rejected draw is rare
 # (probability below 2**-16) while one 64-bit word still covers about ten swaps.
-_BATCH_PRODUCT_LIMIT = 1 << 48
+_BATCH_PRODUCT_LIMIT: Final = 1 << 48
 
 
 def _splitmix64(state: int) -> tuple[int, int]:
@@ -133,8 +133,8 @@ def _batch(ranges: list[int], product: int) -> tuple[tuple[int, ...], int, int]:
     return tuple(ranges), product, threshold
 
 
-_SWAP_BATCHES = _swap_batches(DECK_SIZE)
-_UNSHUFFLED = tuple(range(DECK_SIZE))
+_SWAP_BATCHES: Final = _swap_batches(DECK_SIZE)
+_UNSHUFFLED: Final = tuple(range(DECK_SIZE))
 
 
 def shuffled_deck(seed: object) -> tuple[int, ...]:

@@ -31,7 +31,7 @@ CATEGORIES: Final = (
 )
 
 # eval7.handtype names; it has no separate royal flush.
-_CATEGORY_BY_HANDTYPE = {
+_CATEGORY_BY_HANDTYPE: Final = {
     "High Card": "high card",
     "Pair": "pair",
     "Two Pair": "two pair",
@@ -44,8 +44,8 @@ _CATEGORY_BY_HANDTYPE = {
 }
 # eval7 keeps the category in bits 24 and up; handtype() names any larger value "Straight
 # Flush" instead of failing, so `category` checks the range itself.
-_CATEGORY_SHIFT = 24
-_STRENGTH_LIMIT = len(CATEGORIES) << _CATEGORY_SHIFT
+_CATEGORY_SHIFT: Final = 24
+_STRENGTH_LIMIT: Final = len(CATEGORIES) << _CATEGORY_SHIFT
 
 # Typed handles on the untyped extension, which also spare an attribute lookup per call.
 _evaluate: Callable[[tuple[eval7.Card, ...]], int] = eval7.evaluate
@@ -155,8 +155,8 @@ def _rank5(cards: Sequence[int]) -> tuple[int, ...]:
     return (CATEGORIES.index(name.get(shape, "high card")), *by_group)
 
 
-_ACE = 12
-_WHEEL = [_ACE, 3, 2, 1, 0]
+_ACE: Final = 12
+_WHEEL: Final = [_ACE, 3, 2, 1, 0]
 
 
 def _straight_high(ranks_descending: list[int]) -> int | None:

@@ -8,7 +8,7 @@ from typing import Final
 
 SEED_BITS: Final = 63
 # Personalisation keeps our digests apart from any other blake2b use of the same bytes.
-_PERSON = b"sim.seed.v1"
+_PERSON: Final = b"sim.seed.v1"
 
 
 def derive_seed(parent: object, *labels: object) -> int:

@@ -38,8 +38,8 @@ class CheckContext:
     state object on commit, so this is never mutated), ``state`` the one after.
     ``action`` is None for the table's opening. ``ended`` holds the record of the hand that
     ended during this dispatch, if one did (the last one, when several did).
-    ``memo`` is the checks' scratch space: facts several checks share (the events' kinds,
-    the dispatch replayed event by event) are computed once per context and kept there.
+    ``kinds`` and ``walked`` hold what several checks share, computed once per context by
+    ``sim.invariants.walk``: the events' types and the dispatch replayed event by event.
 
     Built per dispatch, so a plain class (see ``sim.engine.record``).
     """
@@ -58,10 +58,11 @@ class CheckContext:
         self.log = log
         self.animator = animator
         self.ended = ended
-        self.memo: dict[str, Any] = {}
+        self.kinds: frozenset[type] | None = None
+        self.walked: Any = None  # a sim.invariants.walk.Walk
 
     def replace(self, **changes: Any) -> CheckContext:
-        """A fresh context (nothing memoized) like this one with some fields changed."""
+        """A fresh context (nothing shared computed yet) like this one with some fields changed."""
         fields = {name: getattr(self, name) for name in self.FIELDS}
         return CheckContext(**{**fields, **changes})
 

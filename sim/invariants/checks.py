@@ -109,11 +109,10 @@ def no_negative(ctx: CheckContext) -> None:
     s = ctx.state
     if s.pot < 0:
         raise fail("no_negative", f"The pot is {s.pot}.")
-    for name in ("stack", "bet", "contrib"):
-        values = getattr(s, name)
-        if min(values) < 0:
-            seat = min(range(len(values)), key=values.__getitem__)
-            raise fail("no_negative", f"Seat {seat}'s {name} is {values[seat]}.")
+    for name, values in (("stack", s.stack), ("bet", s.bet), ("contrib", s.contrib)):
+        for seat, value in enumerate(values):
+            if value < 0:
+                raise fail("no_negative", f"Seat {seat}'s {name} is {value}.")
     for index, (amount, _) in enumerate(s.pots):
         if amount <= 0:
             raise fail("no_negative", f"Pot {index} holds {amount} chips.")

@@ -72,7 +72,7 @@ COVERAGE_POINTS: Final[dict[str, str]] = {
 }
 
 # Event types that make observe look closer; a dispatch with none of them costs one set test.
-_INTERESTING = frozenset({BetsCollected, PotAwarded, BlindPosted, HandStarted,
+_INTERESTING: Final = frozenset({BetsCollected, PotAwarded, BlindPosted, HandStarted,
                           CardsShown, BetReturned, TimedOut, RequestQueued,
                           Folded, RebuyApplied, CardsMucked, HandEnded,
                           AntePosted})

@@ -47,10 +47,10 @@ from sim.invariants.oracle import NOT_ACTED
 
 def kinds(ctx: CheckContext) -> frozenset[type]:
     """The types of the events of this dispatch."""
-    found = ctx.memo.get("kinds")
+    found = ctx.kinds
     if found is None:
-        found = ctx.memo["kinds"] = frozenset(map(type, ctx.events))
-    return found  # type: ignore[no-any-return]
+        found = ctx.kinds = frozenset(map(type, ctx.events))
+    return found
 
 
 class Betting:
@@ -195,7 +195,7 @@ MOMENTS: Final = CLOSERS | {HandStarted, AntePosted, BlindPosted, HoleCardsDealt
 
 def walk(ctx: CheckContext) -> Walk:
     """The dispatch replayed event by event (memoized on the context)."""
-    found = ctx.memo.get("walk")
+    found: Walk | None = ctx.walked
     if found is None:
         if kinds(ctx) & MOMENTS:
             found = _replay(ctx)
@@ -204,8 +204,8 @@ def walk(ctx: CheckContext) -> Walk:
             for event in ctx.events:
                 betting.on(event)
             found = Walk(betting)
-        ctx.memo["walk"] = found
-    return found  # type: ignore[no-any-return]
+        ctx.walked = found
+    return found
 
 
 def _replay(ctx: CheckContext) -> Walk:
