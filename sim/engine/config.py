@@ -1,35 +1,35 @@
 """A table's fixed settings.
 
-Kept apart from the state, in a module that is never compiled: settings are user input
-(command line, snapshots), and their own checks, not a compiled constructor's type test,
-must judge them; and they cross process boundaries, so they must pickle.
+Settings are user input (command line, snapshots), so the constructor takes any values and
+judges them itself, with the engine's sentences, before it stores them as ints. The engine
+reads them hundreds of times a hand, so the class is a compiled ``Record`` (read-only
+fields, equality, hashing, ``repr`` and pickling), not an interpreted dataclass.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from typing import Any, ClassVar, Final
 
 from sim.engine.errors import IllegalAction
+from sim.engine.record import Record
 
 
-@dataclass(frozen=True, slots=True)
-class TableConfig:
+class TableConfig(Record):
     """A table's fixed settings. ``TableConfig(seats=6, small_blind=1, big_blind=2)``."""
 
-    seats: int = 6
-    small_blind: int = 1
-    big_blind: int = 2
-    ante: int = 0
-    min_buy_in: int = 40
-    max_buy_in: int = 400
+    FIELDS: ClassVar[tuple[str, ...]] = ("seats", "small_blind", "big_blind", "ante",
+                                         "min_buy_in", "max_buy_in")
 
-    def __post_init__(self) -> None:
-        for name in ("seats", "small_blind", "big_blind", "min_buy_in", "max_buy_in"):
-            value = getattr(self, name)
-            if type(value) is not int or value <= 0:
-                raise IllegalAction(f"Table setting {name}={value!r} must be a positive integer.")
-        if type(self.ante) is not int or self.ante < 0:
-            raise IllegalAction(f"Table setting ante={self.ante!r} must be a whole number >= 0.")
+    def __init__(self, seats: object = 6, small_blind: object = 1, big_blind: object = 2,
+                 ante: object = 0, min_buy_in: object = 40, max_buy_in: object = 400) -> None:
+        self.seats: Final[int] = _positive("seats", seats)
+        self.small_blind: Final[int] = _positive("small_blind", small_blind)
+        self.big_blind: Final[int] = _positive("big_blind", big_blind)
+        if type(ante) is not int or ante < 0:
+            raise IllegalAction(f"Table setting ante={ante!r} must be a whole number >= 0.")
+        self.ante: Final[int] = ante
+        self.min_buy_in: Final[int] = _positive("min_buy_in", min_buy_in)
+        self.max_buy_in: Final[int] = _positive("max_buy_in", max_buy_in)
         if not 2 <= self.seats <= 10:
             raise IllegalAction(f"A table has 2 to 10 seats, not {self.seats}.")
         if self.small_blind > self.big_blind:
@@ -39,5 +39,15 @@ class TableConfig:
             raise IllegalAction(f"Minimum buy-in {self.min_buy_in} is above the maximum "
                                 f"{self.max_buy_in}.")
 
+    def values(self) -> tuple[Any, ...]:
+        return (self.seats, self.small_blind, self.big_blind, self.ante, self.min_buy_in,
+                self.max_buy_in)
+
     def to_dict(self) -> dict[str, int]:
-        return asdict(self)
+        return dict(zip(self.FIELDS, self.values(), strict=True))
+
+
+def _positive(name: str, value: object) -> int:
+    if type(value) is not int or value <= 0:
+        raise IllegalAction(f"Table setting {name}={value!r} must be a positive integer.")
+    return value

@@ -193,6 +193,9 @@ def test_malformed_logged_actions(data, fragments):
     ({"small_blind": 2.5}, "small_blind=2.5"),
     ({"small_blind": 3, "big_blind": 2}, "Small blind 3 is above the big blind 2"),
     ({"ante": -1}, "ante=-1"),
+    ({"ante": "5"}, "ante='5'"),
+    ({"seats": True}, "seats=True"),
+    ({"max_buy_in": None}, "max_buy_in=None"),
     ({"min_buy_in": 500, "max_buy_in": 400}, "Minimum buy-in 500 is above the maximum 400"),
 ])
 def test_bad_table_settings(settings, fragment):

@@ -48,3 +48,17 @@ def test_copy_and_snapshot_keep_every_field(name: str) -> None:
     value = getattr(copy, name)
     if isinstance(value, list):  # a copy shares no list with its original
         assert value is not getattr(state, name)
+
+
+def test_table_config_round_trips_and_pickles():
+    import pickle
+
+    config = TableConfig(seats=9, small_blind=5, big_blind=10, ante=1, min_buy_in=100,
+                         max_buy_in=1000)
+    assert config.to_dict() == {"seats": 9, "small_blind": 5, "big_blind": 10, "ante": 1,
+                                "min_buy_in": 100, "max_buy_in": 1000}
+    assert TableConfig(**config.to_dict()) == config
+    assert pickle.loads(pickle.dumps(config)) == config
+    assert hash(TableConfig(seats=9, small_blind=5, big_blind=10, ante=1, min_buy_in=100,
+                            max_buy_in=1000)) == hash(config)
+    assert config != TableConfig() and repr(config).startswith("TableConfig(seats=9, ")
