@@ -20,14 +20,11 @@ from pathlib import Path
 from setuptools import setup
 
 ROOT = Path(__file__).parent
-# The modules that run per dispatch. actions.py stays interpreted: actions are untrusted
-# input that the rules judge when they are dispatched, so building one must accept anything,
-# which a compiled class with typed fields would not.
+# The modules that run per dispatch.
 COMPILED = sorted(
     str(path.relative_to(ROOT))
     for pattern in ("sim/engine/*.py", "sim/invariants/*.py", "sim/bots/*.py", "sim/runner.py")
     for path in ROOT.glob(pattern)
-    if path.name != "actions.py"
 )
 
 

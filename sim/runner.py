@@ -264,6 +264,7 @@ class TablePlayer:
             if bot is None:
                 continue
             rng = self.rngs[seat]
+            request: Any  # untrusted: a chaos bot's request may be anything
             if state.player[seat] is None:
                 request = bot.rejoin(seat, state.config, rng)
             else:

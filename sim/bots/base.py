@@ -9,7 +9,7 @@ the table's seed), so a table replays exactly from its seed.
 from __future__ import annotations
 
 import random
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sim.engine.actions import Action, Rebuy, SitIn
 from sim.engine.state import PLAYING, SITTING_OUT, TableConfig
@@ -35,10 +35,13 @@ class Bot:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def act(self, view: PlayerView, rng: random.Random) -> Action:
+    # act and request return Any, not Action: what a bot sends is untrusted input that the
+    # engine judges, and the chaos bot's overrides return junk on purpose. Compiled, a
+    # declared Action would be type-checked on return, before the engine could reject it.
+    def act(self, view: PlayerView, rng: random.Random) -> Any:
         raise NotImplementedError
 
-    def request(self, view: PlayerView, rng: random.Random) -> Action | None:
+    def request(self, view: PlayerView, rng: random.Random) -> Any:
         return rebuy_if_busted(view, rng)
 
     def rejoin(self, seat: int, config: TableConfig, rng: random.Random) -> Action | None:

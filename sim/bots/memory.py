@@ -17,7 +17,7 @@ when the engine carries it out, and the view shows the result).
 from __future__ import annotations
 
 import random
-from typing import Final
+from typing import Any, Final
 
 from sim.bots.base import Bot
 from sim.engine.actions import Action, Leave, Post, Rebuy, SitIn, SitOut, Timeout
@@ -127,7 +127,7 @@ class CarefulBot(Bot):
         super().__init__(name)
         self.memory = RequestMemory()
 
-    def request(self, view: PlayerView, rng: random.Random) -> Action | None:
+    def request(self, view: PlayerView, rng: random.Random) -> Any:  # see Bot.act
         action = self.choose_request(view, rng)
         if action is not None:
             self.memory.note(view, action)

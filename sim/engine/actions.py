@@ -5,98 +5,116 @@ is the player's total for the street, not the increment.
 
     >>> action_from_dict({"type": "RaiseTo", "seat": 2, "amount": 40})
     RaiseTo(seat=2, amount=40)
+
+An action is untrusted input: building one accepts any values (``Bet(1, "ten")``), and
+``rules.verify`` judges them when it is dispatched, with a sentence that says what is
+allowed. Actions are ``Record``s (read-only fields when compiled, equality, hashing,
+``repr``, pickling): bots build one per turn and the engine reads its fields often.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, ClassVar, Final
 
 from sim.engine.errors import IllegalAction
+from sim.engine.record import Record
 
 
-@dataclass(frozen=True, slots=True)
-class Sit:
-    seat: int
-    player: str
-    buy_in: int
+class _Seated(Record):
+    """An action that names only its seat."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = ("seat",)
+
+    def __init__(self, seat: Any) -> None:
+        self.seat: Final[Any] = seat
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat,)
 
 
-@dataclass(frozen=True, slots=True)
-class Leave:
-    seat: int
+class _Sized(Record):
+    """An action with a seat and an amount of chips."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = ("seat", "amount")
+
+    def __init__(self, seat: Any, amount: Any) -> None:
+        self.seat: Final[Any] = seat
+        self.amount: Final[Any] = amount
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.amount)
 
 
-@dataclass(frozen=True, slots=True)
-class SitOut:
-    seat: int
+class Sit(Record):
+    FIELDS: ClassVar[tuple[str, ...]] = ("seat", "player", "buy_in")
+
+    def __init__(self, seat: Any, player: Any, buy_in: Any) -> None:
+        self.seat: Final[Any] = seat
+        self.player: Final[Any] = player
+        self.buy_in: Final[Any] = buy_in
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.player, self.buy_in)
 
 
-@dataclass(frozen=True, slots=True)
-class SitIn:
-    seat: int
+class Leave(_Seated):
+    pass
 
 
-@dataclass(frozen=True, slots=True)
-class Rebuy:
-    seat: int
-    amount: int
+class SitOut(_Seated):
+    pass
 
 
-@dataclass(frozen=True, slots=True)
-class Post:
+class SitIn(_Seated):
+    pass
+
+
+class Rebuy(_Sized):
+    pass
+
+
+class Post(_Seated):
     """A player waiting for the big blind posts one big blind (live) at the next hand."""
 
-    seat: int
+
+class Fold(_Seated):
+    pass
 
 
-@dataclass(frozen=True, slots=True)
-class Fold:
-    seat: int
+class Check(_Seated):
+    pass
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
-    seat: int
+class Call(_Seated):
+    pass
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
-    seat: int
+class Bet(_Sized):
+    pass
 
 
-@dataclass(frozen=True, slots=True)
-class Bet:
-    seat: int
-    amount: int
+class RaiseTo(_Sized):
+    """``amount`` is the player's total bet for the street, not the increment."""
 
 
-@dataclass(frozen=True, slots=True)
-class RaiseTo:
-    seat: int
-    amount: int
-
-
-@dataclass(frozen=True, slots=True)
-class Timeout:
-    seat: int
+class Timeout(_Seated):
+    pass
 
 
 Action = Sit | Leave | SitOut | SitIn | Rebuy | Post | Fold | Check | Call | Bet | RaiseTo | Timeout
 
-ACTION_TYPES: dict[str, type] = {
+ACTION_TYPES: Final[dict[str, Any]] = {
     cls.__name__: cls
     for cls in (Sit, Leave, SitOut, SitIn, Rebuy, Post, Fold, Check, Call, Bet, RaiseTo, Timeout)
 }
-BETTING_ACTIONS = (Fold, Check, Call, Bet, RaiseTo, Timeout)
-TABLE_ACTIONS = (Sit, Leave, SitOut, SitIn, Rebuy, Post)
+BETTING_ACTIONS: Final = (Fold, Check, Call, Bet, RaiseTo, Timeout)
+TABLE_ACTIONS: Final = (Sit, Leave, SitOut, SitIn, Rebuy, Post)
 
 
 def action_to_dict(action: Action) -> dict[str, Any]:
     """``{"type": "Bet", "seat": 1, "amount": 4}``; the logged form of an action."""
     out: dict[str, Any] = {"type": type(action).__name__}
-    for field in fields(action):  # type: ignore[arg-type]
-        out[field.name] = getattr(action, field.name)
+    out.update(zip(action.FIELDS, action.values(), strict=True))
     return out
 
 
@@ -110,7 +128,7 @@ def action_from_dict(data: Any) -> Action:
     if cls is None:
         raise IllegalAction(f"Unknown action type {name!r}; known types are "
                             f"{', '.join(ACTION_TYPES)}.")
-    names = [f.name for f in fields(cls)]
+    names = list(cls.FIELDS)
     extra = set(data) - set(names) - {"type"}
     missing = [n for n in names if n not in data]
     if missing or extra:
