@@ -9,7 +9,6 @@
 `evaluate7` is what the engine uses at showdown. `reference_evaluate` exists so tests can
 check it against an independent implementation; it is over a hundred times slower.
 """
-from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import combinations
 from typing import Final
@@ -138,7 +137,10 @@ def _rank5(cards: Sequence[int]) -> tuple[int, ...]:
     is_flush = len({card % 4 for card in cards}) == 1
     straight_high = _straight_high(ranks)
     # Rank groups, largest group first, then higher rank first: the tie-break order.
-    groups = sorted(Counter(ranks).items(), key=lambda item: (item[1], item[0]), reverse=True)
+    counts: dict[int, int] = {}
+    for rank in ranks:
+        counts[rank] = counts.get(rank, 0) + 1
+    groups = sorted(counts.items(), key=lambda item: (item[1], item[0]), reverse=True)
     shape = tuple(count for _, count in groups)
     by_group = tuple(rank for rank, _ in groups)
     if straight_high is not None and is_flush:

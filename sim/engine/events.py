@@ -15,20 +15,11 @@ Pot = tuple[int, tuple[int, ...]]  # (amount, eligible seats)
 
 class EventBase(Record):
     """Every event: read-only fields (when compiled), equal to another of the same type with
-    the same fields, shown like a dataclass (see ``sim.engine.record``)."""
+    the same fields, shown like a dataclass (see ``sim.engine.record``).
 
-    def __eq__(self, other: object) -> bool:
-        # Field by field, stopping at the first difference: events keep the generic
-        # values(), and the replay check compares every event of every hand.
-        if type(other) is not type(self):
-            return False
-        for name in self.FIELDS:
-            if getattr(self, name) != getattr(other, name):
-                return False
-        return True
-
-    def __hash__(self) -> int:  # defining __eq__ resets it
-        return Record.__hash__(self)
+    Each event writes out ``values()``: the replay check compares every event of every hand,
+    and compiled, a written-out ``values()`` reads its fields without a generic lookup.
+    ``tests/engine/test_events.py`` holds each one to its ``FIELDS``."""
 
 
 class PlayerSeated(EventBase):
@@ -40,6 +31,9 @@ class PlayerSeated(EventBase):
         self.buy_in: Final = buy_in
         self.waiting: Final = waiting  # joined a running table: waits for the big blind (or posts)
 
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.player, self.buy_in, self.waiting)
+
 
 class PlayerLeft(EventBase):
     FIELDS = ("seat", "player", "cashed_out")
@@ -48,6 +42,9 @@ class PlayerLeft(EventBase):
         self.seat: Final = seat
         self.player: Final = player
         self.cashed_out: Final = cashed_out
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.player, self.cashed_out)
 
 
 class RebuyApplied(EventBase):
@@ -59,12 +56,18 @@ class RebuyApplied(EventBase):
         # may be less than requested when the stack grew since the request
         self.added: Final = added
 
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.requested, self.added)
+
 
 class SatOut(EventBase):
     FIELDS = ("seat",)
 
     def __init__(self, seat: int) -> None:
         self.seat: Final = seat
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat,)
 
 
 class SatIn(EventBase):
@@ -73,6 +76,9 @@ class SatIn(EventBase):
     def __init__(self, seat: int, waiting: bool) -> None:
         self.seat: Final = seat
         self.waiting: Final = waiting  # missed the big blind while out: waits for it (or posts)
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.waiting)
 
 
 class RequestQueued(EventBase):
@@ -84,6 +90,9 @@ class RequestQueued(EventBase):
         self.seat: Final = seat
         self.request: Final = request  # "sit_out", "sit_in", "leave", "rebuy" or "post"
         self.amount: Final = amount
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.request, self.amount)
 
 
 class HandStarted(EventBase):
@@ -114,6 +123,10 @@ class HandStarted(EventBase):
         self.missed: Final = missed  # sitting-out seats the big blind passed this hand
         self.deck: Final = deck
 
+    def values(self) -> tuple[Any, ...]:
+        return (self.hand_no, self.seed, self.button, self.small_blind_seat, self.big_blind_seat,
+                self.dealt, self.posters, self.missed, self.deck)
+
 
 class AntePosted(EventBase):
     FIELDS = ("seat", "amount")
@@ -121,6 +134,9 @@ class AntePosted(EventBase):
     def __init__(self, seat: int, amount: int) -> None:
         self.seat: Final = seat
         self.amount: Final = amount
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.amount)
 
 
 class BlindPosted(EventBase):
@@ -131,6 +147,9 @@ class BlindPosted(EventBase):
         self.amount: Final = amount
         self.kind: Final = kind  # "small", "big" or "live"
 
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.amount, self.kind)
+
 
 class HoleCardsDealt(EventBase):
     FIELDS = ("seat", "cards")
@@ -139,6 +158,9 @@ class HoleCardsDealt(EventBase):
         self.seat: Final = seat
         self.cards: Final = cards
 
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.cards)
+
 
 class TurnStarted(EventBase):
     FIELDS = ("seat",)
@@ -146,12 +168,18 @@ class TurnStarted(EventBase):
     def __init__(self, seat: int) -> None:
         self.seat: Final = seat
 
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat,)
+
 
 class TimedOut(EventBase):
     FIELDS = ("seat",)
 
     def __init__(self, seat: int) -> None:
         self.seat: Final = seat
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat,)
 
 
 class Folded(EventBase):
@@ -161,12 +189,18 @@ class Folded(EventBase):
         self.seat: Final = seat
         self.reason: Final = reason  # "action", "timeout" or "left"
 
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.reason)
+
 
 class Checked(EventBase):
     FIELDS = ("seat",)
 
     def __init__(self, seat: int) -> None:
         self.seat: Final = seat
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat,)
 
 
 class Called(EventBase):
@@ -175,6 +209,9 @@ class Called(EventBase):
     def __init__(self, seat: int, amount: int) -> None:
         self.seat: Final = seat
         self.amount: Final = amount  # chips added
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.amount)
 
 
 class BetMade(EventBase):
@@ -185,6 +222,9 @@ class BetMade(EventBase):
         self.total: Final = total
         self.full: Final = full  # at least the big blind; an all-in for less is not a full bet
 
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.total, self.full)
+
 
 class RaisedTo(EventBase):
     FIELDS = ("seat", "total", "full")
@@ -194,6 +234,9 @@ class RaisedTo(EventBase):
         self.total: Final = total
         self.full: Final = full  # at least a full raise; a short all-in does not reopen the betting
 
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.total, self.full)
+
 
 class BetReturned(EventBase):
     FIELDS = ("seat", "amount")
@@ -202,12 +245,18 @@ class BetReturned(EventBase):
         self.seat: Final = seat
         self.amount: Final = amount
 
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.amount)
+
 
 class BetsCollected(EventBase):
     FIELDS = ("pots",)
 
     def __init__(self, pots: tuple[Pot, ...]) -> None:
         self.pots: Final = pots  # every pot after collection, main pot first
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.pots,)
 
 
 class BoardDealt(EventBase):
@@ -218,6 +267,9 @@ class BoardDealt(EventBase):
         self.burnt: Final = burnt
         self.cards: Final = cards
 
+    def values(self) -> tuple[Any, ...]:
+        return (self.street, self.burnt, self.cards)
+
 
 class CardsShown(EventBase):
     FIELDS = ("seat", "cards")
@@ -226,12 +278,18 @@ class CardsShown(EventBase):
         self.seat: Final = seat
         self.cards: Final = cards
 
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat, self.cards)
+
 
 class CardsMucked(EventBase):
     FIELDS = ("seat",)
 
     def __init__(self, seat: int) -> None:
         self.seat: Final = seat
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.seat,)
 
 
 class PotAwarded(EventBase):
@@ -242,12 +300,18 @@ class PotAwarded(EventBase):
         self.amount: Final = amount
         self.shares: Final = shares  # (seat, chips)
 
+    def values(self) -> tuple[Any, ...]:
+        return (self.pot, self.amount, self.shares)
+
 
 class HandEnded(EventBase):
     FIELDS = ("hand_no",)
 
     def __init__(self, hand_no: int) -> None:
         self.hand_no: Final = hand_no
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.hand_no,)
 
 Event = (PlayerSeated | PlayerLeft | RebuyApplied | SatOut | SatIn | RequestQueued | HandStarted
          | AntePosted | BlindPosted | HoleCardsDealt | TurnStarted | TimedOut | Folded | Checked
