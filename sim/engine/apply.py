@@ -6,9 +6,6 @@ much is owed, who wins) were made by the rules when the event was derived.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Final
-
 from sim.engine.events import (
     AntePosted,
     BetMade,
@@ -278,18 +275,59 @@ def _ended(s: TableState, e: HandEnded) -> None:
     s.to_act = None
 
 
-HANDLERS: Final[dict[type, Callable[[TableState, Any], None]]] = {
-    PlayerSeated: _seated, PlayerLeft: _left, RebuyApplied: _rebuy,
-    SatOut: _sat_out, SatIn: _sat_in, RequestQueued: _queued,
-    HandStarted: _hand_started, AntePosted: _ante, BlindPosted: _blind,
-    HoleCardsDealt: _hole, TurnStarted: _turn, TimedOut: _timed_out,
-    Folded: _folded, Checked: _checked, Called: _called, BetMade: _bet,
-    RaisedTo: _raised, BetReturned: _returned, BetsCollected: _collected,
-    BoardDealt: _board, CardsShown: _shown, CardsMucked: _mucked,
-    PotAwarded: _awarded, HandEnded: _ended,
-}
-
-
 def apply(state: TableState, event: Event) -> None:
-    """Apply one event to ``state`` in place."""
-    HANDLERS[type(event)](state, event)
+    """Apply one event to ``state`` in place.
+
+    A chain of exact type tests, commonest first, not a dict of handlers: compiled, each
+    test is a pointer comparison and each call a direct one, where a dict's handler is
+    called through Python's calling convention. This runs for every event, several times."""
+    if type(event) is TurnStarted:
+        _turn(state, event)
+    elif type(event) is Called:
+        _called(state, event)
+    elif type(event) is Folded:
+        _folded(state, event)
+    elif type(event) is Checked:
+        _checked(state, event)
+    elif type(event) is BlindPosted:
+        _blind(state, event)
+    elif type(event) is HoleCardsDealt:
+        _hole(state, event)
+    elif type(event) is BetsCollected:
+        _collected(state, event)
+    elif type(event) is RaisedTo:
+        _raised(state, event)
+    elif type(event) is BoardDealt:
+        _board(state, event)
+    elif type(event) is BetMade:
+        _bet(state, event)
+    elif type(event) is HandStarted:
+        _hand_started(state, event)
+    elif type(event) is PotAwarded:
+        _awarded(state, event)
+    elif type(event) is HandEnded:
+        _ended(state, event)
+    elif type(event) is AntePosted:
+        _ante(state, event)
+    elif type(event) is BetReturned:
+        _returned(state, event)
+    elif type(event) is CardsShown:
+        _shown(state, event)
+    elif type(event) is CardsMucked:
+        _mucked(state, event)
+    elif type(event) is TimedOut:
+        _timed_out(state, event)
+    elif type(event) is RequestQueued:
+        _queued(state, event)
+    elif type(event) is SatOut:
+        _sat_out(state, event)
+    elif type(event) is SatIn:
+        _sat_in(state, event)
+    elif type(event) is RebuyApplied:
+        _rebuy(state, event)
+    elif type(event) is PlayerSeated:
+        _seated(state, event)
+    elif type(event) is PlayerLeft:
+        _left(state, event)
+    else:
+        raise TypeError(f"{event!r} is not an event")

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from sim.engine import rules
 from sim.engine.actions import Action, Sit
-from sim.engine.apply import HANDLERS, apply
+from sim.engine.apply import apply
 from sim.engine.dealer import advance
 from sim.engine.events import Event, PlayerSeated
 from sim.engine.legal import LegalActions, legal_actions
@@ -126,7 +126,7 @@ class Controller:
 
     def internal_dispatch(self, draft: TableState, event: Event) -> None:
         """Apply one event to the draft and hand it to every subscriber."""
-        HANDLERS[type(event)](draft, event)  # apply(), without a call: this runs per event
+        apply(draft, event)
         for subscriber in self.subscribers:
             subscriber.on_event(draft, event)
 
