@@ -107,6 +107,7 @@ ACTION_TYPES: Final[dict[str, Any]] = {
     cls.__name__: cls
     for cls in (Sit, Leave, SitOut, SitIn, Rebuy, Post, Fold, Check, Call, Bet, RaiseTo, Timeout)
 }
+ACTION_CLASSES: Final = frozenset(ACTION_TYPES.values())
 BETTING_ACTIONS: Final = (Fold, Check, Call, Bet, RaiseTo, Timeout)
 TABLE_ACTIONS: Final = (Sit, Leave, SitOut, SitIn, Rebuy, Post)
 

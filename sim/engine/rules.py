@@ -9,11 +9,12 @@ action causes, the automatic ones after it included (see ``dealer.advance``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from itertools import chain
-from typing import Any, Final
+from typing import Any
 
 from sim.engine.actions import (
+    ACTION_CLASSES,
     ACTION_TYPES,
     BETTING_ACTIONS,
     Bet,
@@ -260,25 +261,41 @@ def verify_post(state: TableState, action: Any,
         raise IllegalAction(f"Seat {seat} cannot post with no chips; it may rebuy first.")
 
 
-VERIFIERS: Final[dict[type, Callable[[TableState, Any, LegalActions | None], None]]] = {
-    Fold: verify_fold, Check: verify_check, Call: verify_call, Bet: verify_bet,
-    RaiseTo: verify_raise_to, Timeout: verify_timeout, Sit: verify_sit,
-    Leave: verify_leave, SitOut: verify_sit_out, SitIn: verify_sit_in,
-    Rebuy: verify_rebuy, Post: verify_post,
-}
-
-
 def verify(state: TableState, action: Any, legal: LegalActions | None = None) -> None:
     """Raise IllegalAction unless ``action`` is legal now; never changes ``state``.
 
-    ``legal`` may pass in ``legal_actions(state)`` when the caller has it already.
+    ``legal`` may pass in ``legal_actions(state)`` when the caller has it already. The
+    verifier is found by exact type tests, commonest first (see ``apply``).
     """
-    verifier = VERIFIERS.get(type(action))
-    if verifier is None:
+    kind = type(action)
+    if kind not in ACTION_CLASSES:
         raise IllegalAction(f"Unknown action {action!r}; an action is one of "
                             f"{', '.join(ACTION_TYPES)}.")
     _seat(state, action.seat)
-    verifier(state, action, legal)
+    if kind is Call:
+        verify_call(state, action, legal)
+    elif kind is Check:
+        verify_check(state, action, legal)
+    elif kind is Fold:
+        verify_fold(state, action, legal)
+    elif kind is RaiseTo:
+        verify_raise_to(state, action, legal)
+    elif kind is Bet:
+        verify_bet(state, action, legal)
+    elif kind is Rebuy:
+        verify_rebuy(state, action, legal)
+    elif kind is Timeout:
+        verify_timeout(state, action, legal)
+    elif kind is Sit:
+        verify_sit(state, action, legal)
+    elif kind is SitOut:
+        verify_sit_out(state, action, legal)
+    elif kind is SitIn:
+        verify_sit_in(state, action, legal)
+    elif kind is Leave:
+        verify_leave(state, action, legal)
+    else:
+        verify_post(state, action, legal)
 
 
 def can(state: TableState, action: Any, legal: LegalActions | None = None) -> bool:
