@@ -161,7 +161,8 @@ def shuffled_deck(seed: object) -> tuple[int, ...]:
     for ranges, product, threshold in _SWAP_BATCHES:
         state, draw = _draw_below(state, product, threshold)
         for span in ranges:
-            draw, j = divmod(draw, span)
+            j = draw % span  # not divmod(): compiled, // and % on small ints stay unboxed
+            draw //= span
             top = span - 1
             deck[top], deck[j] = deck[j], deck[top]
         assert draw == 0
