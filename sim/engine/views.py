@@ -17,8 +17,7 @@ from sim.engine.state import IDLE, TableConfig, TableState
 
 # Views are built several times per dispatch, so they are Records (see sim.engine.record).
 class SeatView(Record):
-    FIELDS = ("player", "stack", "bet", "status", "in_hand", "folded", "holding",
-                        "cards")
+    FIELDS = ("player", "stack", "bet", "status", "in_hand", "folded", "holding", "cards")
 
     def __init__(self, player: str | None, stack: int, bet: int, status: int, in_hand: bool,
                  folded: bool, holding: int, cards: tuple[int, ...] | None) -> None:
@@ -35,11 +34,25 @@ class SeatView(Record):
         return (self.player, self.stack, self.bet, self.status, self.in_hand, self.folded,
                 self.holding, self.cards)
 
+    def __eq__(self, other: object) -> bool:
+        # Field by field, without building two tuples: the animation check compares every
+        # seat of a view after every dispatch.
+        if self is other:
+            return True
+        if type(other) is not SeatView:
+            return False
+        return (self.stack == other.stack and self.bet == other.bet
+                and self.status == other.status and self.in_hand == other.in_hand
+                and self.folded == other.folded and self.holding == other.holding
+                and self.player == other.player and self.cards == other.cards)
+
+    def __hash__(self) -> int:  # defining __eq__ resets it
+        return Record.__hash__(self)
 
 
 class PublicView(Record):
-    FIELDS = ("hand_no", "running", "street", "button", "to_act", "board", "pot",
-                        "pots", "seats")
+    FIELDS = ("hand_no", "running", "street", "button", "to_act", "board", "pot", "pots",
+              "seats")
 
     def __init__(self, hand_no: int, running: bool, street: int, button: int | None,
                  to_act: int | None, board: tuple[int, ...], pot: int,
@@ -59,7 +72,19 @@ class PublicView(Record):
         return (self.hand_no, self.running, self.street, self.button, self.to_act, self.board,
                 self.pot, self.pots, self.seats)
 
+    def __eq__(self, other: object) -> bool:  # as SeatView's: compared after every dispatch
+        if self is other:
+            return True
+        if type(other) is not PublicView:
+            return False
+        return (self.hand_no == other.hand_no and self.to_act == other.to_act
+                and self.pot == other.pot and self.street == other.street
+                and self.running == other.running and self.button == other.button
+                and self.board == other.board and self.pots == other.pots
+                and self.seats == other.seats)
 
+    def __hash__(self) -> int:
+        return Record.__hash__(self)
 
 
 class PlayerView(Record):

@@ -62,3 +62,26 @@ def test_each_feed_carries_only_its_own_hole_cards() -> None:
                 assert event.deck == ()
     assert dealt >= 20  # the seats got their own cards, hand after hand
     assert set(feeds.feeds) == {0, 1, 2, 3}
+
+
+def test_view_equality_looks_at_every_field() -> None:
+    """SeatView and PublicView write their equality out field by field (it runs after
+    every dispatch); a field left out would make the animation check blind to it."""
+    table = Controller(TableConfig(seats=3), 5, {s: (f"p{s}", 100) for s in range(3)})
+    view = public_view(table.state)
+    seat = view.seats[0]
+    changed_seat = {"player": "other", "stack": 1, "bet": 7, "status": 9, "in_hand": False,
+                    "folded": True, "holding": 0, "cards": (1, 2)}
+    assert sorted(changed_seat) == sorted(seat.FIELDS)
+    for name, value in changed_seat.items():
+        assert getattr(seat, name) != value
+        assert seat.replace(**{name: value}) != seat, name
+        assert seat.replace() == seat and hash(seat.replace()) == hash(seat)
+    changed_view = {"hand_no": 99, "running": False, "street": 3, "button": 2, "to_act": None,
+                    "board": (5, 6, 7), "pot": 1234, "pots": ((3, (0,)),),
+                    "seats": (seat.replace(stack=1), *view.seats[1:])}
+    assert sorted(changed_view) == sorted(view.FIELDS)
+    for name, value in changed_view.items():
+        assert getattr(view, name) != value
+        assert view.replace(**{name: value}) != view, name
+    assert view.replace() == view and hash(view.replace()) == hash(view)
