@@ -21,7 +21,7 @@ BUGS: Final[dict[str, str]] = {
     "neighbour_sees_hole": "A player's view shows the hole cards of the player on their left.",
     "animation_skips_chip_move": "The animation leaves out the chip movement of a call.",
     "button_skips_seat": "The button moves two dealt-in seats instead of one.",
-    "replay_drops_event": "Replaying recorded events drops the last one of each hand.",
+    "replay_drops_event": "Replaying a hand from its log drops the hand's last event.",
     "deal_reuses_card": "The turn is dealt from the card that was burnt before it.",
     "min_raise_ignores_last_raise": "The minimum raise is always one big blind, ignoring the "
                                     "size of the last full raise.",

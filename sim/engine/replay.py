@@ -57,6 +57,8 @@ class Replayer:
                     self.mismatches.append(Mismatch(index, f"{action} was rejected: {error}"))
                     break
                 derived = rules.run(state, rules.derive(state, action, stop_at_hand_end=True))
+            if index == len(steps) - 1 and bugs.active("replay_drops_event") and derived:
+                derived = derived[:-1]
             if keep_states:
                 self.states.append(state.copy())
             self.events.append(derived)
@@ -102,10 +104,7 @@ class Replayer:
 def apply_recorded(record: HandRecord) -> TableState:
     """The other replay: apply the recorded events (not the actions) to the snapshot."""
     state = record.snapshot.copy()
-    events = record.events[1:]  # the snapshot already includes HandStarted
-    if bugs.active("replay_drops_event") and events:
-        events = events[:-1]
-    for event in events:
+    for event in record.events[1:]:  # the snapshot already includes HandStarted
         apply(state, event)
     return state
 
