@@ -181,7 +181,7 @@ def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bo
 def _play(settings: RunSettings, plan: list[tuple[int, int]], workers: int, store: Store,
           summary: RunSummary, progress: Progress, log_queue: Any,
           tables_per_task: int) -> str:
-    stop_event = mp.get_context("spawn").Event()
+    stop = StopRequest(mp.get_context("spawn").Event())
     tasks = [plan[i:i + tables_per_task] for i in range(0, len(plan), tables_per_task)]
 
     buffer: list[TableRecord] = []
@@ -201,18 +201,18 @@ def _play(settings: RunSettings, plan: list[tuple[int, int]], workers: int, stor
         if len(buffer) >= 64 or time.perf_counter() - flushed[0] >= 1.0:
             flush()
 
-    with _ctrl_c_stops(stop_event):
+    with _ctrl_c_stops(stop):
         if workers == 1:
-            _worker_init_inline(stop_event)
+            _worker_init_inline(stop)
             executor = InlineExecutor()  # the same tasks any Executor could run
             for task in tasks:
-                if stop_event.is_set():
+                if stop.is_set():
                     break
                 store_records(executor.submit(play_task, settings, task).result())
         else:
-            _pooled(settings, tasks, workers, store_records, log_queue, stop_event)
+            _pooled(settings, tasks, workers, store_records, log_queue, stop)
         flush()
-    if stop_event.is_set():
+    if stop.is_set():
         summary.interrupted = True
         log.warning("interrupted: %d tables stored; `sim run --resume %s` finishes the run",
                     summary.tables, summary.out)
@@ -220,15 +220,35 @@ def _play(settings: RunSettings, plan: list[tuple[int, int]], workers: int, stor
     return "completed"
 
 
+class StopRequest:
+    """The run's stop request as the main process sees it.
+
+    The SIGINT handler only counts Ctrl-Cs: it runs between two bytecodes of the main
+    thread, which may be holding the stop event's lock at that moment (inside ``is_set``),
+    so taking that lock, or any other, there can deadlock the run. The next ``is_set()``,
+    from ordinary code, passes a counted Ctrl-C on to the event the workers watch.
+    """
+
+    def __init__(self, event: Any) -> None:
+        self.event = event  # a multiprocessing Event, shared with the workers
+        self.interrupts = 0
+
+    def is_set(self) -> bool:
+        if self.interrupts and not self.event.is_set():
+            self.event.set()
+            sys.stderr.write("\nstopping: finishing the tables in hand "
+                             "(Ctrl-C again to quit now)\n")
+        return bool(self.event.is_set())
+
+
 @contextmanager
-def _ctrl_c_stops(stop_event: Any) -> Iterator[None]:
+def _ctrl_c_stops(stop: StopRequest) -> Iterator[None]:
     """The first Ctrl-C asks for a clean stop: workers drop the table they are on, finished
     tables are stored, the run is marked interrupted. A second Ctrl-C stops at once."""
     def handler(signum: int, frame: Any) -> None:
-        if stop_event.is_set():
+        stop.interrupts += 1  # nothing that takes a lock: see StopRequest
+        if stop.interrupts > 1:
             raise KeyboardInterrupt
-        stop_event.set()
-        sys.stderr.write("\nstopping: finishing the tables in hand (Ctrl-C again to quit now)\n")
 
     try:
         previous = signal.signal(signal.SIGINT, handler)
@@ -241,25 +261,25 @@ def _ctrl_c_stops(stop_event: Any) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _worker_init_inline(stop_event: Any) -> None:
+def _worker_init_inline(stop: StopRequest) -> None:
     global _stop_event
-    _stop_event = stop_event
+    _stop_event = stop
 
 
 def _pooled(settings: RunSettings, tasks: list[list[tuple[int, int]]], workers: int,
             store_records: Callable[[list[TableRecord]], None], log_queue: Any,
-            stop_event: Any) -> None:
+            stop: StopRequest) -> None:
     """Keep at most 2 tasks per worker in flight (bounded memory); survive worker crashes."""
     context = mp.get_context("spawn")
     pending = list(reversed(tasks))
-    while pending and not stop_event.is_set():
+    while pending and not stop.is_set():
         suspects: list[list[tuple[int, int]]] = []
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
-                                   initargs=(log_queue, stop_event))
+                                   initargs=(log_queue, stop.event))
         in_flight: dict[Future, list[tuple[int, int]]] = {}
         try:
-            while (pending and not stop_event.is_set()) or in_flight:
-                while pending and not stop_event.is_set() and len(in_flight) < 2 * workers:
+            while (pending and not stop.is_set()) or in_flight:
+                while pending and not stop.is_set() and len(in_flight) < 2 * workers:
                     future = pool.submit(play_task, settings, pending[-1])  # may find it broken
                     in_flight[future] = pending.pop()
                 done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
@@ -280,18 +300,19 @@ def _pooled(settings: RunSettings, tasks: list[list[tuple[int, int]]], workers: 
                       ", ".join(str(table) for task in suspects for table, _ in task))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-        _run_suspects(settings, suspects, store_records, log_queue, stop_event)
+        _run_suspects(settings, suspects, store_records, log_queue, stop)
 
 
 def _run_suspects(settings: RunSettings, suspects: list[list[tuple[int, int]]],
                   store_records: Callable[[list[TableRecord]], None],
-                  log_queue: Any, stop_event: Any) -> None:
+                  log_queue: Any, stop: StopRequest) -> None:
     """Each suspect table in a fresh single-worker pool; one that kills it again is reported."""
     context = mp.get_context("spawn")
     for task in suspects:
         for table in task:
+            stop.is_set()  # passes on a Ctrl-C: the table then stops at its next hand
             with ProcessPoolExecutor(1, mp_context=context, initializer=_worker_init,
-                                     initargs=(log_queue, stop_event)) as pool:
+                                     initargs=(log_queue, stop.event)) as pool:
                 try:
                     store_records(pool.submit(play_task, settings, [table]).result())
                 except BrokenProcessPool:

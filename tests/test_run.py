@@ -9,6 +9,7 @@ RUN_ARGS is shared by every test (and every xdist worker) that compares against 
 from __future__ import annotations
 
 import fcntl
+import multiprocessing as mp
 import os
 import re
 import shutil
@@ -25,6 +26,7 @@ from conftest import invoke_cli, query, sim_command
 
 import sim
 from sim.engine import ENGINE_VERSION
+from sim.run import StopRequest, _ctrl_c_stops
 
 # Seed 2's tables happen not to lose hands to the runner's dropped-hand bug (see
 # test_a_hand_ended_by_a_request_between_hands_is_stored), so the tests below test what they
@@ -344,3 +346,31 @@ def test_a_hand_ended_by_a_request_between_hands_is_stored(tmp_path):
     assert query(out, "SELECT hands_played FROM tables") == [(100,)]
     assert query(out, "SELECT hands FROM runs") == [(100,)]
     assert query(out, "SELECT count(*) FROM hands") == [(100,)]
+
+
+def test_a_ctrl_c_landing_while_the_stop_event_is_locked_does_not_deadlock():
+    """Found by this suite (a 2-worker Ctrl-C test hung): the SIGINT handler ran while the
+    main thread was inside the stop event's is_set(), holding its lock, and asked for the
+    same lock. The handler now takes no lock; the next is_set() passes the request on."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signal handlers are installed from the main thread only")
+    stop = StopRequest(mp.get_context("spawn").Event())
+    with _ctrl_c_stops(stop):
+        handler = signal.getsignal(signal.SIGINT)
+        assert callable(handler)
+        returned = threading.Event()
+
+        def press_ctrl_c() -> None:
+            handler(signal.SIGINT, None)
+            returned.set()
+
+        with stop.event._cond:  # what the main thread holds inside Event.is_set()
+            presser = threading.Thread(target=press_ctrl_c, daemon=True)
+            presser.start()
+            handled = returned.wait(5)
+        presser.join(5)
+        assert handled, "the Ctrl-C handler waited for the stop event's lock"
+        assert not stop.event.is_set()  # only counted so far
+        assert stop.is_set() and stop.event.is_set()  # passed on by ordinary code
+        with pytest.raises(KeyboardInterrupt):  # a second Ctrl-C stops at once
+            handler(signal.SIGINT, None)
