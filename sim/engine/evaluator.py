@@ -140,9 +140,9 @@ def _rank5(cards: Sequence[int]) -> tuple[int, ...]:
     counts: dict[int, int] = {}
     for rank in ranks:
         counts[rank] = counts.get(rank, 0) + 1
-    groups = sorted(counts.items(), key=lambda item: (item[1], item[0]), reverse=True)
-    shape = tuple(count for _, count in groups)
-    by_group = tuple(rank for rank, _ in groups)
+    groups = sorted([(count, rank) for rank, count in counts.items()], reverse=True)
+    shape = tuple([count for count, _ in groups])
+    by_group = tuple([rank for _, rank in groups])
     if straight_high is not None and is_flush:
         return (CATEGORIES.index("straight flush"), straight_high)
     if shape == (4, 1):
@@ -153,8 +153,10 @@ def _rank5(cards: Sequence[int]) -> tuple[int, ...]:
         return (CATEGORIES.index("flush"), *ranks)
     if straight_high is not None:
         return (CATEGORIES.index("straight"), straight_high)
-    name = {(3, 1, 1): "trips", (2, 2, 1): "two pair", (2, 1, 1, 1): "pair"}
-    return (CATEGORIES.index(name.get(shape, "high card")), *by_group)
+    return (CATEGORIES.index(_NAME_BY_SHAPE.get(shape, "high card")), *by_group)
+
+
+_NAME_BY_SHAPE: Final = {(3, 1, 1): "trips", (2, 2, 1): "two pair", (2, 1, 1, 1): "pair"}
 
 
 _ACE: Final = 12

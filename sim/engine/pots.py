@@ -24,15 +24,18 @@ def build_pots(contrib: Sequence[int], live: Sequence[bool],
     live_levels = [contrib[s] for s in seats if live[s]]
     assert live_levels, "no live player to build pots for"
     top = max(live_levels)
-    assert all(contrib[s] <= top for s in seats), "a folded player put in more than any live one"
+    assert max(contrib) <= top, "a folded player put in more than any live one"
     levels = sorted({contrib[s] for s in seats if live[s] and all_in[s] and contrib[s] < top}
                     | {top})
+    # Who may win a pot: the live seats (with the planted bug, folded ones too).
+    counted = [True] * len(contrib) if bugs.active("side_pot_includes_folded") else live
     pots: list[Pot] = []
     previous = 0
     for level in levels:
-        amount = sum(min(c, level) - min(c, previous) for c in contrib)
-        eligible = tuple(s for s in seats if (live[s] or bugs.active("side_pot_includes_folded"))
-                         and contrib[s] >= level)
+        amount = 0
+        for c in contrib:
+            amount += min(c, level) - min(c, previous)
+        eligible = tuple([s for s in seats if counted[s] and contrib[s] >= level])
         if amount:
             pots.append((amount, eligible))
         previous = level
