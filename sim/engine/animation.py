@@ -176,7 +176,8 @@ class Animator:
 
     def commit(self, state: TableState) -> None:
         assert self._before is not None
-        self.frames.append(Animation(self._before, tuple(self._steps), public_view(state)))
+        self.frames.append(Animation(self._before, tuple(self._steps),
+                                     public_view(state, previous=self._before)))
         self._committed = state
         if len(self.frames) > self.keep:
             del self.frames[:-self.keep]

@@ -109,17 +109,32 @@ class PlayerView(Record):
         return self.public.seats[self.seat].stack
 
 
-def _seats(state: TableState, viewer: int | None) -> tuple[SeatView, ...]:
+def _seats(state: TableState, viewer: int | None,
+           previous: tuple[SeatView, ...] | None = None) -> tuple[SeatView, ...]:
     # One pass with local names: this runs several times per dispatch in the harness.
+    # A seat equal to its view in ``previous`` (a public view of the same table) is that
+    # same object: most seats do not change in a dispatch, and equal views then compare
+    # by identity first.
     running = state.phase != IDLE
     player, stack, bet, status = state.player, state.stack, state.bet, state.status
     dealt, folded, hole, shown = state.dealt, state.folded, state.hole, state.shown
     built = []
     for s in range(len(player)):
         cards = hole[s]
-        built.append(SeatView(player[s], stack[s], bet[s], status[s],
-                              running and dealt[s] and not folded[s], folded[s] and dealt[s],
-                              len(cards) if cards else 0, cards if shown[s] else None))
+        in_hand = running and dealt[s] and not folded[s]
+        out = folded[s] and dealt[s]
+        holding = len(cards) if cards else 0
+        visible = cards if shown[s] else None
+        if previous is not None:
+            old = previous[s]
+            if (old.stack == stack[s] and old.bet == bet[s] and old.in_hand == in_hand
+                    and old.status == status[s] and old.folded == out
+                    and old.holding == holding and old.player == player[s]
+                    and old.cards == visible):
+                built.append(old)
+                continue
+        built.append(SeatView(player[s], stack[s], bet[s], status[s], in_hand, out, holding,
+                              visible))
     seats = tuple(built)
     return seats if viewer is None else _own_cards(seats, state, viewer)
 
@@ -144,11 +159,16 @@ def _reveal(seats: tuple[SeatView, ...], seat: int,
     return (*seats[:seat], new, *seats[seat + 1:])
 
 
-def public_view(state: TableState, viewer: int | None = None) -> PublicView:
-    """The table as anyone watching sees it (``viewer`` adds that seat's own cards)."""
+def public_view(state: TableState, viewer: int | None = None,
+                previous: PublicView | None = None) -> PublicView:
+    """The table as anyone watching sees it (``viewer`` adds that seat's own cards).
+
+    ``previous``, a public view (no viewer) of the same table, lends the new view its seat
+    views that did not change."""
     return PublicView(state.hand_no, state.phase != IDLE, state.street, state.button,
                       state.to_act, tuple(state.board), state.pot, tuple(state.pots),
-                      _seats(state, viewer))
+                      _seats(state, viewer, None if previous is None or viewer is not None
+                             else previous.seats))
 
 
 def player_view(state: TableState, seat: int, public: PublicView | None = None,

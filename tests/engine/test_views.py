@@ -85,3 +85,22 @@ def test_view_equality_looks_at_every_field() -> None:
         assert getattr(view, name) != value
         assert view.replace(**{name: value}) != view, name
     assert view.replace() == view and hash(view.replace()) == hash(view)
+
+
+def test_a_view_built_on_the_previous_one_is_equal_and_shares_unchanged_seats() -> None:
+    table = Controller(TableConfig(seats=6), 11, {s: (f"p{s}", 100) for s in range(4)})
+    rng = random.Random(11)
+    shared = 0
+    for _ in range(200):
+        before = public_view(table.state)
+        legal = table.legal_actions()
+        if legal is None:
+            break
+        table.dispatch(random_wager(legal, rng))
+        fresh = public_view(table.state)
+        built = public_view(table.state, previous=before)
+        assert built == fresh and built.values() == fresh.values()
+        for old, new, now in zip(before.seats, built.seats, fresh.seats, strict=True):
+            assert (new is old) == (old == now)  # reused exactly when unchanged
+            shared += new is old
+    assert shared > 20
