@@ -19,6 +19,7 @@ import time
 from engine import run_engine  # type: ignore[import-not-found]
 
 from sim.bots import draw_table
+from sim.run import settle_gc
 from sim.runner import RunSettings, play_table, table_plan
 
 
@@ -38,6 +39,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    settle_gc()  # as sim run's workers do
     print(f"seed {args.seed}; reproduce: python benchmarks/harness.py --hands {args.hands} "
           f"--rounds {args.rounds} --seed {args.seed}")
     full, bare, engine = [], [], []

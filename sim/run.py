@@ -11,6 +11,7 @@ process stores each finished table in a single DuckDB transaction.
 
 from __future__ import annotations
 
+import gc
 import logging
 import logging.handlers
 import multiprocessing as mp
@@ -45,9 +46,21 @@ def _stopping() -> bool:
     return _stop_event is not None and _stop_event.is_set()
 
 
+def settle_gc() -> None:
+    """Tune the cyclic garbage collector for a process that plays tables.
+
+    Nearly everything a hand allocates is freed by reference counting, so the collector's
+    passes find little; with its default threshold (700) they took about 2.5% of a
+    worker's time (measured with ``gc.callbacks`` over 4,000 hands), with 10,000 about
+    0.5%. Cyclic garbage still goes, a little later. Called once per worker process, and
+    for ``--workers 1``."""
+    gc.set_threshold(10_000, 20, 10)
+
+
 def _worker_init(log_queue: Any, stop_event: Any) -> None:
     global _stop_event
     _stop_event = stop_event
+    settle_gc()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
     root = logging.getLogger()
     root.handlers[:] = [logging.handlers.QueueHandler(log_queue)]
@@ -264,6 +277,7 @@ def _ctrl_c_stops(stop: StopRequest) -> Iterator[None]:
 def _worker_init_inline(stop: StopRequest) -> None:
     global _stop_event
     _stop_event = stop
+    settle_gc()
 
 
 def _pooled(settings: RunSettings, tasks: list[list[tuple[int, int]]], workers: int,
