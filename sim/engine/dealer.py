@@ -217,19 +217,30 @@ def collect_bets(state: TableState) -> Iterator[Event]:
     """
     order, folded = state.order, state.folded
     contrib = state.contrib
-    top = max(order, key=lambda s: contrib[s])
-    second = max(contrib[s] for s in order if s != top)
+    # Loops, not max() over lambdas and generators: this runs at the end of every street.
+    top = order[0]
+    for seat in order:
+        if contrib[seat] > contrib[top]:
+            top = seat
+    second = 0
+    for seat in order:
+        if seat != top and contrib[seat] > second:
+            second = contrib[seat]
     if contrib[top] > second and not folded[top] and not bugs.active("uncalled_bet_kept"):
         yield BetReturned(top, contrib[top] - second)
     # Folded chips above every live player's contribution can be won by no one (only an
     # all-in for less leaves them there): they go back to whoever put them in.
     contrib = state.contrib
-    live_top = max(contrib[s] for s in order if not folded[s])
+    live_top = 0
+    for seat in order:
+        if not folded[seat] and contrib[seat] > live_top:
+            live_top = contrib[seat]
     for seat in order:
         if folded[seat] and contrib[seat] > live_top:
             yield BetReturned(seat, contrib[seat] - live_top)
-    live = [state.dealt[s] and not state.folded[s] for s in range(state.config.seats)]
-    all_in = [state.stack[s] == 0 for s in range(state.config.seats)]
+    seats = range(state.config.seats)
+    live = [state.dealt[s] and not state.folded[s] for s in seats]
+    all_in = [state.stack[s] == 0 for s in seats]
     pots = build_pots(state.contrib, live, all_in)
     if any(state.bet) or list(pots) != state.pots:
         yield BetsCollected(pots)

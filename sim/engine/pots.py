@@ -9,8 +9,7 @@ from sim.engine import bugs
 Pot = tuple[int, tuple[int, ...]]
 
 
-def build_pots(contrib: Sequence[int], live: Sequence[bool],
-               all_in: Sequence[bool]) -> tuple[Pot, ...]:
+def build_pots(contrib: list[int], live: list[bool], all_in: list[bool]) -> tuple[Pot, ...]:
     """Pots by all-in contribution levels, main pot first.
 
     ``contrib[s]`` is what seat s put in this hand, ``live[s]`` whether it is still in the

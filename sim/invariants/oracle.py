@@ -22,8 +22,8 @@ Pot = tuple[int, tuple[int, ...]]
 
 # -- pots ----------------------------------------------------------------------------------
 
-def pots_by_levels(contrib: Sequence[int], live: Sequence[bool],
-                   all_in: Sequence[bool]) -> tuple[list[Pot], int]:
+def pots_by_levels(contrib: list[int], live: list[bool],
+                   all_in: list[bool]) -> tuple[list[Pot], int]:
     """The pots a hand's contributions make, main pot first, and the stray chips.
 
     Each live all-in player caps a pot at what they put in; the last pot is capped by the
@@ -53,7 +53,7 @@ def pots_by_levels(contrib: Sequence[int], live: Sequence[bool],
     return pots, stray
 
 
-def unmatched_top(contrib: Sequence[int]) -> tuple[int, int, int] | None:
+def unmatched_top(contrib: list[int]) -> tuple[int, int, int] | None:
     """``(seat, chips, next_best)`` when the largest contribution is matched by no other
     seat although another seat put chips in (uncalled chips left in a pot), else None."""
     top = max(contrib, default=0)
@@ -144,8 +144,8 @@ def clockwise_from(start: int, seats: Sequence[int], table_seats: int) -> tuple[
     return tuple(sorted(seats, key=lambda seat: (seat - start) % table_seats))
 
 
-def dealable(present: Sequence[bool], stack: Sequence[int], status: Sequence[int],
-             will_post: Sequence[bool], playing: int,
+def dealable(present: list[bool], stack: list[int], status: list[int],
+             will_post: list[bool], playing: int,
              waiting: int) -> tuple[list[int], list[int], list[int]] | None:
     """Who may be dealt into the next hand, read from the table just before it starts.
 
