@@ -13,14 +13,18 @@ shared by the other bots; each is a few comparisons, since ``act`` runs on every
 from __future__ import annotations
 
 import random
-from typing import ClassVar
+from typing import ClassVar, Final
 
 from sim.bots.memory import CarefulBot
 from sim.engine.actions import Action, Bet, Call, Check, Fold, RaiseTo
 from sim.engine.legal import LegalActions
 from sim.engine.views import PlayerView
 
-FOLD, CHECK, CALL, BET, RAISE = range(5)
+FOLD: Final = 0
+CHECK: Final = 1
+CALL: Final = 2
+BET: Final = 3
+RAISE: Final = 4
 
 
 def random_amount(low: int, high: int, pot: int, rng: random.Random) -> int:

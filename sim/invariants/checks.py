@@ -766,7 +766,7 @@ def no_private_leak(ctx: CheckContext) -> None:
                        f"{cards_to_str(sorted(public))}).")
 
 
-def _check_steps(ctx: CheckContext, steps: Sequence[Step]) -> None:
+def _check_steps(ctx: CheckContext, steps: tuple[Step, ...]) -> None:
     """Per hand of the dispatch (a ``new_hand`` step opens the next), no step may carry a
     hole card of that hand that was not shown."""
     before = ctx.before

@@ -11,28 +11,36 @@ any mismatch); the tests hold the two equal on thousands of frames.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from sim.engine.animation import Step
 from sim.engine.state import PLAYING
 from sim.engine.views import PublicView, SeatView
 
 # SeatView field positions.
-PLAYER, STACK, BET, STATUS, IN_HAND, FOLDED, HOLDING, CARDS = range(8)
+PLAYER: Final = 0
+STACK: Final = 1
+BET: Final = 2
+STATUS: Final = 3
+IN_HAND: Final = 4
+FOLDED: Final = 5
+HOLDING: Final = 6
+CARDS: Final = 7
 
 
-def play_steps(view: PublicView, steps: Sequence[Step]) -> PublicView:
+def _row(rows: dict[int, list[Any]], seat_views: tuple[SeatView, ...],
+         seat: int) -> list[Any]:
+    """Seat ``seat``'s fields as a list to change, made on first use."""
+    found = rows.get(seat)
+    if found is None:
+        found = rows[seat] = list(seat_views[seat].values())
+    return found
+
+
+def play_steps(view: PublicView, steps: tuple[Step, ...]) -> PublicView:
     """The view after ``steps``, played forward from ``view``."""
     hand_no, running, street, button, to_act, board, pot, pots, seat_views = view.values()
     rows: dict[int, list[Any]] = {}
-
-    def row(seat: int) -> list[Any]:
-        found = rows.get(seat)
-        if found is None:
-            found = rows[seat] = list(seat_views[seat].values())
-        return found
-
     for step in steps:
         kind, seat, amount = step.kind, step.seat, step.amount
         if kind == "turn":
@@ -40,48 +48,48 @@ def play_steps(view: PublicView, steps: Sequence[Step]) -> PublicView:
         elif kind == "acted":
             to_act = None
         elif kind == "chips_to_bet":
-            r = row(seat)
+            r = _row(rows, seat_views, seat)
             r[STACK] -= amount
             r[BET] += amount
         elif kind == "bet_to":
-            r = row(seat)
+            r = _row(rows, seat_views, seat)
             r[STACK] -= amount - r[BET]
             r[BET] = amount
         elif kind == "folded":
             to_act = None
-            r = row(seat)
+            r = _row(rows, seat_views, seat)
             r[FOLDED], r[IN_HAND] = True, False
         elif kind == "chips_to_pot":
-            row(seat)[STACK] -= amount
+            _row(rows, seat_views, seat)[STACK] -= amount
             pot += amount
         elif kind == "card_dealt":
-            row(seat)[HOLDING] += 1
+            _row(rows, seat_views, seat)[HOLDING] += 1
         elif kind == "board":
             board, street, to_act = board + step.cards, amount, None
         elif kind == "bets_to_pot":
             for index in range(len(seat_views)):
-                r = row(index)
+                r = _row(rows, seat_views, index)
                 pot += r[BET]
                 r[BET] = 0
             pots = step.pots
         elif kind == "bet_returned":  # off the bet first, the rest out of the pot
-            r = row(seat)
+            r = _row(rows, seat_views, seat)
             from_bet = min(amount, r[BET])
             r[BET] -= from_bet
             pot -= amount - from_bet
             r[STACK] += amount
         elif kind == "pot_to_seat":
             pot -= amount
-            row(seat)[STACK] += amount
+            _row(rows, seat_views, seat)[STACK] += amount
         elif kind == "revealed":
-            row(seat)[CARDS] = step.cards
+            _row(rows, seat_views, seat)[CARDS] = step.cards
         elif kind == "mucked":
             pass  # the cards stay face down until the next hand
         elif kind == "new_hand":
             hand_no, running, street, button, to_act = amount, True, 0, seat, None
             board, pot, pots = (), 0, ()
             for index in range(len(seat_views)):
-                r = row(index)
+                r = _row(rows, seat_views, index)
                 dealt = index in step.cards  # new_hand's cards are the dealt seats
                 r[IN_HAND], r[FOLDED], r[HOLDING], r[CARDS], r[BET] = dealt, False, 0, None, 0
                 if dealt:
@@ -89,19 +97,24 @@ def play_steps(view: PublicView, steps: Sequence[Step]) -> PublicView:
         elif kind == "hand_over":
             running, to_act = False, None
             for index in range(len(seat_views)):
-                row(index)[IN_HAND] = False
+                _row(rows, seat_views, index)[IN_HAND] = False
         elif kind == "seat_taken":
-            r = row(seat)
+            r = _row(rows, seat_views, seat)
             r[PLAYER], r[STACK], r[STATUS] = step.player, amount, step.status
         elif kind == "seat_cleared":
             rows[seat] = [None, 0, 0, 0, False, False, 0, None]
         elif kind == "chips_added":
-            row(seat)[STACK] += amount
+            _row(rows, seat_views, seat)[STACK] += amount
         elif kind == "status":
-            row(seat)[STATUS] = amount
+            _row(rows, seat_views, seat)[STATUS] = amount
         else:
             raise ValueError(f"Unknown animation step {kind!r}.")
     if rows:
-        seat_views = tuple([SeatView(*rows[i]) if i in rows else seat_views[i]
+        seat_views = tuple([_seat_view(rows[i]) if i in rows else seat_views[i]
                             for i in range(len(seat_views))])
     return PublicView(hand_no, running, street, button, to_act, board, pot, pots, seat_views)
+
+
+def _seat_view(r: list[Any]) -> SeatView:
+    return SeatView(r[PLAYER], r[STACK], r[BET], r[STATUS], r[IN_HAND], r[FOLDED], r[HOLDING],
+                    r[CARDS])
