@@ -23,7 +23,7 @@ from typing import Any, Final
 from sim.bots import TableSpec, make_bot
 from sim.bots.base import Bot
 from sim.engine import Controller, IllegalAction, bugs
-from sim.engine.actions import Action, Bet, RaiseTo, Rebuy, Sit, SitIn, Timeout
+from sim.engine.actions import ACTION_CLASSES, Action, Bet, RaiseTo, Rebuy, Sit, SitIn, Timeout
 from sim.engine.animation import Animator
 from sim.engine.cards import cards_to_str
 from sim.engine.events import CardsMucked, CardsShown, Event, PotAwarded
@@ -284,7 +284,7 @@ class TablePlayer:
         before = controller.state
         chaos = bot is not None and bot.chaos
         saved = before.copy() if chaos else None
-        on_turn = before.to_act == getattr(action, "seat", None)
+        on_turn = type(action) in ACTION_CLASSES and before.to_act == action.seat
         legal = controller.legal_actions() if on_turn else None
         marks = (len(self.animator.frames), self.log.finished, _steps(self.log))
         if self.log.current is not self.base:

@@ -120,7 +120,11 @@ def _next_in(seats: list[int], after: int | None, n: int) -> int:
     """The first of ``seats`` clockwise after seat ``after`` (the lowest when None)."""
     if after is None:
         return min(seats)
-    return min(seats, key=lambda s: (s - after - 1) % n)
+    best, distance = seats[0], n
+    for seat in seats:  # a loop, not min() with a key function: several calls a hand
+        if (seat - after - 1) % n < distance:
+            best, distance = seat, (seat - after - 1) % n
+    return best
 
 
 def start_hand(state: TableState) -> HandStarted | None:

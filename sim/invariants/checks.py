@@ -435,7 +435,7 @@ def liveness(ctx: CheckContext) -> None:
             if turns > bound:
                 raise fail("liveness", f"Hand {record.hand_no} took {turns} betting "
                                        f"dispatches, more than the bound of {bound}.")
-    if s.phase == IDLE and not getattr(ctx.controller, "stop_at_hand_end", False):
+    if s.phase == IDLE and not ctx.controller.stop_at_hand_end:
         startable = oracle.dealable([p is not None for p in s.player], s.stack, s.status,
                                     s.will_post, PLAYING, WAITING)
         if startable is not None:
