@@ -47,11 +47,11 @@ _CATEGORY_SHIFT: Final = 24
 _STRENGTH_LIMIT: Final = len(CATEGORIES) << _CATEGORY_SHIFT
 
 # Typed handles on the untyped extension, which also spare an attribute lookup per call.
-_evaluate: Callable[[tuple[eval7.Card, ...]], int] = eval7.evaluate
-_handtype: Callable[[int], str] = eval7.handtype
+_evaluate: Final[Callable[[tuple[eval7.Card, ...]], int]] = eval7.evaluate
+_handtype: Final[Callable[[int], str]] = eval7.handtype
 
 # A dict rather than a list: a negative int must fail, not wrap around to another card.
-_EVAL7_CARDS: dict[int, eval7.Card] = {
+_EVAL7_CARDS: Final[dict[int, eval7.Card]] = {
     card: eval7.Card(card_to_str(card)) for card in range(DECK_SIZE)
 }
 assert all(_EVAL7_CARDS[card].rank == card // 4 for card in range(DECK_SIZE))

@@ -19,12 +19,12 @@ def build_pots(contrib: list[int], live: list[bool], all_in: list[bool]) -> tupl
     >>> build_pots([10, 30, 30], [True, True, True], [True, False, False])
     ((30, (0, 1, 2)), (40, (1, 2)))
     """
-    seats = range(len(contrib))
-    live_levels = [contrib[s] for s in seats if live[s]]
+    n = len(contrib)
+    live_levels = [contrib[s] for s in range(n) if live[s]]
     assert live_levels, "no live player to build pots for"
     top = max(live_levels)
     assert max(contrib) <= top, "a folded player put in more than any live one"
-    levels = sorted({contrib[s] for s in seats if live[s] and all_in[s] and contrib[s] < top}
+    levels = sorted({contrib[s] for s in range(n) if live[s] and all_in[s] and contrib[s] < top}
                     | {top})
     # Who may win a pot: the live seats (with the planted bug, folded ones too).
     counted = [True] * len(contrib) if bugs.active("side_pot_includes_folded") else live
@@ -34,7 +34,7 @@ def build_pots(contrib: list[int], live: list[bool], all_in: list[bool]) -> tupl
         amount = 0
         for c in contrib:
             amount += min(c, level) - min(c, previous)
-        eligible = tuple([s for s in seats if counted[s] and contrib[s] >= level])
+        eligible = tuple([s for s in range(n) if counted[s] and contrib[s] >= level])
         if amount:
             pots.append((amount, eligible))
         previous = level

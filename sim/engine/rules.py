@@ -362,10 +362,11 @@ def derive(state: TableState, action: Any, stop_at_hand_end: bool = False) -> It
     Contract: the caller applies each event to ``state`` before resuming the generator.
     ``action`` must already be verified.
     """
-    first = (_wager_events if isinstance(action, BETTING_ACTIONS) else _table_events)
+    first = (_wager_events(state, action) if isinstance(action, BETTING_ACTIONS)
+             else _table_events(state, action))
     # chain, not nested generators: every event of the hand passes through here, and
     # advance's body only starts once the action's own events were applied.
-    return chain(first(state, action), advance(state, stop_at_hand_end))
+    return chain(first, advance(state, stop_at_hand_end))
 
 
 def run(state: TableState, events: Iterator[Event]) -> list[Event]:

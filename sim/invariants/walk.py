@@ -49,7 +49,7 @@ def kinds(ctx: CheckContext) -> frozenset[type]:
     """The types of the events of this dispatch."""
     found = ctx.kinds
     if found is None:
-        found = ctx.kinds = frozenset(map(type, ctx.events))
+        found = ctx.kinds = frozenset([type(event) for event in ctx.events])
     return found
 
 
