@@ -30,7 +30,7 @@ from sim.engine.events import CardsMucked, CardsShown, Event, PotAwarded
 from sim.engine.legal import LegalActions
 from sim.engine.log import HandRecord, TableLog
 from sim.engine.seeds import derive_seed
-from sim.engine.state import IDLE, SITTING_OUT, STREET_NAMES, TableState
+from sim.engine.state import IDLE, SITTING_OUT, STREET_NAMES, TableState, total
 from sim.engine.views import PlayerView, player_view
 from sim.failures import Failure
 from sim.invariants.base import InvariantViolation, run_all, select
@@ -348,7 +348,7 @@ class TablePlayer:
         self.outcome.rows.actions.append((
             self.spec.table_id, before.hand_no if running else None, self.seq, action.seat,
             kind.__name__, amount, STREET_NAMES[before.street] if running else None,
-            before.pot + sum(before.bet) if running else None,
+            before.pot + total(before.bet) if running else None,
             _legal_count(legal) if legal is not None else None,
             self.kinds.get(action.seat), action.player if kind is Sit else None))
 

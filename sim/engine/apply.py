@@ -47,6 +47,7 @@ from sim.engine.state import (
     STARTED,
     WAITING,
     TableState,
+    total,
 )
 
 
@@ -237,7 +238,7 @@ def _returned(s: TableState, e: BetReturned) -> None:
 
 
 def _collected(s: TableState, e: BetsCollected) -> None:
-    s.pot += sum(s.bet)
+    s.pot += total(s.bet)
     s.bet = [0] * s.config.seats
     s.pots = list(e.pots)
 

@@ -206,7 +206,7 @@ def end_round(state: TableState) -> Iterator[Event]:
         yield from award_uncontested(state, live[0])
     elif state.street == RIVER:
         yield from showdown(state)
-    elif sum(1 for s in live if state.stack[s] > 0) <= 1:
+    elif len([s for s in live if state.stack[s] > 0]) <= 1:
         yield from run_out(state)
     else:
         yield deal_street(state, state.street + 1)

@@ -6,7 +6,7 @@ from typing import Any, Final
 
 from sim.engine import bugs
 from sim.engine.record import Record
-from sim.engine.state import NOT_ACTED, TableState
+from sim.engine.state import NOT_ACTED, TableState, total
 
 
 class LegalActions(Record):
@@ -98,4 +98,4 @@ def legal_actions(state: TableState) -> LegalActions | None:
                          else state.min_raise)
             min_raise_to, max_raise_to = min(state.current_bet + increment, most), most
     return LegalActions(seat, owed <= 0, call, min_bet, max_bet, min_raise_to, max_raise_to,
-                        state.pot + sum(state.bet))
+                        state.pot + total(state.bet))

@@ -221,7 +221,7 @@ class TableState:
 
     def table_chips(self) -> int:
         """Every chip at the table; always equals chips_in - chips_out."""
-        return sum(self.stack) + sum(self.bet) + self.pot
+        return total(self.stack) + total(self.bet) + self.pot
 
     def describe(self) -> str:
         from sim.engine.describe import describe_table
@@ -230,3 +230,12 @@ class TableState:
 
     def __repr__(self) -> str:
         return f"<TableState hand {self.hand_no} {PHASE_NAMES[self.phase]} to_act={self.to_act}>"
+
+
+def total(values: list[int]) -> int:
+    """``sum(values)`` as a compiled loop: compiled code calls the builtin ``sum`` through
+    Python's calling convention, and chip totals are taken several times per dispatch."""
+    result = 0
+    for value in values:
+        result += value
+    return result

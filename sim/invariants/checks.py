@@ -43,6 +43,7 @@ from sim.engine.state import (
     STREET_NAMES,
     WAITING,
     TableState,
+    total,
 )
 from sim.engine.views import player_view, public_view, visible_cards
 from sim.invariants import oracle
@@ -74,10 +75,10 @@ CASH_EVENTS: Final = frozenset({PlayerSeated, RebuyApplied, PlayerLeft})
            "each dispatch changes them only by the buy-ins, rebuys and cash-outs it made.")
 def chip_conservation(ctx: CheckContext) -> None:
     s, b = ctx.state, ctx.before
-    total = sum(s.stack) + sum(s.bet) + s.pot
-    if total != s.chips_in - s.chips_out:
+    chips = total(s.stack) + total(s.bet) + s.pot
+    if chips != s.chips_in - s.chips_out:
         raise fail("chip_conservation",
-                   f"The table holds {total} chips (stacks {sum(s.stack)}, bets {sum(s.bet)}, "
+                   f"The table holds {chips} chips (stacks {sum(s.stack)}, bets {sum(s.bet)}, "
                    f"pot {s.pot}) but chips in {s.chips_in} - chips out {s.chips_out} = "
                    f"{s.chips_in - s.chips_out}.")
     bought = cashed = 0
@@ -96,11 +97,11 @@ def chip_conservation(ctx: CheckContext) -> None:
                    f"Chips in rose by {s.chips_in - b.chips_in} and chips out by "
                    f"{s.chips_out - b.chips_out}, but the events bought in {bought} and "
                    f"cashed out {cashed}.")
-    previous = sum(b.stack) + sum(b.bet) + b.pot
-    if total - previous != bought - cashed:
+    previous = total(b.stack) + total(b.bet) + b.pot
+    if chips - previous != bought - cashed:
         raise fail("chip_conservation",
-                   f"The table went from {previous} to {total} chips, a change of "
-                   f"{total - previous}, but buy-ins, rebuys and cash-outs explain "
+                   f"The table went from {previous} to {chips} chips, a change of "
+                   f"{chips - previous}, but buy-ins, rebuys and cash-outs explain "
                    f"{bought - cashed}.")
 
 
@@ -125,12 +126,12 @@ def no_negative(ctx: CheckContext) -> None:
 def pot_consistency(ctx: CheckContext) -> None:
     s = ctx.state
     if s.phase != IDLE:
-        bets, contributed = sum(s.bet), sum(s.contrib)
+        bets, contributed = total(s.bet), total(s.contrib)
         if s.pot + bets != contributed:
             raise fail("pot_consistency",
                        f"Pot {s.pot} + bets {bets} = {s.pot + bets}, but the players "
                        f"contributed {contributed} this hand.")
-        if s.pots and sum(amount for amount, _ in s.pots) != s.pot:
+        if s.pots and total([amount for amount, _ in s.pots]) != s.pot:
             raise fail("pot_consistency",
                        f"The pots {s.pots} add up to {sum(a for a, _ in s.pots)}, not the "
                        f"pot of {s.pot}.")
@@ -159,10 +160,10 @@ def _check_collection(c: Collection) -> None:
                    f"with live seats {_seats([s for s, x in enumerate(c.live) if x])} and "
                    f"all-in seats {_seats([s for s, x in enumerate(c.all_in) if x])} make "
                    f"{pots}.")
-    total = sum(amount for amount, _ in got)
-    if total != c.pot:
+    collected = total([amount for amount, _ in got])
+    if collected != c.pot:
         raise fail("pot_consistency",
-                   f"The collected pots {got} add up to {total}, not the pot of {c.pot}.")
+                   f"The collected pots {got} add up to {collected}, not the pot of {c.pot}.")
 
 
 # -- cards ---------------------------------------------------------------------------------
@@ -349,7 +350,7 @@ def legal_actions(ctx: CheckContext) -> None:
     others = any(x != seat and not s.folded[x] and s.stack[x] > 0 for x in s.order)
     expected = oracle.legal_set(seat, s.stack[seat], books.bet[seat], books.level,
                                 books.min_raise, books.acted[seat], others,
-                                s.config.big_blind, s.pot + sum(s.bet))
+                                s.config.big_blind, s.pot + total(s.bet))
     if engine is None or engine.values() != expected:
         raise fail("legal_actions", _legal_difference(seat, engine, expected, books))
 
@@ -617,13 +618,14 @@ def _best(s: TableState, contenders: list[int], board: tuple[int, ...],
     brute-force reference and is far faster; a tie, where kickers decide who splits, is
     confirmed with the reference evaluator itself. ``ranks`` and ``exact`` keep each
     seat's ranks from pot to pot."""
-    rank = reference_evaluate if THOROUGH else rank7
+    thorough = THOROUGH
     for seat in contenders:
         if seat not in ranks:
-            ranks[seat] = rank(_seven(s, seat, board))
+            seven = _seven(s, seat, board)
+            ranks[seat] = reference_evaluate(seven) if thorough else rank7(seven)
     best = max(ranks[x] for x in contenders)
     winners = [x for x in contenders if ranks[x] == best]
-    if len(winners) > 1 and not THOROUGH:
+    if len(winners) > 1 and not thorough:
         for seat in contenders:
             if seat not in exact:
                 exact[seat] = reference_evaluate(_seven(s, seat, board))
@@ -671,7 +673,9 @@ def animation_sanity(ctx: CheckContext) -> None:
     # (animation.play, which clients use) is called too when THOROUGH, and on a mismatch, to
     # say which of the two disagrees. (The tests hold the two equal on thousands of frames.)
     edge = bool(kinds(ctx) & HAND_EDGES)
-    played = (play if THOROUGH else play_steps)(frame.before, frame.steps)
+    thorough = THOROUGH
+    played = (play(frame.before, frame.steps) if thorough
+              else play_steps(frame.before, frame.steps))
     stacks = [seat.stack for seat in played.seats]
     if stacks != ctx.state.stack:
         seat = next(x for x, chips in enumerate(stacks) if chips != ctx.state.stack[x])
@@ -679,7 +683,7 @@ def animation_sanity(ctx: CheckContext) -> None:
                    f"The steps move seat {seat} from {frame.before.seats[seat].stack} to "
                    f"{stacks[seat]} chips, but its stack became {ctx.state.stack[seat]}.")
     if played != frame.after:
-        by_engine = played if THOROUGH else play(frame.before, frame.steps)
+        by_engine = played if thorough else play(frame.before, frame.steps)
         if by_engine != frame.after:
             raise fail("animation_sanity",
                        "Playing the steps gives a view that differs from the frame's "
@@ -692,7 +696,7 @@ def animation_sanity(ctx: CheckContext) -> None:
     # between, the fields a dispatch changes (a wrong seat field in between shows up above,
     # as steps that do not play to the after-view).
     s = ctx.state
-    if edge or THOROUGH:
+    if edge or thorough:
         now = public_view(s)
         if frame.after != now:
             raise fail("animation_sanity",
