@@ -45,12 +45,12 @@ from sim.engine.state import (
     TableState,
     total,
 )
-from sim.engine.views import player_view, public_view, visible_cards
+from sim.engine.views import PublicView, player_view, public_view, visible_cards
 from sim.invariants import oracle
 from sim.invariants.base import CheckContext, fail, invariant
 from sim.invariants.handrank import rank7
 from sim.invariants.steps import play_steps
-from sim.invariants.walk import CLOSERS, Award, Collection, RoundEnd, Start, kinds, walk
+from sim.invariants.walk import CLOSERS, Award, Betting, Collection, RoundEnd, Start, kinds, walk
 
 # Thorough mode does on every dispatch what the fast default does where it matters:
 # animation.play on every frame (not only where hands start and end), every seat's view
@@ -83,14 +83,12 @@ def chip_conservation(ctx: CheckContext) -> None:
                    f"{s.chips_in - s.chips_out}.")
     bought = cashed = 0
     if kinds(ctx) & CASH_EVENTS:
-        event: Any
         for event in ctx.events:
-            kind = type(event)
-            if kind is PlayerSeated:
+            if type(event) is PlayerSeated:
                 bought += event.buy_in
-            elif kind is RebuyApplied:
+            elif type(event) is RebuyApplied:
                 bought += event.added
-            elif kind is PlayerLeft:
+            elif type(event) is PlayerLeft:
                 cashed += event.cashed_out
     if s.chips_in - b.chips_in != bought or s.chips_out - b.chips_out != cashed:
         raise fail("chip_conservation",
@@ -192,10 +190,8 @@ def cards_unique(ctx: CheckContext) -> None:
 
 def _check_card_events(ctx: CheckContext) -> None:
     deck, order, hole = ctx.before.deck, ctx.before.order, ctx.before.hole[:]
-    event: Any
-    for event in ctx.events:
-        kind = type(event)
-        if kind is HandStarted:
+    for event in ctx.events:  # type(event) tests narrow the event: direct field reads
+        if type(event) is HandStarted:
             deck, order = event.deck, event.dealt
             if len(deck) != DECK_SIZE or frozenset(deck) != FULL_DECK:
                 missing = sorted(FULL_DECK - set(deck))
@@ -203,7 +199,7 @@ def _check_card_events(ctx: CheckContext) -> None:
                            f"Hand {event.hand_no}'s deck has {len(deck)} cards and misses "
                            f"{cards_to_str(missing) or 'none'}: it is not a permutation of 52.")
             hole = [None] * len(hole)
-        elif kind is HoleCardsDealt:
+        elif type(event) is HoleCardsDealt:
             seat, cards = event.seat, event.cards
             if seat not in order:
                 raise fail("cards_unique", f"Seat {seat} got hole cards but is not dealt in.")
@@ -214,9 +210,9 @@ def _check_card_events(ctx: CheckContext) -> None:
                            f"gives it {cards_to_str((deck[k], deck[n + k]))} (cards {k} and "
                            f"{n + k}).")
             hole[seat] = cards
-        elif kind is BoardDealt:
+        elif type(event) is BoardDealt:
             _check_board_event(event, deck, len(order))
-        elif kind is CardsShown:
+        elif type(event) is CardsShown:
             seat = event.seat
             if event.cards != hole[seat]:
                 raise fail("cards_unique",
@@ -306,7 +302,7 @@ def valid_to_act(ctx: CheckContext) -> None:
     _check_turn_order(s, seat, books.last_actor, books)
 
 
-def _check_turn_order(s: TableState, seat: int, anchor: int | None, books: Any) -> None:
+def _check_turn_order(s: TableState, seat: int, anchor: int | None, books: Betting) -> None:
     if anchor is None:
         raise fail("valid_to_act", f"Seat {seat} is to act but no one acted or posted first.")
     n = s.config.seats
@@ -710,7 +706,7 @@ def animation_sanity(ctx: CheckContext) -> None:
                        f"{_fingerprint(frame.after)} is not the state's {state_print}.")
 
 
-def _fingerprint(view: Any) -> tuple[Any, ...]:
+def _fingerprint(view: PublicView) -> tuple[Any, ...]:
     return (view.hand_no, view.to_act, view.pot, len(view.board),
             [seat.stack for seat in view.seats], [seat.bet for seat in view.seats])
 

@@ -17,7 +17,7 @@ against ``ctx.state``'s after every dispatch, it proves the engine's books by in
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 from sim.engine.apply import apply
 from sim.engine.events import (
@@ -70,36 +70,36 @@ class Betting:
         self.button = state.button
         self.big_blind = state.config.big_blind
 
-    def on(self, event: Any) -> None:
-        kind = type(event)
-        if kind is Called:
+    def on(self, event: Event) -> None:
+        # type(event) tests narrow the event, so its fields are read directly.
+        if type(event) is Called:
             seat = event.seat
             self.bet[seat] += event.amount
             self.acted[seat] = self.level
             self.last_actor = seat
-        elif kind is Checked:
+        elif type(event) is Checked:
             self.acted[event.seat] = self.level
             self.last_actor = event.seat
-        elif kind is Folded:
+        elif type(event) is Folded:
             self.last_actor = event.seat
-        elif kind is RaisedTo or kind is BetMade:
+        elif type(event) is RaisedTo or type(event) is BetMade:
             self._wager(event.seat, event.total)
-        elif kind is BlindPosted:
+        elif type(event) is BlindPosted:
             self.bet[event.seat] += event.amount
             # A short big blind still sets the bet to match at the full big blind.
             level = event.amount if event.kind == "small" else self.big_blind
             if level > self.level:
                 self.level = level
-        elif kind is BetReturned:
+        elif type(event) is BetReturned:
             # Uncalled chips come off the bet first; any rest (an ante or a blind no one
             # could match) comes out of the pot.
             seat = event.seat
             self.bet[seat] -= min(event.amount, self.bet[seat])
-        elif kind is BetsCollected:
+        elif type(event) is BetsCollected:
             self.bet = [0] * len(self.bet)
-        elif kind is BoardDealt:
+        elif type(event) is BoardDealt:
             self._new_street(self.button)
-        elif kind is HandStarted:
+        elif type(event) is HandStarted:
             self.button = event.button
             self.bet = [0] * len(self.bet)
             self._new_street(event.big_blind_seat)
@@ -218,7 +218,6 @@ def _replay(ctx: CheckContext) -> Walk:
     if start is not None:
         out.starts.append(start)
     award: Award | None = None
-    event: Any
     for event in ctx.events:
         kind = type(event)
         if kind in CLOSERS:
@@ -237,22 +236,23 @@ def _replay(ctx: CheckContext) -> Walk:
         betting.on(event)
         if kind in OPENERS:
             open_round = True
-        if kind is BetsCollected:
+        # type(event) tests, not kind: they narrow the event for the calls below.
+        if type(event) is BetsCollected:
             out.collections.append(_collection(state, event))
-        elif kind is PotAwarded:
+        elif type(event) is PotAwarded:
             assert award is not None
             award.awards.append(event)
-        elif kind is HandEnded:
+        elif type(event) is HandEnded:
             award = None
-        elif kind is HandStarted:
+        elif type(event) is HandStarted:
             start = Start(prior, event, state.copy())
             out.starts.append(start)
-        elif kind is AntePosted or kind is BlindPosted:
+        elif type(event) is AntePosted or type(event) is BlindPosted:
             if start is None:  # posting with no hand starting: keep it for the check to flag
                 start = Start(None, None, state.copy())
                 out.starts.append(start)
             start.posts.append(event)
-        elif kind is HoleCardsDealt and start is not None:
+        elif type(event) is HoleCardsDealt and start is not None:
             start.dealt = True
             start = None
     return out
