@@ -71,9 +71,14 @@ def play_task(settings: RunSettings, tables: list[tuple[int, int]]) -> list[Tabl
     """Play ``[(table_id, hands), ...]`` and return their records (rows as Arrow tables)."""
     records = []
     crash = os.environ.get("SIM_TEST_CRASH_TABLE")  # tests prove a crashed worker is survived
+    # Tests that stop a run in the middle slow each table down, so that the middle does not
+    # depend on how fast this machine plays.
+    delay = float(os.environ.get("SIM_TEST_TABLE_DELAY", "0"))
     for table_id, hands in tables:
         if crash is not None and int(crash) == table_id and mp.parent_process() is not None:
             os._exit(13)
+        if delay:
+            time.sleep(delay)
         outcome = play_table(draw_table(settings.seed, table_id), hands, settings,
                              stop=_stopping)
         if outcome.interrupted:

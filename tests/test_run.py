@@ -109,9 +109,12 @@ class Watched:
     def __init__(self, *args: object) -> None:
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 160, 0, 0))
+        # Each table takes at least 0.15 s, so the run is still in its middle when the test
+        # stops it, however fast the machine plays (30 tables: 2.3 s or more on 2 workers).
         self.process = subprocess.Popen([*sim_command(), *map(str, args)],
                                         stdout=subprocess.PIPE, stderr=slave, text=True,
-                                        start_new_session=True)
+                                        start_new_session=True,
+                                        env={**os.environ, "SIM_TEST_TABLE_DELAY": "0.15"})
         os.close(slave)
         self.master = master
         self.err = bytearray()

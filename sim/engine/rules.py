@@ -116,12 +116,12 @@ def _closed_reason(state: TableState, seat: int) -> str:
     return "every other player still in the hand is all-in"
 
 
-def verify_fold(state: TableState, action: Any,
+def verify_fold(state: TableState, action: Fold,
                 legal: LegalActions | None = None) -> None:
     _turn(state, action.seat, "fold", legal)
 
 
-def verify_check(state: TableState, action: Any,
+def verify_check(state: TableState, action: Check,
                  legal: LegalActions | None = None) -> None:
     legal = _turn(state, action.seat, "check", legal)
     if not legal.can_check:
@@ -130,7 +130,7 @@ def verify_check(state: TableState, action: Any,
                             f"legal: {legal.describe()}.")
 
 
-def verify_call(state: TableState, action: Any,
+def verify_call(state: TableState, action: Call,
                 legal: LegalActions | None = None) -> None:
     legal = _turn(state, action.seat, "call", legal)
     if not legal.can_call:
@@ -138,7 +138,7 @@ def verify_call(state: TableState, action: Any,
                             f"legal: {legal.describe()}.")
 
 
-def verify_bet(state: TableState, action: Any,
+def verify_bet(state: TableState, action: Bet,
                legal: LegalActions | None = None) -> None:
     amount = _amount("Bet", action.amount)
     legal = _turn(state, action.seat, "bet", legal)
@@ -157,7 +157,7 @@ def verify_bet(state: TableState, action: Any,
                             f"legal: {legal.describe()}.")
 
 
-def verify_raise_to(state: TableState, action: Any,
+def verify_raise_to(state: TableState, action: RaiseTo,
                     legal: LegalActions | None = None) -> None:
     amount = _amount("Raise to", action.amount)
     legal = _turn(state, action.seat, "raise", legal)
@@ -174,12 +174,12 @@ def verify_raise_to(state: TableState, action: Any,
                             f"{legal.min_raise_to}; legal: {legal.describe()}.")
 
 
-def verify_timeout(state: TableState, action: Any,
+def verify_timeout(state: TableState, action: Timeout,
                    legal: LegalActions | None = None) -> None:
     _turn(state, action.seat, "time out", legal)
 
 
-def verify_sit(state: TableState, action: Any,
+def verify_sit(state: TableState, action: Sit,
                legal: LegalActions | None = None) -> None:
     seat, name, config = action.seat, action.player, state.config
     if state.player[seat] is not None:
@@ -197,7 +197,7 @@ def verify_sit(state: TableState, action: Any,
                             f"{config.min_buy_in} to {config.max_buy_in}.")
 
 
-def verify_leave(state: TableState, action: Any,
+def verify_leave(state: TableState, action: Leave,
                  legal: LegalActions | None = None) -> None:
     _occupied(state, action.seat)
     if state.pending_leave[action.seat]:
@@ -210,7 +210,7 @@ def _sitting_out(state: TableState, seat: int) -> bool:
     return pending == GO_OUT or (state.status[seat] == SITTING_OUT and pending != GO_IN)
 
 
-def verify_sit_out(state: TableState, action: Any,
+def verify_sit_out(state: TableState, action: SitOut,
                    legal: LegalActions | None = None) -> None:
     _occupied(state, action.seat)
     _not_leaving(state, action.seat)
@@ -218,7 +218,7 @@ def verify_sit_out(state: TableState, action: Any,
         raise IllegalAction(f"Seat {action.seat} is already sitting out; it may sit in.")
 
 
-def verify_sit_in(state: TableState, action: Any,
+def verify_sit_in(state: TableState, action: SitIn,
                   legal: LegalActions | None = None) -> None:
     _occupied(state, action.seat)
     _not_leaving(state, action.seat)
@@ -227,7 +227,7 @@ def verify_sit_in(state: TableState, action: Any,
                             f"({STATUS_NAMES[state.status[action.seat]]}); it may sit out.")
 
 
-def verify_rebuy(state: TableState, action: Any,
+def verify_rebuy(state: TableState, action: Rebuy,
                  legal: LegalActions | None = None) -> None:
     amount = _amount("Rebuy of", action.amount)
     seat, most = action.seat, state.config.max_buy_in
@@ -244,7 +244,7 @@ def verify_rebuy(state: TableState, action: Any,
                             "is allowed.")
 
 
-def verify_post(state: TableState, action: Any,
+def verify_post(state: TableState, action: Post,
                 legal: LegalActions | None = None) -> None:
     seat = action.seat
     _occupied(state, seat)

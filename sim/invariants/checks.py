@@ -774,15 +774,13 @@ def _check_steps(ctx: CheckContext, steps: tuple[Step, ...]) -> None:
                for c in cards}
     hands = [private]
     shown: list[set[int]] = [set()]
-    event: Any
     for event in ctx.events:
-        kind = type(event)
-        if kind is HandStarted:
+        if type(event) is HandStarted:
             hands.append(set())
             shown.append(set())
-        elif kind is HoleCardsDealt:
+        elif type(event) is HoleCardsDealt:
             hands[-1].update(event.cards)
-        elif kind is CardsShown:
+        elif type(event) is CardsShown:
             shown[-1].update(event.cards)
     hand = 0
     for step in steps:

@@ -13,7 +13,7 @@ reaches a point never tested that rule, so the run's report lists the missing on
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import Final
 
 from sim.engine.events import (
     AntePosted,
@@ -123,24 +123,22 @@ class Coverage:
         config = ctx.state.config
         shown_in_hand = showing = False
         waiting = {s for s, status in enumerate(ctx.before.status) if status == WAITING}
-        event: Any
         for event in ctx.events:
-            kind = type(event)
-            if kind is BetsCollected:
+            if type(event) is BetsCollected:
                 if len(event.pots) >= 3:
                     counts["three_way_side_pot"] += 1
-            elif kind is PotAwarded:
+            elif type(event) is PotAwarded:
                 winners = len(event.shares)
                 if winners > 1:
                     counts["split_pot"] += 1
                     if event.amount % winners:
                         counts["odd_chip_split"] += 1
-            elif kind is BlindPosted:
+            elif type(event) is BlindPosted:
                 if event.kind == "live":
                     counts["posted_to_come_in"] += 1
                 elif event.kind == "big" and event.amount < config.big_blind:
                     counts["short_big_blind"] += 1
-            elif kind is HandStarted:
+            elif type(event) is HandStarted:
                 shown_in_hand = False
                 if len(event.dealt) == 2:
                     counts["heads_up_hand"] += 1
@@ -149,33 +147,33 @@ class Coverage:
                         and sum(1 for x in event.dealt if x not in waiting) >= 2):
                     counts["waiting_for_big_blind"] += 1
                 waiting.clear()
-            elif kind is PlayerSeated or kind is SatIn:
+            elif type(event) is PlayerSeated or type(event) is SatIn:
                 if event.waiting:
                     waiting.add(event.seat)
-            elif kind is CardsShown:
+            elif type(event) is CardsShown:
                 shown_in_hand = showing = True
-            elif kind is BoardDealt:
+            elif type(event) is BoardDealt:
                 if showing:
                     counts["run_out"] += 1
                     showing = False  # one run-out, however many streets it deals
-            elif kind is CardsMucked:
+            elif type(event) is CardsMucked:
                 shown_in_hand = True
                 counts["showdown_muck"] += 1
-            elif kind is HandEnded:
+            elif type(event) is HandEnded:
                 if not shown_in_hand:
                     counts["everyone_folded"] += 1
                 shown_in_hand = showing = False
-            elif kind is BetReturned:
+            elif type(event) is BetReturned:
                 counts["uncalled_bet_returned"] += 1
-            elif kind is TimedOut:
+            elif type(event) is TimedOut:
                 counts["timeout"] += 1
-            elif kind is RequestQueued:
+            elif type(event) is RequestQueued:
                 if event.request == "leave":
                     counts["player_left_mid_hand"] += 1
-            elif kind is RebuyApplied:
+            elif type(event) is RebuyApplied:
                 if event.added > 0:
                     counts["rebuy"] += 1
-            elif kind is AntePosted:
+            elif type(event) is AntePosted:
                 if event.amount < config.ante or _stack_at_start(ctx, event.seat) <= event.amount:
                     counts["ante_all_in"] += 1
 
@@ -206,19 +204,17 @@ def _short_wagers_since(record: HandRecord | None, seat: int) -> int:
     if record is None:
         return 0
     shorts = 0
-    event: Any
     for _, events in reversed(record.steps):
         for event in reversed(events):
-            kind = type(event)
-            if kind is BoardDealt:
+            if type(event) is BoardDealt:
                 return shorts
-            if kind is RaisedTo or kind is BetMade:
+            if type(event) is RaisedTo or type(event) is BetMade:
                 if event.seat == seat:
                     return shorts
                 if event.full:
                     return -1
                 shorts += 1
-            elif (kind is Checked or kind is Called) and event.seat == seat:
+            elif (type(event) is Checked or type(event) is Called) and event.seat == seat:
                 return shorts
     return shorts
 
