@@ -122,8 +122,9 @@ def _next_in(seats: list[int], after: int | None, n: int) -> int:
         return min(seats)
     best, distance = seats[0], n
     for seat in seats:  # a loop, not min() with a key function: several calls a hand
-        if (seat - after - 1) % n < distance:
-            best, distance = seat, (seat - after - 1) % n
+        gap = (seat - after - 1) % n
+        if gap < distance:
+            best, distance = seat, gap
     return best
 
 
@@ -242,9 +243,8 @@ def collect_bets(state: TableState) -> Iterator[Event]:
     for seat in order:
         if folded[seat] and contrib[seat] > live_top:
             yield BetReturned(seat, contrib[seat] - live_top)
-    seats = range(state.config.seats)
-    live = [state.dealt[s] and not state.folded[s] for s in seats]
-    all_in = [state.stack[s] == 0 for s in seats]
+    live = [state.dealt[s] and not state.folded[s] for s in range(state.config.seats)]
+    all_in = [state.stack[s] == 0 for s in range(state.config.seats)]
     pots = build_pots(state.contrib, live, all_in)
     if any(state.bet) or list(pots) != state.pots:
         yield BetsCollected(pots)

@@ -27,7 +27,7 @@ def build_pots(contrib: list[int], live: list[bool], all_in: list[bool]) -> tupl
     levels = sorted({contrib[s] for s in range(n) if live[s] and all_in[s] and contrib[s] < top}
                     | {top})
     # Who may win a pot: the live seats (with the planted bug, folded ones too).
-    counted = [True] * len(contrib) if bugs.active("side_pot_includes_folded") else live
+    counted = [True] * n if bugs.active("side_pot_includes_folded") else live
     pots: list[Pot] = []
     previous = 0
     for level in levels:
