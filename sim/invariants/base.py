@@ -58,7 +58,7 @@ class CheckContext:
         self.log = log
         self.animator = animator
         self.ended = ended
-        self.kinds: frozenset[type] | None = None
+        self.kinds = -1  # a mask of event types, once computed (see walk.kinds)
         self.walked: Any = None  # a sim.invariants.walk.Walk
 
     def replace(self, **changes: Any) -> CheckContext:

@@ -50,7 +50,17 @@ from sim.invariants import oracle
 from sim.invariants.base import CheckContext, fail, invariant
 from sim.invariants.handrank import rank7
 from sim.invariants.steps import play_steps
-from sim.invariants.walk import CLOSERS, Award, Betting, Collection, RoundEnd, Start, kinds, walk
+from sim.invariants.walk import (
+    CLOSERS,
+    Award,
+    Betting,
+    Collection,
+    RoundEnd,
+    Start,
+    kinds,
+    mask,
+    walk,
+)
 
 # Thorough mode does on every dispatch what the fast default does where it matters:
 # animation.play on every frame (not only where hands start and end), every seat's view
@@ -67,7 +77,7 @@ def _seats(seats: Sequence[int]) -> str:
 
 # -- chips ---------------------------------------------------------------------------------
 
-CASH_EVENTS: Final = frozenset({PlayerSeated, RebuyApplied, PlayerLeft})
+CASH_EVENTS: Final = mask(PlayerSeated, RebuyApplied, PlayerLeft)
 
 
 @invariant("chip_conservation",
@@ -117,6 +127,9 @@ def no_negative(ctx: CheckContext) -> None:
             raise fail("no_negative", f"Pot {index} holds {amount} chips.")
 
 
+COLLECTED: Final = mask(BetsCollected)
+
+
 @invariant("pot_consistency",
            "Pot + bets = contributions; at each collection the pots equal an independent "
            "build from contributions (amounts and eligibility), no pot holds uncalled "
@@ -133,7 +146,7 @@ def pot_consistency(ctx: CheckContext) -> None:
             raise fail("pot_consistency",
                        f"The pots {s.pots} add up to {sum(a for a, _ in s.pots)}, not the "
                        f"pot of {s.pot}.")
-    if BetsCollected in kinds(ctx):
+    if kinds(ctx) & COLLECTED:
         for collection in walk(ctx).collections:
             _check_collection(collection)
 
@@ -166,7 +179,7 @@ def _check_collection(c: Collection) -> None:
 
 # -- cards ---------------------------------------------------------------------------------
 
-CARD_EVENTS: Final = frozenset({HandStarted, HoleCardsDealt, BoardDealt, CardsShown})
+CARD_EVENTS: Final = mask(HandStarted, HoleCardsDealt, BoardDealt, CardsShown)
 # Deck positions after the hole cards (2 per player): burn, flop x3, burn, turn, burn, river.
 BURN_AT: Final = (0, 4, 6)
 BOARD_AT: Final = (1, 2, 3, 5, 7)
@@ -407,6 +420,9 @@ def _check_round_end(end: RoundEnd) -> None:
                        "acted.")
 
 
+ENDED: Final = mask(HandEnded)
+
+
 @invariant("liveness",
            "Every hand ends within a bounded number of actions and betting dispatches, and "
            "an idle table is idle only because fewer than two players can play.")
@@ -419,7 +435,7 @@ def liveness(ctx: CheckContext) -> None:
                    f"Hand {s.hand_no} has taken {s.hand_actions} actions, more than the "
                    f"bound of {bound} for {s.chips_in - s.chips_out} chips, big blind "
                    f"{config.big_blind} and {config.seats} seats.")
-    ended = HandEnded in kinds(ctx)
+    ended = bool(kinds(ctx) & ENDED)
     events_bound = (sum(type(e) is HandEnded for e in ctx.events) + 1 if ended else 1) * (
         3 * bound + 12 * config.seats + 16)
     if len(ctx.events) > events_bound:
@@ -452,7 +468,7 @@ def _ended_records(ctx: CheckContext) -> list[HandRecord]:
 
 # -- starting a hand -----------------------------------------------------------------------
 
-POSTING: Final = frozenset({HandStarted, AntePosted, BlindPosted})
+POSTING: Final = mask(HandStarted, AntePosted, BlindPosted)
 
 
 @invariant("button_and_blinds",
@@ -544,7 +560,7 @@ def _check_posts(start: Start) -> None:
 
 # -- awards --------------------------------------------------------------------------------
 
-SETTLING: Final = frozenset({PotAwarded, HandEnded})
+SETTLING: Final = mask(PotAwarded, HandEnded)
 
 
 @invariant("awards_correct",
@@ -711,7 +727,7 @@ def _fingerprint(view: PublicView) -> tuple[Any, ...]:
             [seat.stack for seat in view.seats], [seat.bet for seat in view.seats])
 
 
-HAND_EDGES: Final = frozenset({HandStarted, HandEnded})
+HAND_EDGES: Final = mask(HandStarted, HandEnded)
 
 
 def _view_difference(mine: Any, theirs: Any) -> str:
@@ -731,7 +747,7 @@ def _view_difference(mine: Any, theirs: Any) -> str:
 # Events that change which hole cards exist or are shown. Only then is every seat's view
 # built (each view is a function of the state, and building one per seat is the costly
 # part); otherwise the public after-view of the animation is checked.
-VIEW_EVENTS: Final = frozenset({HoleCardsDealt, CardsShown})
+VIEW_EVENTS: Final = mask(HoleCardsDealt, CardsShown)
 
 
 @invariant("no_private_leak",
@@ -801,7 +817,7 @@ def _check_steps(ctx: CheckContext, steps: tuple[Step, ...]) -> None:
            "Replaying a finished hand's actions from its snapshot re-derives the recorded "
            "events, step by step, and the final state.")
 def replay(ctx: CheckContext) -> None:
-    if ctx.ended is None and HandEnded not in kinds(ctx):
+    if ctx.ended is None and not kinds(ctx) & ENDED:
         return
     records = _ended_records(ctx) or ([ctx.ended] if ctx.ended is not None else [])
     for record in records:

@@ -40,7 +40,7 @@ from sim.engine.events import (
 from sim.engine.log import HandRecord
 from sim.engine.state import NOT_ACTED, WAITING, TableState
 from sim.invariants.base import CheckContext
-from sim.invariants.walk import kinds
+from sim.invariants.walk import kinds, mask
 
 COVERAGE_POINTS: Final[dict[str, str]] = {
     "three_way_side_pot": "Bets were collected into three or more pots (a main pot and at "
@@ -71,11 +71,10 @@ COVERAGE_POINTS: Final[dict[str, str]] = {
     "ante_all_in": "A player was all-in from posting the ante.",
 }
 
-# Event types that make observe look closer; a dispatch with none of them costs one set test.
-_INTERESTING: Final = frozenset({BetsCollected, PotAwarded, BlindPosted, HandStarted,
-                          CardsShown, BetReturned, TimedOut, RequestQueued,
-                          Folded, RebuyApplied, CardsMucked, HandEnded,
-                          AntePosted})
+# Event types that make observe look closer; a dispatch with none of them costs one mask test.
+_INTERESTING: Final = mask(BetsCollected, PotAwarded, BlindPosted, HandStarted, CardsShown,
+                           BetReturned, TimedOut, RequestQueued, Folded, RebuyApplied,
+                           CardsMucked, HandEnded, AntePosted)
 
 
 class Coverage:
@@ -109,7 +108,7 @@ class Coverage:
         return [name for name, count in self.counts.items() if count]
 
     def observe(self, ctx: CheckContext) -> None:
-        """Count the points this dispatch reached (cheap: most dispatches do one set test)."""
+        """Count the points this dispatch reached (cheap: most dispatches do one mask test)."""
         found = kinds(ctx)
         if found & _INTERESTING:
             self._events(ctx)

@@ -1,7 +1,9 @@
 """Facts about one dispatch that several checks share, computed once per CheckContext.
 
-``kinds(ctx)`` is the set of event types the dispatch produced: checks test it first and do
-their expensive work only when the events that concern them happened.
+``kinds(ctx)`` is the set of event types the dispatch produced, as a bit mask (``KIND_BITS``;
+``mask(...)`` builds one): checks test it first and do their expensive work only when the
+events that concern them happened. A mask, not a frozenset: every check tests it after every
+dispatch, and an int's ``&`` builds nothing.
 
 ``walk(ctx)`` replays the dispatch's events one by one on a copy of ``ctx.before`` and
 keeps the moments in between that only the events reveal: the table just before a betting
@@ -21,6 +23,7 @@ from typing import Final
 
 from sim.engine.apply import apply
 from sim.engine.events import (
+    EVENT_TYPES,
     AntePosted,
     BetMade,
     BetReturned,
@@ -44,12 +47,28 @@ from sim.engine.state import BETTING, STARTED, TableState
 from sim.invariants.base import CheckContext
 from sim.invariants.oracle import NOT_ACTED
 
+# One bit per event type.
+KIND_BITS: Final[dict[type, int]] = {
+    kind: 1 << index for index, kind in enumerate(EVENT_TYPES.values())}
 
-def kinds(ctx: CheckContext) -> frozenset[type]:
-    """The types of the events of this dispatch."""
+
+def mask(*types: type) -> int:
+    """The bit mask of ``types``: ``kinds(ctx) & mask(HandEnded)`` is true when one ended."""
+    bits = 0
+    for kind in types:
+        bits |= KIND_BITS[kind]
+    return bits
+
+
+def kinds(ctx: CheckContext) -> int:
+    """The types of the events of this dispatch, as a mask (see ``mask``)."""
     found = ctx.kinds
-    if found is None:
-        found = ctx.kinds = frozenset([type(event) for event in ctx.events])
+    if found < 0:
+        found = 0
+        bits = KIND_BITS
+        for event in ctx.events:
+            found |= bits[type(event)]
+        ctx.kinds = found
     return found
 
 
@@ -185,12 +204,12 @@ class Walk:
 
 
 # Events that close an open betting round, and those that open (or continue) one.
-CLOSERS: Final = frozenset({BetReturned, BetsCollected, BoardDealt, CardsShown,
-                     CardsMucked, PotAwarded, HandEnded})
-OPENERS: Final = frozenset({HoleCardsDealt, TurnStarted, Folded, Checked, Called,
-                     BetMade, RaisedTo, BoardDealt})
+CLOSERS: Final = mask(BetReturned, BetsCollected, BoardDealt, CardsShown, CardsMucked,
+                      PotAwarded, HandEnded)
+OPENERS: Final = mask(HoleCardsDealt, TurnStarted, Folded, Checked, Called, BetMade, RaisedTo,
+                      BoardDealt)
 # A dispatch with none of these is a plain turn: only the betting books are needed.
-MOMENTS: Final = CLOSERS | {HandStarted, AntePosted, BlindPosted, HoleCardsDealt}
+MOMENTS: Final = CLOSERS | mask(HandStarted, AntePosted, BlindPosted, HoleCardsDealt)
 
 
 def walk(ctx: CheckContext) -> Walk:
@@ -218,9 +237,11 @@ def _replay(ctx: CheckContext) -> Walk:
     if start is not None:
         out.starts.append(start)
     award: Award | None = None
+    bits = KIND_BITS
     for event in ctx.events:
         kind = type(event)
-        if kind in CLOSERS:
+        bit = bits[kind]
+        if bit & CLOSERS:
             if open_round:
                 out.round_ends.append(_round_end(state, betting, event))
                 open_round = False
@@ -234,7 +255,7 @@ def _replay(ctx: CheckContext) -> Walk:
             out.broken = f"{event} does not apply: {error}"  # the moments so far stand
             break
         betting.on(event)
-        if kind in OPENERS:
+        if bit & OPENERS:
             open_round = True
         # type(event) tests, not kind: they narrow the event for the calls below.
         if type(event) is BetsCollected:
