@@ -132,42 +132,61 @@ def _verify_distinct_cards(cards: Sequence[int], sizes: tuple[int, ...]) -> None
         raise ValueError(f"Cannot rank {names}: a card repeats, and a deck holds each once.")
 
 
-def _rank5(cards: Sequence[int]) -> tuple[int, ...]:
-    ranks = sorted((card // 4 for card in cards), reverse=True)
-    is_flush = len({card % 4 for card in cards}) == 1
-    straight_high = _straight_high(ranks)
-    # Rank groups, largest group first, then higher rank first: the tie-break order.
-    counts: dict[int, int] = {}
-    for rank in ranks:
-        counts[rank] = counts.get(rank, 0) + 1
-    groups = sorted([(count, rank) for rank, count in counts.items()], reverse=True)
-    shape = tuple([count for count, _ in groups])
-    by_group = tuple([rank for _, rank in groups])
-    if straight_high is not None and is_flush:
-        return (CATEGORIES.index("straight flush"), straight_high)
-    if shape == (4, 1):
-        return (CATEGORIES.index("quads"), *by_group)
-    if shape == (3, 2):
-        return (CATEGORIES.index("full house"), *by_group)
-    if is_flush:
-        return (CATEGORIES.index("flush"), *ranks)
-    if straight_high is not None:
-        return (CATEGORIES.index("straight"), straight_high)
-    return (CATEGORIES.index(_NAME_BY_SHAPE.get(shape, "high card")), *by_group)
-
-
-_NAME_BY_SHAPE: Final = {(3, 1, 1): "trips", (2, 2, 1): "two pair", (2, 1, 1, 1): "pair"}
-
-
+# Category indexes into CATEGORIES.
+_HIGH_CARD: Final = 0
+_PAIR: Final = 1
+_TWO_PAIR: Final = 2
+_TRIPS: Final = 3
+_STRAIGHT: Final = 4
+_FLUSH: Final = 5
+_FULL_HOUSE: Final = 6
+_QUADS: Final = 7
+_STRAIGHT_FLUSH: Final = 8
 _ACE: Final = 12
-_WHEEL: Final = [_ACE, 3, 2, 1, 0]
 
 
-def _straight_high(ranks_descending: list[int]) -> int | None:
-    """Return the top rank of a five-card straight, 3 (a five) for the wheel, else None."""
-    if ranks_descending == _WHEEL:
+def _rank5(cards: Sequence[int]) -> tuple[int, ...]:
+    # Plain loops over small lists: the awards check runs this 21 times per contender
+    # whenever a showdown ties.
+    ranks = sorted([card // 4 for card in cards], reverse=True)
+    suit = cards[0] % 4
+    is_flush = True
+    for card in cards:
+        if card % 4 != suit:
+            is_flush = False
+    counts = [0] * 13
+    for rank in ranks:
+        counts[rank] += 1
+    # Rank groups, largest group first, then higher rank first: the tie-break order.
+    by_group: list[int] = []
+    shape: list[int] = []
+    for size in (4, 3, 2, 1):
+        for rank in range(_ACE, -1, -1):
+            if counts[rank] == size:
+                by_group.append(rank)
+                shape.append(size)
+    straight_high = _straight_high(ranks) if len(by_group) == 5 else None
+    if straight_high is not None:
+        return (_STRAIGHT_FLUSH if is_flush else _STRAIGHT, straight_high)
+    if is_flush:
+        return (_FLUSH, *ranks)
+    top = shape[0]
+    if top == 4:
+        category = _QUADS
+    elif top == 3:
+        category = _FULL_HOUSE if shape[1] == 2 else _TRIPS
+    elif top == 2:
+        category = _TWO_PAIR if shape[1] == 2 else _PAIR
+    else:
+        category = _HIGH_CARD
+    return (category, *by_group)
+
+
+def _straight_high(ranks: list[int]) -> int | None:
+    """The top rank of five distinct ranks (highest first) that make a straight, 3 (a
+    five) for the wheel, else None."""
+    if ranks[0] - ranks[4] == 4:
+        return ranks[0]
+    if ranks[0] == _ACE and ranks[1] == 3:  # A-5-4-3-2: ranks[1] - ranks[4] == 3 follows
         return 3
-    distinct = len(set(ranks_descending)) == 5
-    if distinct and ranks_descending[0] - ranks_descending[4] == 4:
-        return ranks_descending[0]
     return None
