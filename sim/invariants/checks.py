@@ -769,10 +769,14 @@ def no_private_leak(ctx: CheckContext) -> None:
             _check_steps(ctx, frame.steps)
     if not THOROUGH and not kinds(ctx) & VIEW_EVENTS:
         return  # no hole card dealt or shown: every view was checked when they last were
+    # Each view is built as the harness builds the bots' views: on the animator's public
+    # view of the state (checked above), with the viewer's own cards added.
+    shared = ctx.animator.view_of(s)
+    legal = ctx.controller.legal_actions() if ctx.controller.state is s else None
     for viewer in range(s.config.seats):
         if s.player[viewer] is None:
             continue
-        view = player_view(s, viewer)
+        view = player_view(s, viewer, shared, legal)
         own = s.hole[viewer] or ()
         leaked = visible_cards(view.public) - public - set(own)
         if leaked or view.hole != s.hole[viewer]:
