@@ -7,10 +7,11 @@
 """
 
 from sim.engine import actions, events
-from sim.engine.controller import Controller, Subscriber
+from sim.engine.controller import Controller
 from sim.engine.errors import IllegalAction
 from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.state import TableConfig, TableState
+from sim.engine.subscriber import Subscriber
 
 ENGINE_VERSION = "1.0.0"
 

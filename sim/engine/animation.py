@@ -41,6 +41,7 @@ from sim.engine.events import (
 )
 from sim.engine.record import Record
 from sim.engine.state import PLAYING, SITTING_OUT, WAITING, TableState
+from sim.engine.subscriber import Subscriber
 from sim.engine.views import PublicView, SeatView, public_view
 
 
@@ -152,7 +153,7 @@ def steps_for(e: Event) -> list[Step]:
     raise TypeError(f"{e!r} is not an event")
 
 
-class Animator:
+class Animator(Subscriber):
     """Subscriber: one Animation per dispatch, the last ``keep`` kept in ``frames``."""
 
     def __init__(self, keep: int = 64) -> None:

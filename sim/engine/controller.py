@@ -12,33 +12,16 @@ a draft of the state and hands it to every subscriber (``internal_dispatch``), t
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Protocol
+from typing import Any
 
 from sim.engine import rules
-from sim.engine.actions import Action, Sit
+from sim.engine.actions import Sit
 from sim.engine.apply import apply
 from sim.engine.dealer import advance
 from sim.engine.events import Event, PlayerSeated
 from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.state import TableConfig, TableState
-
-
-class Subscriber(Protocol):
-    """A side effect kept outside the pure core. The order of subscribers must not matter.
-
-    ``begin`` opens a dispatch with the committed state before it (``action`` is None for
-    the table's opening; the state must not be changed), ``on_event``
-    sees each event right after it was applied to the draft state, and exactly one of
-    ``commit`` (with the committed state) or ``rollback`` closes the dispatch.
-    """
-
-    def begin(self, state: TableState, action: Action | None) -> None: ...
-
-    def on_event(self, state: TableState, event: Event) -> None: ...
-
-    def commit(self, state: TableState) -> None: ...
-
-    def rollback(self) -> None: ...
+from sim.engine.subscriber import Subscriber
 
 
 class Controller:
@@ -46,7 +29,12 @@ class Controller:
                  players: Mapping[int, tuple[str, int]] | None = None,
                  subscribers: Iterable[Subscriber] = ()) -> None:
         self.state = TableState.new(config, seed)
-        self.subscribers: list[Subscriber] = list(subscribers)
+        given: list[object] = list(subscribers)  # not yet known to be Subscribers
+        for subscriber in given:
+            if not isinstance(subscriber, Subscriber):
+                raise TypeError(f"Subscriber {subscriber!r} is a {type(subscriber).__name__}; "
+                                "subscribers must subclass sim.engine.Subscriber.")
+        self.subscribers = [s for s in given if isinstance(s, Subscriber)]
         self.opening: dict[int, tuple[str, int]] = dict(players or {})
         self.stop_at_hand_end = False
         self._legal: LegalActions | None = None

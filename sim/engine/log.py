@@ -16,6 +16,7 @@ from typing import Any, Final
 from sim.engine.actions import Action, action_from_dict, action_to_dict
 from sim.engine.events import Event, HandEnded, HandStarted, event_from_dict, event_to_dict
 from sim.engine.state import TableState
+from sim.engine.subscriber import Subscriber
 
 FORMAT: Final = "sim.hand"
 VERSION: Final = 1
@@ -89,7 +90,7 @@ def upcast(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-class TableLog:
+class TableLog(Subscriber):
     """Subscriber: the table's action history and its recent hands.
 
     ``keep`` bounds how many finished hands stay in memory (a fuzz run plays millions).

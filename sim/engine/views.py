@@ -13,6 +13,7 @@ from sim.engine.events import HandStarted, HoleCardsDealt
 from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.record import Record
 from sim.engine.state import IDLE, TableConfig, TableState
+from sim.engine.subscriber import Subscriber
 
 
 # Views are built several times per dispatch, so they are Records (see sim.engine.record).
@@ -206,7 +207,7 @@ def redact(event: Any, viewer: int) -> Any:
     return event
 
 
-class PlayerFeeds:
+class PlayerFeeds(Subscriber):
     """Subscriber: each seated player's own stream of events, redacted for them.
 
     This is what a client at the table receives. ``feeds[seat]`` keeps the last ``keep``

@@ -27,6 +27,7 @@ from sim.engine.errors import IllegalAction
 from sim.engine.log import TableLog
 from sim.engine.seeds import derive_seed
 from sim.engine.state import TableConfig
+from sim.engine.subscriber import Subscriber
 
 TABLE_SEED = 20240601
 
@@ -179,7 +180,7 @@ def as_snapshot(state: Any) -> dict[str, Any]:
     return state if isinstance(state, dict) else state.snapshot()
 
 
-class _Recorder:
+class _Recorder(Subscriber):
     """Subscriber that keeps the committed events (rolled-back ones are dropped)."""
 
     def __init__(self, sink: list[ev.Event]) -> None:

@@ -12,13 +12,14 @@ from sim.engine.controller import Controller
 from sim.engine.log import TableLog
 from sim.engine.replay import Replayer
 from sim.engine.state import TableConfig
+from sim.engine.subscriber import Subscriber
 
 
 class Boom(Exception):
     pass
 
 
-class Bomb:
+class Bomb(Subscriber):
     """Subscriber that raises on the n-th event of the next dispatch (or on an event type)."""
 
     def __init__(self) -> None:
@@ -148,3 +149,36 @@ def test_failure_while_opening_the_table_leaves_it_unopened():
     assert bomb.rolled_back == 1
     assert log.current is None
     assert list(log.hands) == []
+
+
+class DuckTyped:
+    """Has a subscriber's methods but does not subclass Subscriber."""
+
+    def begin(self, state: Any, action: Any) -> None: ...
+
+    def on_event(self, state: Any, event: Any) -> None: ...
+
+    def commit(self, state: Any) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+def test_a_subscriber_must_subclass_subscriber():
+    with pytest.raises(TypeError, match="DuckTyped; subscribers must subclass "
+                                        "sim.engine.Subscriber"):
+        Controller(TableConfig(seats=2), seed=TABLE_SEED, subscribers=[TableLog(), DuckTyped()])
+
+
+def test_subscriber_methods_default_to_nothing():
+    class CommitsOnly(Subscriber):
+        def __init__(self) -> None:
+            self.commits = 0
+
+        def commit(self, state: Any) -> None:
+            self.commits += 1
+
+    counter = CommitsOnly()
+    table = Controller(TableConfig(seats=2), seed=TABLE_SEED,
+                       players={0: ("a", 100), 1: ("b", 100)}, subscribers=[counter])
+    table.dispatch(Call(seat=table.state.to_act))
+    assert counter.commits == 2  # the opening and the call
