@@ -1,10 +1,13 @@
 """``apply(state, event)``: the only code that changes a TableState.
 
 Each handler is small and does exactly what the event says; the decisions (who acts, how
-much is owed, who wins) were made by the rules when the event was derived.
+much is owed, who wins) were made by the rules when the event was derived. The per-seat
+fields that are tuples (see ``sim.engine.state``) are replaced whole, with ``_put``.
 """
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from sim.engine.events import (
     AntePosted,
@@ -50,13 +53,22 @@ from sim.engine.state import (
     total,
 )
 
+T = TypeVar("T")
+
+
+def _put(values: tuple[T, ...], seat: int, value: T) -> tuple[T, ...]:
+    """``values`` with the item at ``seat`` replaced."""
+    items = list(values)
+    items[seat] = value
+    return tuple(items)
+
 
 def _seated(s: TableState, e: PlayerSeated) -> None:
     assert s.player[e.seat] is None, f"seat {e.seat} is taken"
-    s.player[e.seat] = e.player
+    s.player = _put(s.player, e.seat, e.player)
     s.stack[e.seat] = e.buy_in
-    s.status[e.seat] = WAITING if e.waiting else PLAYING
-    s.missed_bb[e.seat] = False
+    s.status = _put(s.status, e.seat, WAITING if e.waiting else PLAYING)
+    s.missed_bb = _put(s.missed_bb, e.seat, False)
     s.chips_in += e.buy_in
 
 
@@ -64,50 +76,50 @@ def _left(s: TableState, e: PlayerLeft) -> None:
     seat = e.seat
     assert s.stack[seat] == e.cashed_out
     s.chips_out += e.cashed_out
-    s.player[seat] = None
+    s.player = _put(s.player, seat, None)
     s.stack[seat] = 0
-    s.status[seat] = EMPTY
-    s.pending_status[seat] = NO_CHANGE
-    s.pending_leave[seat] = False
-    s.pending_rebuy[seat] = 0
-    s.will_post[seat] = False
-    s.missed_bb[seat] = False
-    s.dealt[seat] = False
-    s.hole[seat] = None
+    s.status = _put(s.status, seat, EMPTY)
+    s.pending_status = _put(s.pending_status, seat, NO_CHANGE)
+    s.pending_leave = _put(s.pending_leave, seat, False)
+    s.pending_rebuy = _put(s.pending_rebuy, seat, 0)
+    s.will_post = _put(s.will_post, seat, False)
+    s.missed_bb = _put(s.missed_bb, seat, False)
+    s.dealt = _put(s.dealt, seat, False)
+    s.hole = _put(s.hole, seat, None)
 
 
 def _rebuy(s: TableState, e: RebuyApplied) -> None:
     s.stack[e.seat] += e.added
     s.chips_in += e.added
-    s.pending_rebuy[e.seat] = 0
+    s.pending_rebuy = _put(s.pending_rebuy, e.seat, 0)
 
 
 def _sat_out(s: TableState, e: SatOut) -> None:
     if s.status[e.seat] == WAITING:  # never posted: still owes the big blind on return
-        s.missed_bb[e.seat] = True
-    s.status[e.seat] = SITTING_OUT
-    s.pending_status[e.seat] = NO_CHANGE
-    s.will_post[e.seat] = False
+        s.missed_bb = _put(s.missed_bb, e.seat, True)
+    s.status = _put(s.status, e.seat, SITTING_OUT)
+    s.pending_status = _put(s.pending_status, e.seat, NO_CHANGE)
+    s.will_post = _put(s.will_post, e.seat, False)
 
 
 def _sat_in(s: TableState, e: SatIn) -> None:
-    s.status[e.seat] = WAITING if e.waiting else PLAYING
-    s.pending_status[e.seat] = NO_CHANGE
+    s.status = _put(s.status, e.seat, WAITING if e.waiting else PLAYING)
+    s.pending_status = _put(s.pending_status, e.seat, NO_CHANGE)
 
 
 def _queued(s: TableState, e: RequestQueued) -> None:
     seat, request = e.seat, e.request
     if request == "sit_out":
-        s.pending_status[seat] = GO_OUT
+        s.pending_status = _put(s.pending_status, seat, GO_OUT)
     elif request == "sit_in":
-        s.pending_status[seat] = GO_IN
+        s.pending_status = _put(s.pending_status, seat, GO_IN)
     elif request == "leave":
-        s.pending_leave[seat] = True
+        s.pending_leave = _put(s.pending_leave, seat, True)
     elif request == "rebuy":
-        s.pending_rebuy[seat] += e.amount
+        s.pending_rebuy = _put(s.pending_rebuy, seat, s.pending_rebuy[seat] + e.amount)
     else:
         assert request == "post", request
-        s.will_post[seat] = True
+        s.will_post = _put(s.will_post, seat, True)
 
 
 def _hand_started(s: TableState, e: HandStarted) -> None:
@@ -122,9 +134,9 @@ def _hand_started(s: TableState, e: HandStarted) -> None:
     s.posters = e.posters
     s.deck = e.deck
     s.deck_pos = 0
-    s.board = []
-    s.burnt = []
-    s.pots = []
+    s.board = ()
+    s.burnt = ()
+    s.pots = ()
     s.pot = 0
     s.street = PREFLOP
     s.current_bet = 0
@@ -133,20 +145,23 @@ def _hand_started(s: TableState, e: HandStarted) -> None:
     s.to_act = None
     s.last_aggressor = None
     s.hand_actions = 0
-    s.dealt = [False] * n
-    s.folded = [False] * n
-    s.shown = [False] * n
+    s.folded = (False,) * n
+    s.shown = (False,) * n
     s.bet = [0] * n
     s.contrib = [0] * n
-    s.hole = [None] * n
+    s.hole = (None,) * n
     s.acted_level = [NOT_ACTED] * n
+    dealt = [False] * n
+    status, will_post, missed_bb = list(s.status), list(s.will_post), list(s.missed_bb)
     for seat in e.dealt:
-        s.dealt[seat] = True
-        s.status[seat] = PLAYING
-        s.will_post[seat] = False
-        s.missed_bb[seat] = False
+        dealt[seat] = True
+        status[seat] = PLAYING
+        will_post[seat] = False
+        missed_bb[seat] = False
     for seat in e.missed:
-        s.missed_bb[seat] = True
+        missed_bb[seat] = True
+    s.dealt, s.status = tuple(dealt), tuple(status)
+    s.will_post, s.missed_bb = tuple(will_post), tuple(missed_bb)
 
 
 def _ante(s: TableState, e: AntePosted) -> None:
@@ -167,7 +182,7 @@ def _blind(s: TableState, e: BlindPosted) -> None:
 
 
 def _hole(s: TableState, e: HoleCardsDealt) -> None:
-    s.hole[e.seat] = e.cards
+    s.hole = _put(s.hole, e.seat, e.cards)
     s.deck_pos += len(e.cards)
     s.phase = BETTING
 
@@ -177,7 +192,7 @@ def _turn(s: TableState, e: TurnStarted) -> None:
 
 
 def _timed_out(s: TableState, e: TimedOut) -> None:
-    s.pending_status[e.seat] = GO_OUT
+    s.pending_status = _put(s.pending_status, e.seat, GO_OUT)
 
 
 def _acted(s: TableState, seat: int) -> None:
@@ -187,7 +202,7 @@ def _acted(s: TableState, seat: int) -> None:
 
 
 def _folded(s: TableState, e: Folded) -> None:
-    s.folded[e.seat] = True
+    s.folded = _put(s.folded, e.seat, True)
     _acted(s, e.seat)
 
 
@@ -240,12 +255,12 @@ def _returned(s: TableState, e: BetReturned) -> None:
 def _collected(s: TableState, e: BetsCollected) -> None:
     s.pot += total(s.bet)
     s.bet = [0] * s.config.seats
-    s.pots = list(e.pots)
+    s.pots = e.pots
 
 
 def _board(s: TableState, e: BoardDealt) -> None:
-    s.burnt.append(e.burnt)
-    s.board.extend(e.cards)
+    s.burnt = (*s.burnt, e.burnt)
+    s.board = (*s.board, *e.cards)
     s.deck_pos += 1 + len(e.cards)
     s.street = e.street
     s.current_bet = 0
@@ -257,7 +272,7 @@ def _board(s: TableState, e: BoardDealt) -> None:
 
 
 def _shown(s: TableState, e: CardsShown) -> None:
-    s.shown[e.seat] = True
+    s.shown = _put(s.shown, e.seat, True)
 
 
 def _mucked(s: TableState, e: CardsMucked) -> None:

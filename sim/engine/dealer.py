@@ -246,7 +246,7 @@ def collect_bets(state: TableState) -> Iterator[Event]:
     live = [state.dealt[s] and not state.folded[s] for s in range(state.config.seats)]
     all_in = [state.stack[s] == 0 for s in range(state.config.seats)]
     pots = build_pots(state.contrib, live, all_in)
-    if any(state.bet) or list(pots) != state.pots:
+    if any(state.bet) or pots != state.pots:
         yield BetsCollected(pots)
 
 

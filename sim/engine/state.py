@@ -1,8 +1,12 @@
 """The table model: the mutable state that events are applied to.
 
-The state is a struct of per-seat lists rather than a list of seat objects because the
+The state is a struct of per-seat sequences rather than a list of seat objects because the
 controller copies it once per dispatch (that copy is what makes a dispatch atomic), and
-copying a dozen short lists is far cheaper than copying ten objects.
+copying a few short lists is far cheaper than copying ten objects. Only what betting
+changes (stacks, bets, contributions, the level each seat acted at) is a list, copied per
+dispatch; the fields that change a few times a hand (who sits where, status, cards, folds,
+pending requests, board, burns, pots) are tuples, shared between copies and replaced
+whole by ``apply`` when they change.
 """
 
 from __future__ import annotations
@@ -34,15 +38,16 @@ STREET_NAMES: Final = ("preflop", "flop", "turn", "river")
 NOT_ACTED: Final = -1
 
 
-# Per-seat list fields, copied on every dispatch.
-SEAT_FIELDS: Final = ("player", "stack", "status", "dealt", "folded", "bet", "contrib", "hole",
-               "acted_level", "shown", "pending_status", "pending_leave", "pending_rebuy",
-               "will_post", "missed_bb")
+# Per-seat fields: the lists, copied on every dispatch, and the tuples, shared.
+SEAT_LISTS: Final = ("stack", "bet", "contrib", "acted_level")
+SEAT_TUPLES: Final = ("player", "status", "dealt", "folded", "hole", "shown", "pending_status",
+                      "pending_leave", "pending_rebuy", "will_post", "missed_bb")
+SEAT_FIELDS: Final = (*SEAT_LISTS, *SEAT_TUPLES)
 SCALAR_FIELDS: Final = ("table_seed", "hand_no", "hand_seed", "phase", "button", "small_blind_seat",
                  "big_blind_seat", "street", "current_bet", "min_raise", "last_actor", "to_act",
                  "last_aggressor", "deck_pos", "pot", "chips_in", "chips_out", "hand_actions")
-TUPLE_FIELDS: Final = ("order", "posters", "deck")
-FIELDS: Final = ("config", *SEAT_FIELDS, *SCALAR_FIELDS, *TUPLE_FIELDS, "board", "burnt", "pots")
+TUPLE_FIELDS: Final = ("order", "posters", "deck", "board", "burnt")
+FIELDS: Final = ("config", *SEAT_FIELDS, *SCALAR_FIELDS, *TUPLE_FIELDS, "pots")
 
 
 class TableState:
@@ -51,21 +56,21 @@ class TableState:
     __slots__ = FIELDS
 
     config: TableConfig
-    player: list[str | None]
     stack: list[int]
-    status: list[int]
-    dealt: list[bool]
-    folded: list[bool]
     bet: list[int]  # this street, still in front of the player
     contrib: list[int]  # this hand, bets included
-    hole: list[tuple[int, ...] | None]
     acted_level: list[int]  # the bet level when the player last acted this street
-    shown: list[bool]
-    pending_status: list[int]
-    pending_leave: list[bool]
-    pending_rebuy: list[int]
-    will_post: list[bool]
-    missed_bb: list[bool]
+    player: tuple[str | None, ...]
+    status: tuple[int, ...]
+    dealt: tuple[bool, ...]
+    folded: tuple[bool, ...]
+    hole: tuple[tuple[int, ...] | None, ...]
+    shown: tuple[bool, ...]
+    pending_status: tuple[int, ...]
+    pending_leave: tuple[bool, ...]
+    pending_rebuy: tuple[int, ...]
+    will_post: tuple[bool, ...]
+    missed_bb: tuple[bool, ...]
     table_seed: int
     hand_no: int
     hand_seed: int
@@ -87,22 +92,21 @@ class TableState:
     order: tuple[int, ...]
     posters: tuple[int, ...]
     deck: tuple[int, ...]
-    board: list[int]
-    burnt: list[int]
-    pots: list[tuple[int, tuple[int, ...]]]  # structure at the last collection
+    board: tuple[int, ...]
+    burnt: tuple[int, ...]
+    pots: tuple[tuple[int, tuple[int, ...]], ...]  # structure at the last collection
 
     @classmethod
     def new(cls, config: TableConfig, table_seed: int) -> TableState:
         s = cls()
         n = config.seats
         s.config = config
-        s.player = [None] * n
-        for name in ("stack", "status", "bet", "contrib", "pending_status", "pending_rebuy"):
-            setattr(s, name, [0] * n)
-        for name in ("dealt", "folded", "shown", "pending_leave", "will_post", "missed_bb"):
-            setattr(s, name, [False] * n)
-        s.hole = [None] * n
+        s.stack, s.bet, s.contrib = [0] * n, [0] * n, [0] * n
         s.acted_level = [NOT_ACTED] * n
+        s.player = (None,) * n
+        s.hole = (None,) * n
+        s.status = s.pending_status = s.pending_rebuy = (0,) * n
+        s.dealt = s.folded = s.shown = s.pending_leave = s.will_post = s.missed_bb = (False,) * n
         s.table_seed = table_seed
         for name in ("hand_no", "hand_seed", "street", "current_bet", "deck_pos", "pot", "chips_in",
                      "chips_out", "hand_actions"):
@@ -112,29 +116,29 @@ class TableState:
         for name in ("button", "small_blind_seat", "big_blind_seat", "last_actor", "to_act",
                      "last_aggressor"):
             setattr(s, name, None)
-        s.order = s.posters = s.deck = ()
-        s.board, s.burnt, s.pots = [], [], []
+        s.order = s.posters = s.deck = s.board = s.burnt = ()
+        s.pots = ()
         return s
 
     def copy(self) -> TableState:
-        # Written out field by field: this runs once per dispatch.
+        # Written out field by field: this runs once per dispatch. Tuples are shared.
         s = TableState()
         s.config = self.config
-        s.player = self.player[:]
         s.stack = self.stack[:]
-        s.status = self.status[:]
-        s.dealt = self.dealt[:]
-        s.folded = self.folded[:]
         s.bet = self.bet[:]
         s.contrib = self.contrib[:]
-        s.hole = self.hole[:]
         s.acted_level = self.acted_level[:]
-        s.shown = self.shown[:]
-        s.pending_status = self.pending_status[:]
-        s.pending_leave = self.pending_leave[:]
-        s.pending_rebuy = self.pending_rebuy[:]
-        s.will_post = self.will_post[:]
-        s.missed_bb = self.missed_bb[:]
+        s.player = self.player
+        s.status = self.status
+        s.dealt = self.dealt
+        s.folded = self.folded
+        s.hole = self.hole
+        s.shown = self.shown
+        s.pending_status = self.pending_status
+        s.pending_leave = self.pending_leave
+        s.pending_rebuy = self.pending_rebuy
+        s.will_post = self.will_post
+        s.missed_bb = self.missed_bb
         s.table_seed = self.table_seed
         s.hand_no = self.hand_no
         s.hand_seed = self.hand_seed
@@ -154,7 +158,7 @@ class TableState:
         s.chips_out = self.chips_out
         s.hand_actions = self.hand_actions
         s.order, s.posters, s.deck = self.order, self.posters, self.deck
-        s.board, s.burnt, s.pots = self.board[:], self.burnt[:], self.pots[:]
+        s.board, s.burnt, s.pots = self.board, self.burnt, self.pots
         return s
 
     # -- serialization -------------------------------------------------------------------
@@ -162,13 +166,12 @@ class TableState:
         """A JSON-able dict of the whole state; ``TableState.from_snapshot`` inverts it."""
         out: dict[str, Any] = {"config": self.config.to_dict()}
         for name in SEAT_FIELDS:
-            out[name] = getattr(self, name)[:]
+            out[name] = list(getattr(self, name))
         out["hole"] = [list(cards) if cards is not None else None for cards in self.hole]
         for name in SCALAR_FIELDS:
             out[name] = getattr(self, name)
         for name in TUPLE_FIELDS:
             out[name] = list(getattr(self, name))
-        out["board"], out["burnt"] = self.board[:], self.burnt[:]
         out["pots"] = [[amount, list(eligible)] for amount, eligible in self.pots]
         return out
 
@@ -176,16 +179,15 @@ class TableState:
     def from_snapshot(cls, data: dict[str, Any]) -> TableState:
         s = cls()
         s.config = TableConfig(**data["config"])
-        for name in SEAT_FIELDS:
-            value = data[name]
-            s_value = [tuple(v) if isinstance(v, list) else v for v in value]
-            setattr(s, name, s_value)
+        for name in SEAT_LISTS:
+            setattr(s, name, list(data[name]))
+        for name in SEAT_TUPLES:
+            setattr(s, name, tuple([tuple(v) if isinstance(v, list) else v for v in data[name]]))
         for name in SCALAR_FIELDS:
             setattr(s, name, data[name])
         for name in TUPLE_FIELDS:
             setattr(s, name, tuple(data[name]))
-        s.board, s.burnt = list(data["board"]), list(data["burnt"])
-        s.pots = [(amount, tuple(eligible)) for amount, eligible in data["pots"]]
+        s.pots = tuple([(amount, tuple(eligible)) for amount, eligible in data["pots"]])
         return s
 
     def __eq__(self, other: object) -> bool:

@@ -202,7 +202,7 @@ def cards_unique(ctx: CheckContext) -> None:
 
 
 def _check_card_events(ctx: CheckContext) -> None:
-    deck, order, hole = ctx.before.deck, ctx.before.order, ctx.before.hole[:]
+    deck, order, hole = ctx.before.deck, ctx.before.order, list(ctx.before.hole)
     for event in ctx.events:  # type(event) tests narrow the event: direct field reads
         if type(event) is HandStarted:
             deck, order = event.deck, event.dealt
@@ -267,13 +267,13 @@ def _check_cards_in_state(s: TableState) -> None:
         elif cards is not None and s.phase != IDLE:
             raise fail("cards_unique",
                        f"Seat {seat} holds {cards_to_str(cards)} but is not dealt in.")
-    board = [deck[base + i] for i in BOARD_AT[:len(s.board)]]
-    burnt = [deck[base + i] for i in BURN_AT[:len(s.burnt)]]
+    board = tuple([deck[base + i] for i in BOARD_AT[:len(s.board)]])
+    burnt = tuple([deck[base + i] for i in BURN_AT[:len(s.burnt)]])
     if s.board != board or s.burnt != burnt:
         raise fail("cards_unique",
                    f"The board {cards_to_str(s.board)} and burns {cards_to_str(s.burnt)} are "
                    f"not the deck's {cards_to_str(board)} and {cards_to_str(burnt)}.")
-    used = [c for seat in order for c in (s.hole[seat] or ())] + s.board + s.burnt
+    used = [c for seat in order for c in (s.hole[seat] or ())] + [*s.board, *s.burnt]
     if len(set(used)) != len(used):
         raise fail("cards_unique", f"A card appears twice among {cards_to_str(used)}.")
 

@@ -144,8 +144,8 @@ def clockwise_from(start: int, seats: Sequence[int], table_seats: int) -> tuple[
     return tuple(sorted(seats, key=lambda seat: (seat - start) % table_seats))
 
 
-def dealable(present: list[bool], stack: list[int], status: list[int],
-             will_post: list[bool], playing: int,
+def dealable(present: list[bool], stack: list[int], status: Sequence[int],
+             will_post: Sequence[bool], playing: int,
              waiting: int) -> tuple[list[int], list[int], list[int]] | None:
     """Who may be dealt into the next hand, read from the table just before it starts.
 

@@ -138,7 +138,7 @@ def test_all_in_bet_below_the_big_blind_after_a_check_does_not_reopen(monkeypatc
     t.reject(Check(1), "cannot check", "5 is owed")
     t.do(Call(1))
     assert t.state.street == TURN
-    assert t.state.pots == [(75, (0, 1, 2))]
+    assert t.state.pots == ((75, (0, 1, 2)),)
 
 
 # -- no raise against all-ins ------------------------------------------------------------------
@@ -216,7 +216,7 @@ def test_a_bet_is_answered_by_every_other_player_before_the_round_ends(monkeypat
     assert t.state.to_act == 1  # the seat that checked must answer the bet
     t.do(Call(1))
     assert t.state.street == TURN
-    assert t.state.pots == [(38, (1, 2, 3))]
+    assert t.state.pots == ((38, (1, 2, 3)),)
 
 
 def test_fold_is_legal_even_when_checking_is_free(monkeypatch):
@@ -227,7 +227,7 @@ def test_fold_is_legal_even_when_checking_is_free(monkeypatch):
     events = t.do(Fold(2))
     assert t.of(ev.Folded, events) == [ev.Folded(2, "action")]
     assert t.state.street == FLOP
-    assert t.state.pots == [(6, (0, 1))]
+    assert t.state.pots == ((6, (0, 1)),)
 
 
 def test_after_the_flop_the_first_live_seat_left_of_the_button_acts_first(monkeypatch):

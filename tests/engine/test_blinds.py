@@ -113,7 +113,7 @@ def test_big_blind_all_in_from_the_ante_still_sets_the_full_big_blind(monkeypatc
     t.do(Call(0), Call(1))
     # Seat 2 is all-in from its ante: it does not act, and the round is over.
     assert t.state.street == FLOP
-    assert t.state.pots == [(3, (0, 1, 2)), (4, (0, 1))]
+    assert t.state.pots == ((3, (0, 1, 2)), (4, (0, 1)))
     events = t.do(*[Check(s) for s in (1, 0) * 3])
     assert t.of(ev.PotAwarded, events) == [ev.PotAwarded(1, 4, ((1, 4),)),
                                            ev.PotAwarded(0, 3, ((2, 3),))]
@@ -160,7 +160,7 @@ def test_short_big_blind_sets_the_call_at_the_full_big_blind(short_big_blind):
     assert t.legal().call == 5  # the small blind completes to the full big blind
     t.do(Call(1))
     assert t.state.street == FLOP
-    assert t.state.pots == [(18, (0, 1, 2)), (8, (0, 1))]
+    assert t.state.pots == ((18, (0, 1, 2)), (8, (0, 1)))
     t.do(*[Check(s) for s in (1, 0) * 3])
     assert t.final_stacks(1) == [90, 98, 18]  # aces win 18; kings beat queens for 8
 

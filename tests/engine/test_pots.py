@@ -65,7 +65,7 @@ def test_side_pot_winner_is_not_the_main_pot_winner(monkeypatch):
     t.do(RaiseTo(0, 60), Call(1), Call(2))
     # Seat 2 could only call 28 more (all-in); seats 0 and 1 go on to the flop.
     assert t.state.stack == [40, 40, 0]
-    assert t.state.pots == [(90, (0, 1, 2)), (60, (0, 1))]
+    assert t.state.pots == ((90, (0, 1, 2)), (60, (0, 1)))
     t.do(Check(1), Check(0), Check(1), Check(0), Check(1), Check(0))
     record = t.record(1)
     # No river bet: seat 1 (left of the button) shows first; seat 2 can win the main pot and

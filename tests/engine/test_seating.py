@@ -57,7 +57,7 @@ def test_timeout_folds_when_owing_checks_when_free_and_sits_out_next_hand(monkey
     assert t.final_stacks(1) == [98, 104, 98, 100]
     # Hand 2: seats 2 and 3 sit out; seats 0 and 1 play heads-up.
     assert t.of(ev.SatOut, t.events) == [ev.SatOut(2), ev.SatOut(3)]
-    assert t.state.status == [PLAYING, PLAYING, SITTING_OUT, SITTING_OUT]
+    assert t.state.status == (PLAYING, PLAYING, SITTING_OUT, SITTING_OUT)
     assert where(t, 2) == (1, 1, 0, (0, 1))
 
 
@@ -120,7 +120,7 @@ def test_a_player_who_missed_the_big_blind_may_post_to_come_in(monkeypatch):
     assert (legal.call, legal.min_raise_to) == (0, 4)
     t.do(Check(3), Call(0), Call(1), Check(2))
     assert t.state.street == FLOP
-    assert t.state.pots == [(8, (0, 1, 2, 3))]
+    assert t.state.pots == ((8, (0, 1, 2, 3)),)
 
 
 def test_a_player_sitting_in_during_a_hand_may_post_for_the_next_hand(monkeypatch):

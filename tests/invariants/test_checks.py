@@ -118,7 +118,8 @@ def test_cards_unique_checks_the_deck_and_dealing_positions(three):
     events = replaced(opening.events, ev.HandStarted, _with(started, deck=doubled))
     assert "not a permutation of 52" in violation("cards_unique", variant(opening, events=events))
     state = opening.state.copy()
-    state.hole[0] = (state.hole[0][0], state.hole[1][0])  # seat 0 holds seat 1's card
+    hole = state.hole
+    state.hole = ((hole[0][0], hole[1][0]), *hole[1:])  # seat 0 holds seat 1's card
     assert "was dealt" in violation("cards_unique", variant(opening, state=state))
 
 
@@ -148,7 +149,7 @@ def test_valid_to_act(three):
     message = violation("valid_to_act", variant(ctx, state=skipped))
     assert "seat 1 comes first clockwise" in message
     folded = ctx.state.copy()
-    folded.folded[1] = True
+    folded.folded = (folded.folded[0], True, *folded.folded[2:])
     assert "has folded" in violation("valid_to_act", variant(ctx, state=folded))
     stuck = ctx.state.copy()
     stuck.to_act = None
@@ -328,7 +329,7 @@ def test_animation_sanity(three):
     passes("animation_sanity", opening)
     # Where a hand starts the after-view is compared with the whole public view.
     state = opening.state.copy()
-    state.player[2] = "someone else"
+    state.player = (*state.player[:2], "someone else", *state.player[3:])
     message = violation("animation_sanity", variant(opening, state=state))
     assert "public view of the state in seat 2: player 'p2' vs 'someone else'" in message
     ctx = three.dispatch(Call(0))
