@@ -12,6 +12,8 @@ Other modules (the evaluator, the event log) rely on this encoding; never change
 from collections.abc import Iterable
 from typing import Final
 
+from mypy_extensions import i64
+
 RANKS: Final = "23456789TJQKA"
 SUITS: Final = "cdhs"
 DECK_SIZE: Final = 52
@@ -97,12 +99,56 @@ _MIX_MULTIPLIER_2: Final = 0x94D049BB133111EB
 _BATCH_PRODUCT_LIMIT: Final = 1 << 48
 
 
+# The generator works on 64-bit words held as two 32-bit halves, and every intermediate
+# value stays below 2**62, so the arithmetic can be on ``i64``: compiled, machine words
+# (plain ints otherwise, with the same results, as nothing overflows). 64-bit words and
+# their 128-bit products would be heap-allocated Python ints, several times slower.
+_M32: Final = (1 << 32) - 1
+_M24: Final = (1 << 24) - 1
+_M16: Final = (1 << 16) - 1
+_GAMMA_HI: Final = _GOLDEN_GAMMA >> 32
+_GAMMA_LO: Final = _GOLDEN_GAMMA & _M32
+
+# The multipliers' 16-bit pieces, lowest first.
+_M1_0: Final = _MIX_MULTIPLIER_1 & _M16
+_M1_1: Final = _MIX_MULTIPLIER_1 >> 16 & _M16
+_M1_2: Final = _MIX_MULTIPLIER_1 >> 32 & _M16
+_M1_3: Final = _MIX_MULTIPLIER_1 >> 48
+_M2_0: Final = _MIX_MULTIPLIER_2 & _M16
+_M2_1: Final = _MIX_MULTIPLIER_2 >> 16 & _M16
+_M2_2: Final = _MIX_MULTIPLIER_2 >> 32 & _M16
+_M2_3: Final = _MIX_MULTIPLIER_2 >> 48
+
+
 def _splitmix64(state: int) -> tuple[int, int]:
     """Step the 64-bit state once; return ``(new_state, output_word)``."""
-    state = (state + _GOLDEN_GAMMA) & _MASK64
-    word = ((state ^ (state >> 30)) * _MIX_MULTIPLIER_1) & _MASK64
-    word = ((word ^ (word >> 27)) * _MIX_MULTIPLIER_2) & _MASK64
-    return state, word ^ (word >> 31)
+    hi, lo, word_hi, word_lo = _splitmix64_halves(state >> 32, state & _M32)
+    # int() first: shifted left, an i64 half would overflow.
+    return int(hi) << 32 | int(lo), int(word_hi) << 32 | int(word_lo)
+
+
+def _splitmix64_halves(hi: i64, lo: i64) -> tuple[i64, i64, i64, i64]:
+    """``_splitmix64`` on halves: ``(hi, lo)`` -> ``(hi, lo, word_hi, word_lo)``."""
+    lo += _GAMMA_LO
+    hi = (hi + _GAMMA_HI + (lo >> 32)) & _M32
+    lo &= _M32
+    # z = (z ^ z >> 30) * M1; z = (z ^ z >> 27) * M2; z ^ z >> 31, each mod 2**64.
+    zh, zl = _times(hi ^ hi >> 30, lo ^ ((hi << 2 & _M32) | lo >> 30),
+                    _M1_0, _M1_1, _M1_2, _M1_3)
+    zh, zl = _times(zh ^ zh >> 27, zl ^ ((zh << 5 & _M32) | zl >> 27),
+                    _M2_0, _M2_1, _M2_2, _M2_3)
+    return hi, lo, zh ^ zh >> 31, zl ^ ((zh << 1 & _M32) | zl >> 31)
+
+
+def _times(hi: i64, lo: i64, f0: i64, f1: i64, f2: i64, f3: i64) -> tuple[i64, i64]:
+    """``(hi, lo) * factor mod 2**64`` as halves, given the factor's 16-bit pieces."""
+    # lo * low half = part + (lo * f1 >> 16) * 2**32, where part is below 2**49.
+    part = lo * f0 + ((lo * f1 & _M16) << 16)
+    carry = (part >> 32) + (lo * f1 >> 16)
+    # The high half only keeps the low 32 bits of hi * low half + lo * high half.
+    high = (carry + hi * f0 + ((hi * f1 & _M16) << 16) + lo * f2
+            + ((lo * f3 & _M16) << 16))
+    return high & _M32, part & _M32
 
 
 def _swap_batches(deck_size: int) -> tuple[tuple[tuple[int, ...], int, int], ...]:
@@ -157,9 +203,10 @@ def shuffled_deck(seed: object) -> tuple[int, ...]:
             "sim.engine.seeds.derive_seed."
         )
     deck = list(_UNSHUFFLED)
-    state = seed
+    hi: i64 = seed >> 32
+    lo: i64 = seed & _M32
     for ranges, product, threshold in _SWAP_BATCHES:
-        state, draw = _draw_below(state, product, threshold)
+        hi, lo, draw = _draw_below(hi, lo, product, threshold)
         for span in ranges:
             j = draw % span  # not divmod(): compiled, // and % on small ints stay unboxed
             draw //= span
@@ -169,13 +216,21 @@ def shuffled_deck(seed: object) -> tuple[int, ...]:
     return tuple(deck)
 
 
-def _draw_below(state: int, product: int, threshold: int) -> tuple[int, int]:
-    """Return ``(new_state, value)`` with value uniform in ``0..product-1``."""
+def _draw_below(hi: i64, lo: i64, product: i64, threshold: i64) -> tuple[i64, i64, i64]:
+    """Return ``(new_hi, new_lo, value)`` with value uniform in ``0..product-1``."""
+    # word * product, with product = p1 * 2**24 + p0, in columns of 32 bits: the low 64
+    # bits are (low1, low0) and the rest is the value. Every partial product is below 2**56.
+    p0, p1 = product & _M24, product >> 24
+    threshold_hi, threshold_lo = threshold >> 32, threshold & _M32
     # Each pass rejects with probability below 2**-16, so 64 rejections in a row would
     # mean a broken generator rather than bad luck.
     for _ in range(64):
-        state, word = _splitmix64(state)
-        scaled = word * product
-        if scaled & _MASK64 >= threshold:
-            return state, scaled >> 64
+        hi, lo, word_hi, word_lo = _splitmix64_halves(hi, lo)
+        b = word_lo * p1  # weighs 2**24
+        d = word_hi * p1  # weighs 2**56
+        column0 = word_lo * p0 + ((b & 0xFF) << 24)
+        column1 = (column0 >> 32) + (b >> 8) + word_hi * p0 + ((d & 0xFF) << 24)
+        low1, low0 = column1 & _M32, column0 & _M32
+        if low1 > threshold_hi or (low1 == threshold_hi and low0 >= threshold_lo):
+            return hi, lo, (column1 >> 32) + (d >> 8)
     raise AssertionError(f"splitmix64 rejected 64 words in a row for range {product}.")

@@ -1,6 +1,7 @@
 """Card names, the seeded shuffle, and seed derivation (seeds exist to feed the shuffle)."""
 
 import os
+import random
 import subprocess
 import sys
 
@@ -112,12 +113,32 @@ def test_splitmix64_matches_the_reference_outputs() -> None:
     ]
 
 
+def _plain_splitmix64(state: int) -> tuple[int, int]:
+    """splitmix64 on Python ints, as in the reference C code."""
+    mask = 2**64 - 1
+    state = (state + 0x9E3779B97F4A7C15) & mask
+    z = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return state, z ^ (z >> 31)
+
+
+def test_splitmix64_on_halves_equals_it_on_python_ints() -> None:
+    # The shuffle computes on 32-bit halves; the edges of each half are where it would slip.
+    edges = [0, 1, 2**31 - 1, 2**31, 2**32 - 1, 2**32, 2**62, 2**63 - 1, 2**63, 2**64 - 1,
+             0x61C8864680B583EB]  # 2**64 - the golden gamma: the state wraps to 0
+    rng = random.Random(11)
+    for state in edges + [rng.getrandbits(64) for _ in range(2000)]:
+        assert cards_module._splitmix64(state) == _plain_splitmix64(state), hex(state)
+
+
 def test_shuffled_deck_is_pinned_for_seed_zero() -> None:
     assert cards_to_str(shuffled_deck(0)) == SEED_0_DECK
 
 
 def test_shuffled_deck_follows_its_documented_algorithm() -> None:
-    for seed in (0, 1, 2**63 + 12345, 2**64 - 1):
+    rng = random.Random(12)
+    for seed in [0, 1, 2**32 - 1, 2**63 + 12345, 2**64 - 1] + [rng.getrandbits(64)
+                                                               for _ in range(300)]:
         assert shuffled_deck(seed) == _documented_shuffle(seed)
 
 
@@ -138,7 +159,7 @@ def _documented_shuffle(seed: int) -> tuple[int, ...]:
         for span in batch:
             product *= span
         while True:
-            state, word = cards_module._splitmix64(state)
+            state, word = _plain_splitmix64(state)
             if (word * product) % 2**64 >= 2**64 % product:
                 break
         value = (word * product) // 2**64
