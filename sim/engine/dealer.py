@@ -246,7 +246,7 @@ def collect_bets(state: TableState) -> Iterator[Event]:
     live = [state.dealt[s] and not state.folded[s] for s in range(state.config.seats)]
     all_in = [state.stack[s] == 0 for s in range(state.config.seats)]
     pots = build_pots(state.contrib, live, all_in)
-    if any(state.bet) or pots != state.pots:
+    if _any_bet(state.bet) or pots != state.pots:
         yield BetsCollected(pots)
 
 
@@ -259,8 +259,16 @@ def deal_street(state: TableState, street: int) -> BoardDealt:
                       state.deck[position + 1:position + 1 + count])
 
 
+def _any_bet(bets: list[int]) -> bool:
+    """``any(bets)`` as a compiled loop (compiled, builtins are called through Python)."""
+    for bet in bets:
+        if bet:
+            return True
+    return False
+
+
 def award_uncontested(state: TableState, winner: int) -> Iterator[Event]:
-    for index in reversed(range(len(state.pots))):
+    for index in range(len(state.pots) - 1, -1, -1):  # side pots first
         amount = state.pots[index][0]
         yield PotAwarded(index, amount, ((winner, amount),))
     yield HandEnded(state.hand_no)
@@ -304,7 +312,7 @@ def showdown(state: TableState) -> Iterator[Event]:
     for position, seat in enumerate(showing_order(state)):
         mine = [i for i, (_, eligible) in enumerate(state.pots) if seat in eligible]
         if not state.shown[seat]:
-            if position == 0 or any(strength[seat] >= best.get(i, -1) for i in mine):
+            if position == 0 or _can_win(strength[seat], mine, best):
                 hole = state.hole[seat]
                 assert hole is not None
                 yield CardsShown(seat, hole)
@@ -312,17 +320,29 @@ def showdown(state: TableState) -> Iterator[Event]:
                 yield CardsMucked(seat)
                 continue
         for i in mine:
-            best[i] = max(best.get(i, -1), strength[seat])
+            if strength[seat] > best.get(i, -1):
+                best[i] = strength[seat]
     yield from award_shown(state, strength)
+
+
+def _can_win(strength: int, pots: list[int], best: dict[int, int]) -> bool:
+    """Whether ``strength`` wins or ties one of ``pots`` against the best shown so far."""
+    for i in pots:  # a loop, not any() over a generator: see _any_bet
+        if strength >= best.get(i, -1):
+            return True
+    return False
 
 
 def award_shown(state: TableState, strength: dict[int, int]) -> Iterator[Event]:
     assert state.button is not None
-    for index in reversed(range(len(state.pots))):
+    for index in range(len(state.pots) - 1, -1, -1):  # side pots first
         amount, eligible = state.pots[index]
         contenders = [s for s in eligible if state.shown[s]]
         assert contenders, f"pot {index} has no player who showed"
-        top = max(strength[s] for s in contenders)
+        top = strength[contenders[0]]
+        for s in contenders:
+            if strength[s] > top:
+                top = strength[s]
         winners = [s for s in contenders if strength[s] == top]
         yield PotAwarded(index, amount,
                          split(amount, winners, state.button, state.config.seats))

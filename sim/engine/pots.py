@@ -20,10 +20,15 @@ def build_pots(contrib: list[int], live: list[bool], all_in: list[bool]) -> tupl
     ((30, (0, 1, 2)), (40, (1, 2)))
     """
     n = len(contrib)
-    live_levels = [contrib[s] for s in range(n) if live[s]]
-    assert live_levels, "no live player to build pots for"
-    top = max(live_levels)
-    assert max(contrib) <= top, "a folded player put in more than any live one"
+    # Loops, not max(): compiled, builtins are called through Python; this runs at every
+    # collection, in the engine and in the checks.
+    top = -1
+    for s in range(n):
+        if live[s] and contrib[s] > top:
+            top = contrib[s]
+    assert top >= 0, "no live player to build pots for"
+    for c in contrib:
+        assert c <= top, "a folded player put in more than any live one"
     levels = sorted({contrib[s] for s in range(n) if live[s] and all_in[s] and contrib[s] < top}
                     | {top})
     # Who may win a pot: the live seats (with the planted bug, folded ones too).
