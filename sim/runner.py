@@ -23,7 +23,16 @@ from typing import Any, Final
 from sim.bots import TableSpec, make_bot
 from sim.bots.base import Bot
 from sim.engine import Controller, IllegalAction, bugs
-from sim.engine.actions import ACTION_CLASSES, Action, Bet, RaiseTo, Rebuy, Sit, SitIn, Timeout
+from sim.engine.actions import (
+    ACTION_CLASSES,
+    Action,
+    ActionBase,
+    Rebuy,
+    Sit,
+    SitIn,
+    SizedAction,
+    Timeout,
+)
 from sim.engine.animation import Animator
 from sim.engine.cards import cards_to_str
 from sim.engine.events import CardsMucked, CardsShown, Event, PotAwarded
@@ -40,7 +49,6 @@ from sim.invariants.driver import context
 # Bounds that keep a broken engine from hanging a worker (TIGER_STYLE: every loop is bounded).
 MAX_CHAOS_TRIES: Final = 16  # junk actions in a row before the chaos bot's turn is played for it
 MAX_IDLE_ROUNDS: Final = 4  # request rounds on an idle table before it counts as stalled
-AMOUNT_ACTIONS: Final = frozenset({Bet, RaiseTo, Rebuy})  # the actions with an amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +292,10 @@ class TablePlayer:
         before = controller.state
         chaos = bot is not None and bot.chaos
         saved = before.copy() if chaos else None
-        on_turn = type(action) in ACTION_CLASSES and before.to_act == action.seat
+        on_turn = False
+        if type(action) in ACTION_CLASSES:
+            known: ActionBase = action  # so its seat reads directly
+            on_turn = before.to_act == known.seat
         legal = controller.legal_actions() if on_turn else None
         marks = (len(self.animator.frames), self.log.finished, _steps(self.log))
         if self.log.current is not self.base:
@@ -338,19 +349,19 @@ class TablePlayer:
         self.coverage.observe(ctx)
 
     # -- rows for the store ------------------------------------------------------------------
-    def _action_row(self, before: TableState, action: Any, legal: LegalActions | None) -> None:
+    def _action_row(self, before: TableState, action: ActionBase,
+                    legal: LegalActions | None) -> None:
         running = before.phase != IDLE
-        kind = type(action)
         # By type, not getattr with a default: a missing attribute costs an exception.
-        amount = action.buy_in if kind is Sit else (
-            action.amount if kind in AMOUNT_ACTIONS else None)
+        amount = action.buy_in if type(action) is Sit else (
+            action.amount if isinstance(action, SizedAction) else None)
         self.seq += 1
         self.outcome.rows.actions.append((
             self.spec.table_id, before.hand_no if running else None, self.seq, action.seat,
-            kind.__name__, amount, STREET_NAMES[before.street] if running else None,
+            type(action).__name__, amount, STREET_NAMES[before.street] if running else None,
             before.pot + total(before.bet) if running else None,
             _legal_count(legal) if legal is not None else None,
-            self.kinds.get(action.seat), action.player if kind is Sit else None))
+            self.kinds.get(action.seat), action.player if type(action) is Sit else None))
 
     def _hand_rows(self, record: HandRecord) -> None:
         start, final = record.snapshot, record.final

@@ -20,8 +20,9 @@ from sim.engine.errors import IllegalAction
 from sim.engine.record import Record
 
 
-class _Seated(Record):
-    """An action that names only its seat."""
+class ActionBase(Record):
+    """Every action: it names its seat (the base of all actions, so that compiled code
+    reads ``seat`` directly from any of them). Most actions name nothing else."""
 
     FIELDS: ClassVar[tuple[str, ...]] = ("seat",)
 
@@ -32,24 +33,24 @@ class _Seated(Record):
         return (self.seat,)
 
 
-class _Sized(Record):
+class SizedAction(ActionBase):
     """An action with a seat and an amount of chips."""
 
     FIELDS: ClassVar[tuple[str, ...]] = ("seat", "amount")
 
     def __init__(self, seat: Any, amount: Any) -> None:
-        self.seat: Final[Any] = seat
+        super().__init__(seat)
         self.amount: Final[Any] = amount
 
     def values(self) -> tuple[Any, ...]:
         return (self.seat, self.amount)
 
 
-class Sit(Record):
+class Sit(ActionBase):
     FIELDS: ClassVar[tuple[str, ...]] = ("seat", "player", "buy_in")
 
     def __init__(self, seat: Any, player: Any, buy_in: Any) -> None:
-        self.seat: Final[Any] = seat
+        super().__init__(seat)
         self.player: Final[Any] = player
         self.buy_in: Final[Any] = buy_in
 
@@ -57,47 +58,47 @@ class Sit(Record):
         return (self.seat, self.player, self.buy_in)
 
 
-class Leave(_Seated):
+class Leave(ActionBase):
     pass
 
 
-class SitOut(_Seated):
+class SitOut(ActionBase):
     pass
 
 
-class SitIn(_Seated):
+class SitIn(ActionBase):
     pass
 
 
-class Rebuy(_Sized):
+class Rebuy(SizedAction):
     pass
 
 
-class Post(_Seated):
+class Post(ActionBase):
     """A player waiting for the big blind posts one big blind (live) at the next hand."""
 
 
-class Fold(_Seated):
+class Fold(ActionBase):
     pass
 
 
-class Check(_Seated):
+class Check(ActionBase):
     pass
 
 
-class Call(_Seated):
+class Call(ActionBase):
     pass
 
 
-class Bet(_Sized):
+class Bet(SizedAction):
     pass
 
 
-class RaiseTo(_Sized):
+class RaiseTo(SizedAction):
     """``amount`` is the player's total bet for the street, not the increment."""
 
 
-class Timeout(_Seated):
+class Timeout(ActionBase):
     pass
 
 

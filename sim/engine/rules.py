@@ -17,6 +17,7 @@ from sim.engine.actions import (
     ACTION_CLASSES,
     ACTION_TYPES,
     BETTING_ACTIONS,
+    ActionBase,
     Bet,
     Call,
     Check,
@@ -271,7 +272,8 @@ def verify(state: TableState, action: Any, legal: LegalActions | None = None) ->
     if kind not in ACTION_CLASSES:
         raise IllegalAction(f"Unknown action {action!r}; an action is one of "
                             f"{', '.join(ACTION_TYPES)}.")
-    _seat(state, action.seat)
+    known: ActionBase = action  # every action class is one: its seat reads directly
+    _seat(state, known.seat)
     if kind is Call:
         verify_call(state, action, legal)
     elif kind is Check:
@@ -309,21 +311,23 @@ def can(state: TableState, action: Any, legal: LegalActions | None = None) -> bo
 # -- derivation ----------------------------------------------------------------------------
 
 
-def _wager_events(state: TableState, action: Any) -> Iterator[Event]:
-    seat, kind = action.seat, type(action)
-    if kind is Fold:
-        yield Folded(seat, "action")
-    elif kind is Check:
-        yield Checked(seat)
-    elif kind is Call:
+def _wager_events(state: TableState, action: ActionBase) -> Iterator[Event]:
+    # type(action) tests, not a saved kind: they narrow the action, so amount reads directly.
+    seat: int = action.seat
+    if type(action) is Call:
         yield Called(seat, min(state.current_bet - state.bet[seat], state.stack[seat]))
-    elif kind is Bet:
-        yield BetMade(seat, action.amount, action.amount >= state.config.big_blind)
-    elif kind is RaiseTo:
-        yield RaisedTo(seat, action.amount,
-                       action.amount - state.current_bet >= state.min_raise)
+    elif type(action) is Check:
+        yield Checked(seat)
+    elif type(action) is Fold:
+        yield Folded(seat, "action")
+    elif type(action) is RaiseTo:
+        amount: int = action.amount
+        yield RaisedTo(seat, amount, amount - state.current_bet >= state.min_raise)
+    elif type(action) is Bet:
+        amount = action.amount
+        yield BetMade(seat, amount, amount >= state.config.big_blind)
     else:
-        assert kind is Timeout
+        assert type(action) is Timeout
         yield TimedOut(seat)  # sits the player out from the next hand
         if state.current_bet <= state.bet[seat]:
             yield Checked(seat)
