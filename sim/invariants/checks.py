@@ -580,12 +580,14 @@ def _check_award(award: Award) -> None:
     live = [x for x in s.order if not s.folded[x]]
     if len(live) == 1:
         winner = live[0]
-        if any(s.shown):
+        if True in s.shown:
             raise fail("awards_correct",
                        f"Hand {s.hand_no} was won uncontested by seat {winner}, yet seats "
                        f"{_seats([x for x in s.order if s.shown[x]])} showed cards.")
+        # Side pots first; descending ranges, not reversed() (compiled, builtins are
+        # called through Python).
         expected = [(i, s.pots[i][0], ((winner, s.pots[i][0]),))
-                    for i in reversed(range(len(s.pots)))]
+                    for i in range(len(s.pots) - 1, -1, -1)]
     else:
         expected = _showdown_awards(s, live)
     got = [(e.pot, e.amount, e.shares) for e in award.awards]
@@ -609,7 +611,7 @@ def _showdown_awards(s: TableState, live: list[int]) -> list[Any]:
     ranks: dict[int, tuple[int, ...]] = {}
     exact: dict[int, tuple[int, ...]] = {}  # by the reference evaluator, for ties
     expected = []
-    for index in reversed(range(len(s.pots))):
+    for index in range(len(s.pots) - 1, -1, -1):  # side pots first
         amount, eligible = s.pots[index]
         contenders = [x for x in eligible if s.shown[x]]
         if not contenders:
@@ -635,15 +637,22 @@ def _best(s: TableState, contenders: list[int], board: tuple[int, ...],
         if seat not in ranks:
             seven = _seven(s, seat, board)
             ranks[seat] = reference_evaluate(seven) if thorough else rank7(seven)
-    best = max(ranks[x] for x in contenders)
-    winners = [x for x in contenders if ranks[x] == best]
+    winners = _top(contenders, ranks)
     if len(winners) > 1 and not thorough:
         for seat in contenders:
             if seat not in exact:
                 exact[seat] = reference_evaluate(_seven(s, seat, board))
-        top = max(exact[x] for x in contenders)
-        winners = [x for x in contenders if exact[x] == top]
+        winners = _top(contenders, exact)
     return winners
+
+
+def _top(seats: list[int], ranks: dict[int, tuple[int, ...]]) -> list[int]:
+    """The seats with the highest rank (a loop, not max(): see _check_award)."""
+    best = ranks[seats[0]]
+    for seat in seats:
+        if ranks[seat] > best:
+            best = ranks[seat]
+    return [seat for seat in seats if ranks[seat] == best]
 
 
 def _seven(s: TableState, seat: int, board: tuple[int, ...]) -> tuple[int, ...]:

@@ -36,7 +36,10 @@ def pots_by_levels(contrib: list[int], live: list[bool],
     live_seats = [s for s in seats if live[s]]
     if not live_seats:
         return [], sum(contrib)
-    top = max(contrib[s] for s in live_seats)
+    top = contrib[live_seats[0]]
+    for s in live_seats:  # loops, not max(): compiled, builtins are called through Python
+        if contrib[s] > top:
+            top = contrib[s]
     caps = sorted({contrib[s] for s in live_seats if all_in[s] and contrib[s] < top})
     caps.append(top)
     pots: list[Pot] = []
@@ -56,11 +59,21 @@ def pots_by_levels(contrib: list[int], live: list[bool],
 def unmatched_top(contrib: list[int]) -> tuple[int, int, int] | None:
     """``(seat, chips, next_best)`` when the largest contribution is matched by no other
     seat although another seat put chips in (uncalled chips left in a pot), else None."""
-    top = max(contrib, default=0)
+    if not contrib:
+        return None
+    seat = 0  # the first seat with the largest contribution
+    for other in range(1, len(contrib)):
+        if contrib[other] > contrib[seat]:
+            seat = other
+    top = contrib[seat]
     if top == 0:
         return None
-    seat = contrib.index(top)
-    rest = max((chips for other, chips in enumerate(contrib) if other != seat), default=0)
+    rest = contrib[1] if seat == 0 and len(contrib) > 1 else contrib[0]
+    if len(contrib) == 1:
+        rest = 0
+    for other in range(len(contrib)):
+        if other != seat and contrib[other] > rest:
+            rest = contrib[other]
     if rest == top or rest == 0:
         return None
     return seat, top, rest
