@@ -104,6 +104,9 @@ class TableLog(Subscriber):
         self.keep_actions = keep_actions
         self.finished = 0  # hands finished since the table opened
         self._mark: tuple[Any, ...] = ()
+        # The finished hands as they were before the first hand that ended in this
+        # dispatch (None: none ended), for rollback: copied then, not at every begin.
+        self._hands_before: list[HandRecord] | None = None
         self._step: list[Event] | None = None
 
     def resume(self, record: HandRecord) -> None:
@@ -112,8 +115,9 @@ class TableLog(Subscriber):
 
     def begin(self, state: TableState, action: Action | None) -> None:
         current = self.current
-        self._mark = (current, len(current.steps) if current else 0, list(self.hands),
-                      self.finished, current.final if current else None, len(self.actions))
+        self._mark = (current, len(current.steps) if current else 0, self.finished,
+                      current.final if current else None, len(self.actions))
+        self._hands_before = None
         if action is not None and self.keep_actions:
             self.actions.append(action)
         if current is not None and not current.ended:
@@ -137,22 +141,27 @@ class TableLog(Subscriber):
         self._step.append(event)
         if kind is HandEnded:
             current.final = state.copy()
+            if self._hands_before is None:
+                self._hands_before = list(self.hands)
             self.hands.append(current)
             self.finished += 1
             self._step = None
 
     def commit(self, state: TableState) -> None:
         self._mark = ()
+        self._hands_before = None
 
     def rollback(self) -> None:
-        current, steps, hands, finished, final, actions = self._mark
+        current, steps, finished, final, actions = self._mark
         del self.actions[actions:]
         self.current = current
         if current is not None:
             del current.steps[steps:]
             current.final = final
-        self.hands.clear()
-        self.hands.extend(hands)
+        if self._hands_before is not None:
+            self.hands.clear()
+            self.hands.extend(self._hands_before)
+            self._hands_before = None
         self.finished = finished
 
     @property
