@@ -28,10 +28,10 @@ HOLDING: Final = 6
 CARDS: Final = 7
 
 
-def _row(rows: dict[int, list[Any]], seat_views: tuple[SeatView, ...],
+def _row(rows: list[list[Any] | None], seat_views: tuple[SeatView, ...],
          seat: int) -> list[Any]:
     """Seat ``seat``'s fields as a list to change, made on first use."""
-    found = rows.get(seat)
+    found = rows[seat]
     if found is None:
         found = rows[seat] = list(seat_views[seat].values())
     return found
@@ -40,7 +40,7 @@ def _row(rows: dict[int, list[Any]], seat_views: tuple[SeatView, ...],
 def play_steps(view: PublicView, steps: tuple[Step, ...]) -> PublicView:
     """The view after ``steps``, played forward from ``view``."""
     hand_no, running, street, button, to_act, board, pot, pots, seat_views = view.values()
-    rows: dict[int, list[Any]] = {}
+    rows: list[list[Any] | None] = [None] * len(seat_views)  # per seat, once changed
     for step in steps:
         kind, seat, amount = step.kind, step.seat, step.amount
         if kind == "turn":
@@ -109,9 +109,11 @@ def play_steps(view: PublicView, steps: tuple[Step, ...]) -> PublicView:
             _row(rows, seat_views, seat)[STATUS] = amount
         else:
             raise ValueError(f"Unknown animation step {kind!r}.")
-    if rows:
-        seat_views = tuple([_seat_view(rows[i]) if i in rows else seat_views[i]
-                            for i in range(len(seat_views))])
+    for row in rows:
+        if row is not None:  # some seat changed
+            seat_views = tuple([seat_views[i] if r is None else _seat_view(r)
+                                for i, r in enumerate(rows)])
+            break
     return PublicView(hand_no, running, street, button, to_act, board, pot, pots, seat_views)
 
 
