@@ -307,8 +307,8 @@ def valid_to_act(ctx: CheckContext) -> None:
         raise fail("valid_to_act",
                    f"Seat {seat} is to act but already acted at {books.acted[seat]} and "
                    f"matched the bet of {books.level} with {books.bet[seat]}.")
-    if books.bet[seat] >= books.level and not any(
-            x != seat and not s.folded[x] and s.stack[x] > 0 for x in s.order):
+    if books.bet[seat] >= books.level and not oracle.others_with_chips(seat, s.order,
+                                                                       s.folded, s.stack):
         raise fail("valid_to_act",
                    f"Seat {seat} is to act but every other player is all-in and it owes "
                    "nothing: there is no decision to make.")
@@ -341,7 +341,10 @@ def legal_actions(ctx: CheckContext) -> None:
     if books.bet != s.bet:
         raise fail("legal_actions",
                    f"The state's bets are {s.bet} but the events give {books.bet}.")
-    if s.phase == BETTING:
+    # Compared directly first; the loop below only finds what differs, for the message.
+    if s.phase == BETTING and (books.level != s.current_bet or books.min_raise != s.min_raise
+                               or books.acted != s.acted_level
+                               or books.last_actor != s.last_actor):
         for name, mine, theirs in (("bet to match", books.level, s.current_bet),
                                    ("last full raise", books.min_raise, s.min_raise),
                                    ("acted levels", books.acted, s.acted_level),
@@ -356,7 +359,7 @@ def legal_actions(ctx: CheckContext) -> None:
         if engine is not None:
             raise fail("legal_actions", f"No one is to act but the engine offers {engine}.")
         return
-    others = any(x != seat and not s.folded[x] and s.stack[x] > 0 for x in s.order)
+    others = oracle.others_with_chips(seat, s.order, s.folded, s.stack)
     expected = oracle.legal_set(seat, s.stack[seat], books.bet[seat], books.level,
                                 books.min_raise, books.acted[seat], others,
                                 s.config.big_blind, s.pot + total(s.bet))
@@ -774,8 +777,10 @@ def no_private_leak(ctx: CheckContext) -> None:
         if leaked:
             raise fail("no_private_leak",
                        f"The public view reveals {cards_to_str(sorted(leaked))}.")
-        if any(step.cards for step in frame.steps):
-            _check_steps(ctx, frame.steps)
+        for step in frame.steps:  # a loop, not any(): see oracle.others_with_chips
+            if step.cards:
+                _check_steps(ctx, frame.steps)
+                break
     if not THOROUGH and not kinds(ctx) & VIEW_EVENTS:
         return  # no hole card dealt or shown: every view was checked when they last were
     # Each view is built as the harness builds the bots' views: on the animator's public

@@ -39,6 +39,7 @@ from sim.engine.events import (
 )
 from sim.engine.log import HandRecord
 from sim.engine.state import NOT_ACTED, WAITING, TableState
+from sim.invariants import oracle
 from sim.invariants.base import CheckContext
 from sim.invariants.walk import kinds, mask
 
@@ -182,7 +183,7 @@ class Coverage:
         raised = s.current_bet - acted
         if raised <= 0 or s.stack[seat] + s.bet[seat] <= s.current_bet:
             return  # nothing new to face, or no chips to raise with anyway
-        if not any(x != seat and not s.folded[x] and s.stack[x] > 0 for x in s.order):
+        if not oracle.others_with_chips(seat, s.order, s.folded, s.stack):
             return  # no raise against all-ins, whatever the raises were
         if raised < s.min_raise:
             self.counts["short_all_in_no_reopen"] += 1

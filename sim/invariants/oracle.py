@@ -52,7 +52,10 @@ def pots_by_levels(contrib: list[int], live: list[bool],
         if amount:
             pots.append((amount, tuple(s for s in live_seats if contrib[s] >= cap)))
         floor = cap
-    stray = sum(chips - top for chips in contrib if chips > top)
+    stray = 0
+    for chips in contrib:
+        if chips > top:
+            stray += chips - top
     return pots, stray
 
 
@@ -94,6 +97,17 @@ def split_shares(amount: int, winners: Sequence[int], button: int,
 
 
 # -- betting -------------------------------------------------------------------------------
+
+def others_with_chips(seat: int, order: tuple[int, ...], folded: tuple[bool, ...],
+                      stack: list[int]) -> bool:
+    """Whether a live player other than ``seat`` has chips behind (one who could answer a
+    raise). A loop, not any() over a generator: compiled, builtins are called through
+    Python, and the checks ask this after every dispatch."""
+    for x in order:
+        if x != seat and not folded[x] and stack[x] > 0:
+            return True
+    return False
+
 
 def needs_to_act(acted: int, bet: int, level: int) -> bool:
     """A player with chips still has to act this round: not yet acted, or not matched."""

@@ -108,3 +108,12 @@ def test_rank7_equals_the_reference_evaluator_on_random_hands():
     for _ in range(3000):
         cards = rng.sample(range(52), rng.choice((5, 6, 7, 7)))
         assert rank7(cards) == reference_evaluate(cards), cards
+
+
+def test_others_with_chips_counts_live_players_with_chips_other_than_the_seat():
+    order = (0, 1, 2)
+    # Seat 1 is all-in and seat 2 folded: no one but seat 0 could answer a raise.
+    assert not oracle.others_with_chips(0, order, (False, False, True), [50, 0, 80])
+    assert oracle.others_with_chips(1, order, (False, False, True), [50, 0, 80])
+    assert oracle.others_with_chips(0, order, (False, False, False), [50, 0, 80])
+    assert not oracle.others_with_chips(0, (0,), (False, False, False), [50, 20, 80])
