@@ -46,7 +46,9 @@ def _legal(view: PlayerView) -> LegalActions:
 
 def strong_start(hole: tuple[int, ...]) -> bool:
     """Pairs of nines or better, AK, AQ."""
-    high, low = sorted((hole[0] // 4, hole[1] // 4), reverse=True)
+    high, low = hole[0] // 4, hole[1] // 4
+    if low > high:
+        high, low = low, high
     if high == low:
         return high >= NINE
     return high == ACE and low >= QUEEN

@@ -48,6 +48,7 @@ from sim.engine.state import (
     STARTED,
     WAITING,
     TableState,
+    clockwise,
 )
 
 # Where each hand's deck comes from. A module attribute read at every hand, never a name
@@ -147,8 +148,7 @@ def start_hand(state: TableState) -> HandStarted | None:
     big = _next_in(regular + waiters, small, n)
     if big == button:  # two regulars: heads-up, the button posts the small blind
         small, big = button, small
-    dealt = set(regular) | set(posters) | {big}
-    order = tuple(sorted(dealt, key=lambda s: (s - button - 1) % n))
+    order = tuple(clockwise(regular + posters + [big], button + 1, n))
     hand_no = state.hand_no + 1
     seed = derive_seed(state.table_seed, hand_no)
     return HandStarted(hand_no, seed, button, small, big, order,
@@ -283,7 +283,7 @@ def showing_order(state: TableState) -> list[int]:
     if state.street != RIVER or first is None or state.folded[first]:
         assert state.button is not None
         first = _next_in(live, state.button, n)
-    return sorted(live, key=lambda s: (s - first) % n)
+    return clockwise(live, first, n)
 
 
 def run_out(state: TableState) -> Iterator[Event]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sim.engine import bugs
+from sim.engine.state import clockwise
 
 Pot = tuple[int, tuple[int, ...]]
 
@@ -55,6 +56,6 @@ def split(amount: int, winners: Sequence[int], button: int,
     ((4, 4), (1, 3))
     """
     first = button if bugs.active("odd_chip_to_button") else button + 1
-    ordered = sorted(winners, key=lambda s: (s - first) % seats)
+    ordered = clockwise(list(winners), first, seats)
     share, odd = divmod(amount, len(ordered))
     return tuple((seat, share + (1 if i < odd else 0)) for i, seat in enumerate(ordered))

@@ -234,6 +234,16 @@ class TableState:
         return f"<TableState hand {self.hand_no} {PHASE_NAMES[self.phase]} to_act={self.to_act}>"
 
 
+def clockwise(seats: list[int], first: int, n: int) -> list[int]:
+    """The distinct ``seats`` (of a table of ``n``) in clockwise order, starting at seat
+    ``first``: ``sorted(seats, key=lambda s: (s - first) % n)`` without calling a key
+    function per seat through Python."""
+    present = [False] * n
+    for seat in seats:
+        present[seat] = True
+    return [(first + k) % n for k in range(n) if present[(first + k) % n]]
+
+
 def total(values: list[int]) -> int:
     """``sum(values)`` as a compiled loop: compiled code calls the builtin ``sum`` through
     Python's calling convention, and chip totals are taken several times per dispatch."""

@@ -3,10 +3,12 @@ dispatch); these tests hold them to the full field list."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from sim.engine import Controller, TableConfig
-from sim.engine.state import FIELDS, TableState
+from sim.engine.state import FIELDS, TableState, clockwise
 
 
 def running_state() -> TableState:
@@ -62,3 +64,13 @@ def test_table_config_round_trips_and_pickles():
     assert hash(TableConfig(seats=9, small_blind=5, big_blind=10, ante=1, min_buy_in=100,
                             max_buy_in=1000)) == hash(config)
     assert config != TableConfig() and repr(config).startswith("TableConfig(seats=9, ")
+
+
+def test_clockwise_orders_seats_from_the_first_one_on():
+    assert clockwise([4, 1, 7], 5, 9) == [7, 1, 4]
+    assert clockwise([0, 2], 3, 3) == [0, 2]  # first may be n: seat 0 is next
+    rng = random.Random(4)
+    for _ in range(2000):
+        n = rng.randint(2, 10)
+        seats, first = rng.sample(range(n), rng.randint(0, n)), rng.randint(0, n)
+        assert clockwise(seats, first, n) == sorted(seats, key=lambda s: (s - first) % n)
