@@ -110,6 +110,7 @@ ACTION_TYPES: Final[dict[str, Any]] = {
 }
 ACTION_CLASSES: Final = frozenset(ACTION_TYPES.values())
 BETTING_ACTIONS: Final = (Fold, Check, Call, Bet, RaiseTo, Timeout)
+BETTING_CLASSES: Final = frozenset(BETTING_ACTIONS)  # for type(action) in BETTING_CLASSES
 TABLE_ACTIONS: Final = (Sit, Leave, SitOut, SitIn, Rebuy, Post)
 
 

@@ -180,8 +180,10 @@ class Animator(Subscriber):
         self.frames.append(Animation(self._before, tuple(self._steps),
                                      public_view(state, previous=self._before)))
         self._committed = state
-        if len(self.frames) > self.keep:
-            del self.frames[:-self.keep]
+        # One frame was added: drop the oldest (pop, not a slice deletion, which compiled
+        # goes through Python's generic item deletion).
+        while len(self.frames) > self.keep:
+            self.frames.pop(0)
 
     def rollback(self) -> None:
         self._before = None

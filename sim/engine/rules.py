@@ -16,7 +16,7 @@ from typing import Any
 from sim.engine.actions import (
     ACTION_CLASSES,
     ACTION_TYPES,
-    BETTING_ACTIONS,
+    BETTING_CLASSES,
     ActionBase,
     Bet,
     Call,
@@ -366,7 +366,8 @@ def derive(state: TableState, action: Any, stop_at_hand_end: bool = False) -> It
     Contract: the caller applies each event to ``state`` before resuming the generator.
     ``action`` must already be verified.
     """
-    first = (_wager_events(state, action) if isinstance(action, BETTING_ACTIONS)
+    # type() in a frozenset: isinstance() with a tuple of classes is a generic call.
+    first = (_wager_events(state, action) if type(action) in BETTING_CLASSES
              else _table_events(state, action))
     # chain, not nested generators: every event of the hand passes through here, and
     # advance's body only starts once the action's own events were applied.

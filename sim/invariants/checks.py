@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
-from sim.engine.actions import BETTING_ACTIONS
+from sim.engine.actions import BETTING_CLASSES
 from sim.engine.animation import Step, play
 from sim.engine.cards import DECK_SIZE, cards_to_str
 from sim.engine.evaluator import evaluate7, reference_evaluate
@@ -447,7 +447,7 @@ def liveness(ctx: CheckContext) -> None:
     if ended:
         for record in _ended_records(ctx):
             turns = sum(1 for action, _ in record.steps
-                        if isinstance(action, BETTING_ACTIONS))
+                        if type(action) in BETTING_CLASSES)
             if turns > bound:
                 raise fail("liveness", f"Hand {record.hand_no} took {turns} betting "
                                        f"dispatches, more than the bound of {bound}.")
