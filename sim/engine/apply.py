@@ -2,7 +2,9 @@
 
 Each handler is small and does exactly what the event says; the decisions (who acts, how
 much is owed, who wins) were made by the rules when the event was derived. The per-seat
-fields that are tuples (see ``sim.engine.state``) are replaced whole, with ``_put``.
+fields that are tuples (see ``sim.engine.state``) are replaced whole, with ``_put``. List
+items change as ``s.stack[seat] = s.stack[seat] - n``, not ``-=``: compiled, augmented
+assignment to an item goes through Python's generic number protocol.
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ def _left(s: TableState, e: PlayerLeft) -> None:
 
 
 def _rebuy(s: TableState, e: RebuyApplied) -> None:
-    s.stack[e.seat] += e.added
+    s.stack[e.seat] = s.stack[e.seat] + e.added
     s.chips_in += e.added
     s.pending_rebuy = _put(s.pending_rebuy, e.seat, 0)
 
@@ -165,16 +167,16 @@ def _hand_started(s: TableState, e: HandStarted) -> None:
 
 
 def _ante(s: TableState, e: AntePosted) -> None:
-    s.stack[e.seat] -= e.amount
-    s.contrib[e.seat] += e.amount
+    s.stack[e.seat] = s.stack[e.seat] - e.amount
+    s.contrib[e.seat] = s.contrib[e.seat] + e.amount
     s.pot += e.amount
 
 
 def _blind(s: TableState, e: BlindPosted) -> None:
     seat = e.seat
-    s.stack[seat] -= e.amount
-    s.bet[seat] += e.amount
-    s.contrib[seat] += e.amount
+    s.stack[seat] = s.stack[seat] - e.amount
+    s.bet[seat] = s.bet[seat] + e.amount
+    s.contrib[seat] = s.contrib[seat] + e.amount
     # A short big blind still sets the amount to call at the full big blind.
     level = e.amount if e.kind == "small" else s.config.big_blind
     if level > s.current_bet:
@@ -213,18 +215,18 @@ def _checked(s: TableState, e: Checked) -> None:
 
 def _called(s: TableState, e: Called) -> None:
     seat = e.seat
-    s.stack[seat] -= e.amount
-    s.bet[seat] += e.amount
-    s.contrib[seat] += e.amount
+    s.stack[seat] = s.stack[seat] - e.amount
+    s.bet[seat] = s.bet[seat] + e.amount
+    s.contrib[seat] = s.contrib[seat] + e.amount
     s.acted_level[seat] = s.current_bet
     _acted(s, seat)
 
 
 def _wagered(s: TableState, seat: int, total: int, full: bool) -> None:
     added = total - s.bet[seat]
-    s.stack[seat] -= added
+    s.stack[seat] = s.stack[seat] - added
     s.bet[seat] = total
-    s.contrib[seat] += added
+    s.contrib[seat] = s.contrib[seat] + added
     if full:
         s.min_raise = total - s.current_bet
     if total > s.current_bet:
@@ -246,10 +248,10 @@ def _returned(s: TableState, e: BetReturned) -> None:
     # Uncalled chips come from the bet in front of the player first, then from the pot
     # (an ante or an earlier blind that no one could match).
     from_bet = min(e.amount, s.bet[e.seat])
-    s.bet[e.seat] -= from_bet
+    s.bet[e.seat] = s.bet[e.seat] - from_bet
     s.pot -= e.amount - from_bet
-    s.contrib[e.seat] -= e.amount
-    s.stack[e.seat] += e.amount
+    s.contrib[e.seat] = s.contrib[e.seat] - e.amount
+    s.stack[e.seat] = s.stack[e.seat] + e.amount
 
 
 def _collected(s: TableState, e: BetsCollected) -> None:
@@ -281,7 +283,7 @@ def _mucked(s: TableState, e: CardsMucked) -> None:
 
 def _awarded(s: TableState, e: PotAwarded) -> None:
     for seat, chips in e.shares:
-        s.stack[seat] += chips
+        s.stack[seat] = s.stack[seat] + chips
     s.pot -= e.amount
 
 

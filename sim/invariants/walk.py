@@ -90,10 +90,11 @@ class Betting:
         self.big_blind = state.config.big_blind
 
     def on(self, event: Event) -> None:
-        # type(event) tests narrow the event, so its fields are read directly.
+        # type(event) tests narrow the event, so its fields are read directly; list items
+        # change as x[i] = x[i] + n (see sim.engine.apply).
         if type(event) is Called:
             seat = event.seat
-            self.bet[seat] += event.amount
+            self.bet[seat] = self.bet[seat] + event.amount
             self.acted[seat] = self.level
             self.last_actor = seat
         elif type(event) is Checked:
@@ -104,7 +105,7 @@ class Betting:
         elif type(event) is RaisedTo or type(event) is BetMade:
             self._wager(event.seat, event.total)
         elif type(event) is BlindPosted:
-            self.bet[event.seat] += event.amount
+            self.bet[event.seat] = self.bet[event.seat] + event.amount
             # A short big blind still sets the bet to match at the full big blind.
             level = event.amount if event.kind == "small" else self.big_blind
             if level > self.level:
@@ -113,7 +114,7 @@ class Betting:
             # Uncalled chips come off the bet first; any rest (an ante or a blind no one
             # could match) comes out of the pot.
             seat = event.seat
-            self.bet[seat] -= min(event.amount, self.bet[seat])
+            self.bet[seat] = self.bet[seat] - min(event.amount, self.bet[seat])
         elif type(event) is BetsCollected:
             self.bet = [0] * len(self.bet)
         elif type(event) is BoardDealt:
