@@ -71,12 +71,11 @@ def unmatched_top(contrib: list[int]) -> tuple[int, int, int] | None:
     top = contrib[seat]
     if top == 0:
         return None
-    rest = contrib[1] if seat == 0 and len(contrib) > 1 else contrib[0]
-    if len(contrib) == 1:
-        rest = 0
-    for other in range(len(contrib)):
-        if other != seat and contrib[other] > rest:
-            rest = contrib[other]
+    others = [chips for other, chips in enumerate(contrib) if other != seat]
+    rest = others[0] if others else 0  # the largest other contribution
+    for chips in others:
+        if chips > rest:
+            rest = chips
     if rest == top or rest == 0:
         return None
     return seat, top, rest
