@@ -109,9 +109,9 @@ ACTION_TYPES: Final[dict[str, Any]] = {
     for cls in (Sit, Leave, SitOut, SitIn, Rebuy, Post, Fold, Check, Call, Bet, RaiseTo, Timeout)
 }
 ACTION_CLASSES: Final = frozenset(ACTION_TYPES.values())
-BETTING_ACTIONS: Final = (Fold, Check, Call, Bet, RaiseTo, Timeout)
-BETTING_CLASSES: Final = frozenset(BETTING_ACTIONS)  # for type(action) in BETTING_CLASSES
-TABLE_ACTIONS: Final = (Sit, Leave, SitOut, SitIn, Rebuy, Post)
+# The actions taken in turn during a hand (the others are requests about the seat), for
+# ``type(action) in BETTING_CLASSES``: compiled, isinstance() with a tuple is a generic call.
+BETTING_CLASSES: Final = frozenset({Fold, Check, Call, Bet, RaiseTo, Timeout})
 
 
 def action_to_dict(action: Action) -> dict[str, Any]:

@@ -366,7 +366,6 @@ def derive(state: TableState, action: Any, stop_at_hand_end: bool = False) -> It
     Contract: the caller applies each event to ``state`` before resuming the generator.
     ``action`` must already be verified.
     """
-    # type() in a frozenset: isinstance() with a tuple of classes is a generic call.
     first = (_wager_events(state, action) if type(action) in BETTING_CLASSES
              else _table_events(state, action))
     # chain, not nested generators: every event of the hand passes through here, and
