@@ -7,7 +7,8 @@ does a machine without a C compiler, with a warning. Either way the package work
 
 With an editable install the compiled modules sit beside their sources (``sim/**/*.so``)
 and Python prefers them, so after editing a compiled module rebuild with ``make install``
-(``sim`` refuses to start on stale compiled modules; see ``sim/_build.py``).
+(``sim`` refuses to start on stale compiled modules; see ``stale_builds`` in
+``sim/__init__.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ ROOT = Path(__file__).parent
 # The modules that run per dispatch.
 COMPILED = sorted(
     str(path.relative_to(ROOT))
-    for pattern in ("sim/engine/*.py", "sim/invariants/*.py", "sim/bots/*.py", "sim/runner.py")
+    for pattern in ("sim/engine/*.py", "sim/invariants/*.py", "sim/bots/*.py", "sim/runner/*.py")
     for path in ROOT.glob(pattern)
 )
 

@@ -12,7 +12,6 @@ from typing import Any
 import click
 
 from sim.engine import bugs
-from sim.engine.state import TableState
 
 
 class HandsType(click.ParamType):
@@ -69,9 +68,12 @@ def main() -> None:
               help="Play only this table of the run (same seed and hands): to chase a failure.")
 @click.option("--resume", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Finish the interrupted run in this folder.")
+@click.option("--fault", "faults", multiple=True, metavar="NAME=VALUE",
+              help="Inject a fault to test the harness itself: crash_worker=TABLE (the worker "
+                   "about to play TABLE dies), slow_tables=SECONDS; repeatable.")
 def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
         hands_per_table: int, planted: tuple[str, ...], invariants: str | None,
-        only_table: int | None, resume: Path | None) -> None:
+        only_table: int | None, resume: Path | None, faults: tuple[str, ...]) -> None:
     """Play HANDS hands on swarm-drawn tables, checking every invariant after every dispatch.
 
     Exit status: 0 when every invariant held, 1 when any failed, 2 on a usage error,
@@ -84,7 +86,7 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
     if resume is not None:
         given = [param.opts[0] for param in ctx.command.params
                  if param.name in ("hands", "seed", "out", "hands_per_table", "planted",
-                                   "invariants", "only_table")
+                                   "invariants", "only_table", "faults")
                  and ctx.get_parameter_source(param.name or "")
                  is not click.core.ParameterSource.DEFAULT]
         if given:
@@ -94,7 +96,7 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
         settings, out = _resumed_settings(resume)
     else:
         settings, out = _new_settings(hands, seed, out, hands_per_table, planted, invariants,
-                                      only_table)
+                                      only_table, faults)
     command = _command(settings, workers, out)
     click.echo(f"sim run: seed {settings.seed}, {settings.hands:,} hands, {workers} "
                f"worker{'s' if workers != 1 else ''}, out {out}")
@@ -106,9 +108,10 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
 
 def _new_settings(hands: int, seed: int | None, out: Path | None, hands_per_table: int,
                   planted: tuple[str, ...], invariants: str | None,
-                  only_table: int | None) -> tuple[Any, Path]:
+                  only_table: int | None, faults: tuple[str, ...]) -> tuple[Any, Path]:
     from sim.invariants.base import select
-    from sim.runner import RunSettings
+    from sim.runner.faults import parse
+    from sim.runner.settings import RunSettings
 
     unknown = [name for name in planted if name not in bugs.BUGS]
     if unknown:
@@ -135,14 +138,19 @@ def _new_settings(hands: int, seed: int | None, out: Path | None, hands_per_tabl
         raise click.BadParameter(f"table {only_table} is not in this run; {hands} hands at "
                                  f"{hands_per_table} a table make tables 0 to {tables - 1}.",
                                  param_hint="--table")
+    try:
+        injected = tuple(parse(spec) for spec in faults)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--fault") from error
     return RunSettings(seed=seed, hands=hands, hands_per_table=hands_per_table,
                        invariants=selected, planted=tuple(planted),
-                       failures_dir=out / "failures", only_table=only_table), out
+                       failures_dir=out / "failures", only_table=only_table,
+                       faults=injected), out
 
 
 def _resumed_settings(folder: Path) -> tuple[Any, Path]:
-    from sim.runner import RunSettings
-    from sim.store import Store
+    from sim.runner.settings import RunSettings
+    from sim.store.writer import Store
 
     path = folder / "stats.duckdb"
     if not path.exists():
@@ -161,7 +169,7 @@ def _resumed_settings(folder: Path) -> tuple[Any, Path]:
 
 
 def _command(settings: object, workers: int, out: Path) -> str:
-    from sim.runner import RunSettings, reproduce_command
+    from sim.runner.settings import RunSettings, reproduce_command
 
     assert isinstance(settings, RunSettings)
     return reproduce_command(settings, workers, out)
@@ -178,89 +186,77 @@ def replay(target: Path, hand: str | None, step: bool, to: int | None) -> None:
     """Replay a failure dump (or, with --hand, any stored hand), checking every invariant.
 
     Exit status: 1 when the failure reproduces, 0 when the log replays clean."""
-    from sim.dbreplay import NotStored
-    from sim.failures import load
-    from sim.reproduce import reproduce
+    from sim.failures.replay import replay as replay_case
+    from sim.failures.sources import NotStored, from_dump, from_store
 
+    recorded = None
     try:
         if target.is_dir():
-            failure = _stored_hand(target, hand)
-            result = reproduce(failure, stop_at_hand_end=True)
+            table_id, hand_no = _table_and_hand(hand)
+            case = from_store(target, table_id, hand_no)
         elif hand is not None:
             raise click.BadParameter("--hand goes with a run folder, not a dump file.",
                                      param_hint="--hand")
         else:
-            failure = load(target)
-            result = reproduce(failure)
+            dump = from_dump(target)
+            case, recorded = dump.case, dump.finding
+        result = replay_case(case)
     except NotStored as error:  # no such table or hand in the store: the user's words
         raise click.BadParameter(str(error.args[0]), param_hint="--hand") from error
     except ValueError as error:
         raise click.ClickException(f"{target}: {error}") from error
-    click.echo(f"replaying table {failure.table_id} (seed {failure.table_seed}) hand "
-               f"{failure.hand_no} of run seed {failure.run_seed}; planted bugs: "
-               f"{', '.join(failure.planted) or 'none'}; recorded: "
-               f"{failure.invariant}: {failure.message}")
-    last = len(result.states) - 1
+    click.echo(f"replaying table {case.table_id} (seed {case.table_seed}) hand "
+               f"{case.hand_no} of run seed {case.run_seed}; planted bugs: "
+               f"{', '.join(case.planted) or 'none'}; recorded: "
+               f"{recorded if recorded is not None else 'nothing (a stored hand)'}")
+    cursor = result.cursor
     if to is not None:
-        if to > last:
+        if to > cursor.last:
             raise click.BadParameter(f"dispatch {to} does not exist; this replay has dispatches "
-                                     f"0 to {last}.", param_hint="--to")
-        _show(result, to)
+                                     f"0 to {cursor.last}.", param_hint="--to")
+        cursor.goto(to)
+        click.echo(cursor.describe())
     if step:
-        _walk(result, to or 0)
-    if result.reproduced:
-        click.echo(f"REPRODUCED at dispatch {result.step}: {result.invariant}: {result.message}")
+        _walk(cursor, to or 0)
+    if result.finding is not None:
+        click.echo(f"REPRODUCED at dispatch {result.finding.dispatch}: {result.finding}")
         if to is None and not step:
-            _show(result, min(result.step or 0, last))
+            cursor.goto(cursor.last)
+            click.echo(cursor.describe())
         sys.exit(1)
-    click.echo(f"replayed clean: {last + 1} dispatches, {result.checks} invariant checks")
+    click.echo(f"replayed clean: {cursor.last + 1} dispatches, {result.checks} invariant checks")
 
 
-def _stored_hand(folder: Path, hand: str | None) -> Any:
-    from sim.dbreplay import hand_from_store
-
+def _table_and_hand(hand: str | None) -> tuple[int, int]:
     parts = (hand or "").split(":")
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
         raise click.BadParameter(f"{hand!r} is not TABLE:HAND; with a run folder, name the "
                                  "hand as e.g. --hand 3:17 (table 3, hand 17).",
                                  param_hint="--hand")
-    return hand_from_store(folder, int(parts[0]), int(parts[1]))
+    return int(parts[0]), int(parts[1])
 
 
-def _show(result: object, index: int) -> None:
-    from sim.reproduce import Reproduction
-
-    assert isinstance(result, Reproduction)
-    action = result.actions[index]
-    state: TableState = result.states[index]
-    click.echo(f"--- after dispatch {index}/{len(result.states) - 1}: "
-               f"{'start of hand' if action is None else repr(action)}")
-    click.echo(state.describe())
-
-
-def _walk(result: object, position: int) -> None:
-    from sim.reproduce import Reproduction
-
-    assert isinstance(result, Reproduction)
-    last = len(result.states) - 1
-    _show(result, position)
+def _walk(cursor: Any, position: int) -> None:
+    """Step ``cursor`` (a sim.engine.replay.Cursor) by the commands read from standard input."""
+    cursor.goto(position)
+    click.echo(cursor.describe())
     for _ in range(100_000):  # bounded: one line of input per step
         line = sys.stdin.readline()
         if not line:
             return
         command = line.strip().split()
         if not command or command[0] in ("n", "next"):
-            position = min(position + 1, last)
+            cursor.forward()
         elif command[0] in ("p", "prev", "b", "back"):
-            position = max(position - 1, 0)
+            cursor.back()
         elif command[0] in ("g", "goto") and len(command) == 2 and command[1].isdigit():
-            position = min(int(command[1]), last)
+            cursor.goto(min(int(command[1]), cursor.last))
         elif command[0] in ("q", "quit"):
             return
         else:
             click.echo("commands: n (next), p (previous), g N (go to dispatch N), q (quit)")
             continue
-        _show(result, position)
+        click.echo(cursor.describe())
 
 
 @main.command()

@@ -15,8 +15,8 @@ import gc
 import logging
 import logging.handlers
 import multiprocessing as mp
-import os
 import resource
+import shlex
 import signal
 import sys
 import time
@@ -31,9 +31,12 @@ from typing import Any
 from sim import __version__
 from sim.bots import draw_table
 from sim.engine import ENGINE_VERSION
+from sim.finding import Finding, Kind
 from sim.invariants.coverage import COVERAGE_POINTS
-from sim.runner import RunSettings, TableOutcome, play_table, reproduce_command, table_plan
-from sim.store import Store, TableRecord, to_arrow
+from sim.runner.player import TableOutcome, play_table
+from sim.runner.settings import RunSettings, reproduce_command, table_plan
+from sim.store.schema import to_arrow
+from sim.store.writer import Store, TableRecord
 
 log = logging.getLogger("sim.run")
 
@@ -70,42 +73,32 @@ def _worker_init(log_queue: Any, stop_event: Any) -> None:
 def play_task(settings: RunSettings, tables: list[tuple[int, int]]) -> list[TableRecord]:
     """Play ``[(table_id, hands), ...]`` and return their records (rows as Arrow tables)."""
     records = []
-    crash = os.environ.get("SIM_TEST_CRASH_TABLE")  # tests prove a crashed worker is survived
-    # Tests that stop a run in the middle slow each table down, so that the middle does not
-    # depend on how fast this machine plays.
-    delay = float(os.environ.get("SIM_TEST_TABLE_DELAY", "0"))
     for table_id, hands in tables:
-        if crash is not None and int(crash) == table_id and mp.parent_process() is not None:
-            os._exit(13)
-        if delay:
-            time.sleep(delay)
         outcome = play_table(draw_table(settings.seed, table_id), hands, settings,
                              stop=_stopping)
         if outcome.interrupted:
             break  # a table cut short is dropped whole; --resume plays it again
-        records.append(to_record(outcome, hands))
-        if outcome.failure is not None:
-            log.warning("table %d failed at hand %d: %s: %s", table_id,
-                        outcome.failure.hand_no, outcome.failure.invariant,
-                        outcome.failure.message)
+        records.append(to_record(outcome, hands, settings.planted))
+        if outcome.finding is not None:
+            log.warning("table %d failed at hand %s: %s", table_id, outcome.finding.hand_no,
+                        outcome.finding)
     return records
 
 
-def to_record(outcome: TableOutcome, hands_planned: int) -> TableRecord:
-    failure = outcome.failure
+def to_record(outcome: TableOutcome, hands_planned: int,
+              planted: tuple[str, ...]) -> TableRecord:
     rows = outcome.rows
+    dump = outcome.dump
+    path = dump.path if dump is not None else None
     return TableRecord(
         outcome.table_id, outcome.table_seed, outcome.config, outcome.bots, outcome.opening,
         hands_planned, outcome.hands, outcome.dispatches, outcome.checks, outcome.rejected,
-        outcome.stalled, outcome.seconds, outcome.coverage,
-        None if failure is None else {
-            "hand_no": failure.hand_no, "invariant": failure.invariant,
-            "message": failure.message, "planted": failure.planted,
-            "dump_path": str(failure.path) if failure.path else None,
-            "replay_command": f"sim replay {failure.path}" if failure.path else None},
+        outcome.stalled, outcome.seconds, outcome.coverage, outcome.finding,
         {"hands": to_arrow("hands", rows.hands), "actions": to_arrow("actions", rows.actions),
          "results": to_arrow("results", rows.results)},
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # Linux reports KiB
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # Linux reports KiB
+        planted, str(path) if path else None,
+        shlex.join(["sim", "replay", str(path)]) if path else None)
 
 
 class InlineExecutor(Executor):
@@ -137,7 +130,7 @@ class RunSummary:
     stalled: int = 0
     seconds: float = 0.0
     coverage: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COVERAGE_POINTS, 0))
-    failures: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[TableRecord] = field(default_factory=list)  # the tables that failed
     interrupted: bool = False
 
     def add(self, record: TableRecord) -> None:
@@ -149,8 +142,8 @@ class RunSummary:
         self.stalled += record.stalled
         for name, count in record.coverage.items():
             self.coverage[name] = self.coverage.get(name, 0) + count
-        if record.failure is not None:
-            self.failures.append({"table_id": record.table_id, **record.failure})
+        if record.finding is not None:
+            self.failures.append(record)
 
     @property
     def hands_per_s(self) -> float:
@@ -344,16 +337,16 @@ def crashed_record(settings: RunSettings, table_id: int, hands: int) -> TableRec
     """A table whose worker died: stored as failed with no hands, so the run accounts for it
     and ``--resume`` does not play it again."""
     spec = draw_table(settings.seed, table_id)
+    finding = Finding(Kind.WORKER_CRASHED, "worker_crashed",
+                      f"the worker process playing table {table_id} died (twice)", table_id)
     return TableRecord(
         table_id, spec.seed, spec.config.to_dict(),
         {seat: kind for seat, kind, _, _ in spec.bots},
         {seat: (name, buy_in) for seat, _, name, buy_in in spec.bots}, hands, 0, 0, 0, 0,
-        False, 0.0, {},
-        {"hand_no": None, "invariant": "worker_crashed",
-         "message": f"the worker process playing table {table_id} died (twice)",
-         "planted": settings.planted, "dump_path": None,
-         "replay_command": reproduce_command(replace(settings, only_table=table_id), 1)},
-        {name: to_arrow(name, []) for name in ("hands", "actions", "results")})
+        False, 0.0, {}, finding,
+        {name: to_arrow(name, []) for name in ("hands", "actions", "results")},
+        planted=settings.planted,
+        replay_command=reproduce_command(replace(settings, only_table=table_id), 1))
 
 
 # -- logging and progress ------------------------------------------------------------------

@@ -1,20 +1,21 @@
-"""Failure dumps (sim.failures), reproducing them (sim.reproduce), replaying stored hands
-(sim.dbreplay) and the `sim replay` command around all three."""
+"""Failure dumps (sim.failures.dump), the cases they and the store give
+(sim.failures.sources), the one replayer (sim.failures.replay) and `sim replay` around them."""
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import invoke_cli, isolated, query
 
 from sim.bots import draw_table
-from sim.dbreplay import hand_from_store
 from sim.engine.cards import cards_to_str
-from sim.failures import Failure, load
-from sim.reproduce import reproduce
+from sim.failures.dump import Dump, load
+from sim.failures.replay import replay
+from sim.failures.sources import from_store
 from sim.runner import RunSettings, play_table
 
 HEADER = re.compile(r"^--- after dispatch (\d+)/(\d+): ", flags=re.M)
@@ -29,9 +30,9 @@ def dump(tmp_path_factory) -> Path:
     for table_id in range(10):
         with isolated():  # play_table leaves its planted bugs switched on
             outcome = play_table(draw_table(5, table_id), 50, settings)
-        if outcome.failure is not None and len(outcome.failure.actions) >= 4:
-            assert outcome.failure.path is not None
-            return outcome.failure.path
+        if outcome.dump is not None and len(outcome.dump.case.actions) >= 4:
+            assert outcome.dump.path is not None
+            return outcome.dump.path
     raise AssertionError("no table of seed 5 broke after four actions")
 
 
@@ -51,9 +52,10 @@ def test_a_dump_loads_back_as_written(dump):
     assert failure.to_dict() == data
     assert dump.name == failure.file_name()
     assert list(dump.parent.glob("*.tmp")) == []
-    assert failure.record is not None
-    assert failure.record.hand_no == failure.hand_no
-    assert failure.planted == ("deal_reuses_card",)
+    assert failure.case.record is not None
+    assert failure.case.record.hand_no == failure.finding.hand_no == data["seeds"]["hand_no"]
+    assert failure.finding.dispatch == len(failure.case.actions)
+    assert failure.case.planted == ("deal_reuses_card",)
 
 
 def test_a_dump_written_again_is_the_same_file(dump, tmp_path):
@@ -82,20 +84,29 @@ def test_replay_reproduces_a_dump_and_shows_the_state(dump):
     failure = load(dump)
     result = invoke_cli("replay", dump)
     assert result.exit_code == 1, result.output
-    assert f"REPRODUCED at dispatch {len(failure.actions)}: {failure.invariant}: " \
+    assert f"REPRODUCED at dispatch {len(failure.case.actions)}: {failure.finding.name}: " \
         in result.output
-    assert f"hand {failure.hand_no}" in result.output
+    assert f"hand {failure.case.hand_no}" in result.output
     assert "deal_reuses_card" in result.output
     assert HEADER.search(result.output)  # the state where it broke
 
 
 def test_replay_with_the_bug_off_is_clean(dump):
-    failure = load(dump)
-    failure.planted = ()
-    result = reproduce(failure)
-    assert not result.reproduced, result.message
-    assert len(result.states) == len(failure.actions) + 1
+    case = replace(load(dump).case, planted=())
+    result = replay(case)
+    assert not result.reproduced, result.finding
+    assert len(result.cursor.states) == len(case.actions) + 1
     assert result.checks > 0
+
+
+def test_replay_reproduces_the_recorded_finding(dump):
+    recorded = load(dump).finding
+    result = replay(load(dump).case)
+    assert result.finding is not None
+    assert (result.finding.kind, result.finding.name, result.finding.message) == \
+        (recorded.kind, recorded.name, recorded.message)
+    assert (result.finding.hand_no, result.finding.dispatch) == \
+        (recorded.hand_no, recorded.dispatch)
 
 
 @pytest.mark.parametrize("content", [
@@ -129,14 +140,14 @@ def test_replay_of_json_that_is_not_an_object_is_a_clean_error(tmp_path, content
 
 def test_replay_of_a_dump_missing_a_key_is_a_clean_error(dump, tmp_path):
     data = json.loads(dump.read_text())
-    del data["message"]
-    path = tmp_path / "no-message.json"
+    del data["finding"]
+    path = tmp_path / "no-finding.json"
     path.write_text(json.dumps(data))
     result = invoke_cli("replay", path)
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), repr(result.exception)
     assert "--hand" not in result.output
-    assert "message" in result.output
+    assert "finding" in result.output
 
 
 def test_replay_of_a_dump_without_a_hand_says_so(dump, tmp_path):
@@ -164,18 +175,18 @@ def test_hand_goes_with_a_folder_not_a_dump(dump):
 # -- --to and --step -----------------------------------------------------------------------------
 
 def test_to_shows_the_state_after_that_dispatch(dump):
-    expected = reproduce(load(dump))
+    expected = replay(load(dump).case).cursor.states
     for index in (0, 2):
         result = invoke_cli("replay", dump, "--to", index)
         assert result.exit_code == 1, result.output
         shown = [int(m[1]) for m in HEADER.finditer(result.output)]
         assert shown == [index]
-        assert expected.states[index].describe() in result.output
-    assert expected.states[0].describe() != expected.states[2].describe()
+        assert expected[index].describe() in result.output
+    assert expected[0].describe() != expected[2].describe()
 
 
 def test_to_past_the_last_dispatch_is_a_usage_error(dump):
-    last = len(load(dump).actions)
+    last = len(load(dump).case.actions)
     result = invoke_cli("replay", dump, "--to", last + 1)
     assert result.exit_code == 2
     assert f"0 to {last}" in result.output
@@ -187,13 +198,13 @@ def test_step_walks_forwards_and_back(small_run, stored_hand):
                         input="n\nn\np\nq\n")
     assert result.exit_code == 0, result.output
     assert [int(m[1]) for m in HEADER.finditer(result.output)] == [0, 1, 2, 1]
-    expected = reproduce(hand_from_store(small_run, table_id, hand_no), stop_at_hand_end=True)
+    expected = replay(from_store(small_run, table_id, hand_no)).cursor.states
     for index in (0, 1, 2):
-        assert expected.states[index].describe() in result.output
+        assert expected[index].describe() in result.output
 
 
 def test_step_goes_to_a_dispatch_stays_in_bounds_and_explains_itself(dump):
-    last = len(load(dump).actions)
+    last = len(load(dump).case.actions)
     result = invoke_cli("replay", dump, "--step", input="g 3\nwhat\np\np\np\np\np\ng 999\n")
     assert result.exit_code == 1, result.output  # the dump still reproduces after the walk
     assert [int(m[1]) for m in HEADER.finditer(result.output)][:8] == \
@@ -217,14 +228,14 @@ def test_stored_hands_rebuild_as_stored(small_run):
                               "WHERE hand_no IN (1, 2, 50, 99, 100) ORDER BY ALL")
     assert len(sample) >= 10
     for table_id, hand_no, seed, board, button in sample:
-        failure = hand_from_store(small_run, table_id, hand_no)
-        record = failure.record
+        case = from_store(small_run, table_id, hand_no)
+        record = case.record
         assert record is not None and record.final is not None
         assert (record.hand_no, record.started.seed) == (hand_no, seed)
         assert cards_to_str(record.final.board) == board
         assert record.snapshot.button == button
-        result = reproduce(failure, stop_at_hand_end=True)
-        assert not result.reproduced, (table_id, hand_no, result.invariant, result.message)
+        result = replay(case)
+        assert not result.reproduced, (table_id, hand_no, result.finding)
 
 
 @pytest.mark.parametrize("hand", ["x", "3", "3:", ":4", "a:b", "1:2:3", "-1:2", "1:-2", " "])
@@ -256,6 +267,18 @@ def test_a_hand_that_is_not_stored_is_never_reported_as_reproduced(small_run):
         assert "is not" in result.output
 
 
-def test_failure_from_dict_rejects_other_formats():
+def test_dump_from_dict_rejects_other_formats():
     with pytest.raises(ValueError, match="Not a failure dump"):
-        Failure.from_dict({"format": "sim.hand"})
+        Dump.from_dict({"format": "sim.hand"})
+
+
+def test_a_version_1_dump_is_upcast_not_edited():
+    path = Path(__file__).parent / "regressions" / "planted-odd_chip_to_button.json"
+    data = json.loads(path.read_text())
+    assert data["version"] == 1
+    dump = Dump.from_dict(data)
+    assert data["version"] == 1 and "finding" not in data  # the input is untouched
+    assert dump.finding.name == data["invariant"] == "awards_correct"
+    assert dump.finding.message == data["message"]
+    assert dump.finding.dispatch == len(data["actions"])
+    assert dump.to_dict()["version"] == 2

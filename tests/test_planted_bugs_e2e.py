@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,9 @@ from conftest import invoke_cli, query
 
 from sim.bots import draw_table
 from sim.engine import ENGINE_VERSION, bugs
-from sim.failures import load
+from sim.failures.dump import load
+from sim.failures.replay import replay
 from sim.invariants.base import INVARIANTS, select
-from sim.reproduce import reproduce
 
 SEED = 5
 RUN = ("--hands-per-table", 25, "--seed", SEED, "--workers", 1)
@@ -59,7 +60,7 @@ def test_a_planted_bug_is_caught_dumped_stored_and_replayed(bug, tmp_path):
     assert dumps, f"{bug}: no dump under {out / 'failures'}"
     assert list((out / "failures").glob("*.tmp")) == []
     data = {dump: json.loads(dump.read_text()) for dump in dumps}
-    caught = {d["invariant"] for d in data.values()}
+    caught = {d["finding"]["name"] for d in data.values()}
     assert CATCHES[bug] in caught, caught
     assert caught <= set(INVARIANTS), caught
 
@@ -79,9 +80,13 @@ def test_a_planted_bug_is_caught_dumped_stored_and_replayed(bug, tmp_path):
         assert d["engine_version"] == ENGINE_VERSION
         assert seeds["run"] == SEED
         assert seeds["table"] == draw_table(SEED, seeds["table_id"]).seed
-        assert d["message"].strip()
-        assert "Traceback (most recent call last)" in d["traceback"]
-        assert d["invariant"] in d["traceback"] or "InvariantViolation" in d["traceback"]
+        finding = d["finding"]
+        assert finding["kind"] == "invariant"
+        assert finding["message"].strip()
+        assert (finding["table_id"], finding["hand_no"]) == (seeds["table_id"], seeds["hand_no"])
+        assert finding["dispatch"] == len(d["actions"])
+        assert "Traceback (most recent call last)" in finding["trace"]
+        assert finding["name"] in finding["trace"]
         assert d["describe"].startswith("table:")
         # The state after the failing dispatch: the broken hand, or the next one when that
         # dispatch ended it (the dealer starts the next hand in the same dispatch).
@@ -90,8 +95,8 @@ def test_a_planted_bug_is_caught_dumped_stored_and_replayed(bug, tmp_path):
             d["describe"]
         assert d["hand"] is not None and d["hand"]["hand_no"] == seeds["hand_no"]
         assert d["config"] == draw_table(SEED, seeds["table_id"]).config.to_dict()
-        assert stored[dump] == (seeds["table_id"], seeds["hand_no"], d["invariant"],
-                                d["message"], [bug], f"sim replay {dump}")
+        assert stored[dump] == (seeds["table_id"], seeds["hand_no"], finding["name"],
+                                finding["message"], [bug], f"sim replay {dump}")
         assert f"table{seeds['table_id']:06d}-hand{seeds['hand_no']:05d}" in dump.name
 
     # `sim replay` reproduces the first dump, from the CLI.
@@ -99,16 +104,15 @@ def test_a_planted_bug_is_caught_dumped_stored_and_replayed(bug, tmp_path):
     replayed = invoke_cli("replay", first)
     assert replayed.exit_code == 1, replayed.output
     assert "REPRODUCED at dispatch" in replayed.output
-    assert f": {data[first]['invariant']}: " in replayed.output.split("REPRODUCED", 1)[1]
+    assert f": {data[first]['finding']['name']}: " in replayed.output.split("REPRODUCED", 1)[1]
 
     # Every dump reproduces with its bug on, and replays clean with it off.
     for dump in dumps:
-        failure = load(dump)
-        on = reproduce(failure)
-        assert on.reproduced, dump.name
-        assert on.invariant == data[dump]["invariant"], (dump.name, on.message)
-        failure.planted = ()
-        off = reproduce(failure)
-        assert not off.reproduced, (dump.name, off.invariant, off.message)
+        case = load(dump).case
+        on = replay(case)
+        assert on.finding is not None, dump.name
+        assert on.finding.name == data[dump]["finding"]["name"], (dump.name, on.finding)
+        off = replay(replace(case, planted=()))
+        assert not off.reproduced, (dump.name, off.finding)
         assert off.checks > 0
-    assert bugs.enabled() == ()  # reproduce() put the process back as it found it
+    assert bugs.enabled() == ()  # replay() put the process back as it found it

@@ -7,12 +7,13 @@ with it on, so the harness keeps catching it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from sim.failures import load
-from sim.reproduce import reproduce
+from sim.failures.dump import load
+from sim.failures.replay import replay
 
 FOLDER = Path(__file__).parent / "regressions"
 DUMPS = sorted(FOLDER.glob("*.json"))
@@ -20,20 +21,19 @@ DUMPS = sorted(FOLDER.glob("*.json"))
 
 @pytest.mark.parametrize("path", DUMPS, ids=[p.name for p in DUMPS])
 def test_dump_replays_clean_without_planted_bugs(path: Path) -> None:
-    failure = load(path)
-    failure.planted = ()
-    result = reproduce(failure)
-    assert not result.reproduced, f"{result.invariant} at dispatch {result.step}: {result.message}"
+    result = replay(replace(load(path).case, planted=()))
+    assert not result.reproduced, f"{result.finding} at dispatch {result.finding.dispatch}"
     assert result.checks > 0
 
 
-@pytest.mark.parametrize("path", [p for p in DUMPS if load(p).planted],
-                         ids=[p.name for p in DUMPS if load(p).planted])
+@pytest.mark.parametrize("path", [p for p in DUMPS if load(p).case.planted],
+                         ids=[p.name for p in DUMPS if load(p).case.planted])
 def test_planted_bug_dump_still_reproduces(path: Path) -> None:
-    failure = load(path)
-    result = reproduce(failure)
-    assert result.reproduced
-    assert result.invariant == failure.invariant
+    dump = load(path)
+    result = replay(dump.case)
+    assert result.finding is not None
+    assert result.finding.name == dump.finding.name
+    assert result.finding.dispatch == dump.finding.dispatch
 
 
 def test_regression_folder_is_not_empty() -> None:

@@ -15,7 +15,7 @@ from conftest import invoke_cli, query
 
 from sim.invariants.coverage import COVERAGE_POINTS
 from sim.reports.tables import csv_table, json_table, text_table
-from sim.store import Store
+from sim.store.writer import Store
 
 NUMBER = r"-?[\d,]+(?:\.\d+)?"
 

@@ -111,10 +111,10 @@ class Watched:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 160, 0, 0))
         # Each table takes at least 0.15 s, so the run is still in its middle when the test
         # stops it, however fast the machine plays (30 tables: 2.3 s or more on 2 workers).
-        self.process = subprocess.Popen([*sim_command(), *map(str, args)],
+        self.process = subprocess.Popen([*sim_command(), *map(str, args),
+                                         "--fault", "slow_tables=0.15"],
                                         stdout=subprocess.PIPE, stderr=slave, text=True,
-                                        start_new_session=True,
-                                        env={**os.environ, "SIM_TEST_TABLE_DELAY": "0.15"})
+                                        start_new_session=True)
         os.close(slave)
         self.master = master
         self.err = bytearray()
@@ -284,7 +284,7 @@ def test_a_crashed_worker_costs_only_its_table(reference, tmp_path):
     code, printed, err = sim_run("run", "--hands", 3 * PER_TABLE, "--seed", SEED,
                                  "--hands-per-table", PER_TABLE, "--workers", 2,
                                  "--invariants", "chip_conservation", "--out", out,
-                                 env={"SIM_TEST_CRASH_TABLE": "1"})
+                                 "--fault", "crash_worker=1")
     assert code == 1, printed + err
     assert "worker_crashed" in printed
     assert query(out, "SELECT status, tables, failures FROM runs") == [("completed", 3, 1)]
@@ -308,7 +308,10 @@ def test_a_crashed_tables_replay_command_keeps_the_runs_settings():
 
     settings = RunSettings(seed=3, hands=500, hands_per_table=100,
                            invariants=("chip_conservation",), planted=("deal_reuses_card",))
-    command = crashed_record(settings, 2, 100).failure["replay_command"]
+    record = crashed_record(settings, 2, 100)
+    assert record.finding is not None and record.finding.kind.value == "worker_crashed"
+    command = record.replay_command
+    assert command is not None
     assert "--table 2" in command and "--seed 3" in command and "--hands 500" in command
     assert "--hands-per-table 100" in command
 
@@ -320,7 +323,8 @@ def test_a_crashed_tables_replay_command_keeps_planted_bugs_and_invariants():
 
     settings = RunSettings(seed=3, hands=500, hands_per_table=100,
                            invariants=("chip_conservation",), planted=("deal_reuses_card",))
-    command = crashed_record(settings, 2, 100).failure["replay_command"]
+    command = crashed_record(settings, 2, 100).replay_command
+    assert command is not None
     assert "--plant-bug deal_reuses_card" in command
     assert "--invariants chip_conservation" in command
 

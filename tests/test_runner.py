@@ -16,7 +16,7 @@ from sim.engine import TableConfig, bugs
 from sim.invariants.base import INVARIANTS, select
 from sim.invariants.coverage import COVERAGE_POINTS
 from sim.runner import RunSettings, TableOutcome, play_table, table_plan
-from sim.store import SCHEMA
+from sim.store.schema import SCHEMA
 
 SEED = 4
 HANDS = 60
@@ -60,7 +60,7 @@ def outcomes() -> dict[int, TableOutcome]:
 def test_a_table_plays_the_same_from_its_seed(outcomes):
     table_id = table_with("chaos")
     first, second = outcomes[table_id], play(table_id)
-    assert first.failure is None and second.failure is None
+    assert first.finding is None and second.finding is None
     assert first.rows.hands == second.rows.hands
     assert first.rows.actions == second.rows.actions
     assert first.rows.results == second.rows.results
@@ -76,7 +76,7 @@ def test_a_different_table_plays_different_hands(outcomes):
 
 def test_every_table_plays_its_hands_without_failure(outcomes):
     for table_id, outcome in outcomes.items():
-        assert outcome.failure is None, (table_id, outcome.failure and outcome.failure.message)
+        assert outcome.finding is None, (table_id, outcome.finding)
         assert not outcome.interrupted
         assert outcome.hands == HANDS or outcome.stalled
         assert [h["hand_no"] for h in as_dicts("hands", outcome.rows.hands)] == \
@@ -154,7 +154,7 @@ def test_actions_are_in_dispatch_order_and_belong_to_hands(outcomes):
 
 def test_chaos_junk_is_rejected_unchanged_and_counted(outcomes):
     chaos = outcomes[table_with("chaos")]
-    assert chaos.failure is None  # the runner checks each rejection left the state alone
+    assert chaos.finding is None  # the runner checks each rejection left the state alone
     assert chaos.rejected > 0
     assert chaos.coverage["chaos_rejected"] == chaos.rejected
     # Rejected actions are not logged: none of the stored actions is junk.
@@ -189,7 +189,7 @@ def test_all_invariants_run_after_every_dispatch(outcomes):
 def test_a_selection_of_invariants_runs_only_those():
     settings = replace(SETTINGS, invariants=("chip_conservation",))
     outcome = play(table_with("chaos"), 30, settings)
-    assert outcome.failure is None
+    assert outcome.finding is None
     assert outcome.dispatches > 0
     assert outcome.checks == outcome.dispatches
     two = play(table_with("chaos"), 30, replace(settings, invariants=("chip_conservation",
@@ -225,14 +225,16 @@ def test_stop_drops_the_table_after_the_hand_in_play():
 def test_a_planted_bug_stops_the_table_with_a_failure(tmp_path):
     settings = replace(SETTINGS, planted=("deal_reuses_card",), failures_dir=tmp_path)
     outcome = play(0, HANDS, settings)
-    failure = outcome.failure
-    assert failure is not None
-    assert failure.invariant == "cards_unique"
-    assert failure.planted == ("deal_reuses_card",)
-    assert failure.path is not None and failure.path.parent == tmp_path
-    assert failure.path.exists()
+    finding, dump = outcome.finding, outcome.dump
+    assert finding is not None and dump is not None
+    assert finding.name == "cards_unique" and dump.finding == finding
+    assert (finding.table_id, finding.dispatch) == (0, len(dump.case.actions))
+    assert dump.case.planted == ("deal_reuses_card",)
+    assert dump.path is not None and dump.path.parent == tmp_path
+    assert dump.path.exists()
     # Only hands that finished before the failing one have rows.
-    assert all(h[1] < failure.hand_no for h in outcome.rows.hands)
+    assert finding.hand_no is not None
+    assert all(h.hand_no < finding.hand_no for h in outcome.rows.hands)
     assert outcome.hands < HANDS
 
 

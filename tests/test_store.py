@@ -15,7 +15,8 @@ from sim.bots import draw_table
 from sim.invariants.coverage import COVERAGE_POINTS
 from sim.run import to_record
 from sim.runner import RunSettings, play_table
-from sim.store import SCHEMA, Store, TableRecord, to_arrow
+from sim.store.schema import SCHEMA, to_arrow
+from sim.store.writer import Store, TableRecord
 
 README = Path(__file__).parents[1] / "README.md"
 TABLES = ("runs", "tables", "hands", "actions", "results", "failures", "coverage")
@@ -25,7 +26,7 @@ SETTINGS = RunSettings(seed=8, hands=40, hands_per_table=20)
 
 def record(table_id: int = 0, hands: int = 20, settings: RunSettings = SETTINGS) -> TableRecord:
     outcome = play_table(draw_table(settings.seed, table_id), hands, settings)
-    return to_record(outcome, hands)
+    return to_record(outcome, hands, settings.planted)
 
 
 @pytest.fixture(scope="module")
@@ -181,12 +182,13 @@ def test_a_table_that_reached_no_coverage_point_is_stored(store):
     # A table that fails on its first dispatch reaches no coverage point at all.
     settings = replace(SETTINGS, planted=("neighbour_sees_hole",))
     failed = record(0, 20, settings)
-    assert failed.failure is not None
+    assert failed.finding is not None
     assert not any(failed.coverage.values())
     store.write_table("r", failed)
     assert store.done_tables("r") == {0}
-    assert store.con.execute("SELECT invariant, planted_bugs FROM failures").fetchall() == \
-        [("no_private_leak", ["neighbour_sees_hole"])]
+    assert store.con.execute("SELECT invariant, planted_bugs, kind, hand_no, dispatch "
+                             "FROM failures").fetchall() == \
+        [("no_private_leak", ["neighbour_sees_hole"], "invariant", 1, 0)]
     assert store.con.execute("SELECT failed FROM tables").fetchall() == [(True,)]
 
 

@@ -52,11 +52,16 @@ class Controller:
         going on to the next one, as the table did.
         """
         self = cls(snapshot.config, snapshot.table_seed, subscribers=subscribers)
+        self.replay_from(snapshot, stop_at_hand_end)
+        return self
+
+    def replay_from(self, snapshot: TableState, stop_at_hand_end: bool = True) -> list[Event]:
+        """Put this controller at a hand's snapshot and deal the hand from its recorded deck
+        (a dispatch with action None); returns its events. See ``resume``."""
         self.state = snapshot.copy()
         self.stop_at_hand_end = stop_at_hand_end
         draft = self.state.copy()
-        self._run(draft, None, advance(draft, stop_at_hand_end))
-        return self
+        return self._run(draft, None, advance(draft, stop_at_hand_end))
 
     # -- the trio: verify, can, dispatch ---------------------------------------------------
     def verify(self, action: Any) -> None:

@@ -2,12 +2,15 @@
 
 A hand record holds the table snapshot taken right after ``HandStarted`` and the actions
 dispatched during the hand. ``Replayer`` rebuilds the state after every dispatch by
-re-deriving the events from the actions (the log is the actions; the events are derived),
-checks that they are the events that were recorded, and lets you step through them.
+re-deriving the events from the actions (the log is the actions; the events are derived)
+and checks that they are the events that were recorded. ``Cursor`` steps through the
+states of a replayed hand, forwards and backwards; it is the one stepper, used by
+``Replayer``, by the harness's checked replay (``sim.failures.replay``) and by
+``sim replay --step``.
 
-    >>> replayer = Replayer(record)
-    >>> replayer.goto(3); print(replayer.describe())
-    >>> replayer.back()
+    >>> cursor = Replayer(record).cursor
+    >>> cursor.goto(3); print(cursor.describe())
+    >>> cursor.back()
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.engine import bugs, rules
+from sim.engine.actions import Action
 from sim.engine.apply import apply
 from sim.engine.dealer import advance
 from sim.engine.events import Event
@@ -30,9 +34,49 @@ class Mismatch:
     message: str
 
 
+class Cursor:
+    """A position in a replayed hand: ``states[i]`` is the state after dispatch i (0: the
+    hand's automatic start) and ``actions[i]`` its action (None for dispatch 0)."""
+
+    def __init__(self, states: list[TableState], actions: list[Action | None]) -> None:
+        assert states, "a cursor needs at least the state after dispatch 0"
+        assert len(actions) == len(states), f"{len(actions)} actions for {len(states)} states"
+        self.states = states
+        self.actions = actions
+        self.position = len(states) - 1
+
+    @property
+    def state(self) -> TableState:
+        return self.states[self.position]
+
+    @property
+    def last(self) -> int:
+        return len(self.states) - 1
+
+    def goto(self, position: int) -> TableState:
+        if not 0 <= position <= self.last:
+            raise ValueError(f"Dispatch {position} does not exist; this hand has dispatches "
+                             f"0 to {self.last}.")
+        self.position = position
+        return self.state
+
+    def forward(self) -> TableState:
+        return self.goto(min(self.position + 1, self.last))
+
+    def back(self) -> TableState:
+        return self.goto(max(self.position - 1, 0))
+
+    def describe(self) -> str:
+        action = self.actions[self.position]
+        head = f"--- after dispatch {self.position}/{self.last}: " + (
+            "start of hand" if action is None else repr(action))
+        return head + "\n" + self.state.describe()
+
+
 class Replayer:
     """Rebuild a hand dispatch by dispatch. ``states[i]`` is the state after dispatch i
-    (0: after posting and dealing). Re-derivation errors are kept in ``mismatches``."""
+    (0: after posting and dealing). Re-derivation errors are kept in ``mismatches``;
+    ``cursor`` steps through the states."""
 
     def __init__(self, record: HandRecord, keep_states: bool = True) -> None:
         """``keep_states=False`` keeps only the final state (a check at every hand's end
@@ -41,7 +85,6 @@ class Replayer:
         self.states: list[TableState] = []
         self.events: list[list[Event]] = []
         self.mismatches: list[Mismatch] = []
-        self.position = 0
         self._rebuild(keep_states)
 
     def _rebuild(self, keep_states: bool) -> None:
@@ -66,35 +109,12 @@ class Replayer:
                 self.mismatches.append(Mismatch(index, _first_difference(derived, recorded)))
         if not keep_states:
             self.states.append(state)
-        self.position = len(self.states) - 1
-
-    # -- stepping ---------------------------------------------------------------------------
-    @property
-    def state(self) -> TableState:
-        return self.states[self.position]
 
     @property
-    def last(self) -> int:
-        return len(self.states) - 1
-
-    def goto(self, position: int) -> TableState:
-        if not 0 <= position <= self.last:
-            raise ValueError(f"Dispatch {position} does not exist; this hand has dispatches "
-                             f"0 to {self.last}.")
-        self.position = position
-        return self.state
-
-    def forward(self) -> TableState:
-        return self.goto(min(self.position + 1, self.last))
-
-    def back(self) -> TableState:
-        return self.goto(max(self.position - 1, 0))
-
-    def describe(self) -> str:
-        action = self.record.steps[self.position][0]
-        head = f"dispatch {self.position}/{self.last}: " + (
-            "start of hand" if action is None else repr(action))
-        return head + "\n" + self.state.describe()
+    def cursor(self) -> Cursor:
+        """A cursor over the rebuilt states, at the last one (needs ``keep_states``)."""
+        assert len(self.states) == len(self.events), "keep_states=False kept no states to step"
+        return Cursor(self.states, [action for action, _ in self.record.steps][:len(self.states)])
 
     # -- checks -----------------------------------------------------------------------------
     def final_matches(self) -> bool:

@@ -1,7 +1,8 @@
 """The invariant registry: named checks run after every dispatch.
 
-An invariant is a small function of a ``CheckContext`` that raises ``InvariantViolation``
-with a sentence when the engine broke a rule. Register one with ``@invariant``:
+An invariant is a small function of a ``CheckContext`` that raises a finding
+(``raise fail(name, sentence)``, a ``sim.finding.FindingError``) when the engine broke a
+rule. Register one with ``@invariant``:
 
     >>> @invariant("no_negative_stack", "No stack or bet is ever negative.")
     ... def no_negative_stack(ctx: CheckContext) -> None: ...
@@ -20,15 +21,7 @@ from sim.engine.controller import Controller
 from sim.engine.events import Event
 from sim.engine.log import HandRecord, TableLog
 from sim.engine.state import TableState
-
-
-class InvariantViolation(Exception):
-    """An invariant failed. Not an IllegalAction: this is the engine's fault, not the input's."""
-
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(f"{name}: {message}")
-        self.name = name
-        self.message = message
+from sim.finding import FindingError, invariant_failed
 
 
 class CheckContext:
@@ -81,9 +74,10 @@ def invariant(name: str, description: str) -> Callable[[Check], Check]:
     return register
 
 
-def fail(name: str, message: str) -> InvariantViolation:
-    """``raise fail("pot_consistency", "...")``"""
-    return InvariantViolation(name, message)
+def fail(name: str, message: str) -> FindingError:
+    """``raise fail("pot_consistency", "...")``: the engine's fault, not the input's (so not
+    an IllegalAction)."""
+    return invariant_failed(name, message)
 
 
 def select(names: Iterable[str] | None) -> list[tuple[str, Check]]:

@@ -22,12 +22,13 @@ def print_summary(summary: RunSummary, command: str) -> None:
     if missing:
         click.echo(f"  never reached: {', '.join(missing)}")
     click.echo(f"  failures: {len(s.failures)}")
-    for failure in s.failures:
-        hand = failure["hand_no"] if failure["hand_no"] is not None else "-"
-        click.echo(f"    table {failure['table_id']} hand {hand}: "
-                   f"{failure['invariant']}: {failure['message']}")
-        if failure["replay_command"]:
-            click.echo(f"      replay: {failure['replay_command']}")
+    for record in s.failures:
+        finding = record.finding
+        assert finding is not None
+        hand = finding.hand_no if finding.hand_no is not None else "-"
+        click.echo(f"    table {record.table_id} hand {hand}: {finding}")
+        if record.replay_command:
+            click.echo(f"      replay: {record.replay_command}")
     if s.interrupted:
         click.echo(f"  stopped early: {s.tables:,} of {s.planned_tables:,} tables stored; "
                    f"finish with: sim run --resume {s.out}")

@@ -40,7 +40,7 @@ def check_record(record: HandRecord, live: dict[int, dict[str, Any]]) -> None:
     replayer = Replayer(record)
     assert replayer.mismatches == [], replayer.mismatches
     assert replayer.final_matches()
-    assert replayer.last == len(record.steps) - 1
+    assert replayer.cursor.last == len(record.steps) - 1
     for step, snapshot in live.items():  # the live state after each dispatch of the hand
         assert replayer.states[step].snapshot() == snapshot, f"hand {record.hand_no} step {step}"
     final = as_snapshot(record.final)
@@ -111,22 +111,23 @@ def test_replayer_steps_backwards_and_forwards(monkeypatch):
     assert record.actions == script
     replayer = Replayer(record)
     assert replayer.mismatches == []
-    assert replayer.last == len(script)
-    assert replayer.position == replayer.last
-    assert replayer.state.snapshot() == as_snapshot(record.final)
-    assert replayer.goto(0).snapshot() == live[0]
-    assert replayer.back().snapshot() == live[0]  # stays at the start
+    cursor = replayer.cursor
+    assert cursor.last == len(script)
+    assert cursor.position == cursor.last
+    assert cursor.state.snapshot() == as_snapshot(record.final)
+    assert cursor.goto(0).snapshot() == live[0]
+    assert cursor.back().snapshot() == live[0]  # stays at the start
     for i in range(1, len(script)):
-        assert replayer.forward().snapshot() == live[i]
-    assert replayer.forward().snapshot() == as_snapshot(record.final)
-    assert replayer.forward().snapshot() == as_snapshot(record.final)  # stays at the end
-    assert replayer.goto(4).snapshot() == live[4]
-    assert replayer.back().snapshot() == live[3]
+        assert cursor.forward().snapshot() == live[i]
+    assert cursor.forward().snapshot() == as_snapshot(record.final)
+    assert cursor.forward().snapshot() == as_snapshot(record.final)  # stays at the end
+    assert cursor.goto(4).snapshot() == live[4]
+    assert cursor.back().snapshot() == live[3]
     for bad in (-1, len(script) + 1):
         with pytest.raises(ValueError, match=f"Dispatch {bad} does not exist"):
-            replayer.goto(bad)
-    replayer.goto(3)
-    assert replayer.describe().startswith("dispatch 3/13: Check(seat=2)")
+            cursor.goto(bad)
+    cursor.goto(3)
+    assert cursor.describe().startswith("--- after dispatch 3/13: Check(seat=2)")
 
 
 def test_a_tampered_record_is_caught(monkeypatch):

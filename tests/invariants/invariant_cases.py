@@ -19,8 +19,9 @@ from sim.engine import dealer
 from sim.engine.cards import DECK_SIZE, cards_from_str
 from sim.engine.seeds import derive_seed
 from sim.engine.state import TableConfig
-from sim.invariants.base import INVARIANTS, CheckContext, InvariantViolation, load
-from sim.invariants.driver import CheckedTable
+from sim.finding import FindingError
+from sim.invariants.base import INVARIANTS, CheckContext, load
+from sim.invariants.pipeline import CheckedTable
 
 TABLE_SEED = 20240611
 
@@ -66,10 +67,10 @@ def variant(ctx: CheckContext, **changes: Any) -> CheckContext:
 
 def violation(name: str, ctx: CheckContext) -> str:
     """Run invariant ``name`` on ``ctx``; assert it fails; return its message."""
-    with pytest.raises(InvariantViolation) as info:
+    with pytest.raises(FindingError) as info:
         INVARIANTS[name](ctx)
-    assert info.value.name == name
-    return info.value.message
+    assert info.value.finding.name == name
+    return info.value.finding.message
 
 
 def passes(name: str, ctx: CheckContext) -> None:

@@ -1,7 +1,7 @@
 """Random legal play for the invariant tests: seeded, checked after every dispatch.
 
     table = new_table(rng, seats=6)
-    play(table, rng, hands=200)          # raises InvariantViolation on a broken rule
+    play(table, rng, hands=200)          # raises FindingError on a broken rule
 
 Actions are uniform over the legal kinds with weight on the edges (min bet or raise,
 all-in, one chip short of all-in); now and then a timeout, and seats that sit out, sit in,
@@ -17,7 +17,7 @@ from typing import Any
 from sim.engine import actions as ac
 from sim.engine.legal import LegalActions
 from sim.engine.state import IDLE, SITTING_OUT, WAITING, TableConfig
-from sim.invariants.driver import CheckedTable
+from sim.invariants.pipeline import CheckedTable
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import pytest
 from invariant_play import Mix, new_table, play
 
 from sim.engine import bugs
-from sim.invariants.base import InvariantViolation
+from sim.finding import Finding, FindingError
 
 PASSIVE = Mix(aggression=0.0, fold=0.0, timeout=0.0, requests=0.0)  # to showdown, every hand
 CASES = {
@@ -42,14 +42,14 @@ def test_every_planted_bug_has_a_case():
 
 
 def _first_violation(seed: int, settings: dict, mix: Mix,
-                     hands: int = HANDS) -> tuple[InvariantViolation | None, int]:
+                     hands: int = HANDS) -> tuple[Finding | None, int]:
     rng = random.Random(seed)
     table = None
     try:
         table = new_table(rng, **settings)
         play(table, rng, hands, mix)
-    except InvariantViolation as violation:
-        return violation, table.log.finished if table is not None else 0
+    except FindingError as error:
+        return error.finding, table.log.finished if table is not None else 0
     return None, table.log.finished
 
 

@@ -5,7 +5,8 @@ row is per player. Workers turn their rows into Arrow tables (column by column, 
 worker, so the conversion runs in parallel); one writer in the main process inserts each
 finished table's rows in a single transaction, so a killed run leaves whole tables only,
 and ``--resume`` replays exactly the tables that are missing. The columns are documented
-in README.md ("The DuckDB store"); ``SCHEMA`` below is the source of truth.
+in README.md ("The DuckDB store"); ``sim.store.schema`` defines the rows of hands,
+actions and results, the DDL below the rest.
 """
 
 from __future__ import annotations
@@ -20,34 +21,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-# (column, DuckDB type, Arrow type) per table. Order matters: rows are tuples in this order
-# (without run_id, which the writer adds).
-SCHEMA: dict[str, list[tuple[str, str, pa.DataType]]] = {
-    "hands": [
-        ("table_id", "INTEGER", pa.int32()), ("hand_no", "INTEGER", pa.int32()),
-        ("hand_seed", "UBIGINT", pa.uint64()), ("players", "TINYINT", pa.int8()),
-        ("button", "TINYINT", pa.int8()), ("small_blind_seat", "TINYINT", pa.int8()),
-        ("big_blind_seat", "TINYINT", pa.int8()), ("board", "VARCHAR", pa.string()),
-        ("pot", "BIGINT", pa.int64()), ("pots", "TINYINT", pa.int8()),
-        ("winners", "VARCHAR", pa.string()), ("showdown", "BOOLEAN", pa.bool_()),
-        ("actions", "INTEGER", pa.int32()), ("last_street", "VARCHAR", pa.string()),
-    ],
-    "actions": [
-        ("table_id", "INTEGER", pa.int32()), ("hand_no", "INTEGER", pa.int32()),
-        ("seq", "INTEGER", pa.int32()), ("seat", "TINYINT", pa.int8()),
-        ("action", "VARCHAR", pa.string()), ("amount", "BIGINT", pa.int64()),
-        ("street", "VARCHAR", pa.string()), ("pot_before", "BIGINT", pa.int64()),
-        ("legal_count", "TINYINT", pa.int8()), ("bot", "VARCHAR", pa.string()),
-        ("player", "VARCHAR", pa.string()),
-    ],
-    "results": [
-        ("table_id", "INTEGER", pa.int32()), ("hand_no", "INTEGER", pa.int32()),
-        ("seat", "TINYINT", pa.int8()), ("player", "VARCHAR", pa.string()),
-        ("bot", "VARCHAR", pa.string()), ("start_stack", "BIGINT", pa.int64()),
-        ("final_stack", "BIGINT", pa.int64()), ("net", "BIGINT", pa.int64()),
-        ("showed_down", "BOOLEAN", pa.bool_()), ("won", "BIGINT", pa.int64()),
-    ],
-}
+from sim.finding import Finding
+from sim.store.schema import SCHEMA, ddl
 
 DDL = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -65,26 +40,11 @@ CREATE TABLE IF NOT EXISTS tables (
     seconds DOUBLE, peak_rss_mb DOUBLE, PRIMARY KEY (run_id, table_id));
 CREATE TABLE IF NOT EXISTS failures (
     run_id VARCHAR, table_id INTEGER, hand_no INTEGER, invariant VARCHAR, message VARCHAR,
-    planted_bugs VARCHAR[], dump_path VARCHAR, replay_command VARCHAR);
+    planted_bugs VARCHAR[], dump_path VARCHAR, replay_command VARCHAR, kind VARCHAR,
+    dispatch INTEGER);
 CREATE TABLE IF NOT EXISTS coverage (
     run_id VARCHAR, table_id INTEGER, point VARCHAR, hits BIGINT);
-""" + "".join(
-    f"CREATE TABLE IF NOT EXISTS {name} (run_id VARCHAR, "
-    + ", ".join(f"{column} {kind}" for column, kind, _ in columns) + ");\n"
-    for name, columns in SCHEMA.items())
-
-
-def arrow_schema(name: str) -> pa.Schema:
-    return pa.schema([(column, kind) for column, _, kind in SCHEMA[name]])
-
-
-def to_arrow(name: str, rows: Sequence[tuple[Any, ...]]) -> pa.Table:
-    """Rows (tuples in SCHEMA order) to an Arrow table, converted column by column."""
-    schema = arrow_schema(name)
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
-    return pa.table([pa.array(col, type=field.type) for col, field in zip(columns, schema,
-                                                                            strict=True)],
-                    schema=schema)
+""" + "".join(ddl(name) for name in SCHEMA)
 
 
 @dataclass(slots=True)
@@ -104,17 +64,22 @@ class TableRecord:
     stalled: bool
     seconds: float
     coverage: dict[str, int]
-    failure: dict[str, Any] | None  # invariant, message, hand_no, dump_path, planted
+    finding: Finding | None  # what stopped the table, if anything did
     arrow: dict[str, pa.Table]
     peak_rss_mb: float | None = None  # the worker's peak memory when the table finished
+    planted: tuple[str, ...] = ()  # the planted bugs that were on
+    dump_path: str | None = None  # the failure dump, when one was written
+    replay_command: str | None = None  # the command that reproduces the finding
 
 
 class Store:
     """The single writer of one run's DuckDB file.
 
     >>> with Store(Path("runs/x/stats.duckdb")) as store:
-    ...     store.start_run(run_id, settings, workers, command)
-    ...     store.write_table(record)
+    ...     store.start_run(run_id, seed, hands, hands_per_table, workers, planted,
+    ...                     invariants, command, engine_version, harness_version)
+    ...     store.write_table(run_id, record)
+    ...     store.finish_run(run_id, "completed", seconds, workers)
     """
 
     def __init__(self, path: Path) -> None:
@@ -198,14 +163,12 @@ class Store:
                 "point": pa.array([p for r in records for p in r.coverage], pa.string()),
                 "hits": pa.array([h for r in records for h in r.coverage.values()],
                                  pa.int64())}))
-            failed = [r for r in records if r.failure is not None]
+            failed = [(r, r.finding) for r in records if r.finding is not None]
             if failed:
-                con.executemany("INSERT INTO failures VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                [[run_id, r.table_id, r.failure["hand_no"],
-                                  r.failure["invariant"], r.failure["message"],
-                                  list(r.failure["planted"]), r.failure["dump_path"],
-                                  r.failure["replay_command"]]
-                                 for r in failed if r.failure is not None])
+                con.executemany("INSERT INTO failures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                [[run_id, r.table_id, f.hand_no, f.name, f.message,
+                                  list(r.planted), r.dump_path, r.replay_command,
+                                  f.kind.value, f.dispatch] for r, f in failed])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -248,7 +211,7 @@ def _tables_arrow(records: Sequence[TableRecord]) -> pa.Table:
         column([x.hands_played for x in r], pa.int32()),
         column([x.dispatches for x in r], pa.int32()), column([x.checks for x in r], pa.int64()),
         column([x.rejected for x in r], pa.int32()), column([x.stalled for x in r], pa.bool_()),
-        column([x.failure is not None for x in r], pa.bool_()),
+        column([x.finding is not None for x in r], pa.bool_()),
         column([x.seconds for x in r], pa.float64()),
         column([x.peak_rss_mb for x in r], pa.float64()),
     ], names=["table_id", "table_seed", "seats", "small_blind", "big_blind", "ante",

@@ -1,4 +1,4 @@
-"""The coverage counter's interface and the dispatch-and-check driver."""
+"""The coverage counter's interface and the checked pipeline."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from sim.engine.controller import Controller
 from sim.engine.errors import IllegalAction
 from sim.engine.log import TableLog
 from sim.engine.state import TableConfig
-from sim.invariants.base import InvariantViolation, select
+from sim.finding import FindingError, Kind
 from sim.invariants.coverage import COVERAGE_POINTS, Coverage, total
-from sim.invariants.driver import CheckedTable, check_dispatch, check_opening
+from sim.invariants.pipeline import CheckedTable
 
 
 def test_every_coverage_point_has_a_sentence():
@@ -48,22 +48,35 @@ def test_coverage_observes_points_from_events(monkeypatch):
     assert counts["heads_up_hand"] == 2
 
 
-def test_check_dispatch_checks_and_reports_the_ended_hand():
-    config = TableConfig(seats=3)
-    log, animator = TableLog(), Animator()
-    controller = Controller(config, seed=5, subscribers=[log, animator])
-    checks, coverage = select(None), Coverage()
-    opening = check_opening(controller, log, animator,
-                            {0: ("a", 100), 1: ("b", 100), 2: ("c", 100)}, checks, coverage)
+def test_the_pipeline_checks_and_reports_the_ended_hand():
+    table = CheckedTable(TableConfig(seats=3), seed=5, table_id=4)
+    opening = table.open({0: ("a", 100), 1: ("b", 100), 2: ("c", 100)})
     assert opening.action is None and opening.before.hand_no == 0
     assert any(type(e) is ev.HandStarted for e in opening.events)
-    ctx = check_dispatch(controller, log, animator, Fold(0), checks, coverage)
+    ctx = table.dispatch(Fold(0))
     assert ctx.ended is None
-    ctx = check_dispatch(controller, log, animator, Fold(1), checks, coverage)
+    ctx = table.dispatch(Fold(1))
     assert ctx.ended is not None and ctx.ended.hand_no == 1
     assert ctx.state.hand_no == 2
-    with pytest.raises(IllegalAction):
-        check_dispatch(controller, log, animator, Check(0), checks, coverage)
+    assert table.dispatches == 3 and table.checks_run == 3 * len(table.checks)
+    before = table.state
+    with pytest.raises(FindingError) as info:  # a trusted action must be accepted
+        table.dispatch(Check(0), chosen_by="a bot")
+    assert table.state is before
+    finding = info.value.finding
+    assert finding.kind is Kind.LEGAL_ACTION_REFUSED
+    assert (finding.table_id, finding.hand_no, finding.dispatch) == (4, 2, 1)
+    assert finding.message.startswith("'a bot' chose Check(seat=0), which the engine rejected")
+
+
+def test_the_pipeline_counts_an_untrusted_action_rejected_with_nothing_changed():
+    table = CheckedTable(TableConfig(seats=2), seed=3, players={0: ("a", 50), 1: ("b", 50)})
+    before, steps = table.state, len(table.log.current.steps)
+    assert table.offer(Check(7)) is None
+    assert table.offer("junk") is None
+    assert table.state is before and len(table.log.current.steps) == steps
+    assert table.rejected == 2 and table.coverage.counts["chaos_rejected"] == 2
+    assert table.offer(Call(0)) is not None  # a legal one is played
 
 
 def test_checked_table_raises_the_first_broken_invariant():
@@ -72,5 +85,7 @@ def test_checked_table_raises_the_first_broken_invariant():
     assert [name for name, _ in t.checks] == ["chip_conservation"]
     t.dispatch(Call(0))
     t.state.stack[0] += 7  # corrupt the committed state behind the controller's back
-    with pytest.raises(InvariantViolation, match="chip_conservation"):
+    with pytest.raises(FindingError, match="chip_conservation") as info:
         t.dispatch(Check(1))
+    assert info.value.finding.kind is Kind.INVARIANT
+    assert info.value.finding.dispatch == 2 and "Traceback" in info.value.finding.trace

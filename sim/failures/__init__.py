@@ -1,0 +1,8 @@
+"""Failure handling: what the harness does with a finding once a table stops on one.
+
+- ``dump``: ``Case`` (a hand to replay) and ``Dump`` (a case with its finding), the JSON
+  file a failing table leaves behind.
+- ``sources``: where cases come from: a dump file, a hand stored in a run's database.
+- ``replay``: the one replayer: a case through the checked pipeline, with a cursor to step
+  through it.
+"""

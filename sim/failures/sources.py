@@ -1,0 +1,93 @@
+"""Where replay cases come from: a failure dump, or any hand stored in a run's database.
+
+    >>> case = from_dump(Path("runs/x/failures/table000003-hand00012-pot_consistency.json"))
+    >>> case = from_store(Path("runs/demo"), table_id=3, hand_no=17)
+
+The store keeps each table's settings, its opening seats and every action it accepted, in
+order (``actions.seq``). Replaying a table's actions from its opening rebuilds every
+hand's log exactly, so any stored hand becomes a case like a dump's.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from sim.engine import TableConfig, bugs
+from sim.engine import actions as ac
+from sim.engine.log import HandRecord
+from sim.failures.dump import Case, Dump, load
+from sim.invariants.pipeline import CheckedTable
+
+
+class NotStored(LookupError):
+    """The table or hand asked for is not in the run's database."""
+
+
+def from_dump(path: Path) -> Dump:
+    """The dump at ``path`` (its ``case`` is what replays); ValueError if it is not one."""
+    return load(path)
+
+
+def from_store(folder: Path, table_id: int, hand_no: int) -> Case:
+    """Hand ``hand_no`` of table ``table_id`` of the run in ``folder``, ready to replay."""
+    path = Path(folder) / "stats.duckdb"
+    if not path.exists():
+        raise ValueError(f"{folder} holds no stats.duckdb.")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        table, actions = _read_table(con, path, table_id, hand_no)
+    finally:
+        con.close()
+    (seed, seats, small, big, ante, low, high, opening, bots, run_seed, planted,
+     invariants) = table
+    config = TableConfig(seats, small, big, ante, low, high)
+    players = {int(seat): (name, stack) for seat, (name, stack) in json.loads(opening).items()}
+    with bugs.planted(*(planted or ())):  # the run's planted bugs shaped its hands
+        record = _rebuild(config, seed, players, actions, hand_no)
+    return Case(run_seed, table_id, seed, config.to_dict(), tuple(planted or ()),
+                tuple(invariants) if invariants else None, record, record.actions,
+                {int(k): v for k, v in json.loads(bots).items()}, stop_at_hand_end=True)
+
+
+def _read_table(con: Any, path: Path, table_id: int, hand_no: int) -> tuple[Any, list[Any]]:
+    table = con.execute(
+        "SELECT t.table_seed, t.seats, t.small_blind, t.big_blind, t.ante, t.min_buy_in, "
+        "t.max_buy_in, t.opening, t.bots, r.seed, r.planted_bugs, r.invariants "
+        "FROM tables t JOIN runs r USING (run_id) WHERE t.table_id = ?", [table_id]).fetchone()
+    if table is None:
+        raise NotStored(f"table {table_id} is not in {path}.")
+    row = con.execute("SELECT max(hand_no) FROM hands WHERE table_id = ?", [table_id]).fetchone()
+    last = row[0] if row is not None else None
+    if last is None or not 1 <= hand_no <= last:
+        raise NotStored(f"hand {hand_no} of table {table_id} is not stored; this table has "
+                        f"hands 1 to {last or 0}.")
+    actions = con.execute("SELECT action, seat, amount, player FROM actions "
+                          "WHERE table_id = ? ORDER BY seq", [table_id]).fetchall()
+    return table, actions
+
+
+def _action(kind: str, seat: int, amount: int | None, player: str | None) -> ac.Action:
+    if kind == "Sit":
+        return ac.Sit(seat, player or "", amount or 0)
+    if kind in ("Bet", "RaiseTo", "Rebuy"):
+        return ac.ACTION_TYPES[kind](seat, amount)  # type: ignore[no-any-return]
+    return ac.ACTION_TYPES[kind](seat)  # type: ignore[no-any-return]
+
+
+def _rebuild(config: TableConfig, seed: int, players: dict[int, tuple[str, int]],
+             actions: list[tuple[Any, ...]], hand_no: int) -> HandRecord:
+    """Replay the table's stored actions (unchecked) until hand ``hand_no`` has ended."""
+    table = CheckedTable(config, seed, players, checks=(), keep=1, keep_actions=False)
+    for row in actions:
+        last = table.log.last_hand
+        if last is not None and last.hand_no == hand_no:
+            return last
+        table.dispatch(_action(*row))
+    last = table.log.last_hand
+    if last is None or last.hand_no != hand_no:
+        raise ValueError(f"Replaying table actions did not reach the end of hand {hand_no}.")
+    return last

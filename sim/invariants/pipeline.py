@@ -1,0 +1,193 @@
+"""The checked pipeline: the one place that dispatches and checks.
+
+Every dispatch of a checked table goes through ``CheckedTable``: the table's opening, a
+hand replayed from its snapshot, a bot's action, a logged action replayed from a dump or
+from the store. It dispatches, builds the ``CheckContext``, runs the selected invariants,
+counts coverage, and turns anything that goes wrong into one ``Finding`` (raised as a
+``FindingError``) that says where: table, hand, dispatch, traceback.
+
+    >>> table = CheckedTable(TableConfig(seats=3), seed=7,
+    ...                      players={0: ("ann", 200), 1: ("bob", 200), 2: ("cy", 200)})
+    >>> ctx = table.dispatch(Call(seat=table.state.to_act))   # may raise FindingError
+    >>> table.offer(junk)            # an untrusted action: None when (rightly) rejected
+    >>> table.coverage.missing()
+
+``dispatch`` is for actions that must be accepted (a bot's pick from the legal actions, a
+logged action); ``offer`` for actions that may be junk (the chaos bot's): a rejection
+must change nothing, and is counted.
+"""
+
+from __future__ import annotations
+
+import traceback as tb
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sim.engine import actions as ac
+from sim.engine.animation import Animator
+from sim.engine.controller import Controller
+from sim.engine.errors import IllegalAction
+from sim.engine.events import Event
+from sim.engine.log import HandRecord, TableLog
+from sim.engine.state import TableConfig, TableState
+from sim.engine.subscriber import Subscriber
+from sim.finding import Finding, FindingError, Kind
+from sim.invariants.base import CheckContext, run_all, select
+from sim.invariants.coverage import Coverage
+
+
+class CheckedTable:
+    """A table whose every dispatch, the opening included, is checked.
+
+    ``checks`` names the invariants to run (None: all; an empty list: none, for rebuilding
+    a table quickly). ``keep`` bounds the finished hands the log keeps in memory;
+    ``keep_actions`` keeps the table's whole action history in the log. ``subscribers``
+    join the log and the animator (the store's rows, for instance). ``table_id`` is only
+    written into findings.
+    """
+
+    def __init__(self, config: TableConfig, seed: int,
+                 players: Mapping[int, tuple[str, int]] | None = None,
+                 checks: Iterable[str] | None = None, keep: int = 8, keep_actions: bool = True,
+                 subscribers: Iterable[Subscriber] = (), table_id: int | None = None) -> None:
+        self.log = TableLog(keep=keep, keep_actions=keep_actions)
+        self.animator = Animator(keep=1)
+        self.controller = Controller(config, seed,
+                                     subscribers=[self.log, self.animator, *subscribers])
+        self.checks = select(checks)
+        self.coverage = Coverage()
+        self.table_id = table_id
+        self.dispatches = 0  # dispatches that committed and were checked
+        self.checks_run = 0
+        self.rejected = 0  # untrusted actions rightly rejected
+        self.last: CheckContext | None = None
+        # What a dump replays: the hand running when the last dispatch began, and every
+        # action dispatched since its snapshot (the failing one included).
+        self.base: HandRecord | None = None
+        self.tail: list[Any] = []
+        if players:
+            self.open(players)
+
+    @property
+    def state(self) -> TableState:
+        return self.controller.state
+
+    # -- the three ways in --------------------------------------------------------------------
+    def open(self, players: Mapping[int, tuple[str, int]]) -> CheckContext:
+        """Seat the opening ``players`` at once and deal the first hand (action None)."""
+        before, finished = self.controller.state, self.log.finished
+        try:
+            events = self.controller.open(players)
+        except Exception as error:  # noqa: BLE001 - any crash is a finding
+            raise self.found(Kind.ENGINE_EXCEPTION, "engine_exception",
+                             f"opening the table raised {error!r}", tb.format_exc()) from error
+        return self._checked(before, None, events, finished)
+
+    def resume(self, record: HandRecord, stop_at_hand_end: bool = True) -> CheckContext:
+        """Replay ``record``'s hand from its snapshot on this fresh table: dispatch 0 posts
+        and deals from the recorded deck. With ``stop_at_hand_end`` the table stops when
+        the hand ends instead of dealing the next one."""
+        self.log.resume(record)
+        self.base, self.tail = self.log.current, []
+        finished = self.log.finished
+        try:
+            events = self.controller.replay_from(record.snapshot, stop_at_hand_end)
+        except Exception as error:  # noqa: BLE001
+            raise self.found(Kind.ENGINE_EXCEPTION, "engine_exception",
+                             f"dealing the hand from its snapshot raised {error!r}",
+                             tb.format_exc()) from error
+        return self._checked(record.snapshot, None, events, finished)
+
+    def dispatch(self, action: Any, chosen_by: object = None) -> CheckContext:
+        """Dispatch an action that must be accepted, and check the result. A refusal is a
+        finding (``legal_action_rejected``); so is any exception the engine raises."""
+        controller = self.controller
+        before, finished = controller.state, self.log.finished
+        self._track()
+        try:
+            events = controller.dispatch(action)
+        except IllegalAction as error:
+            self.tail.append(action)
+            who = f"{chosen_by!r} chose " if chosen_by is not None else ""
+            raise self.found(Kind.LEGAL_ACTION_REFUSED, "legal_action_rejected",
+                             f"{who}{action!r}, which the engine rejected: {error}") from error
+        except Exception as error:  # noqa: BLE001 - any crash is a finding
+            self.tail.append(action)
+            raise self.found(Kind.ENGINE_EXCEPTION, "engine_exception",
+                             f"dispatching {action!r} raised {error!r}",
+                             tb.format_exc()) from error
+        self.tail.append(action)
+        return self._checked(before, action, events, finished)
+
+    def offer(self, action: Any) -> CheckContext | None:
+        """Dispatch an untrusted action (possibly junk). Rejected, it must leave the state,
+        the log and the animations as they were; then it is counted and None returned."""
+        controller = self.controller
+        before, finished = controller.state, self.log.finished
+        saved = before.copy()
+        marks = self._marks()
+        self._track()
+        try:
+            events = controller.dispatch(action)
+        except IllegalAction:
+            self._check_rejection(action, before, saved, marks)
+            return None
+        except Exception as error:  # noqa: BLE001
+            self.tail.append(action)
+            raise self.found(Kind.ENGINE_EXCEPTION, "engine_exception",
+                             f"dispatching {action!r} raised {error!r}",
+                             tb.format_exc()) from error
+        self.tail.append(action)
+        return self._checked(before, action, events, finished)
+
+    # -- findings -----------------------------------------------------------------------------
+    def found(self, kind: Kind, name: str, message: str, trace: str = "") -> FindingError:
+        """A finding located at the current dispatch: ``raise table.found(...)``."""
+        return FindingError(self._located(Finding(kind, name, message), trace))
+
+    def _located(self, finding: Finding, trace: str) -> Finding:
+        base = self.base if self.base is not None else self.log.current
+        return finding.at(table_id=self.table_id,
+                          hand_no=base.hand_no if base is not None else None,
+                          dispatch=len(self.tail) if self.base is not None else 0, trace=trace)
+
+    # -- internals ----------------------------------------------------------------------------
+    def _track(self) -> None:
+        """A new hand started since the last dispatch: the dump's actions start again."""
+        if self.log.current is not self.base:
+            self.base, self.tail = self.log.current, []
+
+    def _marks(self) -> tuple[int, int, int]:
+        current = self.log.current
+        return (len(self.animator.frames), self.log.finished,
+                len(current.steps) if current is not None else 0)
+
+    def _check_rejection(self, action: Any, before: TableState, saved: TableState,
+                         marks: tuple[int, int, int]) -> None:
+        after = self.controller.state
+        if after is not before or after != saved:
+            raise self.found(Kind.INVARIANT, "rejection_changed_state",
+                             f"{action!r} was rejected but the table state changed")
+        if marks != self._marks():
+            raise self.found(Kind.INVARIANT, "rejection_changed_log",
+                             f"{action!r} was rejected but the log or animations grew")
+        self.rejected += 1
+        self.coverage.chaos_rejected()
+
+    def _checked(self, before: TableState, action: ac.Action | None, events: list[Event],
+                 finished_before: int) -> CheckContext:
+        log = self.log
+        ended = log.last_hand if log.finished != finished_before else None
+        ctx = CheckContext(self.controller, before, self.controller.state, action, events, log,
+                           self.animator, ended)
+        self.dispatches += 1
+        try:
+            self.checks_run += run_all(ctx, self.checks)
+        except FindingError as error:
+            raise FindingError(self._located(error.finding, tb.format_exc())) from error
+        except Exception as error:  # noqa: BLE001 - a crashing check is a finding too
+            raise self.found(Kind.CHECK_EXCEPTION, "invariant_crashed",
+                             f"an invariant raised {error!r}", tb.format_exc()) from error
+        self.coverage.observe(ctx)
+        self.last = ctx
+        return ctx

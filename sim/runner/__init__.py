@@ -1,0 +1,16 @@
+"""Playing tables: a table's bots against the checked pipeline.
+
+- ``settings``: ``RunSettings`` (what a run plays), its table plan and the command that
+  plays it again.
+- ``player``: ``TablePlayer`` / ``play_table``: schedules the bots of one table and sends
+  their actions through the checked pipeline; a finding stops the table and is dumped.
+- ``rows``: the subscriber that builds the store's rows as the table is played.
+- ``hooks``: ``TableHook``, what the player calls at fixed points of a table.
+- ``faults``: faults injected on purpose to test the harness (hooks).
+"""
+
+from sim.runner.player import TableOutcome, TablePlayer, play_table
+from sim.runner.settings import RunSettings, reproduce_command, table_plan
+
+__all__ = ["RunSettings", "TableOutcome", "TablePlayer", "play_table", "reproduce_command",
+           "table_plan"]

@@ -1,0 +1,31 @@
+"""Table hooks: what the table player calls at fixed points of a table, as the controller
+calls its subscribers. Fault injection, oracle sampling, re-runs and watchdogs are hooks,
+each in its own module; the player knows only this interface.
+
+    >>> class CountHands(TableHook):
+    ...     def hand_ended(self, table, record): self.hands += 1
+    >>> play_table(spec, hands, settings, hooks=[CountHands()])
+"""
+
+from __future__ import annotations
+
+from mypy_extensions import mypyc_attr
+
+from sim.engine.log import HandRecord
+from sim.invariants.base import CheckContext
+from sim.invariants.pipeline import CheckedTable
+
+
+@mypyc_attr(allow_interpreted_subclasses=True)
+class TableHook:
+    """Each method does nothing unless overridden. A hook may raise a FindingError (made
+    with ``table.found(...)``) to stop the table with a finding."""
+
+    def table_started(self, table_id: int) -> None:
+        """Before the table opens."""
+
+    def dispatched(self, table: CheckedTable, ctx: CheckContext) -> None:
+        """After each dispatch that committed and passed its checks."""
+
+    def hand_ended(self, table: CheckedTable, record: HandRecord) -> None:
+        """After the dispatch that ended ``record``'s hand passed its checks."""

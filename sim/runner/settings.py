@@ -1,0 +1,64 @@
+"""What a run plays: its settings, its tables, and the command that plays it again.
+
+    >>> settings = RunSettings(seed=7, hands=20_000)
+    >>> table_plan(settings)[:2]          # [(table_id, hands), ...]
+    [(0, 200), (1, 200)]
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from sim.runner.faults import Fault
+
+
+@dataclass(frozen=True, slots=True)
+class RunSettings:
+    """What a run plays. ``invariants`` None means all of them."""
+
+    seed: int
+    hands: int
+    hands_per_table: int = 200
+    invariants: tuple[str, ...] | None = None
+    planted: tuple[str, ...] = ()
+    failures_dir: Path | None = None
+    collect_rows: bool = True
+    only_table: int | None = None  # play just this table of the run (to chase one failure)
+    faults: tuple[Fault, ...] = ()  # faults injected on purpose (sim.runner.faults)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Settings go to worker processes; compiled, a frozen dataclass cannot be unpickled
+        # attribute by attribute, so it is rebuilt through its constructor.
+        return (RunSettings, tuple(getattr(self, f.name) for f in fields(self)))
+
+
+def reproduce_command(settings: RunSettings, workers: int, out: Path | None = None) -> str:
+    """The one command that plays ``settings`` again (shell-quoted)."""
+    parts = ["sim", "run", "--hands", str(settings.hands), "--seed", str(settings.seed),
+             "--workers", str(workers), "--hands-per-table", str(settings.hands_per_table)]
+    if out is not None:
+        parts += ["--out", str(out)]
+    for name in settings.planted:
+        parts += ["--plant-bug", name]
+    if settings.only_table is not None:
+        parts += ["--table", str(settings.only_table)]
+    if settings.invariants is not None:
+        parts += ["--invariants", ",".join(settings.invariants)]
+    for fault in settings.faults:
+        parts += ["--fault", fault.spec()]
+    return shlex.join(parts)
+
+
+def table_plan(settings: RunSettings) -> list[tuple[int, int]]:
+    """``[(table_id, hands), ...]`` covering ``settings.hands``; independent of workers."""
+    plan, left, table_id = [], settings.hands, 0
+    while left > 0:
+        count = min(settings.hands_per_table, left)
+        if settings.only_table is None or settings.only_table == table_id:
+            plan.append((table_id, count))
+        left -= count
+        table_id += 1
+    return plan
