@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from sim.engine import bugs
+from sim.finding import EXIT_USAGE, exit_code
 
 
 class HandsType(click.ParamType):
@@ -41,6 +42,12 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     if not value:
         return None
     return tuple(name.strip() for name in value.split(",") if name.strip())
+
+
+class BadInput(click.ClickException):
+    """A file or value the user gave is not what the command takes: exit 2, one line."""
+
+    exit_code = EXIT_USAGE
 
 
 @click.group()
@@ -76,8 +83,14 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
         only_table: int | None, resume: Path | None, faults: tuple[str, ...]) -> None:
     """Play HANDS hands on swarm-drawn tables, checking every invariant after every dispatch.
 
-    Exit status: 0 when every invariant held, 1 when any failed, 2 on a usage error,
-    130 when interrupted (Ctrl-C) with no failure so far."""
+    \b
+    Exit status (when several kinds of failure occur, the most severe: 3, then 4, then 1):
+      0    every invariant held
+      1    an invariant failed (or the engine refused a legal action)
+      2    usage error or bad input
+      3    the engine or the harness raised an exception (or a worker process died)
+      4    liveness: a hand or a table did not end
+      130  interrupted (Ctrl-C) with no failure so far"""
     from sim.reports.console import print_summary
     from sim.run import run as run_all
 
@@ -103,7 +116,8 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
     click.echo(f"reproduce: {command}")
     summary = run_all(settings, out, workers, command, resume=resume is not None)
     print_summary(summary, command)
-    sys.exit(1 if summary.failures else 130 if summary.interrupted else 0)
+    sys.exit(exit_code((r.finding.kind for r in summary.failures if r.finding is not None),
+                       summary.interrupted))
 
 
 def _new_settings(hands: int, seed: int | None, out: Path | None, hands_per_table: int,
@@ -185,7 +199,12 @@ def _command(settings: object, workers: int, out: Path) -> str:
 def replay(target: Path, hand: str | None, step: bool, to: int | None) -> None:
     """Replay a failure dump (or, with --hand, any stored hand), checking every invariant.
 
-    Exit status: 1 when the failure reproduces, 0 when the log replays clean."""
+    \b
+    Exit status:
+      0    the hand replays clean
+      1    it fails an invariant (3: the engine or a check raised; 4: liveness)
+      2    usage error, or TARGET is not a failure dump (malformed, another format, a
+           dump from a newer version)"""
     from sim.failures.replay import replay as replay_case
     from sim.failures.sources import NotStored, from_dump, from_store
 
@@ -204,7 +223,7 @@ def replay(target: Path, hand: str | None, step: bool, to: int | None) -> None:
     except NotStored as error:  # no such table or hand in the store: the user's words
         raise click.BadParameter(str(error.args[0]), param_hint="--hand") from error
     except ValueError as error:
-        raise click.ClickException(f"{target}: {error}") from error
+        raise BadInput(f"{target}: {error}") from error
     click.echo(f"replaying table {case.table_id} (seed {case.table_seed}) hand "
                f"{case.hand_no} of run seed {case.run_seed}; planted bugs: "
                f"{', '.join(case.planted) or 'none'}; recorded: "
@@ -223,7 +242,7 @@ def replay(target: Path, hand: str | None, step: bool, to: int | None) -> None:
         if to is None and not step:
             cursor.goto(cursor.last)
             click.echo(cursor.describe())
-        sys.exit(1)
+        sys.exit(result.finding.kind.exit_code)
     click.echo(f"replayed clean: {cursor.last + 1} dispatches, {result.checks} invariant checks")
 
 

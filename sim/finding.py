@@ -13,6 +13,7 @@ and the run's exit code follows from its kind. The same value all the way.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,6 +27,16 @@ class Kind(enum.Enum):
     ENGINE_EXCEPTION = "engine_exception"  # the engine raised while dispatching
     CHECK_EXCEPTION = "check_exception"  # an invariant's own code raised (a harness bug)
     WORKER_CRASHED = "worker_crashed"  # the process playing a table died, twice
+
+    @property
+    def exit_code(self) -> int:
+        """What ``sim run`` (and ``sim fuzz``, ``sim replay``) exit with for this kind."""
+        return EXIT_CODES[self]
+
+    @property
+    def is_exception(self) -> bool:
+        """Something raised: the engine, a check or a worker process."""
+        return self.exit_code == 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +73,27 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.name}: {self.message}"
+
+
+# Exit codes: 0 clean, 1 an invariant failed (or a legal action was refused), 2 usage error
+# or bad input, 3 the engine or the harness raised (or a worker died), 4 liveness (a hand or
+# a table did not end), 130 interrupted. The most severe wins: 3, then 4, then 1.
+EXIT_CODES: dict[Kind, int] = {
+    Kind.INVARIANT: 1, Kind.LEGAL_ACTION_REFUSED: 1, Kind.LIVENESS: 4,
+    Kind.ENGINE_EXCEPTION: 3, Kind.CHECK_EXCEPTION: 3, Kind.WORKER_CRASHED: 3,
+}
+SEVERITY: tuple[int, ...] = (3, 4, 1)  # most severe first
+EXIT_CLEAN, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
+
+
+def exit_code(kinds: Iterable[Kind], interrupted: bool = False) -> int:
+    """The exit code of a run that found ``kinds``: the most severe kind's, else 130 when
+    it was interrupted, else 0."""
+    codes = {kind.exit_code for kind in kinds}
+    for code in SEVERITY:
+        if code in codes:
+            return code
+    return EXIT_INTERRUPTED if interrupted else EXIT_CLEAN
 
 
 class FindingError(Exception):

@@ -31,6 +31,7 @@ from typing import Any
 from sim import __version__
 from sim.bots import draw_table
 from sim.engine import ENGINE_VERSION
+from sim.failures.signature import signature
 from sim.finding import Finding, Kind
 from sim.invariants.coverage import COVERAGE_POINTS
 from sim.runner.player import TableOutcome, play_table
@@ -98,7 +99,8 @@ def to_record(outcome: TableOutcome, hands_planned: int,
          "results": to_arrow("results", rows.results)},
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # Linux reports KiB
         planted, str(path) if path else None,
-        shlex.join(["sim", "replay", str(path)]) if path else None)
+        shlex.join(["sim", "replay", str(path)]) if path else None,
+        signature(outcome.finding) if outcome.finding is not None else None)
 
 
 class InlineExecutor(Executor):
@@ -346,7 +348,8 @@ def crashed_record(settings: RunSettings, table_id: int, hands: int) -> TableRec
         False, 0.0, {}, finding,
         {name: to_arrow(name, []) for name in ("hands", "actions", "results")},
         planted=settings.planted,
-        replay_command=reproduce_command(replace(settings, only_table=table_id), 1))
+        replay_command=reproduce_command(replace(settings, only_table=table_id), 1),
+        signature=signature(finding))
 
 
 # -- logging and progress ------------------------------------------------------------------

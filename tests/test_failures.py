@@ -73,7 +73,7 @@ def test_a_dump_of_another_format_version_is_refused(dump, tmp_path):
     with pytest.raises(ValueError, match="version 99"):
         load(path)
     result = invoke_cli("replay", path)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert isinstance(result.exception, SystemExit)
     assert "version 99" in result.output
 
@@ -122,7 +122,7 @@ def test_replay_of_a_file_that_is_no_dump_is_a_clean_error(tmp_path, content):
     else:
         path.write_text(content)
     result = invoke_cli("replay", path)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.output.startswith("Error: ")
     assert str(path) in result.output
@@ -134,7 +134,7 @@ def test_replay_of_json_that_is_not_an_object_is_a_clean_error(tmp_path, content
     path = tmp_path / "list.json"
     path.write_text(content)
     result = invoke_cli("replay", path)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit), repr(result.exception)
 
 
@@ -144,7 +144,7 @@ def test_replay_of_a_dump_missing_a_key_is_a_clean_error(dump, tmp_path):
     path = tmp_path / "no-finding.json"
     path.write_text(json.dumps(data))
     result = invoke_cli("replay", path)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit), repr(result.exception)
     assert "--hand" not in result.output
     assert "finding" in result.output
@@ -156,7 +156,7 @@ def test_replay_of_a_dump_without_a_hand_says_so(dump, tmp_path):
     path = tmp_path / "no-hand.json"
     path.write_text(json.dumps(data))
     result = invoke_cli("replay", path)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert isinstance(result.exception, SystemExit)
     assert "no hand log" in result.output
 

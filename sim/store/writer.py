@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS tables (
 CREATE TABLE IF NOT EXISTS failures (
     run_id VARCHAR, table_id INTEGER, hand_no INTEGER, invariant VARCHAR, message VARCHAR,
     planted_bugs VARCHAR[], dump_path VARCHAR, replay_command VARCHAR, kind VARCHAR,
-    dispatch INTEGER);
+    dispatch INTEGER, signature VARCHAR);
 CREATE TABLE IF NOT EXISTS coverage (
     run_id VARCHAR, table_id INTEGER, point VARCHAR, hits BIGINT);
 """ + "".join(ddl(name) for name in SCHEMA)
@@ -70,6 +70,7 @@ class TableRecord:
     planted: tuple[str, ...] = ()  # the planted bugs that were on
     dump_path: str | None = None  # the failure dump, when one was written
     replay_command: str | None = None  # the command that reproduces the finding
+    signature: str | None = None  # the finding's signature (sim.failures.signature)
 
 
 class Store:
@@ -165,10 +166,10 @@ class Store:
                                  pa.int64())}))
             failed = [(r, r.finding) for r in records if r.finding is not None]
             if failed:
-                con.executemany("INSERT INTO failures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                con.executemany("INSERT INTO failures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 [[run_id, r.table_id, f.hand_no, f.name, f.message,
                                   list(r.planted), r.dump_path, r.replay_command,
-                                  f.kind.value, f.dispatch] for r, f in failed])
+                                  f.kind.value, f.dispatch, r.signature] for r, f in failed])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
