@@ -323,6 +323,42 @@ def report(folder: Path) -> None:
         raise click.ClickException(str(error)) from error
 
 
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--markdown", "as_markdown", is_flag=True,
+              help="Print the table as Markdown (for a CI job summary).")
+@click.option("--promote", "promote_to", is_flag=False, flag_value="tests/regressions",
+              default=None, metavar="[DIR]",
+              help="Copy each shrunk dump into DIR (default tests/regressions), where it "
+                   "becomes a test.")
+@click.option("--seconds", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
+              help="Time to shrink each bug's repro.")
+def triage(folder: Path, as_markdown: bool, promote_to: str | None, seconds: float) -> None:
+    """One row per bug (failure signature) of the run in FOLDER, with a shrunk repro.
+
+    Shrinks each bug's smallest dump into FOLDER/shrunk/ (once: the rows are kept in the
+    run's database, table bugs). Exit status: 0 when the run found no bug, 1 when it did,
+    2 on bad input."""
+    from sim.failures.triage import COLUMNS, markdown, promote, rows
+    from sim.failures.triage import triage as find_bugs
+    from sim.reports.tables import text_table
+
+    try:
+        bugs = find_bugs(folder, seconds)
+    except FileNotFoundError as error:
+        raise BadInput(str(error)) from error
+    if as_markdown:
+        click.echo(markdown(bugs), nl=False)
+    elif bugs:
+        click.echo(text_table(list(COLUMNS), rows(bugs)))
+    else:
+        click.echo("no failures: every invariant held")
+    if promote_to is not None:
+        for path in promote(bugs, Path(promote_to)):
+            click.echo(f"promoted: {path}")
+    sys.exit(1 if bugs else 0)
+
+
 @main.command(name="bugs")
 def list_bugs() -> None:
     """List the planted bugs, one name and one sentence a line."""

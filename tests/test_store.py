@@ -19,7 +19,8 @@ from sim.store.schema import SCHEMA, to_arrow
 from sim.store.writer import Store, TableRecord
 
 README = Path(__file__).parents[1] / "README.md"
-TABLES = ("runs", "tables", "hands", "actions", "results", "failures", "coverage")
+TABLES = ("runs", "tables", "hands", "actions", "results", "failures", "coverage",
+          "bugs")
 KEYS = {"run_id", "table_id", "hand_no", "seat"}  # documented once for all tables
 SETTINGS = RunSettings(seed=8, hands=40, hands_per_table=20)
 

@@ -98,9 +98,10 @@ class Dump:
         return (f"table{self.case.table_id:06d}-hand{self.case.hand_no:05d}-"
                 f"{self.finding.name}.json")
 
-    def write(self, folder: Path) -> Path:
+    def write(self, folder: Path, name: str | None = None) -> Path:
+        """Write the dump into ``folder`` as ``name`` (default: ``file_name()``)."""
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / self.file_name()
+        path = folder / (name or self.file_name())
         tmp = path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(self.to_dict(), indent=1))
         tmp.replace(path)  # never leave a half-written dump behind

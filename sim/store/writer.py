@@ -46,6 +46,15 @@ CREATE TABLE IF NOT EXISTS coverage (
     run_id VARCHAR, table_id INTEGER, point VARCHAR, hits BIGINT);
 """ + "".join(ddl(name) for name in SCHEMA)
 
+# Filled by triage (sim.failures.triage) after the run, one row per failure signature.
+BUGS_DDL = """
+CREATE TABLE IF NOT EXISTS bugs (
+    run_id VARCHAR, signature VARCHAR, kind VARCHAR, invariant VARCHAR, message VARCHAR,
+    failures INTEGER, first_table INTEGER, first_hand INTEGER, dump_path VARCHAR,
+    shrunk_path VARCHAR, players_before INTEGER, actions_before INTEGER,
+    players_after INTEGER, actions_after INTEGER, replay_command VARCHAR);
+"""
+
 
 @dataclass(slots=True)
 class TableRecord:
@@ -92,7 +101,7 @@ class Store:
         # file is next opened, so committed batches stay committed either way.
         self.con = duckdb.connect(str(self.path), config={
             "threads": 1, "checkpoint_threshold": "256MiB"})
-        self.con.execute(DDL)
+        self.con.execute(DDL + BUGS_DDL)
 
     def __enter__(self) -> Store:
         return self

@@ -1,0 +1,232 @@
+"""Shrinking: the smallest hand that still fails the same way.
+
+Starting from a dump, ``shrink`` deals the failing hand again at a fresh table (the same
+settings, the players dealt in with their stacks, the same button and deck, through
+``HandSetup``) and replays its actions through the checked pipeline; then it tries
+smaller versions, keeping one only if it still fails with the same signature:
+
+- fewer players (a seat and its actions left out);
+- fewer actions (chunks of the list left out, halves first, then smaller);
+- simpler actions (a bet or raise replaced by a call or check, a call by a check or fold);
+- smaller stacks (halved, all at once, then one by one), no ante.
+
+An action that is not legal where it now falls is skipped (and left out of the result),
+so a candidate is always a legal hand. The search is greedy and bounded in time; its
+result is an ordinary dump that ``sim replay`` reproduces.
+
+    >>> result = shrink(load(path), seconds=30)
+    >>> result.dump.write(folder), result.before, result.after
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sim.engine import bugs
+from sim.engine import actions as ac
+from sim.engine.handsetup import HandSetup
+from sim.engine.state import TableConfig
+from sim.failures.dump import Dump, assemble
+from sim.failures.signature import signature
+from sim.finding import Finding, FindingError
+from sim.invariants.pipeline import CheckedTable
+
+
+@dataclass(frozen=True, slots=True)
+class Hand:
+    """A candidate: a table's settings, its players, how the hand is dealt, the actions."""
+
+    config: TableConfig
+    players: dict[int, tuple[str, int]]  # seat -> (name, stack)
+    button: int
+    deck: tuple[int, ...]
+    actions: tuple[Any, ...]
+
+    @property
+    def size(self) -> tuple[int, int, int, int]:
+        """What shrinking makes smaller, most important first: players, actions, how
+        aggressive the actions are, chips."""
+        return (len(self.players), len(self.actions),
+                sum(_WEIGHTS.get(type(action), 1) for action in self.actions),
+                sum(stack for _, stack in self.players.values()))
+
+
+# Simpler actions weigh less: a hand of checks and folds is the easiest to read.
+_WEIGHTS: dict[type, int] = {ac.Bet: 3, ac.RaiseTo: 3, ac.Call: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Size:
+    players: int
+    actions: int
+
+    def __str__(self) -> str:
+        return f"{self.players} players, {self.actions} actions"
+
+
+@dataclass(slots=True)
+class Shrunk:
+    """The smallest dump found, the sizes before and after, and how the search went."""
+
+    dump: Dump
+    before: Size
+    after: Size
+    tries: int
+    seconds: float
+
+
+class _Judge:
+    """Plays candidates and says whether they fail with the target signature."""
+
+    def __init__(self, original: Dump, deadline: float) -> None:
+        self.case = original.case
+        self.target = signature(original.finding)
+        self.deadline = deadline
+        self.tries = 0
+        self.best: tuple[Hand, CheckedTable, Finding] | None = None
+
+    def expired(self) -> bool:
+        return time.monotonic() >= self.deadline
+
+    def fails(self, hand: Hand) -> bool:
+        """Does ``hand`` fail the same way? The first that does (or a smaller one) is
+        kept as the best so far."""
+        self.tries += 1
+        table, finding = self._play(hand)
+        if finding is None or signature(finding) != self.target:
+            return False
+        played = replace(hand, actions=tuple(table.tail))
+        if self.best is None or played.size <= self.best[0].size:
+            self.best = (played, table, finding)
+        return True
+
+    def _play(self, hand: Hand) -> tuple[CheckedTable, Finding | None]:
+        case = self.case
+        with bugs.planted(*case.planted):
+            table = CheckedTable(hand.config, case.table_seed, checks=case.invariants, keep=2,
+                                 keep_actions=False, table_id=case.table_id,
+                                 setups={1: HandSetup(hand.button, hand.deck)})
+            try:
+                table.open(hand.players)
+                for action in hand.actions:
+                    if table.controller.can(action):
+                        table.dispatch(action)
+            except FindingError as error:
+                return table, error.finding
+            return table, None
+
+
+def shrink(original: Dump, seconds: float = 30.0) -> Shrunk | None:
+    """The smallest hand found within ``seconds`` that fails with ``original``'s
+    signature; None when the hand dealt again at a fresh table does not fail so (a
+    failure that needs the table's history before the hand, say)."""
+    started = time.monotonic()
+    judge = _Judge(original, started + seconds)
+    start = _first_hand(original)
+    if start is None or not judge.fails(start):
+        return None
+    assert judge.best is not None
+    before = Size(len(start.players), len(original.case.actions))
+    for step in (_fewer_players, _fewer_actions, _simpler_actions, _smaller_stacks):
+        _greedy(judge, step)
+        if judge.expired():
+            break
+    _greedy(judge, _fewer_actions)  # what the other steps made removable
+    hand, table, finding = judge.best
+    case = original.case
+    with bugs.planted(*case.planted):
+        dump = assemble(table, finding, case.run_seed, case.table_id, case.table_seed,
+                        case.invariants, {s: k for s, k in case.bots.items() if s in hand.players})
+    after = Size(len(hand.players), len(dump.case.actions))
+    return Shrunk(dump, before, after, judge.tries, time.monotonic() - started)
+
+
+def _first_hand(original: Dump) -> Hand | None:
+    record = original.case.record
+    if record is None:
+        return None
+    start = record.snapshot
+    players = {seat: (start.player[seat] or f"p{seat}", start.stack[seat])
+               for seat in start.order}
+    if len(players) < 2 or start.button is None:
+        return None
+    return Hand(start.config, players, start.button, tuple(start.deck),
+                tuple(original.case.actions))
+
+
+def _greedy(judge: _Judge, step: Callable[[Hand], Iterator[Hand]]) -> None:
+    """Take the first smaller candidate that still fails, again and again, until none
+    does or time is up."""
+    improved = True
+    while improved and not judge.expired():
+        improved = False
+        assert judge.best is not None
+        current = judge.best[0]
+        for candidate in step(current):
+            if judge.expired():
+                return
+            if candidate.size < current.size and judge.fails(candidate):
+                improved = True
+                break
+
+
+def _fewer_players(hand: Hand) -> Iterator[Hand]:
+    if len(hand.players) <= 2:
+        return
+    for seat in sorted(hand.players):
+        players = {s: p for s, p in hand.players.items() if s != seat}
+        actions = tuple(a for a in hand.actions if getattr(a, "seat", None) != seat)
+        button = hand.button if hand.button in players else min(players)
+        yield replace(hand, players=players, actions=actions, button=button)
+
+
+def _fewer_actions(hand: Hand) -> Iterator[Hand]:
+    actions = hand.actions
+    chunk = len(actions) // 2
+    while chunk >= 1:
+        for start in range(0, len(actions), chunk):
+            yield replace(hand, actions=actions[:start] + actions[start + chunk:])
+        chunk //= 2
+
+
+def _simpler_actions(hand: Hand) -> Iterator[Hand]:
+    for index, action in enumerate(hand.actions):
+        for simpler in _simpler(action):
+            actions = hand.actions[:index] + (simpler,) + hand.actions[index + 1:]
+            yield replace(hand, actions=actions)
+
+
+def _simpler(action: Any) -> list[Any]:
+    seat = getattr(action, "seat", None)
+    if seat is None:
+        return []
+    if isinstance(action, (ac.Bet, ac.RaiseTo)):
+        return [ac.Call(seat), ac.Check(seat)]
+    if isinstance(action, ac.Call):
+        return [ac.Check(seat), ac.Fold(seat)]
+    return []
+
+
+def _smaller_stacks(hand: Hand) -> Iterator[Hand]:
+    config = hand.config
+    if config.ante:
+        yield replace(hand, config=_config(config, ante=0))
+    low = replace_low(config)
+    halved = {s: (name, max(1, stack // 2)) for s, (name, stack) in hand.players.items()}
+    yield replace(hand, config=low, players=halved)
+    for seat, (name, stack) in sorted(hand.players.items()):
+        if stack > 1:
+            yield replace(hand, config=low, players={**hand.players, seat: (name, stack // 2)})
+
+
+def replace_low(config: TableConfig) -> TableConfig:
+    """The same table with the smallest buy-in one chip, so that any stack can sit."""
+    return _config(config, min_buy_in=1)
+
+
+def _config(config: TableConfig, **changes: int) -> TableConfig:
+    values = {**config.to_dict(), **changes}
+    return TableConfig(**values)
