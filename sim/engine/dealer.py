@@ -33,6 +33,7 @@ from sim.engine.events import (
     SatOut,
     TurnStarted,
 )
+from sim.engine.legal import contestable
 from sim.engine.pots import build_pots, split
 from sim.engine.seeds import derive_seed
 from sim.engine.state import (
@@ -102,8 +103,17 @@ def next_to_act(state: TableState) -> int | None:
     if live <= 1 or not able:
         return None
     current = state.current_bet
-    if able == 1 and bet[last_able] >= current:
-        return None  # alone with chips and owing nothing: there is no decision to make
+    if able == 1:
+        # Alone with chips: once it has put in as much as any all-in player, no one can win
+        # another chip from it, and there is no decision to make.
+        if bugs.active("asks_dead_decision"):
+            if bet[last_able] >= current:
+                return None
+        else:
+            room = contestable(state, last_able)
+            assert room is not None
+            if room <= 0:
+                return None
     n = state.config.seats
     last = state.last_actor
     assert last is not None

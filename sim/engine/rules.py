@@ -49,7 +49,7 @@ from sim.engine.events import (
     SatOut,
     TimedOut,
 )
-from sim.engine.legal import LegalActions, legal_actions
+from sim.engine.legal import LegalActions, call_amount, legal_actions
 from sim.engine.state import (
     BETTING,
     GO_IN,
@@ -315,7 +315,7 @@ def _wager_events(state: TableState, action: ActionBase) -> Iterator[Event]:
     # type(action) tests, not a saved kind: they narrow the action, so amount reads directly.
     seat: int = action.seat
     if type(action) is Call:
-        yield Called(seat, min(state.current_bet - state.bet[seat], state.stack[seat]))
+        yield Called(seat, call_amount(state, seat))
     elif type(action) is Check:
         yield Checked(seat)
     elif type(action) is Fold:

@@ -165,24 +165,17 @@ def test_short_big_blind_sets_the_call_at_the_full_big_blind(short_big_blind):
     assert t.final_stacks(1) == [90, 98, 18]  # aces win 18; kings beat queens for 8
 
 
-def test_short_big_blind_uncalled_part_goes_back(short_big_blind):
+def test_short_big_blind_call_facing_only_it_is_priced_at_what_it_posted(short_big_blind):
     t = short_big_blind
     t.do(Fold(0))
+    # Facing only the all-in big blind, the small blind's call goes no further than the 6
+    # anyone can win: 1 more, not the 5 to the full big blind.
+    assert t.legal().call == 1
     events = t.do(Call(1))
-    assert t.of(ev.BetReturned, events) == [ev.BetReturned(1, 4)]
+    assert t.of(ev.Called, events) == [ev.Called(1, 1)]
+    assert t.of(ev.BetReturned, events) == []
     assert t.of(ev.PotAwarded, events) == [ev.PotAwarded(0, 12, ((2, 12),))]
     assert t.final_stacks(1) == [100, 94, 12]
-
-
-def test_heads_up_short_big_blind(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 1}, decks={1: deck(["As Ad", "Ks Kd"], NO_HELP_BOARD)})
-    assert start_events(t, 1)[:2] == [("BlindPosted", 0, 1), ("BlindPosted", 1, 1)]
-    legal = t.legal()
-    assert (legal.seat, legal.call, legal.can_raise, legal.can_check) == (0, 1, False, False)
-    events = t.do(Call(0))
-    assert t.of(ev.BetReturned, events) == [ev.BetReturned(0, 1)]
-    assert t.of(ev.PotAwarded, events) == [ev.PotAwarded(0, 2, ((1, 2),))]
-    assert t.final_stacks(1) == [99, 2]
 
 
 def test_short_small_blind_posts_all_of_it(monkeypatch):
@@ -211,33 +204,21 @@ def test_big_blind_gets_its_option_when_everyone_limps(monkeypatch):
     assert t.state.to_act == 0
 
 
-def check_folds_to_partial_ante(t: Table, players: dict[int, int], folds: tuple) -> None:
-    short = min(players, key=lambda s: players[s])
-    assert t.state.stack[short] == 0
-    assert t.state.contrib[short] == 3
-    for seat in folds:
-        t.do(Fold(seat))
-    # The all-in player can win 3 from each opponent; what no one live matched goes back.
-    final = t.final_stacks(1)
-    assert final[short] == 3 * len(players)
-    for seat, chips in players.items():
-        if seat != short:
-            assert final[seat] == chips - 3
-    assert t.state.table_chips() == sum(players.values())
-
-
-def test_heads_up_fold_to_a_player_all_in_from_a_partial_ante(monkeypatch):
-    # Ante 5, blinds 5/10: the big blind has 3, all of it in the ante.
-    players = {0: 100, 1: 3}
-    t = Table(monkeypatch, players, small_blind=5, big_blind=10, ante=5)
-    assert t.legal().call == 5  # the button still owes the full big blind
-    check_folds_to_partial_ante(t, players, (0,))
-
-
 def test_everyone_folds_to_a_player_all_in_from_a_partial_ante(monkeypatch):
     players = {0: 100, 1: 100, 2: 3}  # the big blind is all-in from its ante (3 of 5)
-    t = Table(monkeypatch, players, small_blind=5, big_blind=10, ante=5)
-    check_folds_to_partial_ante(t, players, (0, 1))
+    t = Table(monkeypatch, players, small_blind=5, big_blind=10, ante=5,
+              decks={1: deck(["Ks Kd", "As Ad", "Qs Qd"], NO_HELP_BOARD)})
+    # Once the button folds, the small blind has put in more than the all-in big blind
+    # can win from it: no decision is left, and the board runs out. Of the small blind's
+    # 10, the 5 above the button's dead ante come back; seat 2's aces win the main pot of
+    # 3 x 3, and the side pot (the button's 2 dead chips and the small blind's 2) is the
+    # small blind's alone.
+    events = t.do(Fold(0))
+    assert t.of(ev.TurnStarted, t.hand_events(1)) == [ev.TurnStarted(0)]
+    assert t.of(ev.BetReturned, events) == [ev.BetReturned(1, 5)]
+    assert t.of(ev.PotAwarded, events) == [ev.PotAwarded(1, 4, ((1, 4),)),
+                                           ev.PotAwarded(0, 9, ((2, 9),))]
+    assert t.final_stacks(1) == [95, 99, 9]
 
 
 def test_each_hand_is_dealt_from_its_own_seeded_deck(monkeypatch):

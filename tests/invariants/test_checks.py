@@ -33,7 +33,7 @@ def test_every_invariant_is_registered_with_a_description():
     assert names == ["chip_conservation", "no_negative", "pot_consistency", "cards_unique",
                      "valid_to_act", "legal_actions", "round_closure", "liveness",
                      "button_and_blinds", "awards_correct", "animation_sanity",
-                     "no_private_leak", "replay"]
+                     "no_private_leak", "replay", "no_dead_decision"]
 
 
 def test_a_whole_hand_passes_every_invariant(three):
