@@ -19,6 +19,7 @@ from sim.engine import actions as ac
 from sim.engine import events as ev
 from sim.engine.animation import Animator
 from sim.engine.controller import Controller
+from sim.engine.handsetup import HandSetup
 from sim.engine.log import TableLog
 from sim.engine.state import TableConfig, TableState
 from sim.invariants.base import Check, CheckContext, run_all, select
@@ -72,15 +73,19 @@ class CheckedTable:
     """A table whose every dispatch, the opening included, is checked.
 
     ``checks`` names the invariants to run (None: all). ``keep`` bounds the hands the log
-    keeps in memory.
+    keeps in memory. ``setups`` and ``stop_at_hand_end`` deal given hands (see
+    ``sim.engine.Controller``).
     """
 
     def __init__(self, config: TableConfig, seed: int,
                  players: Mapping[int, tuple[str, int]] | None = None,
-                 checks: Iterable[str] | None = None, keep: int = 8) -> None:
+                 checks: Iterable[str] | None = None, keep: int = 8,
+                 setups: Mapping[int, HandSetup] | None = None,
+                 stop_at_hand_end: bool = False) -> None:
         self.log = TableLog(keep=keep)
         self.animator = Animator(keep=2)
-        self.controller = Controller(config, seed, subscribers=[self.log, self.animator])
+        self.controller = Controller(config, seed, subscribers=[self.log, self.animator],
+                                     setups=setups, stop_at_hand_end=stop_at_hand_end)
         self.checks = select(checks)
         self.coverage = Coverage()
         self.dispatches = 0

@@ -32,7 +32,7 @@ def start_events(t: Table, hand_no: int) -> list[tuple]:
 # -- the button and the blinds ---------------------------------------------------------------
 
 def test_button_and_blinds_move_one_dealt_in_seat_each_hand(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 2: 100, 3: 100, 5: 100}, seats=6)
+    t = Table({0: 100, 2: 100, 3: 100, 5: 100}, seats=6)
     expected = [  # (button, small blind, big blind, first to act preflop)
         (0, 2, 3, 5), (2, 3, 5, 0), (3, 5, 0, 2), (5, 0, 2, 3), (0, 2, 3, 5)]
     for hand_no, where in enumerate(expected, start=1):
@@ -47,7 +47,7 @@ def test_button_and_blinds_move_one_dealt_in_seat_each_hand(monkeypatch):
 
 
 def test_posting_order_is_antes_then_small_then_big_blind(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100}, ante=1)
+    t = Table({0: 100, 1: 100, 2: 100}, ante=1)
     assert start_events(t, 1) == [
         ("AntePosted", 1, 1), ("AntePosted", 2, 1), ("AntePosted", 0, 1),
         ("BlindPosted", 1, 1), ("BlindPosted", 2, 2),
@@ -60,7 +60,7 @@ def test_posting_order_is_antes_then_small_then_big_blind(monkeypatch):
 
 def test_hole_cards_are_dealt_one_at_a_time_from_left_of_the_button(monkeypatch):
     d = deck(["As Ad", "Ks Kd", "Qs Qd"])
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100}, decks={1: d})
+    t = Table({0: 100, 1: 100, 2: 100}, decks={1: d})
     dealt = t.of(ev.HoleCardsDealt)
     assert dealt == [ev.HoleCardsDealt(1, (d[0], d[3])), ev.HoleCardsDealt(2, (d[1], d[4])),
                      ev.HoleCardsDealt(0, (d[2], d[5]))]
@@ -69,7 +69,7 @@ def test_hole_cards_are_dealt_one_at_a_time_from_left_of_the_button(monkeypatch)
 # -- heads-up ---------------------------------------------------------------------------------
 
 def test_heads_up_button_posts_small_blind_acts_first_preflop_and_last_after(monkeypatch):
-    t = Table(monkeypatch, {2: 100, 5: 100}, seats=6)
+    t = Table({2: 100, 5: 100}, seats=6)
     assert positions(t) == (2, 2, 5, 2)
     assert start_events(t, 1)[:2] == [("BlindPosted", 2, 1), ("BlindPosted", 5, 2)]
     assert t.legal().call == 1
@@ -88,7 +88,7 @@ def test_heads_up_button_posts_small_blind_acts_first_preflop_and_last_after(mon
 
 
 def test_heads_up_betting_order_on_every_street(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100})
+    t = Table({0: 100, 1: 100})
     seen = []
     for _ in range(4):
         street = t.state.street
@@ -103,7 +103,7 @@ def test_heads_up_betting_order_on_every_street(monkeypatch):
 # -- antes ------------------------------------------------------------------------------------
 
 def test_big_blind_all_in_from_the_ante_still_sets_the_full_big_blind(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 1}, ante=1,
+    t = Table({0: 100, 1: 100, 2: 1}, ante=1,
               decks={1: deck(["Ks Kd", "As Ad", "Qs Qd"], NO_HELP_BOARD)})
     assert start_events(t, 1)[:5] == [
         ("AntePosted", 1, 1), ("AntePosted", 2, 1), ("AntePosted", 0, 1),
@@ -121,7 +121,7 @@ def test_big_blind_all_in_from_the_ante_still_sets_the_full_big_blind(monkeypatc
 
 
 def test_small_blind_all_in_from_the_ante_posts_no_blind(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 1, 2: 100}, ante=1,
+    t = Table({0: 100, 1: 1, 2: 100}, ante=1,
               decks={1: deck(["As Ad", "Ks Kd", "Qs Qd"], NO_HELP_BOARD)})
     assert start_events(t, 1)[:4] == [
         ("AntePosted", 1, 1), ("AntePosted", 2, 1), ("AntePosted", 0, 1),
@@ -133,7 +133,7 @@ def test_small_blind_all_in_from_the_ante_posts_no_blind(monkeypatch):
 
 
 def test_a_stack_smaller_than_the_ante_posts_all_of_it(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 3}, small_blind=5, big_blind=10, ante=5)
+    t = Table({0: 100, 1: 100, 2: 3}, small_blind=5, big_blind=10, ante=5)
     assert start_events(t, 1)[:5] == [
         ("AntePosted", 1, 5), ("AntePosted", 2, 3), ("AntePosted", 0, 5),
         ("BlindPosted", 1, 5), ("BlindPosted", 2, 0)]
@@ -146,7 +146,7 @@ def test_a_stack_smaller_than_the_ante_posts_all_of_it(monkeypatch):
 @pytest.fixture
 def short_big_blind(monkeypatch):
     # Blinds 5/10; the big blind (seat 2) has only 6. Dealing order 1, 2, 0.
-    return Table(monkeypatch, {0: 100, 1: 100, 2: 6}, small_blind=5, big_blind=10,
+    return Table({0: 100, 1: 100, 2: 6}, small_blind=5, big_blind=10,
                  decks={1: deck(["Ks Kd", "As Ad", "Qs Qd"], NO_HELP_BOARD)})
 
 
@@ -179,7 +179,7 @@ def test_short_big_blind_call_facing_only_it_is_priced_at_what_it_posted(short_b
 
 
 def test_short_small_blind_posts_all_of_it(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 3, 2: 100}, small_blind=5, big_blind=10,
+    t = Table({0: 100, 1: 3, 2: 100}, small_blind=5, big_blind=10,
               decks={1: deck(["As Ad", "Ks Kd", "Qs Qd"], NO_HELP_BOARD)})
     assert start_events(t, 1)[:2] == [("BlindPosted", 1, 3), ("BlindPosted", 2, 10)]
     assert t.state.stack[1] == 0
@@ -194,7 +194,7 @@ def test_short_small_blind_posts_all_of_it(monkeypatch):
 
 
 def test_big_blind_gets_its_option_when_everyone_limps(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100})
+    t = Table({0: 100, 1: 100, 2: 100})
     t.do(Call(0), Call(1))
     legal = t.legal()
     assert legal.seat == 2
@@ -206,7 +206,7 @@ def test_big_blind_gets_its_option_when_everyone_limps(monkeypatch):
 
 def test_everyone_folds_to_a_player_all_in_from_a_partial_ante(monkeypatch):
     players = {0: 100, 1: 100, 2: 3}  # the big blind is all-in from its ante (3 of 5)
-    t = Table(monkeypatch, players, small_blind=5, big_blind=10, ante=5,
+    t = Table(players, small_blind=5, big_blind=10, ante=5,
               decks={1: deck(["Ks Kd", "As Ad", "Qs Qd"], NO_HELP_BOARD)})
     # Once the button folds, the small blind has put in more than the all-in big blind
     # can win from it: no decision is left, and the board runs out. Of the small blind's
@@ -222,7 +222,7 @@ def test_everyone_folds_to_a_player_all_in_from_a_partial_ante(monkeypatch):
 
 
 def test_each_hand_is_dealt_from_its_own_seeded_deck(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100}, seed=777)
+    t = Table({0: 100, 1: 100, 2: 100}, seed=777)
     for hand_no in (1, 2, 3):
         started = t.hand_events(hand_no)[0]
         assert started.seed == derive_seed(777, hand_no)
