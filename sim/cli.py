@@ -340,5 +340,23 @@ def check_phh(paths: tuple[Path, ...], as_json: bool) -> None:
     sys.exit(found.exit_code())
 
 
+
+@main.command(name="export-phh")
+@click.argument("run", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--where", default=None,
+              help="SQL condition on the hands table, e.g. \"pot > 100\" (default: all).")
+def export_phh(run: Path, out: Path, where: str | None) -> None:
+    """Write a run's stored hands as a PHH collection (.phhs) for PokerKit or any PHH tool."""
+    from sim.outside.export import export_run
+
+    try:
+        written, left_out = export_run(run, where, out)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"wrote {written} hands to {out}"
+               + (f"; {left_out} left out (live posts PHH cannot describe)" if left_out else ""))
+
+
 if __name__ == "__main__":
     main()
