@@ -37,11 +37,12 @@ class Controller:
                  stop_at_hand_end: bool = False) -> None:
         self.state = TableState.new(config, seed)
         # Hands dealt as given instead of shuffled, by hand number (see HandSetup).
-        self.setups: dict[int, HandSetup] = dict(setups or {})
-        for setup in self.setups.values():
+        values: list[object] = list((setups or {}).values())  # not yet known to be setups
+        for setup in values:
             if not isinstance(setup, HandSetup):
                 raise TypeError(f"Hand setup {setup!r} is a {type(setup).__name__}; "
                                 "give sim.engine.HandSetup values.")
+        self.setups: dict[int, HandSetup] = dict(setups or {})
         given: list[object] = list(subscribers)  # not yet known to be Subscribers
         for subscriber in given:
             if not isinstance(subscriber, Subscriber):
