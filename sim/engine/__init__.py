@@ -9,11 +9,12 @@
 from sim.engine import actions, events
 from sim.engine.controller import Controller
 from sim.engine.errors import IllegalAction
+from sim.engine.handsetup import HandSetup
 from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.state import TableConfig, TableState
 from sim.engine.subscriber import Subscriber
 
 ENGINE_VERSION = "1.0.0"
 
-__all__ = ["ENGINE_VERSION", "Controller", "IllegalAction", "LegalActions", "Subscriber",
-           "TableConfig", "TableState", "actions", "events", "legal_actions"]
+__all__ = ["ENGINE_VERSION", "Controller", "HandSetup", "IllegalAction", "LegalActions",
+           "Subscriber", "TableConfig", "TableState", "actions", "events", "legal_actions"]

@@ -25,6 +25,8 @@ BUGS: Final[dict[str, str]] = {
     "deal_reuses_card": "The turn is dealt from the card that was burnt before it.",
     "min_raise_ignores_last_raise": "The minimum raise is always one big blind, ignoring the "
                                     "size of the last full raise.",
+    "asks_dead_decision": "A player whose every opponent is all-in for no more than it has "
+                          "put in is still asked to act, priced at the full big blind.",
 }
 
 # Mutated in place, never rebound: compiled code then reads it without a module lookup,

@@ -7,6 +7,10 @@ a draft of the state and hands it to every subscriber (``internal_dispatch``), t
     >>> table = Controller(TableConfig(seats=3), seed=7,
     ...                    players={0: ("ann", 200), 1: ("bob", 200), 2: ("cy", 200)})
     >>> table.dispatch(Call(seat=table.state.to_act))
+
+To deal a given hand (a replay from outside), give its button and deck by hand number:
+``Controller(config, seed, players, setups={1: HandSetup(button=2, deck=deck)},
+stop_at_hand_end=True)`` deals hand 1 so and stops when it ends instead of dealing the next.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sim.engine.actions import Sit
 from sim.engine.apply import apply
 from sim.engine.dealer import advance
 from sim.engine.events import Event, PlayerSeated
+from sim.engine.handsetup import HandSetup
 from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.state import TableConfig, TableState
 from sim.engine.subscriber import Subscriber
@@ -27,8 +32,17 @@ from sim.engine.subscriber import Subscriber
 class Controller:
     def __init__(self, config: TableConfig, seed: int,
                  players: Mapping[int, tuple[str, int]] | None = None,
-                 subscribers: Iterable[Subscriber] = ()) -> None:
+                 subscribers: Iterable[Subscriber] = (),
+                 setups: Mapping[int, HandSetup] | None = None,
+                 stop_at_hand_end: bool = False) -> None:
         self.state = TableState.new(config, seed)
+        # Hands dealt as given instead of shuffled, by hand number (see HandSetup).
+        values: list[object] = list((setups or {}).values())  # not yet known to be setups
+        for setup in values:
+            if not isinstance(setup, HandSetup):
+                raise TypeError(f"Hand setup {setup!r} is a {type(setup).__name__}; "
+                                "give sim.engine.HandSetup values.")
+        self.setups: dict[int, HandSetup] = dict(setups or {})
         given: list[object] = list(subscribers)  # not yet known to be Subscribers
         for subscriber in given:
             if not isinstance(subscriber, Subscriber):
@@ -36,7 +50,7 @@ class Controller:
                                 "subscribers must subclass sim.engine.Subscriber.")
         self.subscribers = [s for s in given if isinstance(s, Subscriber)]
         self.opening: dict[int, tuple[str, int]] = dict(players or {})
-        self.stop_at_hand_end = False
+        self.stop_at_hand_end = stop_at_hand_end
         self._legal: LegalActions | None = None
         self._legal_for: TableState | None = None
         if self.opening:
@@ -76,7 +90,8 @@ class Controller:
         state = self.state
         rules.verify(state, action, self._cached_legal())
         draft = state.copy()
-        return self._run(draft, action, rules.derive(draft, action, self.stop_at_hand_end))
+        return self._run(draft, action, rules.derive(draft, action, self.stop_at_hand_end,
+                                                     self.setups))
 
     # -- internals --------------------------------------------------------------------------
     def open(self, players: Mapping[int, tuple[str, int]]) -> list[Event]:
@@ -95,7 +110,7 @@ class Controller:
             for seat in sorted(players):
                 name, stack = players[seat]
                 yield PlayerSeated(seat, name, stack, waiting=False)
-            yield from advance(draft)
+            yield from advance(draft, self.stop_at_hand_end, self.setups)
 
         self.opening = dict(players)
         return self._run(draft, None, opening())

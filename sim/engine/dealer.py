@@ -9,9 +9,10 @@ state its previous events produced.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 
 from sim.engine import bugs, cards
+from sim.engine.errors import IllegalAction
 from sim.engine.evaluator import evaluate7
 from sim.engine.events import (
     AntePosted,
@@ -33,6 +34,8 @@ from sim.engine.events import (
     SatOut,
     TurnStarted,
 )
+from sim.engine.handsetup import HandSetup
+from sim.engine.legal import contestable
 from sim.engine.pots import build_pots, split
 from sim.engine.seeds import derive_seed
 from sim.engine.state import (
@@ -51,16 +54,13 @@ from sim.engine.state import (
     clockwise,
 )
 
-# Where each hand's deck comes from. A module attribute read at every hand, never a name
-# bound at import, so that tests can rig decks (``monkeypatch.setattr(dealer, "shuffle",
-# ...)``) whether or not this module is compiled.
-shuffle: Callable[[int], tuple[int, ...]] = cards.shuffled_deck
 
-
-def advance(state: TableState, stop_at_hand_end: bool = False) -> Iterator[Event]:
+def advance(state: TableState, stop_at_hand_end: bool = False,
+            setups: Mapping[int, HandSetup] | None = None) -> Iterator[Event]:
     """Yield automatic events until someone must act or the table is idle.
 
     With ``stop_at_hand_end`` it stops right after ``HandEnded`` (replaying one hand).
+    ``setups`` gives the button and deck of chosen hands, by hand number (see HandSetup).
     """
     while True:
         phase = state.phase
@@ -82,7 +82,8 @@ def advance(state: TableState, stop_at_hand_end: bool = False) -> Iterator[Event
         else:
             assert phase == IDLE
             yield from between_hands(state)
-            started = start_hand(state)
+            started = start_hand(state, None if setups is None
+                                 else setups.get(state.hand_no + 1))
             if started is None:
                 return
             yield started
@@ -102,8 +103,17 @@ def next_to_act(state: TableState) -> int | None:
     if live <= 1 or not able:
         return None
     current = state.current_bet
-    if able == 1 and bet[last_able] >= current:
-        return None  # alone with chips and owing nothing: there is no decision to make
+    if able == 1:
+        # Alone with chips: once it has put in as much as any all-in player, no one can win
+        # another chip from it, and there is no decision to make.
+        if bugs.active("asks_dead_decision"):
+            if bet[last_able] >= current:
+                return None
+        else:
+            room = contestable(state, last_able)
+            assert room is not None
+            if room <= 0:
+                return None
     n = state.config.seats
     last = state.last_actor
     assert last is not None
@@ -129,8 +139,10 @@ def _next_in(seats: list[int], after: int | None, n: int) -> int:
     return best
 
 
-def start_hand(state: TableState) -> HandStarted | None:
-    """The next hand's start, or None when fewer than two players can be dealt in."""
+def start_hand(state: TableState, setup: HandSetup | None = None) -> HandStarted | None:
+    """The next hand's start, or None when fewer than two players can be dealt in.
+
+    ``setup`` fixes its button and deck; the button must be a seat that could hold it."""
     n = state.config.seats
     status, stack, player = state.status, state.stack, state.player
     can_play = [s for s in range(n) if player[s] is not None and stack[s] > 0]
@@ -141,7 +153,14 @@ def start_hand(state: TableState) -> HandStarted | None:
         regular, posters, waiters = sorted(regular + posters + waiters), [], []
     if len(regular) < 2:
         return None
-    button = _next_in(regular, state.button, n)
+    if setup is not None and setup.button is not None:
+        button = setup.button
+        if button not in regular:
+            raise IllegalAction(f"Seat {button} cannot hold the button of hand "
+                                f"{state.hand_no + 1}: the seats sitting in with chips are "
+                                f"{', '.join(str(s) for s in regular)}.")
+    else:
+        button = _next_in(regular, state.button, n)
     if bugs.active("button_skips_seat") and state.button is not None and len(regular) > 2:
         button = _next_in(regular, button, n)
     small = _next_in(regular, button, n)
@@ -153,7 +172,9 @@ def start_hand(state: TableState) -> HandStarted | None:
     seed = derive_seed(state.table_seed, hand_no)
     return HandStarted(hand_no, seed, button, small, big, order,
                        tuple(s for s in order if s in posters),
-                       _missed_big_blind(state, big), shuffle(seed))
+                       _missed_big_blind(state, big),
+                       setup.deck if setup is not None and setup.deck is not None
+                       else cards.shuffled_deck(seed))
 
 
 def _missed_big_blind(state: TableState, big: int) -> tuple[int, ...]:

@@ -80,6 +80,35 @@ def can_reopen(state: TableState, seat: int) -> bool:
     return False
 
 
+def contestable(state: TableState, seat: int) -> int | None:
+    """The chips ``seat`` may still put in that another player could win: when every other
+    player still in the hand is all-in, the largest of their contributions less its own
+    (0 or less: nothing to decide); None while one of them has chips behind."""
+    stack, folded, contrib = state.stack, state.folded, state.contrib
+    top = 0
+    for other in state.order:
+        if other != seat and not folded[other]:
+            if stack[other]:
+                return None
+            if contrib[other] > top:
+                top = contrib[other]
+    return top - contrib[seat]
+
+
+def call_amount(state: TableState, seat: int) -> int:
+    """The chips a call by ``seat`` adds: what it owes, at most its stack, and, facing only
+    all-in players, no more than anyone can win (a short big blind prices a call at the
+    full big blind only where someone can still answer it). 0 when nothing is owed."""
+    owed = state.current_bet - state.bet[seat]
+    if owed <= 0:
+        return 0
+    call = min(owed, state.stack[seat])
+    room = contestable(state, seat)
+    if room is not None and 0 < room < call:
+        call = room
+    return call
+
+
 def legal_actions(state: TableState) -> LegalActions | None:
     """The legal actions of the player to act, or None when no one is to act."""
     seat = state.to_act
@@ -87,7 +116,7 @@ def legal_actions(state: TableState) -> LegalActions | None:
         return None
     stack = state.stack[seat]
     owed = state.current_bet - state.bet[seat]
-    call = min(owed, stack) if owed > 0 else 0
+    call = call_amount(state, seat)
     most = state.bet[seat] + stack  # all-in total
     min_bet = max_bet = min_raise_to = max_raise_to = 0
     if most > state.current_bet and can_reopen(state, seat):

@@ -9,7 +9,7 @@ action causes, the automatic ones after it included (see ``dealer.advance``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from itertools import chain
 from typing import Any
 
@@ -49,7 +49,8 @@ from sim.engine.events import (
     SatOut,
     TimedOut,
 )
-from sim.engine.legal import LegalActions, legal_actions
+from sim.engine.handsetup import HandSetup
+from sim.engine.legal import LegalActions, call_amount, legal_actions
 from sim.engine.state import (
     BETTING,
     GO_IN,
@@ -315,7 +316,7 @@ def _wager_events(state: TableState, action: ActionBase) -> Iterator[Event]:
     # type(action) tests, not a saved kind: they narrow the action, so amount reads directly.
     seat: int = action.seat
     if type(action) is Call:
-        yield Called(seat, min(state.current_bet - state.bet[seat], state.stack[seat]))
+        yield Called(seat, call_amount(state, seat))
     elif type(action) is Check:
         yield Checked(seat)
     elif type(action) is Fold:
@@ -360,17 +361,18 @@ def _table_events(state: TableState, action: Any) -> Iterator[Event]:
         yield RebuyApplied(seat, action.amount, action.amount)
 
 
-def derive(state: TableState, action: Any, stop_at_hand_end: bool = False) -> Iterator[Event]:
+def derive(state: TableState, action: Any, stop_at_hand_end: bool = False,
+           setups: Mapping[int, HandSetup] | None = None) -> Iterator[Event]:
     """Yield the events ``action`` causes, then the automatic ones that follow.
 
     Contract: the caller applies each event to ``state`` before resuming the generator.
-    ``action`` must already be verified.
+    ``action`` must already be verified. ``setups``: see ``dealer.advance``.
     """
     first = (_wager_events(state, action) if type(action) in BETTING_CLASSES
              else _table_events(state, action))
     # chain, not nested generators: every event of the hand passes through here, and
     # advance's body only starts once the action's own events were applied.
-    return chain(first, advance(state, stop_at_hand_end))
+    return chain(first, advance(state, stop_at_hand_end, setups))
 
 
 def run(state: TableState, events: Iterator[Event]) -> list[Event]:

@@ -70,7 +70,8 @@ def _read_table(con: Any, path: Path, table_id: int, hand_no: int) -> tuple[Any,
     return table, actions
 
 
-def _action(kind: str, seat: int, amount: int | None, player: str | None) -> ac.Action:
+def stored_action(kind: str, seat: int, amount: int | None, player: str | None) -> ac.Action:
+    """The action a row of ``actions`` stores."""
     if kind == "Sit":
         return ac.Sit(seat, player or "", amount or 0)
     if kind in ("Bet", "RaiseTo", "Rebuy"):
@@ -86,7 +87,7 @@ def _rebuild(config: TableConfig, seed: int, players: dict[int, tuple[str, int]]
         last = table.log.last_hand
         if last is not None and last.hand_no == hand_no:
             return last
-        table.dispatch(_action(*row))
+        table.dispatch(stored_action(*row))
     last = table.log.last_hand
     if last is None or last.hand_no != hand_no:
         raise ValueError(f"Replaying table actions did not reach the end of hand {hand_no}.")

@@ -103,3 +103,4 @@ def run_all(ctx: CheckContext, checks: list[tuple[str, Check]]) -> int:
 def load() -> None:
     """Import the modules that register invariants (idempotent)."""
     import sim.invariants.checks  # noqa: F401
+    import sim.invariants.decisions  # noqa: F401

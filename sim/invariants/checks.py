@@ -281,8 +281,8 @@ def _check_cards_in_state(s: TableState) -> None:
 # -- whose turn ----------------------------------------------------------------------------
 
 @invariant("valid_to_act",
-           "The player to act is dealt in, not folded, has chips, has a decision to make, "
-           "and is the first such seat clockwise; a committed hand always has someone to "
+           "The player to act is dealt in, not folded, has chips, has not acted and matched "
+           "the bet, and is the first such seat clockwise; a committed hand always has someone to "
            "act; an idle table has no one.")
 def valid_to_act(ctx: CheckContext) -> None:
     s = ctx.state
@@ -307,11 +307,6 @@ def valid_to_act(ctx: CheckContext) -> None:
         raise fail("valid_to_act",
                    f"Seat {seat} is to act but already acted at {books.acted[seat]} and "
                    f"matched the bet of {books.level} with {books.bet[seat]}.")
-    if books.bet[seat] >= books.level and not oracle.others_with_chips(seat, s.order,
-                                                                       s.folded, s.stack):
-        raise fail("valid_to_act",
-                   f"Seat {seat} is to act but every other player is all-in and it owes "
-                   "nothing: there is no decision to make.")
     _check_turn_order(s, seat, books.last_actor, books)
 
 
@@ -334,7 +329,8 @@ def _check_turn_order(s: TableState, seat: int, anchor: int | None, books: Betti
 @invariant("legal_actions",
            "The engine's legal actions equal an independent computation (check, call, bet "
            "and raise-to ranges, short all-ins not reopening, no raise against all-ins, the "
-           "full big blind to call), and its betting books match the events.")
+           "full big blind to call where someone can win it), and its betting books match "
+           "the events.")
 def legal_actions(ctx: CheckContext) -> None:
     s = ctx.state
     books = walk(ctx).betting
@@ -359,10 +355,12 @@ def legal_actions(ctx: CheckContext) -> None:
         if engine is not None:
             raise fail("legal_actions", f"No one is to act but the engine offers {engine}.")
         return
-    others = oracle.others_with_chips(seat, s.order, s.folded, s.stack)
+    room = oracle.answerable(seat, s.order, s.folded, s.stack, s.contrib)
+    if room is not None and room <= 0:
+        return  # no decision to price: no_dead_decision reports the turn
     expected = oracle.legal_set(seat, s.stack[seat], books.bet[seat], books.level,
-                                books.min_raise, books.acted[seat], others,
-                                s.config.big_blind, s.pot + total(s.bet))
+                                books.min_raise, books.acted[seat], room is None,
+                                s.config.big_blind, s.pot + total(s.bet), room)
     if engine is None or engine.values() != expected:
         raise fail("legal_actions", _legal_difference(seat, engine, expected, books))
 
@@ -410,8 +408,9 @@ def _check_round_end(end: RoundEnd) -> None:
                    f"{_seats(end.live)} in the hand.")
     if len(end.live) < 2:
         return
-    if len(end.able) == 1 and end.bet[end.able[0]] >= end.level:
-        return  # alone with chips and owing nothing: no decision to wait for
+    if len(end.able) == 1 and oracle.dead_decision(end.able[0], end.order, end.folded,
+                                                   end.stack, end.contrib):
+        return  # alone with chips, and no one can win more from it: no decision to wait for
     for seat in end.able:
         if end.bet[seat] < end.level:
             raise fail("round_closure",

@@ -108,6 +108,33 @@ def others_with_chips(seat: int, order: tuple[int, ...], folded: tuple[bool, ...
     return False
 
 
+def answerable(seat: int, order: tuple[int, ...], folded: tuple[bool, ...],
+               stack: list[int], contrib: list[int]) -> int | None:
+    """How many more chips ``seat`` could put in that another player could still win.
+
+    None (no limit) while another live player has chips behind; otherwise every other live
+    player is all-in, and it is the largest of their contributions to the hand less what
+    ``seat`` put in. 0 or less means ``seat`` has nothing left to decide.
+    """
+    largest = 0
+    for x in order:
+        if x == seat or folded[x]:
+            continue
+        if stack[x] > 0:
+            return None
+        if contrib[x] > largest:  # not max(): compiled, builtins go through Python
+            largest = contrib[x]
+    return largest - contrib[seat]
+
+
+def dead_decision(seat: int, order: tuple[int, ...], folded: tuple[bool, ...],
+                  stack: list[int], contrib: list[int]) -> bool:
+    """Every other live player is all-in and ``seat`` already put in at least as much as
+    the most any of them did: no one can win another chip from it, so it has no decision."""
+    room = answerable(seat, order, folded, stack, contrib)
+    return room is not None and room <= 0
+
+
 def needs_to_act(acted: int, bet: int, level: int) -> bool:
     """A player with chips still has to act this round: not yet acted, or not matched."""
     return acted == NOT_ACTED or bet < level
@@ -122,16 +149,19 @@ def may_wager(acted: int, level: int, min_raise: int, others_with_chips: bool) -
 
 
 def legal_set(seat: int, stack: int, bet: int, level: int, min_raise: int, acted: int,
-              others_with_chips: bool, big_blind: int,
-              pot: int) -> tuple[int, bool, int, int, int, int, int, int]:
+              others_with_chips: bool, big_blind: int, pot: int,
+              room: int | None = None) -> tuple[int, bool, int, int, int, int, int, int]:
     """The legal actions as the tuple ``sim.engine.legal.LegalActions`` is:
     ``(seat, can_check, call, min_bet, max_bet, min_raise_to, max_raise_to, pot)``.
 
     Amounts are totals for the street; 0 means not allowed. ``level`` is the bet to match
-    (the full big blind preflop, even when the big blind was short).
+    (the full big blind preflop, even when the big blind was short); ``room`` (see
+    ``answerable``) caps a call where everyone else is all-in: no one could win the rest.
     """
     owed = level - bet
     call = min(owed, stack) if owed > 0 else 0
+    if room is not None and 0 < room < call:
+        call = room
     all_in = bet + stack
     min_bet = max_bet = min_raise_to = max_raise_to = 0
     if all_in > level and may_wager(acted, level, min_raise, others_with_chips):

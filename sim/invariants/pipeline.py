@@ -28,6 +28,7 @@ from sim.engine.animation import Animator
 from sim.engine.controller import Controller
 from sim.engine.errors import IllegalAction
 from sim.engine.events import Event
+from sim.engine.handsetup import HandSetup
 from sim.engine.log import HandRecord, TableLog
 from sim.engine.state import TableConfig, TableState
 from sim.engine.subscriber import Subscriber
@@ -43,17 +44,21 @@ class CheckedTable:
     a table quickly). ``keep`` bounds the finished hands the log keeps in memory;
     ``keep_actions`` keeps the table's whole action history in the log. ``subscribers``
     join the log and the animator (the store's rows, for instance). ``table_id`` is only
-    written into findings.
+    written into findings. ``setups`` and ``stop_at_hand_end`` deal given hands (see
+    ``sim.engine.Controller``).
     """
 
     def __init__(self, config: TableConfig, seed: int,
                  players: Mapping[int, tuple[str, int]] | None = None,
                  checks: Iterable[str] | None = None, keep: int = 8, keep_actions: bool = True,
-                 subscribers: Iterable[Subscriber] = (), table_id: int | None = None) -> None:
+                 subscribers: Iterable[Subscriber] = (), table_id: int | None = None,
+                 setups: Mapping[int, HandSetup] | None = None,
+                 stop_at_hand_end: bool = False) -> None:
         self.log = TableLog(keep=keep, keep_actions=keep_actions)
         self.animator = Animator(keep=1)
         self.controller = Controller(config, seed,
-                                     subscribers=[self.log, self.animator, *subscribers])
+                                     subscribers=[self.log, self.animator, *subscribers],
+                                     setups=setups, stop_at_hand_end=stop_at_hand_end)
         self.checks = select(checks)
         self.coverage = Coverage()
         self.table_id = table_id

@@ -148,7 +148,9 @@ class RoundEnd:
     """The table just before the event that closed a betting round."""
 
     def __init__(self, closer: Event, street: int, live: list[int], able: list[int],
-                 bet: list[int], acted: list[int], level: int, board: int) -> None:
+                 bet: list[int], acted: list[int], level: int, board: int,
+                 stack: list[int], contrib: list[int], folded: tuple[bool, ...],
+                 order: tuple[int, ...]) -> None:
         self.closer = closer
         self.street = street
         self.live = live  # dealt in and not folded
@@ -157,6 +159,10 @@ class RoundEnd:
         self.acted = acted
         self.level = level
         self.board = board  # cards on the board
+        self.stack = stack
+        self.contrib = contrib
+        self.folded = folded
+        self.order = order
 
 
 class Collection:
@@ -284,7 +290,8 @@ def _round_end(state: TableState, betting: Betting, closer: Event) -> RoundEnd:
     folded, stack = state.folded, state.stack
     live = [s for s in state.order if not folded[s]]
     return RoundEnd(closer, state.street, live, [s for s in live if stack[s] > 0],
-                    betting.bet[:], betting.acted[:], betting.level, len(state.board))
+                    betting.bet[:], betting.acted[:], betting.level, len(state.board),
+                    stack[:], state.contrib[:], folded, state.order)
 
 
 def _collection(state: TableState, event: BetsCollected) -> Collection:

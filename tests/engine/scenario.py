@@ -1,9 +1,11 @@
 """Scenario helpers: a table with rigged decks, a log, and short ways to act and look.
 
-    table = Table(monkeypatch, {0: 100, 1: 100, 2: 100},
+    table = Table({0: 100, 1: 100, 2: 100},
                   decks={1: deck(["As Ad", "Ks Kd", "2c 7d"], board="2h 3h 9s Jc Qd")})
     table.do(Call(0))
 
+Hand N is dealt from ``decks[N]`` and with the button at ``buttons[N]`` when given (a
+``HandSetup``; other hands shuffle and move the button as usual).
 A rigged deck is given as hole cards in dealing order (from the seat left of the button,
 so hole k goes to ``state.order[k]``) and the board (flop, turn, river); burns and the
 rest of the deck are filled with the unused cards in a fixed order.
@@ -19,13 +21,12 @@ from typing import Any
 import pytest
 
 from sim.engine import actions as ac
-from sim.engine import dealer
 from sim.engine import events as ev
 from sim.engine.cards import DECK_SIZE, cards_from_str
 from sim.engine.controller import Controller
 from sim.engine.errors import IllegalAction
+from sim.engine.handsetup import HandSetup
 from sim.engine.log import TableLog
-from sim.engine.seeds import derive_seed
 from sim.engine.state import TableConfig
 from sim.engine.subscriber import Subscriber
 
@@ -56,36 +57,27 @@ def deck(holes: Sequence[str], board: str = "") -> tuple[int, ...]:
     return tuple(out)
 
 
-def rig_decks(monkeypatch: pytest.MonkeyPatch, table_seed: int,
-              decks: Mapping[int, Sequence[int]]) -> None:
-    """Make hand N of the table seeded ``table_seed`` use ``decks[N]`` (others shuffle)."""
-    real = dealer.shuffle
-    by_seed = {derive_seed(table_seed, hand_no): tuple(d) for hand_no, d in decks.items()}
-
-    def shuffled(seed: int) -> tuple[int, ...]:
-        return by_seed.get(seed) or real(seed)
-
-    monkeypatch.setattr(dealer, "shuffle", shuffled)
-
-
 class Table:
     """A Controller with a TableLog, built on rigged decks."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, stacks: Mapping[int, int], *,
+    def __init__(self, stacks: Mapping[int, int], *,
                  seats: int | None = None, small_blind: int = 1, big_blind: int = 2,
                  ante: int = 0, min_buy_in: int = 1, max_buy_in: int = 10_000,
                  decks: Mapping[int, Sequence[int]] | None = None,
+                 buttons: Mapping[int, int] | None = None,
                  seed: int = TABLE_SEED) -> None:
+        buttons = buttons or {}
         self.config = TableConfig(seats=seats or max(2, max(stacks) + 1),
                                   small_blind=small_blind, big_blind=big_blind, ante=ante,
                                   min_buy_in=min_buy_in, max_buy_in=max_buy_in)
-        rig_decks(monkeypatch, seed, decks or {})
         self.log = TableLog(keep=64)
         self.events: list[ev.Event] = []  # every event since the table opened
         self.controller = Controller(
             self.config, seed=seed,
             players={s: (f"p{s}", chips) for s, chips in stacks.items()},
-            subscribers=[self.log, _Recorder(self.events)])
+            subscribers=[self.log, _Recorder(self.events)],
+            setups={n: HandSetup(button=buttons.get(n), deck=tuple(d) if d else None)
+                    for n, d in {**dict.fromkeys(buttons), **(decks or {})}.items()})
 
     @property
     def state(self) -> Any:

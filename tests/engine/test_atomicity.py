@@ -56,7 +56,7 @@ def log_fingerprint(log: TableLog) -> Any:
 
 def make(monkeypatch, *, with_bomb_first: bool) -> tuple[Table, Bomb]:
     # Checked down, hand 1 shows seat 1's fours, seat 2's aces, and seat 0 mucks kings.
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100},
+    t = Table({0: 100, 1: 100, 2: 100},
               decks={1: deck(["4c 4d", "As Ad", "Ks Kd"], "2c 3d 7h 9s Tc")})
     bomb = Bomb()
     subs = t.controller.subscribers

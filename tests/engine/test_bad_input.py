@@ -16,7 +16,7 @@ NOT_SEATS = [-1, 3, 99, "0", None, True, 0.0, 1.5]
 @pytest.fixture
 def table(monkeypatch) -> Table:
     """Three players, blinds 1/2, stacks 100; seat 0 (the button) is to act preflop."""
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100}, max_buy_in=200, min_buy_in=20)
+    t = Table({0: 100, 1: 100, 2: 100}, max_buy_in=200, min_buy_in=20)
     assert t.state.to_act == 0
     return t
 
@@ -24,7 +24,7 @@ def table(monkeypatch) -> Table:
 @pytest.fixture
 def wide_table(monkeypatch) -> Table:
     """Two players on four seats: seats 2 and 3 are empty."""
-    return Table(monkeypatch, {0: 100, 1: 100}, seats=4, min_buy_in=20, max_buy_in=200)
+    return Table({0: 100, 1: 100}, seats=4, min_buy_in=20, max_buy_in=200)
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ def test_bet_when_there_is_a_bet_and_raise_when_there_is_none(flop):
 @pytest.mark.parametrize("action", [Fold(0), Check(0), Call(0), Bet(0, 10), RaiseTo(0, 10),
                                     Timeout(0)], ids=lambda a: type(a).__name__)
 def test_betting_action_when_no_hand_is_running(monkeypatch, action):
-    t = Table(monkeypatch, {0: 100, 1: 100})
+    t = Table({0: 100, 1: 100})
     t.do(SitOut(1))
     t.fold_out()
     assert t.state.phase == IDLE

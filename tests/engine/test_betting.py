@@ -16,7 +16,7 @@ def amounts(legal) -> tuple[int, int, int, int, int]:
 # -- minimum bets and raises ------------------------------------------------------------------
 
 def test_min_raise_follows_the_last_full_raise(monkeypatch):
-    t = Table(monkeypatch, {0: 1000, 1: 1000, 2: 1000}, small_blind=10, big_blind=20)
+    t = Table({0: 1000, 1: 1000, 2: 1000}, small_blind=10, big_blind=20)
     # Preflop the blinds are the opening bet: the first wager is a raise, at least to 40.
     assert amounts(t.legal()) == (20, 0, 0, 40, 1000)
     t.reject(Bet(0, 60), "cannot bet", "already a bet of 20")
@@ -42,7 +42,7 @@ def test_min_raise_follows_the_last_full_raise(monkeypatch):
 
 
 def test_all_in_for_less_than_the_minimum_is_allowed(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 17}, small_blind=5, big_blind=10)
+    t = Table({0: 100, 1: 100, 2: 17}, small_blind=5, big_blind=10)
     t.do(Call(0), Call(1), Check(2))
     t.do(Check(1))
     legal = t.legal()
@@ -55,7 +55,7 @@ def test_all_in_for_less_than_the_minimum_is_allowed(monkeypatch):
 
 
 def test_raise_all_in_for_less_than_a_min_raise_is_allowed(monkeypatch):
-    t = Table(monkeypatch, {0: 1000, 1: 1000, 2: 55}, small_blind=10, big_blind=20)
+    t = Table({0: 1000, 1: 1000, 2: 55}, small_blind=10, big_blind=20)
     t.do(RaiseTo(0, 40))
     t.do(Fold(1))
     assert amounts(t.legal()) == (20, 0, 0, 55, 55)  # the minimum would be 60
@@ -67,7 +67,7 @@ def test_raise_all_in_for_less_than_a_min_raise_is_allowed(monkeypatch):
 
 def test_short_all_in_raise_does_not_reopen_the_betting(monkeypatch):
     # Blinds 10/20; button 0 has 130. Dealing order 1, 2, 3, 0.
-    t = Table(monkeypatch, {0: 130, 1: 1000, 2: 1000, 3: 1000}, small_blind=10, big_blind=20,
+    t = Table({0: 130, 1: 1000, 2: 1000, 3: 1000}, small_blind=10, big_blind=20,
               decks={1: deck(["4c 5d", "4h 6d", "Ks Kd", "As Ad"], NO_HELP_BOARD)})
     t.do(RaiseTo(3, 100))  # a full raise of 80
     events = t.do(RaiseTo(0, 130))  # all-in, 30 more: not a full raise
@@ -93,7 +93,7 @@ def test_short_all_in_raise_does_not_reopen_the_betting(monkeypatch):
 
 def setup_two_short_stacks(monkeypatch) -> Table:
     # Blinds 10/20: the small blind has 35 and the big blind 50 in all.
-    t = Table(monkeypatch, {0: 1000, 1: 35, 2: 50, 3: 1000}, small_blind=10, big_blind=20)
+    t = Table({0: 1000, 1: 35, 2: 50, 3: 1000}, small_blind=10, big_blind=20)
     t.do(Call(3), Call(0))  # both have acted at 20
     events = t.do(RaiseTo(1, 35))  # all-in: 15 more, short of a full raise of 20
     assert t.of(ev.RaisedTo, events) == [ev.RaisedTo(1, 35, False)]
@@ -124,7 +124,7 @@ def test_short_all_ins_adding_up_to_a_full_raise_reopen_the_betting(monkeypatch)
 
 
 def test_all_in_bet_below_the_big_blind_after_a_check_does_not_reopen(monkeypatch):
-    t = Table(monkeypatch, {0: 1000, 1: 1000, 2: 25}, small_blind=10, big_blind=20)
+    t = Table({0: 1000, 1: 1000, 2: 25}, small_blind=10, big_blind=20)
     t.do(Call(0), Call(1), Check(2))
     t.do(Check(1))  # a check counts as acting
     events = t.do(Bet(2, 5))  # all-in, below the big blind
@@ -144,7 +144,7 @@ def test_all_in_bet_below_the_big_blind_after_a_check_does_not_reopen(monkeypatc
 # -- no raise against all-ins ------------------------------------------------------------------
 
 def test_no_raise_when_every_other_player_is_all_in_heads_up(monkeypatch):
-    t = Table(monkeypatch, {0: 50, 1: 200})
+    t = Table({0: 50, 1: 200})
     t.do(RaiseTo(0, 50))
     legal = t.legal()
     assert legal.seat == 1
@@ -155,7 +155,7 @@ def test_no_raise_when_every_other_player_is_all_in_heads_up(monkeypatch):
 
 
 def test_no_raise_when_every_other_live_player_is_all_in_or_folded(monkeypatch):
-    t = Table(monkeypatch, {0: 30, 1: 1000, 2: 40, 3: 1000})
+    t = Table({0: 30, 1: 1000, 2: 40, 3: 1000})
     # Button 0, SB 1, BB 2, seat 3 first.
     t.do(Fold(3), RaiseTo(0, 30), Fold(1))
     # Seat 2 covers seat 0, but seat 0 is all-in and everyone else folded: call or fold.
@@ -169,7 +169,7 @@ def test_no_raise_when_every_other_live_player_is_all_in_or_folded(monkeypatch):
 
 
 def test_no_bet_after_the_flop_when_the_others_are_all_in(monkeypatch):
-    t = Table(monkeypatch, {0: 1000, 1: 1000, 2: 20, 3: 20})
+    t = Table({0: 1000, 1: 1000, 2: 20, 3: 20})
     t.do(RaiseTo(3, 20), Call(0), Call(1), Call(2))
     # Seats 2 and 3 are all-in preflop; seats 0 and 1 keep betting after the flop.
     assert t.state.street == FLOP
@@ -182,7 +182,7 @@ def test_no_bet_after_the_flop_when_the_others_are_all_in(monkeypatch):
 # -- betting round closure ---------------------------------------------------------------------
 
 def test_a_full_raise_makes_the_callers_act_again(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100})
+    t = Table({0: 100, 1: 100, 2: 100})
     t.do(Call(0), Call(1))
     events = t.do(RaiseTo(2, 6))
     assert t.of(ev.TurnStarted, events) == [ev.TurnStarted(0)]
@@ -195,7 +195,7 @@ def test_a_full_raise_makes_the_callers_act_again(monkeypatch):
 
 
 def test_the_round_ends_when_all_have_checked(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100})
+    t = Table({0: 100, 1: 100, 2: 100})
     t.do(Call(0), Call(1), Check(2))
     assert t.state.street == FLOP
     t.do(Check(1), Check(2))
@@ -208,7 +208,7 @@ def test_the_round_ends_when_all_have_checked(monkeypatch):
 
 
 def test_a_bet_is_answered_by_every_other_player_before_the_round_ends(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100, 3: 100})
+    t = Table({0: 100, 1: 100, 2: 100, 3: 100})
     t.do(Call(3), Call(0), Call(1), Check(2))
     t.do(Check(1), Bet(2, 10), Call(3))
     assert t.state.to_act == 0
@@ -221,7 +221,7 @@ def test_a_bet_is_answered_by_every_other_player_before_the_round_ends(monkeypat
 
 def test_fold_is_legal_even_when_checking_is_free(monkeypatch):
     # The rules allow it (PokerKit refuses it).
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100})
+    t = Table({0: 100, 1: 100, 2: 100})
     t.do(Call(0), Call(1))
     assert t.legal().can_check
     events = t.do(Fold(2))
@@ -232,7 +232,7 @@ def test_fold_is_legal_even_when_checking_is_free(monkeypatch):
 
 def test_after_the_flop_the_first_live_seat_left_of_the_button_acts_first(monkeypatch):
     # Seats 0..4; button 0, SB 1, BB 2. The small blind folds and seat 2 goes all-in.
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 30, 3: 100, 4: 100})
+    t = Table({0: 100, 1: 100, 2: 30, 3: 100, 4: 100})
     t.do(Call(3), Call(4), Call(0), Fold(1), RaiseTo(2, 30), Call(3), Call(4), Call(0))
     assert t.state.street == FLOP
     assert t.state.to_act == 3  # seat 1 folded, seat 2 is all-in
@@ -243,7 +243,7 @@ def test_after_the_flop_the_first_live_seat_left_of_the_button_acts_first(monkey
 
 
 def test_a_call_is_capped_at_the_stack(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 25}, small_blind=5, big_blind=10)
+    t = Table({0: 100, 1: 100, 2: 25}, small_blind=5, big_blind=10)
     t.do(RaiseTo(0, 60), Fold(1))
     legal = t.legal()
     assert (legal.seat, legal.call) == (2, 15)  # owes 50, has 15

@@ -32,7 +32,7 @@ def start_events(t: Table, hand_no: int) -> list[tuple]:
 # -- the button and the blinds ---------------------------------------------------------------
 
 def test_button_and_blinds_move_one_dealt_in_seat_each_hand(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 2: 100, 3: 100, 5: 100}, seats=6)
+    t = Table({0: 100, 2: 100, 3: 100, 5: 100}, seats=6)
     expected = [  # (button, small blind, big blind, first to act preflop)
         (0, 2, 3, 5), (2, 3, 5, 0), (3, 5, 0, 2), (5, 0, 2, 3), (0, 2, 3, 5)]
     for hand_no, where in enumerate(expected, start=1):
@@ -47,7 +47,7 @@ def test_button_and_blinds_move_one_dealt_in_seat_each_hand(monkeypatch):
 
 
 def test_posting_order_is_antes_then_small_then_big_blind(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100}, ante=1)
+    t = Table({0: 100, 1: 100, 2: 100}, ante=1)
     assert start_events(t, 1) == [
         ("AntePosted", 1, 1), ("AntePosted", 2, 1), ("AntePosted", 0, 1),
         ("BlindPosted", 1, 1), ("BlindPosted", 2, 2),
@@ -60,7 +60,7 @@ def test_posting_order_is_antes_then_small_then_big_blind(monkeypatch):
 
 def test_hole_cards_are_dealt_one_at_a_time_from_left_of_the_button(monkeypatch):
     d = deck(["As Ad", "Ks Kd", "Qs Qd"])
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100}, decks={1: d})
+    t = Table({0: 100, 1: 100, 2: 100}, decks={1: d})
     dealt = t.of(ev.HoleCardsDealt)
     assert dealt == [ev.HoleCardsDealt(1, (d[0], d[3])), ev.HoleCardsDealt(2, (d[1], d[4])),
                      ev.HoleCardsDealt(0, (d[2], d[5]))]
@@ -69,7 +69,7 @@ def test_hole_cards_are_dealt_one_at_a_time_from_left_of_the_button(monkeypatch)
 # -- heads-up ---------------------------------------------------------------------------------
 
 def test_heads_up_button_posts_small_blind_acts_first_preflop_and_last_after(monkeypatch):
-    t = Table(monkeypatch, {2: 100, 5: 100}, seats=6)
+    t = Table({2: 100, 5: 100}, seats=6)
     assert positions(t) == (2, 2, 5, 2)
     assert start_events(t, 1)[:2] == [("BlindPosted", 2, 1), ("BlindPosted", 5, 2)]
     assert t.legal().call == 1
@@ -88,7 +88,7 @@ def test_heads_up_button_posts_small_blind_acts_first_preflop_and_last_after(mon
 
 
 def test_heads_up_betting_order_on_every_street(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100})
+    t = Table({0: 100, 1: 100})
     seen = []
     for _ in range(4):
         street = t.state.street
@@ -103,7 +103,7 @@ def test_heads_up_betting_order_on_every_street(monkeypatch):
 # -- antes ------------------------------------------------------------------------------------
 
 def test_big_blind_all_in_from_the_ante_still_sets_the_full_big_blind(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 1}, ante=1,
+    t = Table({0: 100, 1: 100, 2: 1}, ante=1,
               decks={1: deck(["Ks Kd", "As Ad", "Qs Qd"], NO_HELP_BOARD)})
     assert start_events(t, 1)[:5] == [
         ("AntePosted", 1, 1), ("AntePosted", 2, 1), ("AntePosted", 0, 1),
@@ -121,7 +121,7 @@ def test_big_blind_all_in_from_the_ante_still_sets_the_full_big_blind(monkeypatc
 
 
 def test_small_blind_all_in_from_the_ante_posts_no_blind(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 1, 2: 100}, ante=1,
+    t = Table({0: 100, 1: 1, 2: 100}, ante=1,
               decks={1: deck(["As Ad", "Ks Kd", "Qs Qd"], NO_HELP_BOARD)})
     assert start_events(t, 1)[:4] == [
         ("AntePosted", 1, 1), ("AntePosted", 2, 1), ("AntePosted", 0, 1),
@@ -133,7 +133,7 @@ def test_small_blind_all_in_from_the_ante_posts_no_blind(monkeypatch):
 
 
 def test_a_stack_smaller_than_the_ante_posts_all_of_it(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 3}, small_blind=5, big_blind=10, ante=5)
+    t = Table({0: 100, 1: 100, 2: 3}, small_blind=5, big_blind=10, ante=5)
     assert start_events(t, 1)[:5] == [
         ("AntePosted", 1, 5), ("AntePosted", 2, 3), ("AntePosted", 0, 5),
         ("BlindPosted", 1, 5), ("BlindPosted", 2, 0)]
@@ -146,7 +146,7 @@ def test_a_stack_smaller_than_the_ante_posts_all_of_it(monkeypatch):
 @pytest.fixture
 def short_big_blind(monkeypatch):
     # Blinds 5/10; the big blind (seat 2) has only 6. Dealing order 1, 2, 0.
-    return Table(monkeypatch, {0: 100, 1: 100, 2: 6}, small_blind=5, big_blind=10,
+    return Table({0: 100, 1: 100, 2: 6}, small_blind=5, big_blind=10,
                  decks={1: deck(["Ks Kd", "As Ad", "Qs Qd"], NO_HELP_BOARD)})
 
 
@@ -165,28 +165,21 @@ def test_short_big_blind_sets_the_call_at_the_full_big_blind(short_big_blind):
     assert t.final_stacks(1) == [90, 98, 18]  # aces win 18; kings beat queens for 8
 
 
-def test_short_big_blind_uncalled_part_goes_back(short_big_blind):
+def test_short_big_blind_call_facing_only_it_is_priced_at_what_it_posted(short_big_blind):
     t = short_big_blind
     t.do(Fold(0))
+    # Facing only the all-in big blind, the small blind's call goes no further than the 6
+    # anyone can win: 1 more, not the 5 to the full big blind.
+    assert t.legal().call == 1
     events = t.do(Call(1))
-    assert t.of(ev.BetReturned, events) == [ev.BetReturned(1, 4)]
+    assert t.of(ev.Called, events) == [ev.Called(1, 1)]
+    assert t.of(ev.BetReturned, events) == []
     assert t.of(ev.PotAwarded, events) == [ev.PotAwarded(0, 12, ((2, 12),))]
     assert t.final_stacks(1) == [100, 94, 12]
 
 
-def test_heads_up_short_big_blind(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 1}, decks={1: deck(["As Ad", "Ks Kd"], NO_HELP_BOARD)})
-    assert start_events(t, 1)[:2] == [("BlindPosted", 0, 1), ("BlindPosted", 1, 1)]
-    legal = t.legal()
-    assert (legal.seat, legal.call, legal.can_raise, legal.can_check) == (0, 1, False, False)
-    events = t.do(Call(0))
-    assert t.of(ev.BetReturned, events) == [ev.BetReturned(0, 1)]
-    assert t.of(ev.PotAwarded, events) == [ev.PotAwarded(0, 2, ((1, 2),))]
-    assert t.final_stacks(1) == [99, 2]
-
-
 def test_short_small_blind_posts_all_of_it(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 3, 2: 100}, small_blind=5, big_blind=10,
+    t = Table({0: 100, 1: 3, 2: 100}, small_blind=5, big_blind=10,
               decks={1: deck(["As Ad", "Ks Kd", "Qs Qd"], NO_HELP_BOARD)})
     assert start_events(t, 1)[:2] == [("BlindPosted", 1, 3), ("BlindPosted", 2, 10)]
     assert t.state.stack[1] == 0
@@ -201,7 +194,7 @@ def test_short_small_blind_posts_all_of_it(monkeypatch):
 
 
 def test_big_blind_gets_its_option_when_everyone_limps(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100})
+    t = Table({0: 100, 1: 100, 2: 100})
     t.do(Call(0), Call(1))
     legal = t.legal()
     assert legal.seat == 2
@@ -211,37 +204,25 @@ def test_big_blind_gets_its_option_when_everyone_limps(monkeypatch):
     assert t.state.to_act == 0
 
 
-def check_folds_to_partial_ante(t: Table, players: dict[int, int], folds: tuple) -> None:
-    short = min(players, key=lambda s: players[s])
-    assert t.state.stack[short] == 0
-    assert t.state.contrib[short] == 3
-    for seat in folds:
-        t.do(Fold(seat))
-    # The all-in player can win 3 from each opponent; what no one live matched goes back.
-    final = t.final_stacks(1)
-    assert final[short] == 3 * len(players)
-    for seat, chips in players.items():
-        if seat != short:
-            assert final[seat] == chips - 3
-    assert t.state.table_chips() == sum(players.values())
-
-
-def test_heads_up_fold_to_a_player_all_in_from_a_partial_ante(monkeypatch):
-    # Ante 5, blinds 5/10: the big blind has 3, all of it in the ante.
-    players = {0: 100, 1: 3}
-    t = Table(monkeypatch, players, small_blind=5, big_blind=10, ante=5)
-    assert t.legal().call == 5  # the button still owes the full big blind
-    check_folds_to_partial_ante(t, players, (0,))
-
-
 def test_everyone_folds_to_a_player_all_in_from_a_partial_ante(monkeypatch):
     players = {0: 100, 1: 100, 2: 3}  # the big blind is all-in from its ante (3 of 5)
-    t = Table(monkeypatch, players, small_blind=5, big_blind=10, ante=5)
-    check_folds_to_partial_ante(t, players, (0, 1))
+    t = Table(players, small_blind=5, big_blind=10, ante=5,
+              decks={1: deck(["Ks Kd", "As Ad", "Qs Qd"], NO_HELP_BOARD)})
+    # Once the button folds, the small blind has put in more than the all-in big blind
+    # can win from it: no decision is left, and the board runs out. Of the small blind's
+    # 10, the 5 above the button's dead ante come back; seat 2's aces win the main pot of
+    # 3 x 3, and the side pot (the button's 2 dead chips and the small blind's 2) is the
+    # small blind's alone.
+    events = t.do(Fold(0))
+    assert t.of(ev.TurnStarted, t.hand_events(1)) == [ev.TurnStarted(0)]
+    assert t.of(ev.BetReturned, events) == [ev.BetReturned(1, 5)]
+    assert t.of(ev.PotAwarded, events) == [ev.PotAwarded(1, 4, ((1, 4),)),
+                                           ev.PotAwarded(0, 9, ((2, 9),))]
+    assert t.final_stacks(1) == [95, 99, 9]
 
 
 def test_each_hand_is_dealt_from_its_own_seeded_deck(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100}, seed=777)
+    t = Table({0: 100, 1: 100, 2: 100}, seed=777)
     for hand_no in (1, 2, 3):
         started = t.hand_events(hand_no)[0]
         assert started.seed == derive_seed(777, hand_no)

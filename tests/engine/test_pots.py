@@ -10,7 +10,7 @@ NO_HELP_BOARD = "2c 3d 7h 9s Tc"  # pairs stay pairs: no straight, no flush
 
 def test_three_all_ins_at_different_levels_make_three_pots(monkeypatch):
     # Button 0, SB 1, BB 2, UTG 3; dealing order 1, 2, 3, 0.
-    t = Table(monkeypatch, {0: 100, 1: 50, 2: 20, 3: 200},
+    t = Table({0: 100, 1: 50, 2: 20, 3: 200},
               decks={1: deck(["Ks Kd", "As Ad", "Js Jd", "Qs Qd"], NO_HELP_BOARD)})
     assert t.state.to_act == 3
     t.do(RaiseTo(3, 200), Call(0), Call(1))
@@ -32,7 +32,7 @@ def test_three_all_ins_at_different_levels_make_three_pots(monkeypatch):
 def test_folded_chips_stay_in_the_pots_and_folded_seats_are_not_eligible(monkeypatch):
     # Button 0, SB 1, BB 2, seats 3 and 4; dealing order 1, 2, 3, 4, 0.
     holes = ["7c 2d", "4c 4d", "As Ad", "Ks Kd", "Qs Qd"]
-    t = Table(monkeypatch, {0: 300, 1: 300, 2: 40, 3: 80, 4: 150},
+    t = Table({0: 300, 1: 300, 2: 40, 3: 80, 4: 150},
               decks={1: deck(holes, NO_HELP_BOARD)})
     t.do(RaiseTo(3, 10), Call(4), Call(0), Fold(1))
     t.do(RaiseTo(2, 40), RaiseTo(3, 80), RaiseTo(4, 150))
@@ -59,7 +59,7 @@ def test_folded_chips_stay_in_the_pots_and_folded_seats_are_not_eligible(monkeyp
 
 def test_side_pot_winner_is_not_the_main_pot_winner(monkeypatch):
     # The short stack wins the main pot; the best of the rest takes the side pot.
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 30},
+    t = Table({0: 100, 1: 100, 2: 30},
               decks={1: deck(["Ks Kd", "As Ad", "Qs Qd"], NO_HELP_BOARD)})
     # Button 0, SB 1, BB 2 (all-in for 30 later).
     t.do(RaiseTo(0, 60), Call(1), Call(2))
@@ -80,7 +80,7 @@ def test_side_pot_winner_is_not_the_main_pot_winner(monkeypatch):
 
 def test_uncalled_bet_is_returned_before_the_pots_are_formed(monkeypatch):
     # Seat 0 raises to 30; the big blind calls all-in for 12: 18 comes back to seat 0.
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 12},
+    t = Table({0: 100, 1: 100, 2: 12},
               decks={1: deck(["Ks Kd", "As Ad", "Qs Qd"], NO_HELP_BOARD)})
     t.do(RaiseTo(0, 30), Fold(1))
     events = t.do(Call(2))
@@ -91,7 +91,7 @@ def test_uncalled_bet_is_returned_before_the_pots_are_formed(monkeypatch):
 
 
 def test_uncalled_bet_on_a_later_street_is_returned_in_full(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100},
+    t = Table({0: 100, 1: 100, 2: 100},
               decks={1: deck(["Ks Kd", "As Ad", "Qs Qd"], NO_HELP_BOARD)})
     t.do(Call(0), Call(1), Check(2))  # pot 6
     t.do(Check(1), Check(2), Check(0))  # flop

@@ -99,7 +99,7 @@ def test_random_hands_replay_exactly(seed, config, stacks, hands, reseed):
 
 
 def test_replayer_steps_backwards_and_forwards(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100},
+    t = Table({0: 100, 1: 100, 2: 100},
               decks={1: deck(["4c 4d", "As Ad", "Ks Kd"], "2c 3d 7h 9s Tc")})
     script = [Call(0), Call(1), Check(2), Bet(1, 10), RaiseTo(2, 30), Call(0), Call(1),
               Check(1), Check(2), Check(0), Check(1), Check(2), Check(0)]
@@ -131,7 +131,7 @@ def test_replayer_steps_backwards_and_forwards(monkeypatch):
 
 
 def test_a_tampered_record_is_caught(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100})
+    t = Table({0: 100, 1: 100, 2: 100})
     t.do(Call(0), Call(1), Check(2), Bet(1, 10))
     t.fold_out()
     document = t.record(1).to_dict()
@@ -160,7 +160,7 @@ def test_stored_logs_are_versioned():
 
 
 def test_hand_record_lists_every_event_of_the_hand(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100})
+    t = Table({0: 100, 1: 100, 2: 100})
     t.do(Call(0), Call(1), Check(2))
     t.fold_out()
     record = t.record(1)
@@ -173,7 +173,7 @@ def test_hand_record_lists_every_event_of_the_hand(monkeypatch):
                          ids=["all-in-from-the-blinds", "all-in-from-the-antes"])
 def test_a_hand_that_plays_itself_replays(monkeypatch, stacks, ante):
     # Everyone is all-in from posting: the hand runs out inside the opening dispatch.
-    t = Table(monkeypatch, stacks, ante=ante)
+    t = Table(stacks, ante=ante)
     record = t.record(1)
     assert record.ended
     assert len(record.steps) == 1  # only the automatic start: no one ever acted
@@ -187,7 +187,7 @@ def test_a_hand_that_plays_itself_replays(monkeypatch, stacks, ante):
 
 
 def test_the_full_deck_order_is_in_the_hand_log(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100})
+    t = Table({0: 100, 1: 100, 2: 100})
     t.fold_out()
     document = json.loads(json.dumps(t.record(1).to_dict()))
     started = t.hand_events(1)[0]

@@ -31,7 +31,7 @@ def opening_stacks(t: Table, hand_no: int) -> list[int]:
 # -- starting ---------------------------------------------------------------------------------
 
 def test_a_hand_starts_only_when_two_players_can_be_dealt_in(monkeypatch):
-    t = Table(monkeypatch, {0: 100}, seats=6)
+    t = Table({0: 100}, seats=6)
     assert (t.state.phase, t.state.hand_no) == (IDLE, 0)
     events = t.do(Sit(3, "cy", 50))
     assert events[0] == ev.PlayerSeated(3, "cy", 50, waiting=False)
@@ -42,7 +42,7 @@ def test_a_hand_starts_only_when_two_players_can_be_dealt_in(monkeypatch):
 # -- timeouts ---------------------------------------------------------------------------------
 
 def test_timeout_folds_when_owing_checks_when_free_and_sits_out_next_hand(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100, 3: 100})
+    t = Table({0: 100, 1: 100, 2: 100, 3: 100})
     # Button 0, SB 1, BB 2; seat 3 acts first and owes the big blind.
     events = t.do(Timeout(3))
     assert events[:2] == [ev.TimedOut(3), ev.Folded(3, "timeout")]
@@ -62,7 +62,7 @@ def test_timeout_folds_when_owing_checks_when_free_and_sits_out_next_hand(monkey
 
 
 def test_a_table_with_everyone_else_timed_out_goes_idle_until_someone_sits_in(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100})
+    t = Table({0: 100, 1: 100})
     t.do(Timeout(0))  # heads-up: the button owes 1, so it folds
     assert t.final_stacks(1) == [99, 101]
     assert t.state.status[0] == SITTING_OUT
@@ -75,7 +75,7 @@ def test_a_table_with_everyone_else_timed_out_goes_idle_until_someone_sits_in(mo
 # -- sitting out, sitting in, waiting for the big blind -----------------------------------------
 
 def four_players_with_seat_3_missing_the_big_blind(monkeypatch) -> Table:
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100, 3: 100})
+    t = Table({0: 100, 1: 100, 2: 100, 3: 100})
     events = t.do(SitOut(3))  # seat 3 is first to act in hand 1: the request waits
     assert events == [ev.RequestQueued(3, "sit_out", 0)]
     assert t.state.to_act == 3
@@ -124,7 +124,7 @@ def test_a_player_who_missed_the_big_blind_may_post_to_come_in(monkeypatch):
 
 
 def test_a_player_sitting_in_during_a_hand_may_post_for_the_next_hand(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100, 3: 100})
+    t = Table({0: 100, 1: 100, 2: 100, 3: 100})
     t.do(SitOut(3))
     t.fold_out()
     assert started(t, 2).missed == (3,)
@@ -139,7 +139,7 @@ def test_a_player_sitting_in_during_a_hand_may_post_for_the_next_hand(monkeypatc
 
 
 def test_sitting_out_and_in_without_missing_the_big_blind_plays_at_once(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100, 3: 100})
+    t = Table({0: 100, 1: 100, 2: 100, 3: 100})
     t.do(SitOut(0))
     t.fold_out()
     # Hand 2 without seat 0: the big blind moves from seat 2 to seat 3, not past seat 0.
@@ -152,7 +152,7 @@ def test_sitting_out_and_in_without_missing_the_big_blind_plays_at_once(monkeypa
 
 
 def test_sit_out_and_sit_in_when_idle_take_effect_at_once(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100})
+    t = Table({0: 100, 1: 100, 2: 100})
     t.do(SitOut(2))
     t.fold_out()
     t.do(SitOut(1))
@@ -168,7 +168,7 @@ def test_sit_out_and_sit_in_when_idle_take_effect_at_once(monkeypatch):
 
 
 def test_a_player_joining_a_running_table_waits_for_the_big_blind(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 2: 100, 4: 100}, seats=6)
+    t = Table({0: 100, 2: 100, 4: 100}, seats=6)
     events = t.do(Sit(1, "new", 80))
     assert events == [ev.PlayerSeated(1, "new", 80, waiting=True)]
     assert t.state.chips_in == 380
@@ -181,7 +181,7 @@ def test_a_player_joining_a_running_table_waits_for_the_big_blind(monkeypatch):
 
 
 def test_a_player_joining_a_running_table_may_post_to_come_in(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 2: 100, 4: 100}, seats=6)
+    t = Table({0: 100, 2: 100, 4: 100}, seats=6)
     t.do(Sit(1, "new", 80), Post(1))
     t.fold_out()
     assert where(t, 2) == (2, 4, 0, (4, 0, 1, 2))
@@ -193,7 +193,7 @@ def test_a_player_joining_a_running_table_may_post_to_come_in(monkeypatch):
 # -- leaving ----------------------------------------------------------------------------------
 
 def test_leaving_on_your_turn_folds_and_cashes_out_at_the_end_of_the_hand(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100})
+    t = Table({0: 100, 1: 100, 2: 100})
     events = t.do(Leave(0))
     assert events == [ev.RequestQueued(0, "leave", 0), ev.Folded(0, "left"), ev.TurnStarted(1)]
     assert t.state.player[0] == "p0"  # still seated until the hand ends
@@ -209,7 +209,7 @@ def test_leaving_on_your_turn_folds_and_cashes_out_at_the_end_of_the_hand(monkey
 
 
 def test_a_player_who_leaves_is_folded_when_their_turn_comes(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100})
+    t = Table({0: 100, 1: 100, 2: 100})
     events = t.do(Leave(2))  # the big blind, while seat 0 is to act
     assert events == [ev.RequestQueued(2, "leave", 0)]
     assert not t.state.folded[2]
@@ -224,7 +224,7 @@ def test_a_player_who_leaves_is_folded_when_their_turn_comes(monkeypatch):
 
 
 def test_an_all_in_player_who_leaves_plays_on_and_cashes_out_the_winnings(monkeypatch):
-    t = Table(monkeypatch, {0: 20, 1: 100, 2: 100},
+    t = Table({0: 20, 1: 100, 2: 100},
               decks={1: deck(["Ks Kd", "Qs Qd", "As Ad"], NO_HELP_BOARD)})
     t.do(RaiseTo(0, 20), Call(1), Call(2))
     assert t.state.street == FLOP
@@ -238,7 +238,7 @@ def test_an_all_in_player_who_leaves_plays_on_and_cashes_out_the_winnings(monkey
 
 
 def test_leaving_when_no_hand_runs_cashes_out_at_once(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100})
+    t = Table({0: 100, 1: 100, 2: 100})
     t.do(SitOut(2))
     t.fold_out()
     t.do(SitOut(1))
@@ -252,7 +252,7 @@ def test_leaving_when_no_hand_runs_cashes_out_at_once(monkeypatch):
 # -- rebuys and busted players ----------------------------------------------------------------
 
 def test_rebuy_during_a_hand_is_applied_when_it_ends(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100}, max_buy_in=200)
+    t = Table({0: 100, 1: 100, 2: 100}, max_buy_in=200)
     t.reject(Rebuy(0, 101), "Rebuy of 101", "maximum buy-in of 200", "at most 100 more")
     assert t.do(Rebuy(0, 60)) == [ev.RequestQueued(0, "rebuy", 60)]
     assert t.state.stack[0] == 100
@@ -272,7 +272,7 @@ def test_rebuy_during_a_hand_is_applied_when_it_ends(monkeypatch):
 
 def test_busted_players_are_not_dealt_in_and_the_button_skips_them(monkeypatch):
     # Hand 1: seat 1 (the small blind) loses everything to seat 3.
-    t = Table(monkeypatch, {0: 100, 1: 50, 2: 100, 3: 100},
+    t = Table({0: 100, 1: 50, 2: 100, 3: 100},
               decks={1: deck(["Ks Kd", "Qs Qd", "As Ad", "2h 4h"], NO_HELP_BOARD)})
     t.do(RaiseTo(3, 50), Fold(0), Call(1), Fold(2))
     assert t.final_stacks(1) == [100, 0, 98, 152]
@@ -287,7 +287,7 @@ def test_busted_players_are_not_dealt_in_and_the_button_skips_them(monkeypatch):
 
 
 def test_a_busted_heads_up_player_rebuys_and_play_resumes(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100},
+    t = Table({0: 100, 1: 100},
               decks={1: deck(["Ks Kd", "As Ad"], NO_HELP_BOARD)})
     t.do(RaiseTo(0, 100), Call(1))
     assert t.final_stacks(1) == [200, 0]
@@ -300,7 +300,7 @@ def test_a_busted_heads_up_player_rebuys_and_play_resumes(monkeypatch):
 
 
 def test_sitting_out_and_in_does_not_skip_waiting_for_the_big_blind(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 2: 100, 4: 100}, seats=6)
+    t = Table({0: 100, 2: 100, 4: 100}, seats=6)
     t.do(Sit(1, "new", 80), SitOut(1), SitIn(1))
     t.fold_out()
     # As in test_a_player_joining_a_running_table_waits_for_the_big_blind: seat 1 waits.
@@ -309,7 +309,7 @@ def test_sitting_out_and_in_does_not_skip_waiting_for_the_big_blind(monkeypatch)
 
 
 def test_a_newcomer_who_sits_out_still_owes_the_big_blind(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 2: 100, 4: 100}, seats=6)
+    t = Table({0: 100, 2: 100, 4: 100}, seats=6)
     t.do(Sit(5, "new", 80), SitOut(5))  # joins, then sits out before ever posting
     t.fold_out()
     assert t.state.status[5] == SITTING_OUT

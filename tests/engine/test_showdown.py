@@ -28,7 +28,7 @@ def show_order(events: list[ev.Event]) -> list[tuple[str, int]]:
 # -- split pots and odd chips ---------------------------------------------------------------
 
 def test_odd_chip_goes_to_the_tied_winner_left_of_the_button(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100},
+    t = Table({0: 100, 1: 100, 2: 100},
               decks={1: deck(["2c 3c", "4c 5c", "6c 7c"], ROYAL_BOARD)})
     # Button 0, SB 1, BB 2. The small blind folds its chip: the pot is 5.
     t.do(Call(0), Fold(1), Check(2))
@@ -39,7 +39,7 @@ def test_odd_chip_goes_to_the_tied_winner_left_of_the_button(monkeypatch):
 
 
 def test_odd_chip_follows_the_button(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100},
+    t = Table({0: 100, 1: 100, 2: 100},
               decks={2: deck(["2c 3c", "4c 5c", "6c 7c"], ROYAL_BOARD)})
     t.do(Fold(0), Fold(1))  # hand 1: the big blind (seat 2) wins the small blind
     assert t.final_stacks(1) == [100, 99, 101]
@@ -54,7 +54,7 @@ def test_odd_chip_follows_the_button(monkeypatch):
 
 def test_two_odd_chips_go_one_each_to_the_first_two_winners(monkeypatch):
     # PokerKit gives a remainder of two to the first winner; the rules say one at a time.
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100, 3: 100},
+    t = Table({0: 100, 1: 100, 2: 100, 3: 100},
               decks={1: deck(["2c 3c", "4c 5c", "6c 7c", "8c 9c"], ROYAL_BOARD)})
     t.do(Call(3), Call(0), Call(1), Check(2))  # pot 8
     t.do(Check(1), Check(2), Check(3), Bet(0, 2), Call(1), Call(2), Fold(3))  # pot 14
@@ -67,7 +67,7 @@ def test_two_odd_chips_go_one_each_to_the_first_two_winners(monkeypatch):
 
 def test_each_pot_is_split_on_its_own_side_pot_first(monkeypatch):
     # PokerKit merges pots won by the same players; here each pot has its own odd chip.
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 7, 3: 100},
+    t = Table({0: 100, 1: 100, 2: 7, 3: 100},
               decks={1: deck(["2c 3c", "4c 5c", "6c 7c", "8c 9c"], ROYAL_BOARD)})
     t.do(Call(3), Call(0), Call(1), RaiseTo(2, 7), Call(3), Call(0), Call(1))  # seat 2 all-in
     t.do(Bet(1, 5), Call(3), Call(0))  # flop
@@ -84,7 +84,7 @@ def test_each_pot_is_split_on_its_own_side_pot_first(monkeypatch):
 
 def test_last_river_bettor_shows_first_and_losers_who_cannot_win_muck(monkeypatch):
     # Dealing order 1, 2, 0: seat 1 kings, seat 2 fours, seat 0 aces.
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100},
+    t = Table({0: 100, 1: 100, 2: 100},
               decks={1: deck(["Ks Kd", "4c 4d", "As Ad"], NO_HELP_BOARD)})
     t.do(Call(0), Call(1), Check(2))
     check_down(t, 1, 2, 0, streets=2)
@@ -100,7 +100,7 @@ def test_last_river_bettor_shows_first_and_losers_who_cannot_win_muck(monkeypatc
 
 
 def test_last_river_raiser_shows_before_the_bettor(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100},
+    t = Table({0: 100, 1: 100, 2: 100},
               decks={1: deck(["Ks Kd", "4c 4d", "As Ad"], NO_HELP_BOARD)})
     t.do(Call(0), Call(1), Check(2))
     check_down(t, 1, 2, 0, streets=2)
@@ -112,7 +112,7 @@ def test_last_river_raiser_shows_before_the_bettor(monkeypatch):
 
 def test_without_a_river_bet_the_first_seat_left_of_the_button_shows_first(monkeypatch):
     # Seat 1 fours, seat 2 aces, seat 0 kings.
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100},
+    t = Table({0: 100, 1: 100, 2: 100},
               decks={1: deck(["4c 4d", "As Ad", "Ks Kd"], NO_HELP_BOARD)})
     t.do(Call(0), Call(1), Check(2))
     events = check_down(t, 1, 2, 0)
@@ -124,7 +124,7 @@ def test_without_a_river_bet_the_first_seat_left_of_the_button_shows_first(monke
 
 def test_a_flop_bet_does_not_make_the_bettor_show_first(monkeypatch):
     # Only river aggression counts: seat 0 bet the flop, the river was checked.
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100},
+    t = Table({0: 100, 1: 100, 2: 100},
               decks={1: deck(["4c 4d", "As Ad", "Ks Kd"], NO_HELP_BOARD)})
     t.do(Call(0), Call(1), Check(2))
     t.do(Check(1), Check(2), Bet(0, 4), Call(1), Call(2))
@@ -134,7 +134,7 @@ def test_a_flop_bet_does_not_make_the_bettor_show_first(monkeypatch):
 
 def test_the_wheel_is_a_straight(monkeypatch):
     # Seat 1 makes A-2-3-4-5; seat 2 makes trip kings.
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100},
+    t = Table({0: 100, 1: 100, 2: 100},
               decks={1: deck(["Ah 2d", "Kh Qc", "7c 8d"], "3c 4d 5h Kd Ks")})
     t.do(Fold(0), Call(1), Check(2))
     events = check_down(t, 1, 2)
@@ -146,7 +146,7 @@ def test_the_wheel_is_a_straight(monkeypatch):
 # -- no showdown ----------------------------------------------------------------------------
 
 def test_when_everyone_folds_no_cards_are_shown(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100})
+    t = Table({0: 100, 1: 100, 2: 100})
     events = t.do(Fold(0), Fold(1))
     hand = t.hand_events(1)
     assert t.of(ev.CardsShown, hand) == []
@@ -158,7 +158,7 @@ def test_when_everyone_folds_no_cards_are_shown(monkeypatch):
 
 
 def test_a_fold_on_the_river_after_a_bet_shows_nothing(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100})
+    t = Table({0: 100, 1: 100})
     # Heads-up: seat 0 is the button and small blind.
     t.do(Call(0), Check(1))
     t.do(Check(1), Check(0), Check(1), Check(0))
@@ -172,7 +172,7 @@ def test_a_fold_on_the_river_after_a_bet_shows_nothing(monkeypatch):
 
 def test_all_in_preflop_runs_the_board_out_with_cards_shown(monkeypatch):
     d = deck(["Ks Kd", "As Ad"], NO_HELP_BOARD)
-    t = Table(monkeypatch, {0: 100, 1: 100}, decks={1: d})
+    t = Table({0: 100, 1: 100}, decks={1: d})
     # Heads-up: button 0 posts the small blind and acts first. Dealing starts left of the
     # button, so seat 1 gets the first hole (kings) and seat 0 the aces.
     t.do(RaiseTo(0, 100))
@@ -191,7 +191,7 @@ def test_all_in_preflop_runs_the_board_out_with_cards_shown(monkeypatch):
 
 
 def test_all_in_on_the_flop_with_one_player_covering_runs_out_turn_and_river(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 50, 2: 200},
+    t = Table({0: 100, 1: 50, 2: 200},
               decks={1: deck(["As Ad", "Ks Kd", "Qs Qd"], NO_HELP_BOARD)})
     t.do(Call(0), Call(1), Check(2))
     events = t.do(Bet(1, 48), Call(2), Fold(0))  # seat 1 all-in; seat 2 has 150 behind
@@ -206,7 +206,7 @@ def test_all_in_on_the_flop_with_one_player_covering_runs_out_turn_and_river(mon
 
 
 def test_hole_cards_stay_private_until_shown_and_mucked_cards_stay_private(monkeypatch):
-    t = Table(monkeypatch, {0: 100, 1: 100, 2: 100},
+    t = Table({0: 100, 1: 100, 2: 100},
               decks={1: deck(["Ks Kd", "4c 4d", "As Ad"], NO_HELP_BOARD)})
     hole = {1: cards_from_str("Ks Kd"), 2: cards_from_str("4c 4d"), 0: cards_from_str("As Ad")}
     view = public_view(t.state)

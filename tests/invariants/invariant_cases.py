@@ -1,7 +1,7 @@
 """Helpers for the invariant tests: checked tables on rigged decks, and corrupted contexts
 (a plain module, not a conftest, so its name cannot clash with another folder's).
 
-    t = checked_table(monkeypatch, {0: 100, 1: 100, 2: 100},
+    t = checked_table({0: 100, 1: 100, 2: 100},
                       decks={1: deck(["As Ad", "Ks Kd", "2c 7d"], board="2h 3h 9s Jc Qd")})
     ctx = t.dispatch(Call(0))                 # every invariant ran and passed
     bad = variant(ctx, state=broken_state)     # the same dispatch, corrupted
@@ -15,9 +15,8 @@ from typing import Any
 
 import pytest
 
-from sim.engine import dealer
 from sim.engine.cards import DECK_SIZE, cards_from_str
-from sim.engine.seeds import derive_seed
+from sim.engine.handsetup import HandSetup
 from sim.engine.state import TableConfig
 from sim.finding import FindingError
 from sim.invariants.base import INVARIANTS, CheckContext, load
@@ -46,18 +45,16 @@ def deck(holes: Sequence[str], board: str = "") -> tuple[int, ...]:
     return tuple(out)
 
 
-def checked_table(monkeypatch: pytest.MonkeyPatch, stacks: Mapping[int, int], *,
+def checked_table(stacks: Mapping[int, int], *,
                   seats: int | None = None, small_blind: int = 1, big_blind: int = 2,
                   ante: int = 0, decks: Mapping[int, Sequence[int]] | None = None,
                   seed: int = TABLE_SEED) -> CheckedTable:
     """A CheckedTable (every invariant after every dispatch) whose hand N uses decks[N]."""
-    real = dealer.shuffle
-    by_seed = {derive_seed(seed, hand_no): tuple(d) for hand_no, d in (decks or {}).items()}
-    monkeypatch.setattr(dealer, "shuffle", lambda s: by_seed.get(s) or real(s))
     config = TableConfig(seats=seats or max(2, max(stacks) + 1), small_blind=small_blind,
                          big_blind=big_blind, ante=ante, min_buy_in=1, max_buy_in=10_000)
     return CheckedTable(config, seed, {s: (f"p{s}", chips) for s, chips in stacks.items()},
-                        keep=16)
+                        keep=16, setups={n: HandSetup(deck=tuple(d))
+                                         for n, d in (decks or {}).items()})
 
 
 def variant(ctx: CheckContext, **changes: Any) -> CheckContext:

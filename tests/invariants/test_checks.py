@@ -24,7 +24,7 @@ NO_HELP_BOARD = "2c 3d 7h 9s Tc"  # pairs stay pairs: no straight, no flush
 @pytest.fixture
 def three(monkeypatch):
     """Three players, button 0, SB 1, BB 2; dealing order 1, 2, 0."""
-    return checked_table(monkeypatch, {0: 100, 1: 100, 2: 100},
+    return checked_table({0: 100, 1: 100, 2: 100},
                          decks={1: deck(["Ks Kd", "Qs Qd", "As Ad"], NO_HELP_BOARD)})
 
 
@@ -33,7 +33,7 @@ def test_every_invariant_is_registered_with_a_description():
     assert names == ["chip_conservation", "no_negative", "pot_consistency", "cards_unique",
                      "valid_to_act", "legal_actions", "round_closure", "liveness",
                      "button_and_blinds", "awards_correct", "animation_sanity",
-                     "no_private_leak", "replay"]
+                     "no_private_leak", "replay", "no_dead_decision"]
 
 
 def test_a_whole_hand_passes_every_invariant(three):
@@ -169,7 +169,7 @@ def test_valid_to_act_flags_a_turn_with_nothing_to_decide(three):
 
 def test_legal_actions_after_a_short_all_in_allow_only_call_or_fold(monkeypatch):
     # Button 0 raises to 10, SB 1 calls, BB 2 goes all-in to 13: 3 more is not a full raise.
-    t = checked_table(monkeypatch, {0: 100, 1: 100, 2: 13})
+    t = checked_table({0: 100, 1: 100, 2: 13})
     t.dispatch(RaiseTo(0, 10))
     t.dispatch(Call(1))
     ctx = t.dispatch(RaiseTo(2, 13))
@@ -197,7 +197,7 @@ def test_legal_actions_checks_the_engines_books_against_the_events(three):
 
 def test_legal_actions_want_the_full_big_blind_called_after_a_short_one(monkeypatch):
     # BB 2 has 1 chip: it posts 1, all-in, and the others still owe the full big blind.
-    t = checked_table(monkeypatch, {0: 100, 1: 100, 2: 1})
+    t = checked_table({0: 100, 1: 100, 2: 1})
     ctx = t.last
     assert t.controller.legal_actions().call == 2
     passes("legal_actions", ctx)
@@ -246,7 +246,7 @@ def test_liveness(three):
 # -- button_and_blinds -----------------------------------------------------------------------
 
 def test_button_and_blinds_follow_the_button(monkeypatch):
-    t = checked_table(monkeypatch, {0: 100, 1: 100, 2: 100, 3: 100})
+    t = checked_table({0: 100, 1: 100, 2: 100, 3: 100})
     for seat in (3, 0, 1):
         t.dispatch(Fold(seat))
     ctx = t.last  # the big blind won; hand 2 started in the same dispatch
@@ -263,7 +263,7 @@ def test_button_and_blinds_follow_the_button(monkeypatch):
 
 
 def test_heads_up_the_button_posts_the_small_blind(monkeypatch):
-    t = checked_table(monkeypatch, {0: 100, 1: 100})
+    t = checked_table({0: 100, 1: 100})
     ctx = t.last
     started = first(ctx.events, ev.HandStarted)
     assert (started.button, started.small_blind_seat, started.big_blind_seat) == (0, 0, 1)
@@ -290,7 +290,7 @@ def test_awards_go_to_the_best_hand(three):
 def test_odd_chips_go_first_left_of_the_button(monkeypatch):
     # Seats 2 and 0 (the button) split; SB 1 folded its 1 chip: 5 chips, the odd one to
     # seat 2, the first of the winners left of the button.
-    t = checked_table(monkeypatch, {0: 100, 1: 100, 2: 100},
+    t = checked_table({0: 100, 1: 100, 2: 100},
                       decks={1: deck(["2s 3s", "Kh Qd", "Kd Qh"], "Ah Kc Qc Jd Th")})
     t.dispatch(Call(0))
     t.dispatch(Fold(1))

@@ -38,7 +38,7 @@ def test_coverage_counts_hits_merges_and_lists_the_missing():
 
 
 def test_coverage_observes_points_from_events(monkeypatch):
-    t = checked_table(monkeypatch, {0: 100, 1: 100})
+    t = checked_table({0: 100, 1: 100})
     assert t.coverage.counts["heads_up_hand"] == 1
     t.dispatch(RaiseTo(0, 10))
     t.dispatch(Fold(1))

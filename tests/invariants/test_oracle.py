@@ -117,3 +117,27 @@ def test_others_with_chips_counts_live_players_with_chips_other_than_the_seat():
     assert oracle.others_with_chips(1, order, (False, False, True), [50, 0, 80])
     assert oracle.others_with_chips(0, order, (False, False, False), [50, 0, 80])
     assert not oracle.others_with_chips(0, (0,), (False, False, False), [50, 20, 80])
+
+
+# -- dead decisions ---------------------------------------------------------------------------
+
+def test_answerable_is_unlimited_while_another_live_player_has_chips():
+    # Seats 0, 1, 2 in; seat 2 still has chips behind.
+    assert oracle.answerable(0, (0, 1, 2), (False, False, False), [50, 0, 7], [2, 1, 2]) is None
+
+
+def test_answerable_counts_up_to_the_largest_all_in_contribution():
+    order, folded = (0, 1, 2), (False, False, True)
+    # Seat 1 is all-in for 3, seat 2 folded (its chips do not count): seat 0 put in 2.
+    assert oracle.answerable(0, order, folded, [50, 0, 90], [2, 3, 9]) == 1
+    assert not oracle.dead_decision(0, order, folded, [50, 0, 90], [2, 3, 9])
+    assert oracle.dead_decision(0, order, folded, [50, 0, 90], [3, 3, 9])
+    assert oracle.dead_decision(0, order, folded, [50, 0, 90], [10, 3, 9])
+
+
+def test_legal_set_caps_a_call_at_what_someone_can_win():
+    # Heads-up, blinds 2/4, the big blind all-in for 3: the button owes 2 but can lose 1.
+    capped = oracle.legal_set(0, 98, 2, 4, 4, oracle.NOT_ACTED, False, 4, 5, room=1)
+    assert capped[:3] == (0, False, 1)
+    full = oracle.legal_set(0, 98, 2, 4, 4, oracle.NOT_ACTED, True, 4, 5)
+    assert full[:3] == (0, False, 2)

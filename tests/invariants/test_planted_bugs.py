@@ -33,6 +33,9 @@ CASES = {
     "replay_drops_event": ("replay", dict(seats=4, players=4), Mix()),
     "deal_reuses_card": ("cards_unique", dict(seats=4, players=4), Mix()),
     "min_raise_ignores_last_raise": ("legal_actions", dict(seats=6, players=6), Mix()),
+    # Short stacks with antes: blinds and antes put players all-in for less.
+    "asks_dead_decision": ("no_dead_decision", dict(seats=3, players=3, stacks=(1, 4),
+                                                    big_blind=4, ante=1), Mix()),
 }
 HANDS = 300
 

@@ -65,7 +65,7 @@ def test_short_all_ins_that_add_up_to_a_full_raise_reopen_the_betting(monkeypatc
     # Button 0, SB 1 (15 chips), BB 2 (20 chips), UTG 3. UTG raises to 10 (a raise of 8),
     # the button calls; the blinds go all-in to 15 and 20, each short of a full raise, but
     # together 10 more than the button called: the betting is open again.
-    t = checked_table(monkeypatch, {0: 200, 1: 15, 2: 20, 3: 200})
+    t = checked_table({0: 200, 1: 15, 2: 20, 3: 200})
     t.dispatch(RaiseTo(3, 10))
     t.dispatch(Call(0))
     t.dispatch(RaiseTo(1, 15))

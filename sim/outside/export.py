@@ -1,0 +1,162 @@
+"""Writing hands as PHH: ``hand_to_phh(record)`` for one logged hand, ``export_run`` for the
+stored hands of a run (rebuilt from the store's openings and actions, as ``sim.failures.sources``
+does), so any PHH tool (PokerKit, ``sim check-phh``) can open them.
+
+    >>> text = hand_to_phh(table_log.last_hand)
+    >>> export_run(Path("runs/demo"), "pot > 100", Path("big.phhs"))   # hands written
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from sim.engine import Controller, TableConfig, bugs
+from sim.engine.cards import cards_to_str
+from sim.engine.events import (
+    BetMade,
+    BoardDealt,
+    Called,
+    CardsMucked,
+    CardsShown,
+    Checked,
+    Event,
+    Folded,
+    HoleCardsDealt,
+    RaisedTo,
+)
+from sim.engine.log import HandRecord, TableLog
+
+
+class NotExpressible(ValueError):
+    """A hand PHH cannot describe (a player posted a live big blind to come in)."""
+
+
+def hand_to_phh(record: HandRecord, title: str = "") -> str:
+    """One finished hand as a PHH document (TOML). Players are listed in dealing order, so
+    the last one holds the button (heads-up, the first is the big blind)."""
+    start = record.snapshot
+    final = record.final
+    if final is None:
+        raise NotExpressible(f"Hand {record.hand_no} has not ended; only finished hands are "
+                             "written.")
+    if start.posters:
+        raise NotExpressible(f"Hand {record.hand_no} has live posts by seats "
+                             f"{list(start.posters)}, which PHH cannot describe.")
+    order = list(start.order)
+    player = {seat: f"p{k + 1}" for k, seat in enumerate(order)}
+    config = start.config
+    count = len(order)
+    blinds = [config.small_blind, config.big_blind] + [0] * (count - 2)
+    lines = [f"# {title}"] if title else []
+    lines += [
+        "variant = 'NT'",
+        f"antes = {[config.ante] * count}",
+        f"blinds_or_straddles = {blinds}",
+        f"min_bet = {config.big_blind}",
+        f"starting_stacks = {[start.stack[s] for s in order]}",
+        f"actions = [{', '.join(repr(a) for a in _actions(record.events, player))}]",
+        f"hand = {record.hand_no}",
+        f"seats = {[s + 1 for s in order]}",
+        f"seat_count = {config.seats}",
+        f"players = [{', '.join(_string(start.player[s] or '') for s in order)}]",
+        f"finishing_stacks = {[final.stack[s] for s in order]}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _actions(events: list[Event], player: dict[int, str]) -> list[str]:
+    out = []
+    for e in events:
+        if type(e) is HoleCardsDealt:
+            out.append(f"d dh {player[e.seat]} {cards_to_str(e.cards).replace(' ', '')}")
+        elif type(e) is BoardDealt:
+            out.append(f"d db {cards_to_str(e.cards).replace(' ', '')}")
+        elif type(e) is Folded:
+            out.append(f"{player[e.seat]} f")
+        elif type(e) is Checked or type(e) is Called:
+            out.append(f"{player[e.seat]} cc")
+        elif type(e) is BetMade or type(e) is RaisedTo:
+            out.append(f"{player[e.seat]} cbr {e.total}")
+        elif type(e) is CardsShown:
+            out.append(f"{player[e.seat]} sm {cards_to_str(e.cards).replace(' ', '')}")
+        elif type(e) is CardsMucked:
+            out.append(f"{player[e.seat]} sm")
+    return out
+
+
+def _string(text: str) -> str:
+    return json.dumps(text)  # a TOML basic string: JSON's escapes are TOML's
+
+
+def export_run(folder: Path, where: str | None, out: Path) -> tuple[int, int]:
+    """Write the hands of run ``folder`` matching SQL ``where`` (on table ``hands``; None:
+    all) to ``out`` as a ``.phhs`` collection. Returns (hands written, hands left out
+    because PHH cannot describe them)."""
+    from sim.failures.sources import stored_action
+
+    path = Path(folder) / "stats.duckdb"
+    if not path.exists():
+        raise ValueError(f"{folder} holds no stats.duckdb.")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        condition = f"WHERE {where}" if where else ""
+        wanted = con.execute(f"SELECT table_id, hand_no FROM hands {condition} "
+                             "ORDER BY table_id, hand_no").fetchall()
+        by_table: dict[int, set[int]] = {}
+        for table_id, hand_no in wanted:
+            by_table.setdefault(table_id, set()).add(hand_no)
+        tables = {row[0]: row[1:] for row in con.execute(
+            "SELECT t.table_id, t.table_seed, t.seats, t.small_blind, t.big_blind, t.ante, "
+            "t.min_buy_in, t.max_buy_in, t.opening, r.planted_bugs FROM tables t "
+            "JOIN runs r USING (run_id)").fetchall()}
+        actions = {table_id: con.execute(
+            "SELECT action, seat, amount, player FROM actions WHERE table_id = ? ORDER BY seq",
+            [table_id]).fetchall() for table_id in by_table}
+    except duckdb.Error as error:
+        first = str(error).strip().splitlines()[0]
+        raise ValueError(f"the --where condition {where!r} failed: {first}") from None
+    finally:
+        con.close()
+    written = left_out = 0
+    with out.open("w", encoding="utf-8") as sink:
+        for table_id, hands in sorted(by_table.items()):
+            seed, seats, small, big, ante, low, high, opening, planted = tables[table_id]
+            for record in _records(TableConfig(seats, small, big, ante, low, high), seed,
+                                   opening, actions[table_id], hands, planted, stored_action):
+                try:
+                    text = hand_to_phh(record, f"run {folder.name}, table {table_id}, "
+                                               f"hand {record.hand_no}")
+                except NotExpressible:
+                    left_out += 1
+                    continue
+                written += 1
+                sink.write(f"[{written}]\n{text}\n")
+    return written, left_out
+
+
+def _records(config: TableConfig, seed: int, opening: str, actions: list[tuple],
+             hands: set[int], planted: list[str] | None, make: object
+             ) -> list[HandRecord]:
+    """The finished records of ``hands``, replaying the table's actions from its opening."""
+    assert callable(make)
+    log = TableLog(keep=64, keep_actions=False)
+    players = {int(seat): (name, stack) for seat, (name, stack) in json.loads(opening).items()}
+    found: dict[int, HandRecord] = {}
+    previous = bugs.enabled()
+    bugs.enable(planted or ())  # the run's planted bugs shaped its hands
+    try:
+        table = Controller(config, seed, players, subscribers=[log])
+        for row in [None, *actions]:
+            if row is not None:
+                table.dispatch(make(*row))
+            for record in log.hands:
+                if record.hand_no in hands and record.final is not None:
+                    found[record.hand_no] = record
+            if len(found) == len(hands):
+                break
+    finally:
+        bugs.enable(previous)
+    return [found[n] for n in sorted(found)]

@@ -1,0 +1,155 @@
+"""Reading PHH files: ``.phh`` (one hand) and ``.phhs`` (hands in tables ``[1]``, ``[2]``...).
+
+PHH is TOML. Python's ``tomllib`` reads it exactly but slowly (about a millisecond a hand),
+so files made only of one-line ``key = value`` entries whose values are strings, numbers,
+booleans or one-line arrays of those (what PHH writers emit) are read by a small exact
+parser of that subset; anything else in a file (a multi-line array, a date, a comment after
+a value) sends the whole file to ``tomllib``. Decimal amounts are read as ``Decimal``.
+
+    >>> hands = read_path(Path("pluribus.phhs"))    # list[PhhHand]
+    >>> hands[0].fields["actions"][:2]
+    ['d dh p1 TcQc', 'd dh p2 8s4c']
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+SUFFIXES = (".phh", ".phhs")
+# What a no-limit hold'em hand must define (the PHH specification's required fields).
+REQUIRED = ("variant", "antes", "blinds_or_straddles", "min_bet", "starting_stacks", "actions")
+
+
+class NotPhh(ValueError):
+    """A file that is not PHH: its message says where and why, on one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class PhhHand:
+    """One hand as the file gives it: ``where`` names it (``path [N]`` in a collection),
+    ``fields`` holds its TOML values (amounts as int or Decimal)."""
+
+    where: str
+    fields: Mapping[str, Any]
+
+
+def find_files(paths: list[Path]) -> Iterator[Path]:
+    """The PHH files of ``paths``: files as given, folders searched recursively (sorted)."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+        elif path.exists():
+            yield path
+        else:
+            raise NotPhh(f"{path}: no such file or folder.")
+
+
+def read_path(path: Path) -> list[PhhHand]:
+    """The hands of one ``.phh`` or ``.phhs`` file; raises NotPhh when it is not PHH."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise NotPhh(f"{path}: cannot be read as UTF-8 text ({error}).") from None
+    return read_text(text, str(path), collection=path.suffix == ".phhs")
+
+
+def read_text(text: str, where: str, collection: bool) -> list[PhhHand]:
+    """The hands of a PHH document (a collection when ``collection``)."""
+    document = _fast_parse(text)
+    if document is None:
+        try:
+            document = tomllib.loads(text, parse_float=Decimal)
+        except tomllib.TOMLDecodeError as error:
+            raise NotPhh(f"{where}: not TOML ({error}).") from None
+    if not collection:
+        return [_hand(where, document)]
+    hands = []
+    for name, table in document.items():
+        if not isinstance(table, dict):
+            raise NotPhh(f"{where}: {name!r} is not a hand; a .phhs file holds only tables "
+                         "[1], [2], ... each one hand.")
+        hands.append(_hand(f"{where} [{name}]", table))
+    return hands
+
+
+def _hand(where: str, fields: dict[str, Any]) -> PhhHand:
+    missing = [name for name in REQUIRED if name not in fields]
+    if "variant" in fields and fields["variant"] != "NT":
+        missing = [name for name in missing if name in ("variant", "actions")]
+    if missing:
+        raise NotPhh(f"{where}: no {', '.join(missing)} field; a PHH hand defines "
+                     f"{', '.join(REQUIRED)}.")
+    if not isinstance(fields["actions"], list):
+        raise NotPhh(f"{where}: actions is a {type(fields['actions']).__name__}, not an array "
+                     "of strings.")
+    return PhhHand(where, fields)
+
+
+# -- the fast parser of one-line entries -----------------------------------------------------
+
+_HEADER = re.compile(r"\[\s*([A-Za-z0-9_-]+)\s*\]\s*")
+_ENTRY = re.compile(r"([A-Za-z0-9_-]+)\s*=\s*(.*?)\s*")
+_SCALAR = re.compile(r"""'[^'\n]*'|"[^"\\\n]*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?|true|false""")
+_ARRAY_ITEM = re.compile(r"""\s*('[^'\n]*'|"[^"\\\n]*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?|true|"""
+                         r"""false)\s*(,|$)""")
+
+
+def _fast_parse(text: str) -> dict[str, Any] | None:
+    """``tomllib.loads(text, parse_float=Decimal)`` for the one-line subset, else None."""
+    document: dict[str, Any] = {}
+    table = document
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped[0] == "#":
+            continue
+        if stripped[0] == "[":
+            header = _HEADER.fullmatch(stripped)
+            if header is None or header[1] in document:
+                return None
+            table = document[header[1]] = {}
+            continue
+        entry = _ENTRY.fullmatch(stripped)
+        if entry is None or entry[1] in table:
+            return None
+        value = _value(entry[2])
+        if value is None:
+            return None
+        table[entry[1]] = value[0]
+    return document
+
+
+def _value(text: str) -> tuple[Any] | None:
+    """The value of one-line TOML ``text`` (in a 1-tuple), or None outside the subset."""
+    if _SCALAR.fullmatch(text):
+        return (_scalar(text),)
+    if len(text) < 2 or text[0] != "[" or text[-1] != "]":
+        return None
+    inner = text[1:-1].strip()
+    items: list[Any] = []
+    position = 0
+    while position < len(inner):
+        item = _ARRAY_ITEM.match(inner, position)
+        if item is None:
+            return None
+        items.append(_scalar(item[1]))
+        position = item.end()
+    return (items,)
+
+
+def _scalar(text: str) -> Any:
+    first = text[0]
+    if first == "'" or first == '"':
+        return text[1:-1]
+    if text == "true":
+        return True
+    if text == "false":
+        return False
+    if "." in text:
+        return Decimal(text)
+    return int(text)

@@ -1,0 +1,318 @@
+"""From a PHH hand to what the engine needs to replay it: a ``Plan``, or a ``Skip`` saying
+why the engine cannot express the hand.
+
+PHH orders players by position: p1 is dealt first (the small blind; heads-up, the big blind,
+since the button posts the small blind), the last player holds the button. The ``seats``
+field, when given, places them at a table (1-based seat numbers, gaps allowed). Amounts are
+scaled to whole chips by the smallest power of ten that makes every amount of the hand
+whole. Unknown hole cards (``????``) are filled, in a fixed order, with cards no one showed.
+
+    >>> plan = make_plan(hand)      # a Plan, or a Skip with its reason
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sim.engine.cards import DECK_SIZE, card_from_str
+from sim.engine.handsetup import HandSetup
+from sim.engine.state import TableConfig
+from sim.outside.phh import NotPhh, PhhHand
+
+MAX_SEATS = 10
+UNKNOWN = -1  # a card written ??
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """A hand the engine cannot express; ``reason`` is short and shared by such hands."""
+
+    where: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One player action of the file: its index in ``actions``, the engine seat, the verb
+    (``f``, ``cc``, ``cbr``, ``sm``) and the ``cbr`` amount in chips (else 0)."""
+
+    index: int
+    seat: int
+    verb: str
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A hand ready to replay. ``scale`` is what amounts were multiplied by; ``finishing``
+    and ``winnings`` (by seat, in chips) are the outcome the file records, if it does;
+    ``filled`` are the seats whose hole cards were unknown and filled."""
+
+    where: str
+    config: TableConfig
+    players: Mapping[int, tuple[str, int]]
+    setup: HandSetup
+    steps: tuple[Step, ...]
+    scale: int
+    finishing: Mapping[int, int] | None
+    winnings: Mapping[int, int] | None
+    rake: int | None
+    filled: frozenset[int]
+
+
+def make_plan(hand: PhhHand) -> Plan | Skip:
+    """The plan of ``hand``, or why it is skipped; raises NotPhh on malformed fields."""
+    f = hand.fields
+    where = hand.where
+    if f["variant"] != "NT":
+        return Skip(where, f"variant {f['variant']} (only no-limit hold'em, NT, is replayed)")
+    stacks = _numbers(where, f, "starting_stacks")
+    count = len(stacks)
+    antes = _numbers(where, f, "antes", count)
+    blinds = _numbers(where, f, "blinds_or_straddles", count)
+    reason = _inexpressible(f, stacks, antes, blinds)
+    if reason:
+        return Skip(where, reason)
+    scale = _scale(where, f, stacks, antes, blinds)
+    chips = [_chips(x, scale) for x in stacks]
+    seats, table_seats = _seats(where, f, count)
+    if table_seats > MAX_SEATS:
+        return Skip(where, f"more than {MAX_SEATS} seats")
+    names = _names(f, count)
+    config = TableConfig(seats=table_seats, small_blind=_chips(blinds[0], scale),
+                         big_blind=_chips(blinds[1], scale), ante=_chips(antes[0], scale),
+                         min_buy_in=1, max_buy_in=max(chips))
+    cards = _cards(where, f["actions"], count)
+    if isinstance(cards, str):
+        return Skip(where, cards)
+    holes, board, filled = cards
+    steps = _steps(where, f["actions"], seats, scale)
+    if isinstance(steps, str):
+        return Skip(where, steps)
+    return Plan(where, config, {seats[i]: (names[i], chips[i]) for i in range(count)},
+                HandSetup(button=seats[-1], deck=_deck(holes, board)), steps, scale,
+                _by_seat(where, f, "finishing_stacks", seats, scale),
+                _by_seat(where, f, "winnings", seats, scale),
+                _chips(f["rake"], scale) if "rake" in f else None,
+                frozenset(seats[i] for i in filled))
+
+
+# -- fields --------------------------------------------------------------------------------
+
+def _numbers(where: str, f: Mapping[str, Any], name: str, count: int | None = None
+             ) -> list[Any]:
+    values = f[name]
+    if not isinstance(values, list) or (count is not None and len(values) != count):
+        size = "" if count is None else f" of {count} (one per player)"
+        raise NotPhh(f"{where}: {name} must be an array{size}, not {values!r}.")
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            if name == "starting_stacks":
+                continue  # an unknown stack (inf or a string): skipped below
+            raise NotPhh(f"{where}: {name} holds {value!r}, not a number.")
+    return values
+
+
+def _inexpressible(f: Mapping[str, Any], stacks: list[Any], antes: list[Any],
+                   blinds: list[Any]) -> str:
+    """Why the engine cannot play this hand as written, or ''."""
+    if not 2 <= len(stacks) <= MAX_SEATS:
+        return f"{len(stacks)} players (the engine seats 2 to {MAX_SEATS})"
+    if any(isinstance(s, bool) or not isinstance(s, (int, Decimal)) or not s > 0
+           or (isinstance(s, Decimal) and not s.is_finite()) for s in stacks):
+        return "unknown or empty starting stacks"
+    if any(a != antes[0] for a in antes):
+        return "uneven antes"
+    if any(b for b in blinds[2:]):
+        return "straddles"
+    if not blinds[0] > 0 or not blinds[1] > 0:
+        return "a missing blind"
+    if blinds[0] > blinds[1]:
+        return "a small blind above the big blind"
+    if f["min_bet"] != blinds[1]:
+        return "a minimum bet other than the big blind"
+    return ""
+
+
+def _scale(where: str, f: Mapping[str, Any], *amount_lists: list[Any]) -> int:
+    """The smallest power of ten that makes every amount of the hand whole."""
+    amounts: list[Any] = [x for values in amount_lists for x in values]
+    for name in ("finishing_stacks", "winnings"):
+        if isinstance(f.get(name), list):
+            amounts += f[name]
+    if "rake" in f:
+        amounts.append(f["rake"])
+    for action in f["actions"]:
+        words = action.split("#", 1)[0].split()
+        if len(words) == 3 and words[1] == "cbr":
+            amounts.append(_amount(where, words[2]))
+    places = 0
+    for amount in amounts:
+        if isinstance(amount, Decimal):
+            exponent = amount.normalize().as_tuple().exponent
+            if isinstance(exponent, int) and -exponent > places:
+                places = -exponent
+    return 10 ** places
+
+
+def _amount(where: str, text: str) -> int | Decimal:
+    try:
+        return int(text) if text.isdigit() else Decimal(text)
+    except ArithmeticError:
+        raise NotPhh(f"{where}: amount {text!r} is not a number.") from None
+
+
+def _chips(value: Any, scale: int) -> int:
+    chips = value * scale
+    assert chips == int(chips), f"{value} x {scale} is not whole"
+    return int(chips)
+
+
+def _seats(where: str, f: Mapping[str, Any], count: int) -> tuple[list[int], int]:
+    """Engine seats by player (0-based), and the table's size. The file's ``seats`` are
+    used when they go clockwise from the small blind to the button; else positions."""
+    given = f.get("seats")
+    if isinstance(given, list) and len(given) == count and all(
+            type(s) is int and s >= 1 for s in given) and len(set(given)) == count:
+        size = f.get("seat_count")
+        size = size if type(size) is int and size >= max(given) else max(given)
+        button = given[-1]
+        distances = [(s - button) % size for s in given[:-1]]
+        if distances == sorted(distances) and 0 not in distances:
+            return [s - 1 for s in given], size
+    return list(range(count)), count
+
+
+def _names(f: Mapping[str, Any], count: int) -> list[str]:
+    given = f.get("players")
+    names = [f"p{i + 1}" for i in range(count)]
+    if isinstance(given, list) and len(given) == count:
+        names = [str(n).strip() or names[i] for i, n in enumerate(given)]
+    if len(set(names)) != count:  # the engine seats a name once
+        names = [f"{n} (p{i + 1})" for i, n in enumerate(names)]
+    return names
+
+
+def _by_seat(where: str, f: Mapping[str, Any], name: str, seats: list[int],
+             scale: int) -> dict[int, int] | None:
+    values = f.get(name)
+    if values is None:
+        return None
+    if not isinstance(values, list) or len(values) != len(seats) or any(
+            isinstance(v, bool) or not isinstance(v, (int, Decimal)) for v in values):
+        raise NotPhh(f"{where}: {name} must be an array of {len(seats)} numbers.")
+    return {seats[i]: _chips(v, scale) for i, v in enumerate(values)}
+
+
+# -- cards and actions -----------------------------------------------------------------------
+
+def _parse_cards(where: str, text: str) -> list[int]:
+    if len(text) % 2:
+        raise NotPhh(f"{where}: cards {text!r} are not two characters each.")
+    out = []
+    for k in range(0, len(text), 2):
+        name = text[k:k + 2]
+        try:
+            out.append(UNKNOWN if name == "??" else card_from_str(name))
+        except ValueError as error:
+            raise NotPhh(f"{where}: {error}") from None
+    return out
+
+
+def _cards(where: str, actions: list[Any], count: int
+           ) -> tuple[list[list[int]], list[int], list[int]] | str:
+    """Hole cards by player, the board, and the players with unknown cards filled in (or a
+    skip reason). Cards shown at showdown fill hole cards dealt unknown."""
+    holes: list[list[int] | None] = [None] * count
+    board: list[int] = []
+    for action in actions:
+        words = _words(where, action)
+        if len(words) >= 3 and words[0] == "d" and words[1] == "dh":
+            player = _player(where, words[2], count)
+            if holes[player] is not None or len(words) != 4:
+                return "hole cards dealt twice, or not two"
+            holes[player] = _parse_cards(where, words[3])
+        elif len(words) == 3 and words[0] == "d" and words[1] == "db":
+            board += _parse_cards(where, words[2])
+    for action in actions:
+        words = _words(where, action)
+        if len(words) == 3 and words[1] == "sm" and words[2] != "-":
+            player = _player(where, words[0], count)
+            shown, hole = _parse_cards(where, words[2]), holes[player]
+            if hole is None or len(shown) != len(hole):
+                return "cards shown that were not dealt"
+            for k, card in enumerate(shown):
+                if card != UNKNOWN and hole[k] != UNKNOWN and hole[k] != card:
+                    return "cards shown that differ from the cards dealt"
+                if card != UNKNOWN:
+                    hole[k] = card
+    if any(h is None or len(h) != 2 for h in holes):
+        return "a player dealt no cards, or not two (a seat change mid-hand)"
+    if len(board) > 5:
+        return "more than one board (run it twice)"
+    known = [c for h in holes if h is not None for c in h if c != UNKNOWN] + board
+    if len(set(known)) != len(known) or UNKNOWN in board:
+        return "a card dealt twice, or an unknown board card"
+    taken = set(known)
+    spare = [c for c in range(DECK_SIZE) if c not in taken]
+    filled = []
+    dealt: list[list[int]] = []
+    for player, hole in enumerate(holes):
+        assert hole is not None
+        if UNKNOWN in hole:
+            filled.append(player)
+        dealt.append([c if c != UNKNOWN else spare.pop(0) for c in hole])
+    return dealt, board, filled
+
+
+def _deck(holes: list[list[int]], board: list[int]) -> tuple[int, ...]:
+    """The deck that deals ``holes`` (in dealing order) and ``board`` as the engine deals:
+    first cards round the table, then second cards, then burn, flop, burn, turn, burn,
+    river. Burns and the rest come from the unused cards in order."""
+    used = {c for h in holes for c in h} | set(board)
+    spare = [c for c in range(DECK_SIZE) if c not in used]
+    deck = [h[0] for h in holes] + [h[1] for h in holes]
+    rest = list(board)
+    for size in (3, 1, 1):
+        deck.append(spare.pop(0))
+        for _ in range(size):
+            deck.append(rest.pop(0) if rest else spare.pop(0))
+    return tuple(deck + spare)
+
+
+def _steps(where: str, actions: list[Any], seats: list[int], scale: int
+           ) -> tuple[Step, ...] | str:
+    steps = []
+    for index, action in enumerate(actions):
+        words = _words(where, action)
+        if not words or words[0] == "d":
+            continue
+        player = _player(where, words[0], len(seats))
+        verb = words[1] if len(words) > 1 else ""
+        if verb in ("f", "cc") and len(words) == 2:
+            steps.append(Step(index, seats[player], verb, 0))
+        elif verb == "cbr" and len(words) == 3:
+            steps.append(Step(index, seats[player], verb,
+                              _chips(_amount(where, words[2]), scale)))
+        elif verb == "sm":
+            steps.append(Step(index, seats[player], verb, 0))
+        elif verb in ("pb", "sd"):
+            return f"action {verb!r}, not of no-limit hold'em"
+        else:
+            raise NotPhh(f"{where}: action {index + 1} {action!r} is not PHH action notation.")
+    return tuple(steps)
+
+
+def _words(where: str, action: Any) -> list[str]:
+    if not isinstance(action, str):
+        raise NotPhh(f"{where}: action {action!r} is not a string.")
+    return action.split("#", 1)[0].split()
+
+
+def _player(where: str, word: str, count: int) -> int:
+    if len(word) < 2 or word[0] != "p" or not word[1:].isdigit() or not 1 <= int(word[1:]) <= count:
+        raise NotPhh(f"{where}: {word!r} is not a player; players are p1 to p{count}.")
+    return int(word[1:]) - 1
