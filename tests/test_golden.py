@@ -1,10 +1,12 @@
 """Recorded digests: the same seed stores the same results, release after release.
 
-The digests below were recorded from the stores of commit f3dcab3 (before the harness's
-plumbing was rebuilt around one checked pipeline and one finding type), with
-``sim.store.digest``. A change to the engine's rules or to the bots changes them on
-purpose: record the new ones in the same commit and say why. Any other change that
-moves them changed what a run stores.
+The digests below are of the stores ``sim.store.digest`` reads. They were first recorded
+from commit f3dcab3's stores, and the harness's rebuild around one checked pipeline and one
+finding type kept them; they were recorded again when the engine stopped asking players to
+act with nothing to decide (the dead-decision rule of RULES.md, issue 14), which changes
+hands on purpose. A change to the engine's rules or to the bots changes them on purpose:
+record the new ones in the same commit and say why. Any other change that moves them
+changed what a run stores.
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ from sim.store.digest import digest
 STORED = ("hands", "actions", "results", "tables", "coverage")
 RECORDED = {
     # sim run --hands 6000 --seed 7 --workers 1
-    (7, ()): {"hands": "c7e364818f831fe8", "actions": "1ddfafdc1d1a1719",
-              "results": "df03d0a0596dcef8", "tables": "e3437f55f5876b31",
-              "coverage": "53d6336ac40274ea"},
+    (7, ()): {"hands": "0ab0cf42939d0f8e", "actions": "d1499b743c7a3967",
+              "results": "89eea8447977c813", "tables": "c8a7ebe02e61f97c",
+              "coverage": "8a9b95dc206a5d1b"},
     # sim run --hands 6000 --seed 5 --workers 1 --plant-bug odd_chip_to_button
-    (5, ("odd_chip_to_button",)): {"hands": "2b3ed779273b40d9", "actions": "fa27b293de068184",
-                                   "results": "7c5ab776fb02916d", "tables": "5c3c61b16cf3efba",
+    (5, ("odd_chip_to_button",)): {"hands": "6cf2648409da11cd", "actions": "fb3943905a8c0383",
+                                   "results": "7c5ab776fb02916d", "tables": "eafa170934cf103c",
                                    "coverage": "4c0db4f9ccd2a39c"},
 }
 

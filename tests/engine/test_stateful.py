@@ -238,7 +238,14 @@ class TableMachine(RuleBasedStateMachine):
             assert legal.seat == seat
             owed = state.current_bet - state.bet[seat]
             assert legal.can_check == (owed <= 0)
-            assert legal.call == (min(owed, state.stack[seat]) if owed > 0 else 0)
+            # Facing only all-in players, a call goes no further than anyone can win, and a
+            # player who has put in as much as all of them is not asked (RULES.md).
+            others = [s for s in state.order if s != seat and not state.folded[s]]
+            room = owed
+            if all(state.stack[s] == 0 for s in others):
+                room = max(state.contrib[s] for s in others) - state.contrib[seat]
+                assert room > 0, state.describe()
+            assert legal.call == (min(owed, state.stack[seat], room) if owed > 0 else 0)
             assert not (legal.can_bet and legal.can_raise)
             if legal.can_bet:
                 assert legal.max_bet == state.stack[seat]
