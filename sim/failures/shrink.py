@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sim.engine import bugs
 from sim.engine import actions as ac
+from sim.engine import bugs
 from sim.engine.handsetup import HandSetup
 from sim.engine.state import TableConfig
 from sim.failures.dump import Dump, assemble
@@ -64,7 +64,7 @@ class Size:
     actions: int
 
     def __str__(self) -> str:
-        return f"{self.players} players, {self.actions} actions"
+        return f"{self.players}p/{self.actions}a"
 
 
 @dataclass(slots=True)
@@ -153,8 +153,11 @@ def _first_hand(original: Dump) -> Hand | None:
                for seat in start.order}
     if len(players) < 2 or start.button is None:
         return None
-    return Hand(start.config, players, start.button, tuple(start.deck),
-                tuple(original.case.actions))
+    # Stacks won or lost since the table opened may lie outside its buy-ins: let them sit.
+    most = max(stack for _, stack in players.values())
+    config = _config(start.config, min_buy_in=1,
+                     max_buy_in=max(start.config.max_buy_in, most))
+    return Hand(config, players, start.button, tuple(start.deck), tuple(original.case.actions))
 
 
 def _greedy(judge: _Judge, step: Callable[[Hand], Iterator[Hand]]) -> None:
@@ -211,20 +214,13 @@ def _simpler(action: Any) -> list[Any]:
 
 
 def _smaller_stacks(hand: Hand) -> Iterator[Hand]:
-    config = hand.config
-    if config.ante:
-        yield replace(hand, config=_config(config, ante=0))
-    low = replace_low(config)
+    if hand.config.ante:
+        yield replace(hand, config=_config(hand.config, ante=0))
     halved = {s: (name, max(1, stack // 2)) for s, (name, stack) in hand.players.items()}
-    yield replace(hand, config=low, players=halved)
+    yield replace(hand, players=halved)
     for seat, (name, stack) in sorted(hand.players.items()):
         if stack > 1:
-            yield replace(hand, config=low, players={**hand.players, seat: (name, stack // 2)})
-
-
-def replace_low(config: TableConfig) -> TableConfig:
-    """The same table with the smallest buy-in one chip, so that any stack can sit."""
-    return _config(config, min_buy_in=1)
+            yield replace(hand, players={**hand.players, seat: (name, stack // 2)})
 
 
 def _config(config: TableConfig, **changes: int) -> TableConfig:

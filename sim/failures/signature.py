@@ -19,15 +19,26 @@ from sim.finding import Finding
 _CARD: Final = re.compile(r"\b[2-9TJQKA][cdhs]\b")
 _PLAYER: Final = re.compile(r"\b[a-z_]+-\d+\b")  # bot names: kind-seat, as the swarm names them
 _NUMBER: Final = re.compile(r"-?\d+")
+# A bracketed group holding only data (N, C, P, groups already collapsed), and a run of
+# one item repeated ("N, N, N", "C C", "(…), (…)").
+_DATA_GROUP: Final = re.compile(r"[(\[](?:[NCP…]|[,;: ]|\(…\))*[)\]]")
+_REPEAT: Final = re.compile(r"(\(…\)|\b[NCP]\b)(?:,? \1)+")
 _FRAME: Final = re.compile(r'File "[^"]*?/(sim/[^"]+)", line \d+, in (\S+)')
 _EXCEPTION: Final = re.compile(r"^(\w[\w.]*(?:Error|Exception|Interrupt|Exit|Warning)?):", re.M)
 
 
 def shape(message: str) -> str:
-    """``message`` with cards, player names and numbers replaced by C, P and N."""
+    """``message`` with cards, player names and numbers replaced by C, P and N, and lists
+    of them (which grow with the hand: pots, shares, boards) by one element."""
     message = _CARD.sub("C", message)
     message = _PLAYER.sub("P", message)
-    return _NUMBER.sub("N", message)
+    message = _NUMBER.sub("N", message)
+    for _ in range(32):  # bounded: each pass removes at least one bracket pair or repeat
+        collapsed = _REPEAT.sub(r"\1", _DATA_GROUP.sub("(…)", message))
+        if collapsed == message:
+            break
+        message = collapsed
+    return message
 
 
 def innermost_frame(trace: str) -> str | None:

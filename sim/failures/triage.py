@@ -27,7 +27,6 @@ from sim.failures.shrink import shrink
 from sim.store.writer import BUGS_DDL
 
 
-
 @dataclass(frozen=True, slots=True)
 class Bug:
     """One signature of a run: what broke, how often, and the smallest repro found."""
@@ -101,7 +100,8 @@ def _triaged(folder: Path, group: dict[str, Any], seconds: float) -> Bug:
     """Shrink the group's smallest dump (fewest actions before the failure)."""
     dumps = sorted(group["dumps"])
     shrunk_path = dump_path = None
-    before = after = (None, None)
+    before: tuple[int | None, int | None] = (None, None)
+    after: tuple[int | None, int | None] = (None, None)
     command = group["replay_command"]
     if dumps:
         dump_path = dumps[0][2]
@@ -153,9 +153,10 @@ COLUMNS: Final = ("invariant", "message", "failures", "first", "shrunk", "replay
 
 def rows(bugs: list[Bug]) -> list[tuple[Any, ...]]:
     """The triage table's rows, one per bug, in ``COLUMNS`` order."""
-    return [(bug.invariant, bug.message, bug.failures,
-             f"table {bug.first_table} hand {bug.first_hand if bug.first_hand is not None else '-'}",
-             bug.sizes, bug.replay_command or "-") for bug in bugs]
+    def first(bug: Bug) -> str:
+        return f"table {bug.first_table} hand {'-' if bug.first_hand is None else bug.first_hand}"
+    return [(bug.invariant, bug.message, bug.failures, first(bug), bug.sizes,
+             bug.replay_command or "-") for bug in bugs]
 
 
 def markdown(bugs: list[Bug]) -> str:

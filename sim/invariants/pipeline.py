@@ -86,6 +86,11 @@ class CheckedTable:
         except Exception as error:  # noqa: BLE001 - any crash is a finding
             raise self.found(Kind.ENGINE_EXCEPTION, "engine_exception",
                              f"opening the table raised {error!r}", tb.format_exc()) from error
+        # A dump of a finding here replays the first hand, which may have ended (blinds
+        # that put everyone all-in) and been followed by the next in this same dispatch.
+        log = self.log
+        self.base = log.hands[0] if log.finished else log.current
+        self.tail = []
         return self._checked(before, None, events, finished)
 
     def resume(self, record: HandRecord, stop_at_hand_end: bool = True) -> CheckContext:

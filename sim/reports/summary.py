@@ -83,9 +83,14 @@ def _sections(con: duckdb.DuckDBPyConnection) -> list[str]:
     if missing:
         out.append(f"never reached: {', '.join(missing)}")
     out.append("")
-    columns, rows = _query(con, "SELECT table_id, hand_no, invariant, message, replay_command "
-                                "FROM failures ORDER BY table_id")
-    out.append(f"failures: {failures or 0}")
+    # One row per bug: failures with one signature are one bug (sim triage shrinks them).
+    columns, rows = _query(
+        con, "SELECT arg_min(invariant, table_id) AS invariant, count(*) AS tables, "
+             "min(table_id) AS first_table, arg_min(hand_no, table_id) AS hand, "
+             "arg_min(message, table_id) AS message, "
+             "arg_min(replay_command, table_id) AS replay_command FROM failures "
+             "GROUP BY coalesce(signature, invariant || ': ' || message) ORDER BY first_table")
+    out.append(f"failures: {failures or 0}, bugs (signatures): {len(rows)}")
     if rows:
         out.append(text_table(columns, rows))
     return out

@@ -37,7 +37,7 @@ def digest(path: Path) -> dict[str, str]:
                 "ORDER BY ordinal_position", [table]).fetchall() if name not in VARYING]
             sha = hashlib.sha256()
             cursor = con.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
-            for batch in iter(lambda: cursor.fetchmany(10_000), []):
+            while batch := cursor.fetchmany(10_000):
                 sha.update(repr(batch).encode())
             result[table] = sha.hexdigest()[:16]
         return result

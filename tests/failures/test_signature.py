@@ -18,7 +18,10 @@ ZeroDivisionError: division by zero
 
 def test_shape_takes_out_numbers_cards_and_player_names():
     assert shape("seat 3 (maniac-3) holds As Kd, pot 40 != 38") == \
-        "seat N (P) holds C C, pot N != N"
+        "seat N (…) holds C, pot N != N"
+    # Lists that grow with the hand (pots, shares, boards) count as one element.
+    assert shape("awarded [(1, 93, ((2, 93),)), (0, 83, ((5, 41), (2, 42)))] on Qs 2h Th") == \
+        shape("awarded [(0, 34, ((0, 17), (3, 17)))] on 3c Ah Ac 3h Ks") == "awarded (…) on C"
     assert shape("Raise to 40 is below the minimum raise to 60.") == \
         "Raise to N is below the minimum raise to N."
 

@@ -15,7 +15,7 @@ import pytest
 from sim.failures.dump import load
 from sim.failures.replay import replay
 
-FOLDER = Path(__file__).parent / "regressions"
+FOLDER = Path(__file__).parents[1] / "regressions"
 DUMPS = sorted(FOLDER.glob("*.json"))
 
 
