@@ -154,8 +154,13 @@ def compare_hand(record: HandRecord) -> OracleReport:
     if not record.ended:
         raise ValueError(f"Hand {record.hand_no} has not ended; the oracle compares "
                          "finished hands only.")
-    replay = _Replay(record, pokerkit)
-    replay.run()
+    # PokerKit shuffles and draws with the global random module: leave it as it was.
+    saved = random.getstate()
+    try:
+        replay = _Replay(record, pokerkit)
+        replay.run()
+    finally:
+        random.setstate(saved)
     return OracleReport(record.hand_no, replay.decisions, dict(replay.masks),
                         replay.differences, not replay.stopped)
 
@@ -188,16 +193,11 @@ def _new_game(pokerkit: Any, record: HandRecord) -> Any:
     automations = tuple(getattr(pokerkit.Automation, name) for name in (
         "ANTE_POSTING", "BET_COLLECTION", "BLIND_OR_STRADDLE_POSTING",
         "RUNOUT_COUNT_SELECTION", "HAND_KILLING", "CHIPS_PUSHING", "CHIPS_PULLING"))
-    # PokerKit shuffles its own deck with the global random module: leave that untouched.
-    saved = random.getstate()
-    try:
-        # Ante trimming on: antes count as contributions by level, as ours do. Cash-game
-        # mode: a fold when checking is free is allowed (PokerKit only warns).
-        return pokerkit.NoLimitTexasHoldem.create_state(
-            automations, True, config.ante, blinds, config.big_blind,
-            tuple(state.stack[s] for s in seats), len(seats), mode=pokerkit.Mode.CASH_GAME)
-    finally:
-        random.setstate(saved)
+    # Ante trimming on: antes count as contributions by level, as ours do. Cash-game mode:
+    # a fold when checking is free is allowed (PokerKit only warns).
+    return pokerkit.NoLimitTexasHoldem.create_state(
+        automations, True, config.ante, blinds, config.big_blind,
+        tuple(state.stack[s] for s in seats), len(seats), mode=pokerkit.Mode.CASH_GAME)
 
 
 # -- the replay -------------------------------------------------------------------------------
