@@ -168,12 +168,45 @@ def compare_hand(record: HandRecord) -> OracleReport:
 # -- PokerKit set-up --------------------------------------------------------------------------
 
 _CARDS: list[Any] = []  # PokerKit's Card for each of our card ints, built on first use
+_HAND_TYPE: list[Any] = []  # the class of _cached_hand_type, built on first use
 
 
 def _pk_cards(pokerkit: Any, cards: tuple[int, ...]) -> tuple[Any, ...]:
     if not _CARDS:
         _CARDS.extend(next(iter(pokerkit.Card.parse(card_to_str(c)))) for c in range(52))
     return tuple(_CARDS[c] for c in cards)
+
+
+def _cached_hand_type(pokerkit: Any) -> Any:
+    """PokerKit's StandardHighHand with two caches that change no result.
+
+    At the showdown PokerKit evaluates every player's hand again for every player and every
+    pot (to know who can still win), and compares hands by recomputing their lookup entry
+    each time: most of the oracle's time. This subclass keeps each evaluation for the hand
+    being compared (``cache``, cleared per hand) and each hand's entry on the hand."""
+    if not _HAND_TYPE:
+        base = pokerkit.StandardHighHand
+
+        class CachedHighHand(base):  # type: ignore[misc, valid-type]
+            cache: dict[tuple[Any, ...], Any] = {}
+
+            @classmethod
+            def from_game(cls, hole_cards: Any, board_cards: Any = ()) -> Any:
+                key = (tuple(hole_cards), tuple(board_cards))
+                hand = cls.cache.get(key)
+                if hand is None:
+                    hand = cls.cache[key] = super().from_game(*key)
+                return hand
+
+            @property
+            def entry(self) -> Any:
+                entry = self.__dict__.get("_entry")
+                if entry is None:
+                    entry = self.__dict__["_entry"] = self.lookup.get_entry(self.cards)
+                return entry
+
+        _HAND_TYPE.append(CachedHighHand)
+    return _HAND_TYPE[0]
 
 
 def _new_game(pokerkit: Any, record: HandRecord) -> Any:
@@ -195,9 +228,14 @@ def _new_game(pokerkit: Any, record: HandRecord) -> Any:
         "RUNOUT_COUNT_SELECTION", "HAND_KILLING", "CHIPS_PUSHING", "CHIPS_PULLING"))
     # Ante trimming on: antes count as contributions by level, as ours do. Cash-game mode:
     # a fold when checking is free is allowed (PokerKit only warns).
-    return pokerkit.NoLimitTexasHoldem.create_state(
+    game = pokerkit.NoLimitTexasHoldem.create_state(
         automations, True, config.ante, blinds, config.big_blind,
         tuple(state.stack[s] for s in seats), len(seats), mode=pokerkit.Mode.CASH_GAME)
+    assert game.hand_types == (pokerkit.StandardHighHand,)
+    hand_type = _cached_hand_type(pokerkit)
+    hand_type.cache.clear()
+    game.hand_types = (hand_type,)
+    return game
 
 
 # -- the replay -------------------------------------------------------------------------------
