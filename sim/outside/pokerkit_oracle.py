@@ -59,12 +59,13 @@ MASKS: Final[dict[str, str]] = {
     "short_big_blind_call": "The big blind (and any live post) was less than a full big "
                             "blind: we price the call at the full big blind, PokerKit at "
                             "what was posted; the hand is compared no further.",
-    "heads_up_equal_blinds": "Heads-up with equal blinds posted: PokerKit lets the big "
-                             "blind act first preflop, we let the button; the hand is "
-                             "compared no further.",
+    "heads_up_equal_blinds": "The button posted the small blind (heads-up, or with one "
+                             "other regular player and live posts), as much as the big "
+                             "blind: PokerKit starts the preflop betting left of the button, "
+                             "we after the big blind; the hand is compared no further.",
     "live_blind_order": "A player posted a live big blind from a seat after the big blind: "
-                        "PokerKit takes it for a straddle and starts the betting after it; "
-                        "the hand is compared no further.",
+                        "PokerKit takes it for a straddle and starts the preflop betting "
+                        "after it, we after the big blind; the hand is compared no further.",
     "incomplete_all_in_reopens": "Before any full bet or raise on the street, a player who "
                                  "had acted faced a short all-in: PokerKit may let them "
                                  "raise, we do not; their raise range is not compared.",
@@ -355,17 +356,17 @@ class _Replay:
         """The mask of the blinds' situation, if any (looked at when the first decision of
         the hand comes, in either engine)."""
         started, config = self.record.started, self.state.config
-        big, small = started.big_blind_seat, started.small_blind_seat
         posted = self.posted
-        if max(posted.values(), default=0) < config.big_blind:
+        top = max(posted.values(), default=0)
+        if top < config.big_blind:
             return "short_big_blind_call"
-        if len(self.seats) == 2 and posted.get(big, 0) == posted.get(small, 0):
-            return "heads_up_equal_blinds"
-        for seat in started.posters:
-            if (self.index_of[seat] > self.index_of[big]
-                    and posted.get(seat, 0) >= posted.get(big, 0)):
-                return "live_blind_order"
-        return ""
+        # PokerKit starts the betting after the last, in its order, of the largest blinds
+        # posted; we start it after the big blind.
+        last = self.seats[max(self.index_of[s] for s, amount in posted.items()
+                              if amount == top)]
+        if last == started.big_blind_seat:
+            return ""
+        return "live_blind_order" if last in started.posters else "heads_up_equal_blinds"
 
     def nothing_to_decide(self, seat: int) -> bool:
         """Every other player still in is all-in, for no more than ``seat``'s bet."""

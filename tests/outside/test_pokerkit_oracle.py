@@ -145,6 +145,20 @@ def test_heads_up_equal_blinds(monkeypatch):
     assert_masked(report, {"heads_up_equal_blinds": 1}, complete=False)
 
 
+@pytest.mark.parametrize(("small", "masks"), [(10, {"heads_up_equal_blinds": 1}), (5, {})])
+def test_the_button_posting_the_small_blind_beside_a_live_post(monkeypatch, small, masks):
+    # Seat 5 joins the heads-up game of seats 0 and 4 and posts: in hand 2 the button (4)
+    # posts the small blind, seat 0 the big blind, seat 5 a live one before it. With equal
+    # blinds PokerKit starts the betting after the button, we after the big blind.
+    moves = [ac.Sit(5, "late", 100), ac.Post(5), "fold"]
+    records = play(monkeypatch, {0: 100, 4: 100}, moves, seats=6, small=small, big=10,
+                   hands=2)
+    started = records[1].started
+    assert (started.button, started.small_blind_seat, started.big_blind_seat) == (4, 4, 0)
+    assert started.dealt == (5, 0, 4)
+    assert_masked(compare_hand(records[1]), masks, complete=not masks)
+
+
 def test_heads_up_with_a_smaller_small_blind_is_compared(monkeypatch):
     # PokerKit's heads-up blind order (index 0 posts the big blind) matches ours.
     records = play(monkeypatch, {3: 100, 5: 60}, ["raise 6", "raise 20", "call", "bet 10",
