@@ -79,9 +79,10 @@ MASKS: Final[dict[str, str]] = {
     "odd_chips_remainder": "A pot split with two or more odd chips: PokerKit gives them all "
                            "to the first winner, we give one each; those winners' final "
                            "stacks are compared by their total.",
-    "merged_side_pots": "Two or more pots with odd chips were split between the same tied "
-                        "winners: PokerKit may merge them before splitting, which moves odd "
-                        "chips; those winners' final stacks are compared by their total.",
+    "merged_side_pots": "Two or more pots were split between the same tied winners with two "
+                        "or more odd chips among them: PokerKit merges such pots before "
+                        "splitting, which moves odd chips; those winners' final stacks are "
+                        "compared by their total.",
 }
 # Masks after which the rest of the hand (decisions and final stacks) is not compared.
 ENDING: Final = frozenset({"short_big_blind_call", "heads_up_equal_blinds", "live_blind_order"})
@@ -492,9 +493,13 @@ class _Replay:
             self.mask("odd_chips_remainder")
             pooled.update(w for amount, winners in splits if amount % len(winners) >= 2
                           for w in winners)
-        groups = Counter(winners for _, winners in splits)
-        merged = {winners for amount, winners in splits
-                  if groups[winners] > 1 and amount % len(winners)}
+        # Merged, pots split between the same winners pool their odd chips: that moves
+        # chips when those pots have two or more odd chips between them.
+        pots, odd = Counter[frozenset[int]](), Counter[frozenset[int]]()
+        for amount, winners in splits:
+            pots[winners] += 1
+            odd[winners] += amount % len(winners)
+        merged = {winners for winners in pots if pots[winners] > 1 and odd[winners] >= 2}
         if merged:
             self.mask("merged_side_pots")
             pooled.update(w for winners in merged for w in winners)
