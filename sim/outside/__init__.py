@@ -1,11 +1,13 @@
 """The outside world: hands that other programs and real sites produced.
 
-``sim.outside.phh`` reads and writes the Poker Hand History format (PHH, the
-``uoftcprg/phh-std`` specification: TOML files, ``.phh`` for one hand and ``.phhs`` for a
-collection); ``sim.outside.check`` replays PHH hands through the engine with every invariant
-on and counts what it accepted, skipped, rejected and could not match;
-``sim.outside.export`` writes the store's hands and failure dumps as PHH. A second engine as
-a live oracle (PokerKit) belongs here too.
+- ``phh``, ``plan``: read the Poker Hand History format (PHH, the ``uoftcprg/phh-std``
+  specification: TOML files, ``.phh`` for one hand and ``.phhs`` for a collection) and
+  turn a hand into what the engine deals and dispatches.
+- ``check``: replays PHH hands through the checked pipeline and counts what it accepted,
+  skipped, rejected and could not match (``sim check-phh``).
+- ``export``: writes stored hands as PHH (``sim export-phh``).
+- ``pokerkit_oracle``: a second engine (PokerKit) as a live oracle, with its deliberate
+  rule differences masked by name; ``tap``: a subscriber that hands finished hands to it.
 
     >>> from sim.outside.check import check_paths
     >>> report = check_paths(["hands/"])
