@@ -31,8 +31,9 @@ from collections.abc import Callable
 from sim.bots import draw_table
 from sim.engine.log import HandRecord
 from sim.outside.pokerkit_oracle import OracleTally, compare_hand, require_pokerkit
-from sim.outside.tap import HandTap
+from sim.invariants.pipeline import CheckedTable
 from sim.runner import RunSettings, TablePlayer
+from sim.runner.hooks import TableHook
 
 HANDS_PER_TABLE = 200
 
@@ -44,12 +45,20 @@ def play_tables(seed: int, first: int, count: int,
     settings = RunSettings(seed=seed, hands=(first + count) * HANDS_PER_TABLE)
     hands, started = 0, time.perf_counter()
     for table_id in range(first, first + count):
-        player = TablePlayer(draw_table(seed, table_id), HANDS_PER_TABLE, settings)
-        if on_hand is not None:
-            player.controller.subscribers.append(
-                HandTap(lambda record, t=table_id: on_hand(t, record)))
-        hands += player.play().hands
+        hooks = [OnHand(table_id, on_hand)] if on_hand is not None else []
+        hands += TablePlayer(draw_table(seed, table_id), HANDS_PER_TABLE, settings,
+                             hooks=hooks).play().hands
     return hands, time.perf_counter() - started
+
+
+class OnHand(TableHook):
+    """Hands each finished hand of one table to ``on_hand(table_id, record)``."""
+
+    def __init__(self, table_id: int, on_hand: Callable[[int, HandRecord], None]) -> None:
+        self.table_id, self.on_hand = table_id, on_hand
+
+    def hand_ended(self, table: CheckedTable, record: HandRecord) -> None:
+        self.on_hand(self.table_id, record)
 
 
 class Sampler:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 import os
 import sys
 from pathlib import Path
@@ -75,12 +76,16 @@ def main() -> None:
               help="Play only this table of the run (same seed and hands): to chase a failure.")
 @click.option("--resume", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Finish the interrupted run in this folder.")
+@click.option("--oracle", "oracle", default=None, metavar="pokerkit[=RATE]",
+              help="Compare 1 finished hand in RATE (default 100) with PokerKit; needs the "
+                   "oracle extra.")
 @click.option("--fault", "faults", multiple=True, metavar="NAME=VALUE",
               help="Inject a fault to test the harness itself: crash_worker=TABLE (the worker "
                    "about to play TABLE dies), slow_tables=SECONDS; repeatable.")
 def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
         hands_per_table: int, planted: tuple[str, ...], invariants: str | None,
-        only_table: int | None, resume: Path | None, faults: tuple[str, ...]) -> None:
+        only_table: int | None, resume: Path | None, oracle: str | None,
+        faults: tuple[str, ...]) -> None:
     """Play HANDS hands on swarm-drawn tables, checking every invariant after every dispatch.
 
     \b
@@ -99,7 +104,7 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
     if resume is not None:
         given = [param.opts[0] for param in ctx.command.params
                  if param.name in ("hands", "seed", "out", "hands_per_table", "planted",
-                                   "invariants", "only_table", "faults")
+                                   "invariants", "only_table", "faults", "oracle")
                  and ctx.get_parameter_source(param.name or "")
                  is not click.core.ParameterSource.DEFAULT]
         if given:
@@ -110,6 +115,7 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
     else:
         settings, out = _new_settings(hands, seed, out, hands_per_table, planted, invariants,
                                       only_table, faults)
+        settings = replace(settings, oracle=_oracle_rate(oracle))
     command = _command(settings, workers, out)
     click.echo(f"sim run: seed {settings.seed}, {settings.hands:,} hands, {workers} "
                f"worker{'s' if workers != 1 else ''}, out {out}")
@@ -160,6 +166,24 @@ def _new_settings(hands: int, seed: int | None, out: Path | None, hands_per_tabl
                        invariants=selected, planted=tuple(planted),
                        failures_dir=out / "failures", only_table=only_table,
                        faults=injected), out
+
+
+def _oracle_rate(spec: str | None) -> int:
+    """``pokerkit`` or ``pokerkit=RATE`` -> RATE (default 100); None -> 0 (off)."""
+    if spec is None:
+        return 0
+    name, _, rate = spec.partition("=")
+    if name != "pokerkit" or (rate and not (rate.isdigit() and int(rate) >= 1)):
+        raise click.BadParameter(f"{spec!r} is not an oracle; write pokerkit or pokerkit=RATE "
+                                 "with RATE a whole number of at least 1 (1: every hand).",
+                                 param_hint="--oracle")
+    from sim.outside.pokerkit_oracle import OracleUnavailable, require_pokerkit
+
+    try:
+        require_pokerkit()
+    except OracleUnavailable as error:
+        raise click.UsageError(str(error)) from error
+    return int(rate) if rate else 100
 
 
 def _resumed_settings(folder: Path) -> tuple[Any, Path]:

@@ -100,7 +100,8 @@ def to_record(outcome: TableOutcome, hands_planned: int,
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # Linux reports KiB
         planted, str(path) if path else None,
         shlex.join(["sim", "replay", str(path)]) if path else None,
-        signature(outcome.finding) if outcome.finding is not None else None)
+        signature(outcome.finding) if outcome.finding is not None else None,
+        dict(outcome.counts))
 
 
 class InlineExecutor(Executor):

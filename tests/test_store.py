@@ -20,7 +20,7 @@ from sim.store.writer import Store, TableRecord
 
 README = Path(__file__).parents[1] / "README.md"
 TABLES = ("runs", "tables", "hands", "actions", "results", "failures", "coverage",
-          "bugs")
+          "counters", "bugs")
 KEYS = {"run_id", "table_id", "hand_no", "seat"}  # documented once for all tables
 SETTINGS = RunSettings(seed=8, hands=40, hands_per_table=20)
 

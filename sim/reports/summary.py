@@ -46,6 +46,12 @@ def report(folder: Path) -> str:
         con.close()
 
 
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Runs stored by an older harness lack the newer tables."""
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables "
+                            "WHERE table_name = ?", [name]).fetchone()[0])  # type: ignore[index]
+
+
 def _query(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple]]:
     cursor = con.execute(sql)
     return [d[0] for d in cursor.description], cursor.fetchall()
@@ -83,6 +89,17 @@ def _sections(con: duckdb.DuckDBPyConnection) -> list[str]:
     if missing:
         out.append(f"never reached: {', '.join(missing)}")
     out.append("")
+    oracle = dict(con.execute("SELECT name, sum(count) FROM counters "
+                              "WHERE name LIKE 'oracle%' GROUP BY name").fetchall()) \
+        if _has_table(con, "counters") else {}
+    if oracle:
+        masks = [(name.split(":", 1)[1], count) for name, count in sorted(oracle.items())
+                 if name.startswith("oracle_mask:")]
+        out.append(f"PokerKit oracle: {oracle.get('oracle_hands', 0):,} hands and "
+                   f"{oracle.get('oracle_decisions', 0):,} decisions compared; rule "
+                   "differences masked:")
+        out.append(text_table(["mask", "hits"], masks) if masks else "  none")
+        out.append("")
     # One row per bug: failures with one signature are one bug (sim triage shrinks them).
     columns, rows = _query(
         con, "SELECT arg_min(invariant, table_id) AS invariant, count(*) AS tables, "

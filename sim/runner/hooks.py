@@ -29,3 +29,7 @@ class TableHook:
 
     def hand_ended(self, table: CheckedTable, record: HandRecord) -> None:
         """After the dispatch that ended ``record``'s hand passed its checks."""
+
+    def counts(self) -> dict[str, int]:
+        """Named counts the table's outcome keeps (the store's ``counters`` table)."""
+        return {}

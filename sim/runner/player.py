@@ -31,6 +31,7 @@ from sim.failures.dump import Dump, assemble
 from sim.finding import Finding, FindingError, Kind
 from sim.invariants.pipeline import CheckedTable
 from sim.runner.hooks import TableHook
+from sim.runner.oracle import OracleSample
 from sim.runner.rows import RowRecorder, Rows
 from sim.runner.settings import RunSettings
 
@@ -54,6 +55,7 @@ class TableOutcome:
     interrupted: bool = False
     seconds: float = 0.0
     coverage: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # what the hooks counted
     finding: Finding | None = None
     dump: Dump | None = None
     rows: Rows = field(default_factory=Rows)
@@ -70,6 +72,8 @@ class TablePlayer:
         self.target = hands
         self.settings = settings
         self.hooks = [*(fault.hook() for fault in settings.faults), *hooks]
+        if settings.oracle:
+            self.hooks.append(OracleSample(settings.oracle, spec.seed))
         self.outcome = TableOutcome(spec.table_id, spec.seed, spec.config.to_dict())
         self.bots: dict[int, Bot] = {}
         self.kinds: dict[int, str] = {seat: kind for seat, kind, _, _ in spec.bots}
@@ -101,6 +105,9 @@ class TablePlayer:
         outcome.coverage = dict(table.coverage.counts)
         outcome.bots = dict(self.kinds)
         outcome.rows = self.recorder.rows
+        for hook in self.hooks:
+            for name, count in hook.counts().items():
+                outcome.counts[name] = outcome.counts.get(name, 0) + count
         return outcome
 
     def _open(self) -> None:

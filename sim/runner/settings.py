@@ -28,6 +28,7 @@ class RunSettings:
     collect_rows: bool = True
     only_table: int | None = None  # play just this table of the run (to chase one failure)
     faults: tuple[Fault, ...] = ()  # faults injected on purpose (sim.runner.faults)
+    oracle: int = 0  # compare 1 finished hand in this many with PokerKit (0: never)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Settings go to worker processes; compiled, a frozen dataclass cannot be unpickled
@@ -49,6 +50,8 @@ def reproduce_command(settings: RunSettings, workers: int, out: Path | None = No
         parts += ["--invariants", ",".join(settings.invariants)]
     for fault in settings.faults:
         parts += ["--fault", fault.spec()]
+    if settings.oracle:
+        parts += ["--oracle", f"pokerkit={settings.oracle}"]
     return shlex.join(parts)
 
 

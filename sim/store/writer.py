@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,8 @@ CREATE TABLE IF NOT EXISTS failures (
     dispatch INTEGER, signature VARCHAR);
 CREATE TABLE IF NOT EXISTS coverage (
     run_id VARCHAR, table_id INTEGER, point VARCHAR, hits BIGINT);
+CREATE TABLE IF NOT EXISTS counters (
+    run_id VARCHAR, table_id INTEGER, name VARCHAR, count BIGINT);
 """ + "".join(ddl(name) for name in SCHEMA)
 
 # Filled by triage (sim.failures.triage) after the run, one row per failure signature.
@@ -80,6 +82,7 @@ class TableRecord:
     dump_path: str | None = None  # the failure dump, when one was written
     replay_command: str | None = None  # the command that reproduces the finding
     signature: str | None = None  # the finding's signature (sim.failures.signature)
+    counts: dict[str, int] = field(default_factory=dict)  # what the table's hooks counted
 
 
 class Store:
@@ -173,6 +176,13 @@ class Store:
                 "point": pa.array([p for r in records for p in r.coverage], pa.string()),
                 "hits": pa.array([h for r in records for h in r.coverage.values()],
                                  pa.int64())}))
+            counted = [(r.table_id, name, count) for r in records
+                       for name, count in r.counts.items()]
+            if counted:
+                self._insert(run_id, "counters", pa.table({
+                    "table_id": pa.array([c[0] for c in counted], pa.int32()),
+                    "name": pa.array([c[1] for c in counted], pa.string()),
+                    "count": pa.array([c[2] for c in counted], pa.int64())}))
             failed = [(r, r.finding) for r in records if r.finding is not None]
             if failed:
                 con.executemany("INSERT INTO failures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -15,13 +15,15 @@ pytest.importorskip("pokerkit")
 
 from sim.bots import draw_table  # noqa: E402
 from sim.engine import actions as ac  # noqa: E402
-from sim.engine import bugs, dealer  # noqa: E402
+from sim.engine import bugs  # noqa: E402
+from sim.engine.handsetup import HandSetup  # noqa: E402
+from sim.engine.log import TableLog  # noqa: E402
 from sim.engine.controller import Controller  # noqa: E402
 from sim.engine.log import HandRecord, TableLog  # noqa: E402
 from sim.engine.state import TableConfig  # noqa: E402
 from sim.outside import pokerkit_oracle as oracle  # noqa: E402
 from sim.outside.pokerkit_oracle import OracleTally, compare_hand  # noqa: E402
-from sim.outside.tap import HandTap  # noqa: E402
+from sim.runner.hooks import TableHook  # noqa: E402
 from sim.runner import RunSettings, TablePlayer  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "engine"))
@@ -40,17 +42,15 @@ def play(monkeypatch: pytest.MonkeyPatch, stacks: Mapping[int, int], moves: Sequ
     an Action (a table request)."""
     config = TableConfig(seats=seats or max(stacks) + 1, small_blind=small, big_blind=big,
                          ante=ante, min_buy_in=1, max_buy_in=10_000)
-    if holes:
-        rigged = deck(holes, board)
-        monkeypatch.setattr(dealer, "shuffle", lambda seed: rigged)
-    records: list[HandRecord] = []
+    setups = {1: HandSetup(deck=deck(holes, board))} if holes else {}
+    log = TableLog(keep=16)
     table = Controller(config, SEED, players={s: (f"p{s}", c) for s, c in stacks.items()},
-                       subscribers=[HandTap(records.append)])
+                       subscribers=[log], setups=setups)
     for move in moves:
         table.dispatch(_action(table, move))
     for _ in range(200):
-        if len(records) >= hands:
-            return records
+        if log.finished >= hands:
+            return list(log.hands)
         legal = table.legal_actions()
         assert legal is not None, "the table stopped before the hands finished"
         table.dispatch(ac.Check(legal.seat) if legal.can_check else ac.Call(legal.seat))
@@ -79,14 +79,23 @@ def assert_masked(report: oracle.OracleReport, masks: dict[str, int], complete: 
 
 def harness_records(run_seed: int, tables: int, hands: int) -> list[HandRecord]:
     """Finished hands of the run's first ``tables`` tables, as `sim run` plays them."""
-    records: list[HandRecord] = []
+    collect = Collect()
     settings = RunSettings(seed=run_seed, hands=tables * hands, collect_rows=False)
     for table_id in range(tables):
-        player = TablePlayer(draw_table(run_seed, table_id), hands, settings)
-        player.controller.subscribers.append(HandTap(records.append))
-        outcome = player.play()
-        assert outcome.failure is None, outcome.failure
-    return records
+        outcome = TablePlayer(draw_table(run_seed, table_id), hands, settings,
+                              hooks=[collect]).play()
+        assert outcome.finding is None, outcome.finding
+    return collect.records
+
+
+class Collect(TableHook):
+    """Keeps every finished hand's record."""
+
+    def __init__(self) -> None:
+        self.records: list[HandRecord] = []
+
+    def hand_ended(self, table: Any, record: HandRecord) -> None:
+        self.records.append(record)
 
 
 @pytest.mark.parametrize("run_seed", [1, 7])
