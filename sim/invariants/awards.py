@@ -19,8 +19,8 @@ from sim.engine.cards import cards_to_str
 from sim.engine.evaluator import evaluate7, reference_evaluate
 from sim.engine.events import HandEnded, PotAwarded
 from sim.engine.state import TableState
-from sim.invariants import base, oracle
-from sim.invariants.base import CheckContext, fail, invariant, mask, seats_text
+from sim.invariants import oracle
+from sim.invariants.base import MODE, CheckContext, fail, invariant, mask, seats_text
 from sim.invariants.handrank import rank7
 from sim.invariants.walk import Award, walk
 
@@ -91,7 +91,7 @@ def _best(s: TableState, contenders: list[int], board: tuple[int, ...],
     brute-force reference and is far faster; a tie, where kickers decide who splits, is
     confirmed with the reference evaluator itself. ``ranks`` and ``exact`` keep each
     seat's ranks from pot to pot."""
-    thorough = base.THOROUGH
+    thorough = MODE.thorough
     for seat in contenders:
         if seat not in ranks:
             seven = _seven(s, seat, board)

@@ -34,12 +34,24 @@ from sim.engine.log import HandRecord, TableLog
 from sim.engine.state import TableState
 from sim.finding import FindingError, invariant_failed
 
-# Thorough mode does on every dispatch what the fast default does where it matters:
-# animation.play on every frame (not only where hands start and end), every seat's view
-# after every dispatch (not only when hole cards are dealt or shown), and the brute-force
-# reference evaluator for every contender (not only for ties). About twice the cost.
-# Read as ``base.THOROUGH`` (a module attribute, so tests can switch it).
-THOROUGH = False
+
+class Mode:
+    """How much the checks do. ``thorough`` does on every dispatch what the fast default
+    does where it matters: animation.play on every frame (not only where hands start and
+    end), every seat's view after every dispatch (not only when hole cards are dealt or
+    shown), and the brute-force reference evaluator for every contender (not only for
+    ties). About twice the cost.
+
+    One instance, ``MODE``, changed in place (``MODE.thorough = True``): compiled, the
+    checks read it after every dispatch as a field, not through a module lookup."""
+
+    __slots__ = ("thorough",)
+
+    def __init__(self) -> None:
+        self.thorough = False
+
+
+MODE: Final = Mode()
 
 
 class CheckContext:

@@ -8,7 +8,7 @@
 
 Both run after every dispatch and are among the costliest checks, so each does its full
 work only where it matters (where hands start and end, ``HAND_EDGES``; where hole cards are
-dealt or shown, ``VIEW_EVENTS``) unless ``base.THOROUGH`` is set.
+dealt or shown, ``VIEW_EVENTS``) unless ``MODE.thorough`` is set.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from sim.engine.animation import Step, play
 from sim.engine.cards import cards_to_str
 from sim.engine.events import CardsShown, HandEnded, HandStarted, HoleCardsDealt
 from sim.engine.views import PublicView, player_view, public_view, visible_cards
-from sim.invariants import base
-from sim.invariants.base import CheckContext, fail, invariant, kinds, mask
+from sim.invariants.base import MODE, CheckContext, fail, invariant, kinds, mask
 from sim.invariants.steps import play_steps
 
 # Where hands start and end, the after-view is rebuilt from the state in full.
@@ -36,10 +35,10 @@ def animation_sanity(ctx: CheckContext) -> None:
     if frame is None:
         raise fail("animation_sanity", "The animator recorded no frame for this dispatch.")
     # The steps are played by this package's own reading of them; the engine's player
-    # (animation.play, which clients use) is called too when THOROUGH, and on a mismatch, to
+    # (animation.play, which clients use) is called too in thorough mode, and on a mismatch, to
     # say which of the two disagrees. (The tests hold the two equal on thousands of frames.)
     edge = bool(kinds(ctx) & HAND_EDGES)
-    thorough = base.THOROUGH
+    thorough = MODE.thorough
     played = (play(frame.before, frame.steps) if thorough
               else play_steps(frame.before, frame.steps))
     stacks = [seat.stack for seat in played.seats]
@@ -119,7 +118,7 @@ def no_private_leak(ctx: CheckContext) -> None:
         if any(step.cards for step in frame.steps):  # compiled, any() of a generator is a loop
             _check_steps(ctx, frame.steps)
     # With no hole card dealt or shown, every view was checked when they last were.
-    if base.THOROUGH or kinds(ctx) & VIEW_EVENTS:
+    if MODE.thorough or kinds(ctx) & VIEW_EVENTS:
         _check_seat_views(ctx, public)
 
 

@@ -53,7 +53,7 @@ def test_random_hands_reach_most_coverage_points(random_run):
 
 
 def test_thorough_mode_passes_too(monkeypatch):
-    monkeypatch.setattr(base, "THOROUGH", True)
+    monkeypatch.setattr(base.MODE, "thorough", True)
     hands = 0
     for seed in range(100, 106):
         rng = random.Random(seed)
