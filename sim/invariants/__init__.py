@@ -1,12 +1,17 @@
 """Invariants and coverage points: what the harness checks after every dispatch.
 
-- ``base``: the registry (``@invariant``, ``select``, ``run_all``) and ``CheckContext``.
-- ``checks``: the invariants themselves, each a small function of a CheckContext.
+- ``base``: the registry (``@invariant(name, description, on=...)``, ``select``,
+  ``run_all``), ``CheckContext`` and the event-kind masks (``mask``, ``kinds``).
+- the invariants themselves, each a small function of a CheckContext, by family:
+  ``chips`` (chip_conservation, no_negative, pot_consistency), ``cards`` (cards_unique),
+  ``turns`` (valid_to_act, legal_actions), ``rounds`` (round_closure, liveness),
+  ``blinds`` (button_and_blinds), ``awards`` (awards_correct), ``views``
+  (animation_sanity, no_private_leak), ``replay`` (replay) and ``decisions``
+  (no_dead_decision).
 - ``oracle``, ``handrank``, ``steps``: independent readings of the rules (pots, splits,
   legal actions, blinds, hand ranks, animation steps) the checks compare the engine with.
-- ``walk``: facts several checks share, computed once per dispatch (the events' kinds, the
-  dispatch replayed event by event, the street's betting books).
+- ``walk``: facts several checks share, computed once per dispatch (the dispatch replayed
+  event by event, the street's betting books, the hands that ended) and the shared masks.
 - ``coverage``: named rule edges counted per run ("sometimes" checks).
-- ``driver``: dispatch, build the context, check, count coverage (``check_dispatch``,
-  ``CheckedTable``).
+- ``pipeline``: the one place that dispatches and checks (``CheckedTable``).
 """

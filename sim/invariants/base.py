@@ -1,27 +1,57 @@
-"""The invariant registry: named checks run after every dispatch.
+"""The invariant registry: named checks run after every dispatch, each when it applies.
 
 An invariant is a small function of a ``CheckContext`` that raises a finding
 (``raise fail(name, sentence)``, a ``sim.finding.FindingError``) when the engine broke a
-rule. Register one with ``@invariant``:
+rule. Register one with ``@invariant``, saying when it runs with ``on``:
 
     >>> @invariant("no_negative_stack", "No stack or bet is ever negative.")
-    ... def no_negative_stack(ctx: CheckContext) -> None: ...
+    ... def no_negative_stack(ctx: CheckContext) -> None: ...       # after every dispatch
+    >>> @invariant("awards_add_up", "...", on=mask(PotAwarded, HandEnded))
+    ... def awards_add_up(ctx: CheckContext) -> None: ...           # when one of those came
+    >>> @invariant("replays", "...", on=hand_ended)
+    ... def replays(ctx: CheckContext) -> None: ...                 # when the predicate holds
 
-``run_all(ctx, names)`` runs the selected ones in registration order.
+``on`` is ``EVERY_DISPATCH`` (the default), a mask of event kinds (``mask(...)``: the check
+runs when the dispatch produced any of them), or a named predicate ``(ctx, found) -> bool``
+for a condition not about event kinds alone (``found`` is the dispatch's mask).
+
+``select(names)`` picks invariants in the order they run; ``run_all(ctx, selected)``
+computes the dispatch's event-kind mask once and runs those whose condition holds. The
+checks live in family modules (``FAMILIES``), which ``load()`` imports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, Final
 
 from sim.engine.actions import Action
 from sim.engine.animation import Animator
 from sim.engine.controller import Controller
-from sim.engine.events import Event
+from sim.engine.events import EVENT_TYPES, Event
 from sim.engine.log import HandRecord, TableLog
 from sim.engine.state import TableState
 from sim.finding import FindingError, invariant_failed
+
+
+class Mode:
+    """How much the checks do. ``thorough`` does on every dispatch what the fast default
+    does where it matters: animation.play on every frame (not only where hands start and
+    end), every seat's view after every dispatch (not only when hole cards are dealt or
+    shown), and the brute-force reference evaluator for every contender (not only for
+    ties). About twice the cost.
+
+    One instance, ``MODE``, changed in place (``MODE.thorough = True``): compiled, the
+    checks read it after every dispatch as a field, not through a module lookup."""
+
+    __slots__ = ("thorough",)
+
+    def __init__(self) -> None:
+        self.thorough = False
+
+
+MODE: Final = Mode()
 
 
 class CheckContext:
@@ -31,8 +61,9 @@ class CheckContext:
     state object on commit, so this is never mutated), ``state`` the one after.
     ``action`` is None for the table's opening. ``ended`` holds the record of the hand that
     ended during this dispatch, if one did (the last one, when several did).
-    ``kinds`` and ``walked`` hold what several checks share, computed once per context by
-    ``sim.invariants.walk``: the events' types and the dispatch replayed event by event.
+    ``kinds`` and ``walked`` hold what several checks share, computed once per context:
+    the events' types (``kinds``) and the dispatch replayed event by event
+    (``sim.invariants.walk``).
 
     Built per dispatch, so a plain class (see ``sim.engine.record``).
     """
@@ -51,7 +82,7 @@ class CheckContext:
         self.log = log
         self.animator = animator
         self.ended = ended
-        self.kinds = -1  # a mask of event types, once computed (see walk.kinds)
+        self.kinds = -1  # a mask of event types, once computed (see kinds)
         self.walked: Any = None  # a sim.invariants.walk.Walk
 
     def replace(self, **changes: Any) -> CheckContext:
@@ -60,16 +91,76 @@ class CheckContext:
         return CheckContext(**{**fields, **changes})
 
 
+# -- event kinds ----------------------------------------------------------------------------
+
+# One bit per event type.
+KIND_BITS: Final[dict[type, int]] = {
+    kind: 1 << index for index, kind in enumerate(EVENT_TYPES.values())}
+# A bit no event has, set in every dispatch's mask by run_all: the default ``on``.
+EVERY_DISPATCH: Final = 1 << len(EVENT_TYPES)
+
+
+def mask(*types: type) -> int:
+    """The bit mask of ``types``: ``kinds(ctx) & mask(HandEnded)`` is true when one ended."""
+    bits = 0
+    for kind in types:
+        bits |= KIND_BITS[kind]
+    return bits
+
+
+def kinds(ctx: CheckContext) -> int:
+    """The types of the events of this dispatch, as a mask (see ``mask``), memoized on the
+    context. A mask, not a frozenset: it is tested after every dispatch, and an int's ``&``
+    builds nothing."""
+    found = ctx.kinds
+    if found < 0:
+        found = 0
+        bits = KIND_BITS
+        for event in ctx.events:
+            found |= bits[type(event)]
+        ctx.kinds = found
+    return found
+
+
+# -- the registry ---------------------------------------------------------------------------
+
 Check = Callable[[CheckContext], None]
-INVARIANTS: Final[dict[str, Check]] = {}
-DESCRIPTIONS: Final[dict[str, str]] = {}
+# A condition not about event kinds alone: ``(ctx, found)``, ``found`` the dispatch's mask.
+Condition = Callable[[CheckContext, int], bool]
+
+# The modules that register invariants, in the order their checks run (see load).
+FAMILIES: Final = ("chips", "cards", "turns", "rounds", "blinds", "awards", "views", "replay",
+                   "decisions")
 
 
-def invariant(name: str, description: str) -> Callable[[Check], Check]:
+@dataclass(frozen=True, slots=True)
+class Invariant:
+    """A registered check and when it runs: when the dispatch's event-kind mask meets
+    ``on`` (``EVERY_DISPATCH`` always does), or else when ``when`` holds."""
+
+    name: str
+    description: str
+    check: Check
+    on: int
+    when: Condition | None
+    family: str  # the module it is defined in, one of FAMILIES
+
+
+INVARIANTS: Final[dict[str, Invariant]] = {}
+
+
+def invariant(name: str, description: str,
+              on: int | Condition = EVERY_DISPATCH) -> Callable[[Check], Check]:
+    """Register a check under ``name``; ``on`` says when it runs (see the module doc)."""
     def register(check: Check) -> Check:
         assert name not in INVARIANTS, f"invariant {name} registered twice"
-        INVARIANTS[name] = check
-        DESCRIPTIONS[name] = description
+        family = check.__module__.rpartition(".")[2]
+        assert family in FAMILIES, f"invariant {name} is defined outside the family modules"
+        if isinstance(on, int):
+            assert on, f"invariant {name} would never run (on=0)"
+            INVARIANTS[name] = Invariant(name, description, check, on, None, family)
+        else:
+            INVARIANTS[name] = Invariant(name, description, check, 0, on, family)
         return check
     return register
 
@@ -80,27 +171,53 @@ def fail(name: str, message: str) -> FindingError:
     return invariant_failed(name, message)
 
 
-def select(names: Iterable[str] | None) -> list[tuple[str, Check]]:
-    """The checks to run: all (None) or the named ones; unknown names raise ValueError."""
+def seats_text(seats: Sequence[int]) -> str:
+    """Seats for a message: ``"1, 4"``, or ``"none"``."""
+    return ", ".join(str(s) for s in seats) or "none"
+
+
+def select(names: Iterable[str] | None) -> list[Invariant]:
+    """The invariants to run: all (None), in the order they run, or the named ones in the
+    order named; unknown names raise ValueError."""
     load()
     if names is None:
-        return list(INVARIANTS.items())
+        return list(INVARIANTS.values())
     names = list(names)
     unknown = [n for n in names if n not in INVARIANTS]
     if unknown:
         raise ValueError(f"Unknown invariant {', '.join(unknown)}; known invariants are "
                          f"{', '.join(INVARIANTS)}.")
-    return [(n, INVARIANTS[n]) for n in names]
+    return [INVARIANTS[n] for n in names]
 
 
-def run_all(ctx: CheckContext, checks: list[tuple[str, Check]]) -> int:
-    """Run ``checks`` in order; the first violation raises. Returns how many ran."""
-    for _, check in checks:
-        check(ctx)
-    return len(checks)
+def run_all(ctx: CheckContext, selected: list[Invariant]) -> int:
+    """Run the ``selected`` invariants whose condition holds for this dispatch, in order;
+    the first violation raises.
+
+    Returns how many were selected: a check skipped by its condition counts as run, as it
+    did when each check returned early from its own body, so a table's stored "checks"
+    count is the same for the same seed.
+    """
+    found = kinds(ctx) | EVERY_DISPATCH
+    for inv in selected:
+        if inv.on & found or (inv.when is not None and inv.when(ctx, found)):
+            inv.check(ctx)
+    return len(selected)
 
 
 def load() -> None:
-    """Import the modules that register invariants (idempotent)."""
-    import sim.invariants.checks  # noqa: F401
+    """Import the modules that register invariants (idempotent), and keep ``INVARIANTS``
+    in ``FAMILIES`` order whichever of them was imported first."""
+    import sim.invariants.awards  # noqa: F401
+    import sim.invariants.blinds  # noqa: F401
+    import sim.invariants.cards  # noqa: F401
+    import sim.invariants.chips  # noqa: F401
     import sim.invariants.decisions  # noqa: F401
+    import sim.invariants.replay  # noqa: F401
+    import sim.invariants.rounds  # noqa: F401
+    import sim.invariants.turns  # noqa: F401
+    import sim.invariants.views  # noqa: F401
+    ordered = sorted(INVARIANTS.values(), key=lambda inv: FAMILIES.index(inv.family))
+    if [inv.name for inv in ordered] != list(INVARIANTS):
+        INVARIANTS.clear()
+        INVARIANTS.update((inv.name, inv) for inv in ordered)

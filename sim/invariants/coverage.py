@@ -40,8 +40,7 @@ from sim.engine.events import (
 from sim.engine.log import HandRecord
 from sim.engine.state import NOT_ACTED, WAITING, TableState
 from sim.invariants import oracle
-from sim.invariants.base import CheckContext
-from sim.invariants.walk import kinds, mask
+from sim.invariants.base import CheckContext, kinds, mask
 
 COVERAGE_POINTS: Final[dict[str, str]] = {
     "three_way_side_pot": "Bets were collected into three or more pots (a main pot and at "

@@ -1,7 +1,9 @@
-"""Invariants about decisions: no one is asked to act with nothing to decide.
+"""Decision invariants: no one is asked to act with nothing to decide.
 
-Registered with ``@invariant`` like the checks of ``sim.invariants.checks``, and loaded after
-them (``sim.invariants.base.load``), so they run after those in registration order.
+- ``no_dead_decision``: when every other player still in the hand is all-in, the player to
+  act has put in less than the largest of their contributions.
+
+The last family in ``base.FAMILIES``: it runs after the others, after every dispatch.
 """
 
 from __future__ import annotations

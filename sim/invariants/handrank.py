@@ -47,10 +47,7 @@ def rank7(cards: Sequence[int]) -> tuple[int, ...]:
         rank = card >> 2
         counts[rank] += 1
         by_suit[card & 3].append(rank)
-    flush: list[int] | None = None  # seven cards hold at most one flush
-    for ranks in by_suit:  # a loop, not next() over a generator: this runs every showdown
-        if len(ranks) >= 5:
-            flush = ranks
+    flush = next((ranks for ranks in by_suit if len(ranks) >= 5), None)  # at most one
     if flush is not None:
         high = straight_high(set(flush))
         if high is not None:

@@ -36,10 +36,7 @@ def pots_by_levels(contrib: list[int], live: list[bool],
     live_seats = [s for s in seats if live[s]]
     if not live_seats:
         return [], sum(contrib)
-    top = contrib[live_seats[0]]
-    for s in live_seats:  # loops, not max(): compiled, builtins are called through Python
-        if contrib[s] > top:
-            top = contrib[s]
+    top = max(contrib[s] for s in live_seats)
     caps = sorted({contrib[s] for s in live_seats if all_in[s] and contrib[s] < top})
     caps.append(top)
     pots: list[Pot] = []
@@ -52,10 +49,7 @@ def pots_by_levels(contrib: list[int], live: list[bool],
         if amount:
             pots.append((amount, tuple(s for s in live_seats if contrib[s] >= cap)))
         floor = cap
-    stray = 0
-    for chips in contrib:
-        if chips > top:
-            stray += chips - top
+    stray = sum(chips - top for chips in contrib if chips > top)
     return pots, stray
 
 

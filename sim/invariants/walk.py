@@ -1,9 +1,8 @@
 """Facts about one dispatch that several checks share, computed once per CheckContext.
 
-``kinds(ctx)`` is the set of event types the dispatch produced, as a bit mask (``KIND_BITS``;
-``mask(...)`` builds one): checks test it first and do their expensive work only when the
-events that concern them happened. A mask, not a frozenset: every check tests it after every
-dispatch, and an int's ``&`` builds nothing.
+The masks of event kinds (``base.mask``) that several checks run on or test are here:
+``CLOSERS`` (a betting round may have closed), ``ENDED`` (a hand ended), and the predicate
+``hand_ended``; ``ended_records(ctx)`` are the records of the hands that ended.
 
 ``walk(ctx)`` replays the dispatch's events one by one on a copy of ``ctx.before`` and
 keeps the moments in between that only the events reveal: the table just before a betting
@@ -23,7 +22,6 @@ from typing import Final
 
 from sim.engine.apply import apply
 from sim.engine.events import (
-    EVENT_TYPES,
     AntePosted,
     BetMade,
     BetReturned,
@@ -43,33 +41,10 @@ from sim.engine.events import (
     RaisedTo,
     TurnStarted,
 )
+from sim.engine.log import HandRecord
 from sim.engine.state import BETTING, STARTED, TableState
-from sim.invariants.base import CheckContext
+from sim.invariants.base import KIND_BITS, CheckContext, kinds, mask
 from sim.invariants.oracle import NOT_ACTED
-
-# One bit per event type.
-KIND_BITS: Final[dict[type, int]] = {
-    kind: 1 << index for index, kind in enumerate(EVENT_TYPES.values())}
-
-
-def mask(*types: type) -> int:
-    """The bit mask of ``types``: ``kinds(ctx) & mask(HandEnded)`` is true when one ended."""
-    bits = 0
-    for kind in types:
-        bits |= KIND_BITS[kind]
-    return bits
-
-
-def kinds(ctx: CheckContext) -> int:
-    """The types of the events of this dispatch, as a mask (see ``mask``)."""
-    found = ctx.kinds
-    if found < 0:
-        found = 0
-        bits = KIND_BITS
-        for event in ctx.events:
-            found |= bits[type(event)]
-        ctx.kinds = found
-    return found
 
 
 class Betting:
@@ -217,6 +192,22 @@ OPENERS: Final = mask(HoleCardsDealt, TurnStarted, Folded, Checked, Called, BetM
                       BoardDealt)
 # A dispatch with none of these is a plain turn: only the betting books are needed.
 MOMENTS: Final = CLOSERS | mask(HandStarted, AntePosted, BlindPosted, HoleCardsDealt)
+ENDED: Final = mask(HandEnded)
+
+
+def hand_ended(ctx: CheckContext, found: int) -> bool:
+    """A hand ended in this dispatch (a condition for ``@invariant(on=...)``): a HandEnded
+    among the events, or the log recorded a finished hand."""
+    return ctx.ended is not None or bool(found & ENDED)
+
+
+def ended_records(ctx: CheckContext) -> list[HandRecord]:
+    """The records of the hands that ended during this dispatch, oldest first."""
+    numbers = [e.hand_no for e in ctx.events if isinstance(e, HandEnded)]
+    found = {r.hand_no: r for r in ctx.log.hands if r.hand_no in numbers}
+    if ctx.ended is not None:
+        found[ctx.ended.hand_no] = ctx.ended
+    return [found[n] for n in numbers if n in found]
 
 
 def walk(ctx: CheckContext) -> Walk:

@@ -82,7 +82,7 @@ def test_the_pipeline_counts_an_untrusted_action_rejected_with_nothing_changed()
 def test_checked_table_raises_the_first_broken_invariant():
     t = CheckedTable(TableConfig(seats=2), seed=3, players={0: ("a", 50), 1: ("b", 50)},
                      checks=["chip_conservation"])
-    assert [name for name, _ in t.checks] == ["chip_conservation"]
+    assert [inv.name for inv in t.checks] == ["chip_conservation"]
     t.dispatch(Call(0))
     t.state.stack[0] += 7  # corrupt the committed state behind the controller's back
     with pytest.raises(FindingError, match="chip_conservation") as info:

@@ -16,7 +16,7 @@ from invariant_play import new_table, play
 
 from sim.engine import events as ev
 from sim.engine.actions import Call, RaiseTo
-from sim.invariants import checks
+from sim.invariants import base
 from sim.invariants.coverage import COVERAGE_POINTS, Coverage
 
 TABLES = 70
@@ -53,7 +53,7 @@ def test_random_hands_reach_most_coverage_points(random_run):
 
 
 def test_thorough_mode_passes_too(monkeypatch):
-    monkeypatch.setattr(checks, "THOROUGH", True)
+    monkeypatch.setattr(base.MODE, "thorough", True)
     hands = 0
     for seed in range(100, 106):
         rng = random.Random(seed)

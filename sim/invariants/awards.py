@@ -1,0 +1,141 @@
+"""Award invariants: who wins each pot.
+
+- ``awards_correct``: each pot goes to the best hand among its eligible players who showed,
+  split with odd chips from the first seat left of the button, side pots first; an
+  uncontested hand gives every pot to the last player in, unshown; a player mucks only a
+  hand that can neither win nor tie a pot it is in.
+
+It runs when pots were awarded or a hand ended (``SETTLING``), a few times a hand, so it is
+written as plain Python. Hands are ranked by ``handrank.rank7`` and ties, where kickers
+decide who splits, by the brute-force reference evaluator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+from sim.engine.cards import cards_to_str
+from sim.engine.evaluator import evaluate7, reference_evaluate
+from sim.engine.events import HandEnded, PotAwarded
+from sim.engine.state import TableState
+from sim.invariants import oracle
+from sim.invariants.base import MODE, CheckContext, fail, invariant, mask, seats_text
+from sim.invariants.handrank import rank7
+from sim.invariants.walk import Award, walk
+
+SETTLING: Final = mask(PotAwarded, HandEnded)
+
+
+@invariant("awards_correct",
+           "Each pot goes to the best hand among its eligible players who showed (by the "
+           "brute-force reference evaluator), split with odd chips from the first seat left "
+           "of the button, side pots first; an uncontested hand gives every pot to the "
+           "last player in, unshown.",
+           on=SETTLING)
+def awards_correct(ctx: CheckContext) -> None:
+    for award in walk(ctx).awards:
+        _check_award(award)
+
+
+def _check_award(award: Award) -> None:
+    s = award.state
+    live = [x for x in s.order if not s.folded[x]]
+    if len(live) == 1:
+        winner = live[0]
+        if True in s.shown:
+            raise fail("awards_correct",
+                       f"Hand {s.hand_no} was won uncontested by seat {winner}, yet seats "
+                       f"{seats_text([x for x in s.order if s.shown[x]])} showed cards.")
+        expected = [(index, amount, ((winner, amount),))
+                    for index, (amount, _) in _side_pots_first(s.pots)]
+    else:
+        expected = _showdown_awards(s, live)
+    got = [(e.pot, e.amount, e.shares) for e in award.awards]
+    if got != expected:
+        raise fail("awards_correct",
+                   f"Hand {s.hand_no} awarded {got} (pot, amount, shares); the board "
+                   f"{cards_to_str(s.board)}, the hands shown and pots {s.pots} with the "
+                   f"button on seat {s.button} give {expected}.")
+    awarded = sum(amount for _, amount, _ in got)
+    if awarded != s.pot:
+        raise fail("awards_correct", f"Hand {s.hand_no} awarded {awarded} of a pot of {s.pot}.")
+
+
+def _showdown_awards(s: TableState, live: list[int]) -> list[Any]:
+    board = tuple(s.board)
+    if len(board) != 5:
+        raise fail("awards_correct", f"Hand {s.hand_no} was settled at showdown between seats "
+                                     f"{seats_text(live)} on a board of {len(board)} cards.")
+    assert s.button is not None
+    ranks: dict[int, tuple[int, ...]] = {}
+    exact: dict[int, tuple[int, ...]] = {}  # by the reference evaluator, for ties
+    expected = []
+    for index, (amount, eligible) in _side_pots_first(s.pots):
+        contenders = [x for x in eligible if s.shown[x]]
+        if not contenders:
+            raise fail("awards_correct",
+                       f"Pot {index} of hand {s.hand_no} ({amount} chips) has no eligible "
+                       f"player who showed (eligible: {seats_text(eligible)}).")
+        winners = (_best(s, contenders, board, ranks, exact) if len(contenders) > 1
+                   else contenders)
+        expected.append((index, amount,
+                         oracle.split_shares(amount, winners, s.button, s.config.seats)))
+    _check_mucks(s, live, board)
+    return expected
+
+
+def _best(s: TableState, contenders: list[int], board: tuple[int, ...],
+          ranks: dict[int, tuple[int, ...]], exact: dict[int, tuple[int, ...]]) -> list[int]:
+    """The contenders with the best hand. Ranked by ``handrank.rank7``, which equals the
+    brute-force reference and is far faster; a tie, where kickers decide who splits, is
+    confirmed with the reference evaluator itself. ``ranks`` and ``exact`` keep each
+    seat's ranks from pot to pot."""
+    thorough = MODE.thorough
+    for seat in contenders:
+        if seat not in ranks:
+            seven = _seven(s, seat, board)
+            ranks[seat] = reference_evaluate(seven) if thorough else rank7(seven)
+    winners = _top(contenders, ranks)
+    if len(winners) > 1 and not thorough:
+        for seat in contenders:
+            if seat not in exact:
+                exact[seat] = reference_evaluate(_seven(s, seat, board))
+        winners = _top(contenders, exact)
+    return winners
+
+
+def _top(seats: list[int], ranks: dict[int, tuple[int, ...]]) -> list[int]:
+    """The seats with the highest rank."""
+    best = max(ranks[seat] for seat in seats)
+    return [seat for seat in seats if ranks[seat] == best]
+
+
+def _side_pots_first(pots: Sequence[oracle.Pot]) -> list[tuple[int, oracle.Pot]]:
+    """``(index, pot)`` for each pot, the last side pot first and the main pot last."""
+    return list(reversed(list(enumerate(pots))))
+
+
+def _seven(s: TableState, seat: int, board: tuple[int, ...]) -> tuple[int, ...]:
+    hole = s.hole[seat]
+    if hole is None:
+        raise fail("awards_correct", f"Seat {seat} is in hand {s.hand_no} at showdown but "
+                                     "holds no cards.")
+    return (*hole, *board)
+
+
+def _check_mucks(s: TableState, live: list[int], board: tuple[int, ...]) -> None:
+    """A player mucks only a hand that can neither win nor tie any pot it is in."""
+    mucked = [x for x in live if not s.shown[x]]
+    if not mucked:
+        return
+    strength = {x: evaluate7(_seven(s, x, board)) for x in live}
+    for seat in mucked:
+        for index, (_, eligible) in enumerate(s.pots):
+            if seat in eligible:
+                shown = [strength[x] for x in eligible if s.shown[x]]
+                if not shown or strength[seat] >= max(shown):
+                    raise fail("awards_correct",
+                               f"Seat {seat} mucked {cards_to_str(s.hole[seat] or ())} in "
+                               f"hand {s.hand_no} although it wins or ties pot {index} on "
+                               f"{cards_to_str(board)}.")

@@ -1,0 +1,120 @@
+"""Chip invariants: chips are conserved, never negative, and the pots add up.
+
+- ``chip_conservation``: the table's chips equal buy-ins + rebuys - cash-outs, and each
+  dispatch changes them only by what it bought in or cashed out;
+- ``no_negative``: no stack, bet, contribution or pot below zero;
+- ``pot_consistency``: pot + bets = contributions, and at each collection the pots equal
+  an independent build from the contributions (``oracle.pots_by_levels``).
+
+All three run after every dispatch: they read the committed state, and look at the events
+only for buy-ins and cash-outs (``CASH_EVENTS``) and collections (``COLLECTED``).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sim.engine.events import BetsCollected, PlayerLeft, PlayerSeated, RebuyApplied
+from sim.engine.state import IDLE, total
+from sim.invariants import oracle
+from sim.invariants.base import CheckContext, fail, invariant, kinds, mask, seats_text
+from sim.invariants.walk import Collection, walk
+
+CASH_EVENTS: Final = mask(PlayerSeated, RebuyApplied, PlayerLeft)
+
+
+@invariant("chip_conservation",
+           "Chips on the table (stacks, bets, pot) equal buy-ins + rebuys - cash-outs, and "
+           "each dispatch changes them only by the buy-ins, rebuys and cash-outs it made.")
+def chip_conservation(ctx: CheckContext) -> None:
+    s, b = ctx.state, ctx.before
+    chips = total(s.stack) + total(s.bet) + s.pot
+    if chips != s.chips_in - s.chips_out:
+        raise fail("chip_conservation",
+                   f"The table holds {chips} chips (stacks {sum(s.stack)}, bets {sum(s.bet)}, "
+                   f"pot {s.pot}) but chips in {s.chips_in} - chips out {s.chips_out} = "
+                   f"{s.chips_in - s.chips_out}.")
+    bought = cashed = 0
+    if kinds(ctx) & CASH_EVENTS:
+        for event in ctx.events:
+            if type(event) is PlayerSeated:
+                bought += event.buy_in
+            elif type(event) is RebuyApplied:
+                bought += event.added
+            elif type(event) is PlayerLeft:
+                cashed += event.cashed_out
+    if s.chips_in - b.chips_in != bought or s.chips_out - b.chips_out != cashed:
+        raise fail("chip_conservation",
+                   f"Chips in rose by {s.chips_in - b.chips_in} and chips out by "
+                   f"{s.chips_out - b.chips_out}, but the events bought in {bought} and "
+                   f"cashed out {cashed}.")
+    previous = total(b.stack) + total(b.bet) + b.pot
+    if chips - previous != bought - cashed:
+        raise fail("chip_conservation",
+                   f"The table went from {previous} to {chips} chips, a change of "
+                   f"{chips - previous}, but buy-ins, rebuys and cash-outs explain "
+                   f"{bought - cashed}.")
+
+
+@invariant("no_negative", "No stack, bet, contribution or pot is ever negative.")
+def no_negative(ctx: CheckContext) -> None:
+    s = ctx.state
+    if s.pot < 0:
+        raise fail("no_negative", f"The pot is {s.pot}.")
+    for name, values in (("stack", s.stack), ("bet", s.bet), ("contrib", s.contrib)):
+        for seat, value in enumerate(values):
+            if value < 0:
+                raise fail("no_negative", f"Seat {seat}'s {name} is {value}.")
+    for index, (amount, _) in enumerate(s.pots):
+        if amount <= 0:
+            raise fail("no_negative", f"Pot {index} holds {amount} chips.")
+
+
+COLLECTED: Final = mask(BetsCollected)
+
+
+@invariant("pot_consistency",
+           "Pot + bets = contributions; at each collection the pots equal an independent "
+           "build from contributions (amounts and eligibility), no pot holds uncalled "
+           "chips, and the pots add up to the pot.")
+def pot_consistency(ctx: CheckContext) -> None:
+    s = ctx.state
+    if s.phase != IDLE:
+        bets, contributed = total(s.bet), total(s.contrib)
+        if s.pot + bets != contributed:
+            raise fail("pot_consistency",
+                       f"Pot {s.pot} + bets {bets} = {s.pot + bets}, but the players "
+                       f"contributed {contributed} this hand.")
+        if s.pots and total([amount for amount, _ in s.pots]) != s.pot:
+            raise fail("pot_consistency",
+                       f"The pots {s.pots} add up to {sum(a for a, _ in s.pots)}, not the "
+                       f"pot of {s.pot}.")
+    if kinds(ctx) & COLLECTED:
+        for collection in walk(ctx).collections:
+            _check_collection(collection)
+
+
+def _check_collection(c: Collection) -> None:
+    pots, stray = oracle.pots_by_levels(c.contrib, c.live, c.all_in)
+    got = [(amount, tuple(eligible)) for amount, eligible in c.event.pots]
+    if stray:
+        raise fail("pot_consistency",
+                   f"Folded players put in {stray} chips more than any live player "
+                   f"(contributions {c.contrib}); those chips belong in no pot.")
+    unmatched = oracle.unmatched_top(c.contrib)
+    if unmatched is not None:
+        seat, top, second = unmatched
+        raise fail("pot_consistency",
+                   f"After collection seat {seat} has {top} chips in the pots but no one else "
+                   f"more than {second}: the uncalled {top - second} should have gone back "
+                   f"(contributions {c.contrib}).")
+    if got != pots:
+        raise fail("pot_consistency",
+                   f"The bets were collected into pots {got}, but contributions {c.contrib} "
+                   f"with live seats {seats_text([s for s, x in enumerate(c.live) if x])} and "
+                   f"all-in seats {seats_text([s for s, x in enumerate(c.all_in) if x])} make "
+                   f"{pots}.")
+    collected = sum(amount for amount, _ in got)
+    if collected != c.pot:
+        raise fail("pot_consistency",
+                   f"The collected pots {got} add up to {collected}, not the pot of {c.pot}.")
