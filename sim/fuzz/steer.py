@@ -108,11 +108,19 @@ class Steering:
                     self.hits[f][point] += count
 
     def _score(self, named: tuple[str, ...]) -> float:
-        """Expected hits per hand of each point, weighted by how rare the point is."""
+        """Expected hits per hand of each point, weighted by how rare the point is.
+
+        Each feature's rate of a point, against the run-wide rate, is a lift; a table's
+        expected rate is the run-wide rate times the lifts of all its features (features
+        taken as independent, as naive Bayes does), so settings that several features
+        favour stand out. Rates are smoothed toward the run-wide rate by PRIOR_HANDS."""
         score = 0.0
         for point, seen in self.total_hits.items():
             overall = (seen + 1.0) / (self.total_hands + 1.0)
-            rate = sum((self.hits[f][point] + PRIOR_HANDS * overall)
-                       / (self.hands[f] + PRIOR_HANDS) for f in named) / len(named)
-            score += rate / (seen + 1.0)
+            expected = overall
+            for f in named:
+                rate = (self.hits[f][point] + PRIOR_HANDS * overall) / (self.hands[f]
+                                                                       + PRIOR_HANDS)
+                expected *= rate / overall
+            score += expected / (seen + 1.0)
         return score
