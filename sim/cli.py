@@ -69,16 +69,29 @@ def main() -> None:
               help="Play only this table of the run (same seed and hands): to chase a failure.")
 @click.option("--resume", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Finish the interrupted run in this folder.")
+@click.option("--backend", type=click.Choice(["pool", "dask"]), default="pool",
+              show_default=True,
+              help="Where tables are played: a local process pool, or a Dask cluster (a local "
+                   "one of --workers processes, or the one at --scheduler).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
+              help="With --backend dask: submit to the Dask cluster of this scheduler.")
 def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
         hands_per_table: int, planted: tuple[str, ...], invariants: str | None,
-        only_table: int | None, resume: Path | None) -> None:
+        only_table: int | None, resume: Path | None, backend: str,
+        scheduler: str | None) -> None:
     """Play HANDS hands on swarm-drawn tables, checking every invariant after every dispatch.
 
-    Exit status: 0 when every invariant held, 1 when any failed, 2 on a usage error,
-    130 when interrupted (Ctrl-C) with no failure so far."""
+    Exit status: 0 when every invariant held, 1 when any failed, 2 on a usage error (or a
+    backend that cannot start), 130 when interrupted (Ctrl-C) with no failure so far."""
+    from sim.backends import BackendUnavailable, require
     from sim.reports.console import print_summary
     from sim.run import run as run_all
 
+    _check_backend(backend, scheduler, workers)
+    try:
+        require(backend)
+    except BackendUnavailable as error:
+        raise click.UsageError(str(error)) from error
     workers = workers or os.cpu_count() or 1
     ctx = click.get_current_context()
     if resume is not None:
@@ -99,9 +112,22 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
     click.echo(f"sim run: seed {settings.seed}, {settings.hands:,} hands, {workers} "
                f"worker{'s' if workers != 1 else ''}, out {out}")
     click.echo(f"reproduce: {command}")
-    summary = run_all(settings, out, workers, command, resume=resume is not None)
+    try:
+        summary = run_all(settings, out, workers, command, resume=resume is not None,
+                          backend=backend, scheduler=scheduler)
+    except BackendUnavailable as error:
+        raise click.UsageError(str(error)) from error
     print_summary(summary, command)
     sys.exit(1 if summary.failures else 130 if summary.interrupted else 0)
+
+
+def _check_backend(backend: str, scheduler: str | None, workers: int | None) -> None:
+    if scheduler is not None and backend != "dask":
+        raise click.UsageError("--scheduler is the address of a Dask cluster; add --backend "
+                               "dask, or leave out --scheduler to use the local pool.")
+    if scheduler is not None and workers is not None:
+        raise click.UsageError(f"--workers {workers} goes with a cluster started here; the "
+                               f"cluster at --scheduler {scheduler} has the workers it has.")
 
 
 def _new_settings(hands: int, seed: int | None, out: Path | None, hands_per_table: int,

@@ -107,6 +107,9 @@ class TableRecord:
     failure: dict[str, Any] | None  # invariant, message, hand_no, dump_path, planted
     arrow: dict[str, pa.Table]
     peak_rss_mb: float | None = None  # the worker's peak memory when the table finished
+    # The failure dump's JSON, on its way from a worker that could not write it into the
+    # run folder (see sim.backends.dumps); never stored in the database.
+    dump: str | None = None
 
 
 class Store:
