@@ -154,6 +154,9 @@ def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bo
             status = _play(settings, plan, players, store, summary, progress, tables_per_task)
             summary.seconds = time.perf_counter() - started
             store.finish_run(run_id, status, summary.seconds, workers)
+            cpu = resource.getrusage(resource.RUSAGE_SELF)
+            log.info("main process: %.1f s CPU over %.1f s (storing, converting, scheduling)",
+                     cpu.ru_utime + cpu.ru_stime, summary.seconds)
             progress.close()
     finally:
         listener.stop()

@@ -227,6 +227,18 @@ class Store:
             self.con.unregister("batch")
 
 
+def content_digest(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """``{"hands": "ROWS:SUM", "actions": ..., "results": ...}`` of a run's store: the row
+    count and the sum of the rows' hashes (run_id left out), whatever order the rows were
+    stored in; a row stored twice, or one changed, changes it. Two runs of one seed on any
+    backend and any number of workers give the same digest (DuckDB's hash: compare digests
+    made by one DuckDB version)."""
+    return {name: str(con.execute(
+        f"SELECT count(*) || ':' || coalesce(sum(hash(t)::HUGEINT), 0) "
+        f"FROM (SELECT * EXCLUDE (run_id) FROM {name}) t").fetchone()[0])  # type: ignore[index]
+        for name in ("hands", "actions", "results")}
+
+
 def _tables_arrow(records: Sequence[TableRecord]) -> pa.Table:
     def column(values: list[Any], kind: pa.DataType) -> pa.Array:
         return pa.array(values, kind)

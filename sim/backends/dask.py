@@ -117,13 +117,15 @@ class DaskBackend(Backend):
             self.cluster.close()
 
 
-def local_cluster(workers: int, dashboard_address: str | None = ":8787"
-                  ) -> distributed.LocalCluster:
-    """A cluster on this machine: ``workers`` processes of one thread. Its workers exit
-    when this process dies (each watches a pipe from it)."""
+def local_cluster(workers: int, dashboard_address: str | None = ":8787",
+                  **nanny: Any) -> distributed.LocalCluster:
+    """A cluster on this machine: ``workers`` processes of one thread (``nanny``: more
+    arguments for each worker's nanny, e.g. ``env``). Its workers exit when this process
+    dies (each watches a pipe from it)."""
     with dask.config.set(LOCAL_SCHEDULER_CONFIG), _sigint_ignored():
         return distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
-                                        processes=True, dashboard_address=dashboard_address)
+                                        processes=True, dashboard_address=dashboard_address,
+                                        **nanny)
 
 
 class SimWorker(distributed.WorkerPlugin):
