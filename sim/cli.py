@@ -109,8 +109,10 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
         settings, out = _new_settings(hands, seed, out, hands_per_table, planted, invariants,
                                       only_table)
     command = _command(settings, workers, out)
-    click.echo(f"sim run: seed {settings.seed}, {settings.hands:,} hands, {workers} "
-               f"worker{'s' if workers != 1 else ''}, out {out}")
+    where = (f"the Dask cluster at {scheduler}" if scheduler is not None else
+             f"{workers} worker{'s' if workers != 1 else ''}"
+             + (" (Dask)" if backend == "dask" else ""))
+    click.echo(f"sim run: seed {settings.seed}, {settings.hands:,} hands, {where}, out {out}")
     click.echo(f"reproduce: {command}")
     try:
         summary = run_all(settings, out, workers, command, resume=resume is not None,

@@ -182,10 +182,10 @@ def _play(settings: RunSettings, plan: list[tuple[int, int]], backend: Backend, 
 
     def store_records(records: list[TableRecord]) -> None:
         # A table is stored once, whatever a backend's retries delivered.
+        twice = [record.table_id for record in records if record.table_id in delivered]
+        if twice:
+            log.warning("tables %s came back twice; stored once", ", ".join(map(str, twice)))
         fresh = [record for record in records if record.table_id not in delivered]
-        if len(fresh) < len(records):
-            log.warning("tables %s came back twice; stored once",
-                        ", ".join(str(r.table_id) for r in records if r not in fresh))
         delivered.update(record.table_id for record in fresh)
         land_dumps(fresh, settings.failures_dir)
         # Tables reach the database in batches: at most a second or 64 tables old.
