@@ -80,6 +80,10 @@ def test_inline_pool_and_dask_store_the_same_run(cluster, tmp_path):
     assert inline["tables"] == (8, 8)
     assert pool == inline
     assert dask == inline
+    # The Dask workers' log lines reached the run's log, as the pool workers' do.
+    for folder in ("pool", "dask"):
+        logged = (tmp_path / folder / "run.log").read_text()
+        assert logged.count(" failed at hand ") == len(inline["failures"]), folder
 
 
 def test_a_dask_run_on_a_cluster_it_starts_stores_the_same_run(tmp_path):
