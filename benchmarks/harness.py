@@ -20,8 +20,8 @@ import time
 
 from engine import run_engine  # type: ignore[import-not-found]
 
+from sim.backends.base import settle_gc
 from sim.bots import draw_table
-from sim.run import settle_gc
 from sim.runner import RunSettings, play_table, table_plan
 
 

@@ -30,8 +30,8 @@ from collections.abc import Callable
 
 from sim.bots import draw_table
 from sim.engine.log import HandRecord
-from sim.outside.pokerkit_oracle import OracleTally, compare_hand, require_pokerkit
 from sim.invariants.pipeline import CheckedTable
+from sim.outside.pokerkit_oracle import OracleTally, compare_hand, require_pokerkit
 from sim.runner import RunSettings, TablePlayer
 from sim.runner.hooks import TableHook
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import replace
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -82,23 +82,35 @@ def main() -> None:
 @click.option("--fault", "faults", multiple=True, metavar="NAME=VALUE",
               help="Inject a fault to test the harness itself: crash_worker=TABLE (the worker "
                    "about to play TABLE dies), slow_tables=SECONDS; repeatable.")
+@click.option("--backend", type=click.Choice(["pool", "dask"]), default="pool",
+              show_default=True,
+              help="Where tables are played: a local process pool, or a Dask cluster (a local "
+                   "one of --workers processes, or the one at --scheduler).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
+              help="With --backend dask: submit to the Dask cluster of this scheduler.")
 def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
         hands_per_table: int, planted: tuple[str, ...], invariants: str | None,
         only_table: int | None, resume: Path | None, oracle: str | None,
-        faults: tuple[str, ...]) -> None:
+        faults: tuple[str, ...], backend: str, scheduler: str | None) -> None:
     """Play HANDS hands on swarm-drawn tables, checking every invariant after every dispatch.
 
     \b
     Exit status (when several kinds of failure occur, the most severe: 3, then 4, then 1):
       0    every invariant held
       1    an invariant failed (or the engine refused a legal action)
-      2    usage error or bad input
+      2    usage error or bad input (or a backend that cannot start)
       3    the engine or the harness raised an exception (or a worker process died)
       4    liveness: a hand or a table did not end
       130  interrupted (Ctrl-C) with no failure so far"""
+    from sim.backends import BackendUnavailable, require
     from sim.reports.console import print_summary
     from sim.run import run as run_all
 
+    _check_backend(backend, scheduler, workers)
+    try:
+        require(backend)
+    except BackendUnavailable as error:
+        raise click.UsageError(str(error)) from error
     workers = workers or os.cpu_count() or 1
     ctx = click.get_current_context()
     if resume is not None:
@@ -117,13 +129,28 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
                                       only_table, faults)
         settings = replace(settings, oracle=_oracle_rate(oracle))
     command = _command(settings, workers, out)
-    click.echo(f"sim run: seed {settings.seed}, {settings.hands:,} hands, {workers} "
-               f"worker{'s' if workers != 1 else ''}, out {out}")
+    where = (f"the Dask cluster at {scheduler}" if scheduler is not None else
+             f"{workers} worker{'s' if workers != 1 else ''}"
+             + (" (Dask)" if backend == "dask" else ""))
+    click.echo(f"sim run: seed {settings.seed}, {settings.hands:,} hands, {where}, out {out}")
     click.echo(f"reproduce: {command}")
-    summary = run_all(settings, out, workers, command, resume=resume is not None)
+    try:
+        summary = run_all(settings, out, workers, command, resume=resume is not None,
+                          backend=backend, scheduler=scheduler)
+    except BackendUnavailable as error:
+        raise click.UsageError(str(error)) from error
     print_summary(summary, command)
     sys.exit(exit_code((r.finding.kind for r in summary.failures if r.finding is not None),
                        summary.interrupted))
+
+
+def _check_backend(backend: str, scheduler: str | None, workers: int | None) -> None:
+    if scheduler is not None and backend != "dask":
+        raise click.UsageError("--scheduler is the address of a Dask cluster; add --backend "
+                               "dask, or leave out --scheduler to use the local pool.")
+    if scheduler is not None and workers is not None:
+        raise click.UsageError(f"--workers {workers} goes with a cluster started here; the "
+                               f"cluster at --scheduler {scheduler} has the workers it has.")
 
 
 def _new_settings(hands: int, seed: int | None, out: Path | None, hands_per_table: int,

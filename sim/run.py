@@ -1,17 +1,16 @@
 """A run: many tables played from one seed over worker processes, stored in DuckDB.
 
 Tables are the unit of work. A task is "play these tables of this run and return their
-records" (``play_task``); tasks go to a ``concurrent.futures.Executor`` — a process pool for
-``--workers N``, an in-process one for ``--workers 1`` — so a distributed executor (Dask,
-Ray) can run the same tasks later without a second code path. One writer in the main
-process stores each finished table in a single DuckDB transaction.
+records" (``play_task``); an execution backend (``sim.backends``: in this process, a local
+process pool, or a Dask cluster) plays the tasks and hands the records back. One writer in
+the main process stores each finished table, once, in a single DuckDB transaction.
 
     >>> summary = run(settings, out=Path("runs/demo"), workers=2, command="sim run ...")
+    >>> summary = run(settings, out, workers=2, command=..., backend="dask")
 """
 
 from __future__ import annotations
 
-import gc
 import logging
 import logging.handlers
 import multiprocessing as mp
@@ -20,15 +19,17 @@ import shlex
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sim import __version__
+from sim.backends import Backend, open_backend
+from sim.backends.base import StopRequest
+from sim.backends.base import stopping as _stopping  # what play_task asks between hands
+from sim.backends.dumps import land_dumps
 from sim.bots import draw_table
 from sim.engine import ENGINE_VERSION
 from sim.failures.signature import signature
@@ -42,34 +43,6 @@ from sim.store.writer import Store, TableRecord
 log = logging.getLogger("sim.run")
 
 # -- the task (runs in a worker) -------------------------------------------------------------
-
-_stop_event: Any = None  # set in workers by _worker_init; checked between hands
-
-
-def _stopping() -> bool:
-    return _stop_event is not None and _stop_event.is_set()
-
-
-def settle_gc() -> None:
-    """Tune the cyclic garbage collector for a process that plays tables.
-
-    Nearly everything a hand allocates is freed by reference counting, so the collector's
-    passes find little; with its default threshold (700) they took about 2.5% of a
-    worker's time (measured with ``gc.callbacks`` over 4,000 hands), with 10,000 about
-    0.5%. Cyclic garbage still goes, a little later. Called once per worker process, and
-    for ``--workers 1``."""
-    gc.set_threshold(10_000, 20, 10)
-
-
-def _worker_init(log_queue: Any, stop_event: Any) -> None:
-    global _stop_event
-    _stop_event = stop_event
-    settle_gc()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
-    root = logging.getLogger()
-    root.handlers[:] = [logging.handlers.QueueHandler(log_queue)]
-    root.setLevel(logging.INFO)
-
 
 def play_task(settings: RunSettings, tables: list[tuple[int, int]]) -> list[TableRecord]:
     """Play ``[(table_id, hands), ...]`` and return their records (rows as Arrow tables)."""
@@ -102,18 +75,6 @@ def to_record(outcome: TableOutcome, hands_planned: int,
         shlex.join(["sim", "replay", str(path)]) if path else None,
         signature(outcome.finding) if outcome.finding is not None else None,
         dict(outcome.counts))
-
-
-class InlineExecutor(Executor):
-    """Runs each task in this process when submitted: ``--workers 1``, and tests."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:  # type: ignore[override]
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as error:  # noqa: BLE001 - handed to the caller via the future
-            future.set_exception(error)
-        return future
 
 
 # -- the summary -----------------------------------------------------------------------------
@@ -163,15 +124,19 @@ def run_id_for(out: Path) -> str:
 
 
 def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bool = False,
-        progress: Progress | None = None, tables_per_task: int = 1) -> RunSummary:
-    """Play (or, with ``resume``, finish) the run stored in ``out``."""
+        progress: Progress | None = None, tables_per_task: int = 1, backend: str = "pool",
+        scheduler: str | None = None) -> RunSummary:
+    """Play (or, with ``resume``, finish) the run stored in ``out`` on ``backend`` (see
+    ``sim.backends``; ``scheduler``: the address of a running Dask cluster)."""
     out.mkdir(parents=True, exist_ok=True)
     listener, log_queue = _start_logging(out / "run.log")
     run_id = run_id_for(out)
-    summary = RunSummary(settings, run_id, out, workers)
     started = time.perf_counter()
     try:
-        with Store(out / "stats.duckdb") as store:
+        with open_backend(backend, workers, log_queue, scheduler) as players, \
+                Store(out / "stats.duckdb") as store:
+            workers = players.workers
+            summary = RunSummary(settings, run_id, out, workers)
             done = store.done_tables(run_id) if resume else set()
             if not resume:
                 store.start_run(run_id, settings.seed, settings.hands, settings.hands_per_table,
@@ -179,27 +144,29 @@ def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bo
                                 ENGINE_VERSION, __version__, settings.only_table)
             plan = [task for task in table_plan(settings) if task[0] not in done]
             summary.planned_tables = len(plan)
-            log.info("run %s: seed %d, %d tables to play (%d already stored), %d workers",
-                     run_id, settings.seed, len(plan), len(done), workers)
+            log.info("run %s: seed %d, %d tables to play (%d already stored), %d workers (%s)",
+                     run_id, settings.seed, len(plan), len(done), workers, players.name)
             progress = progress or Progress(sum(hands for _, hands in plan))
-            status = _play(settings, plan, workers, store, summary, progress, log_queue,
-                           tables_per_task)
+            status = _play(settings, plan, players, store, summary, progress, tables_per_task)
             summary.seconds = time.perf_counter() - started
             store.finish_run(run_id, status, summary.seconds, workers)
+            cpu = resource.getrusage(resource.RUSAGE_SELF)
+            log.info("main process: %.1f s CPU over %.1f s (storing, converting, scheduling)",
+                     cpu.ru_utime + cpu.ru_stime, summary.seconds)
             progress.close()
     finally:
         listener.stop()
     return summary
 
 
-def _play(settings: RunSettings, plan: list[tuple[int, int]], workers: int, store: Store,
-          summary: RunSummary, progress: Progress, log_queue: Any,
-          tables_per_task: int) -> str:
+def _play(settings: RunSettings, plan: list[tuple[int, int]], backend: Backend, store: Store,
+          summary: RunSummary, progress: Progress, tables_per_task: int) -> str:
     stop = StopRequest(mp.get_context("spawn").Event())
     tasks = [plan[i:i + tables_per_task] for i in range(0, len(plan), tables_per_task)]
 
     buffer: list[TableRecord] = []
     flushed = [time.perf_counter()]
+    delivered: set[int] = set()
 
     def flush() -> None:
         store.write_tables(summary.run_id, buffer)
@@ -210,21 +177,20 @@ def _play(settings: RunSettings, plan: list[tuple[int, int]], workers: int, stor
         flushed[0] = time.perf_counter()
 
     def store_records(records: list[TableRecord]) -> None:
+        # A table is stored once, whatever a backend's retries delivered.
+        twice = [record.table_id for record in records if record.table_id in delivered]
+        if twice:
+            log.warning("tables %s came back twice; stored once", ", ".join(map(str, twice)))
+        fresh = [record for record in records if record.table_id not in delivered]
+        delivered.update(record.table_id for record in fresh)
+        land_dumps(fresh, settings.failures_dir)
         # Tables reach the database in batches: at most a second or 64 tables old.
-        buffer.extend(records)
+        buffer.extend(fresh)
         if len(buffer) >= 64 or time.perf_counter() - flushed[0] >= 1.0:
             flush()
 
     with _ctrl_c_stops(stop):
-        if workers == 1:
-            _worker_init_inline(stop)
-            executor = InlineExecutor()  # the same tasks any Executor could run
-            for task in tasks:
-                if stop.is_set():
-                    break
-                store_records(executor.submit(play_task, settings, task).result())
-        else:
-            _pooled(settings, tasks, workers, store_records, log_queue, stop)
+        backend.play(settings, tasks, play_task, crashed_record, store_records, stop)
         flush()
     if stop.is_set():
         summary.interrupted = True
@@ -232,27 +198,6 @@ def _play(settings: RunSettings, plan: list[tuple[int, int]], workers: int, stor
                     summary.tables, summary.out)
         return "interrupted"
     return "completed"
-
-
-class StopRequest:
-    """The run's stop request as the main process sees it.
-
-    The SIGINT handler only counts Ctrl-Cs: it runs between two bytecodes of the main
-    thread, which may be holding the stop event's lock at that moment (inside ``is_set``),
-    so taking that lock, or any other, there can deadlock the run. The next ``is_set()``,
-    from ordinary code, passes a counted Ctrl-C on to the event the workers watch.
-    """
-
-    def __init__(self, event: Any) -> None:
-        self.event = event  # a multiprocessing Event, shared with the workers
-        self.interrupts = 0
-
-    def is_set(self) -> bool:
-        if self.interrupts and not self.event.is_set():
-            self.event.set()
-            sys.stderr.write("\nstopping: finishing the tables in hand "
-                             "(Ctrl-C again to quit now)\n")
-        return bool(self.event.is_set())
 
 
 @contextmanager
@@ -273,67 +218,6 @@ def _ctrl_c_stops(stop: StopRequest) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-def _worker_init_inline(stop: StopRequest) -> None:
-    global _stop_event
-    _stop_event = stop
-    settle_gc()
-
-
-def _pooled(settings: RunSettings, tasks: list[list[tuple[int, int]]], workers: int,
-            store_records: Callable[[list[TableRecord]], None], log_queue: Any,
-            stop: StopRequest) -> None:
-    """Keep at most 2 tasks per worker in flight (bounded memory); survive worker crashes."""
-    context = mp.get_context("spawn")
-    pending = list(reversed(tasks))
-    while pending and not stop.is_set():
-        suspects: list[list[tuple[int, int]]] = []
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
-                                   initargs=(log_queue, stop.event))
-        in_flight: dict[Future, list[tuple[int, int]]] = {}
-        try:
-            while (pending and not stop.is_set()) or in_flight:
-                while pending and not stop.is_set() and len(in_flight) < 2 * workers:
-                    future = pool.submit(play_task, settings, pending[-1])  # may find it broken
-                    in_flight[future] = pending.pop()
-                done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
-                for future in done:
-                    task = in_flight.pop(future)
-                    try:
-                        records = future.result()
-                    except BrokenProcessPool:
-                        suspects.append(task)
-                        continue
-                    store_records(records)
-                if suspects:
-                    raise BrokenProcessPool("a worker died")
-        except BrokenProcessPool:
-            # Some worker died. Every task in flight is a suspect: run each alone below.
-            suspects.extend(in_flight.values())
-            log.error("a worker process died; re-running tables %s one by one",
-                      ", ".join(str(table) for task in suspects for table, _ in task))
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-        _run_suspects(settings, suspects, store_records, log_queue, stop)
-
-
-def _run_suspects(settings: RunSettings, suspects: list[list[tuple[int, int]]],
-                  store_records: Callable[[list[TableRecord]], None],
-                  log_queue: Any, stop: StopRequest) -> None:
-    """Each suspect table in a fresh single-worker pool; one that kills it again is reported."""
-    context = mp.get_context("spawn")
-    for task in suspects:
-        for table in task:
-            stop.is_set()  # passes on a Ctrl-C: the table then stops at its next hand
-            with ProcessPoolExecutor(1, mp_context=context, initializer=_worker_init,
-                                     initargs=(log_queue, stop.event)) as pool:
-                try:
-                    store_records(pool.submit(play_task, settings, [table]).result())
-                except BrokenProcessPool:
-                    store_records([crashed_record(settings, *table)])
-                    log.error("table %d crashed its worker twice; reported as a failure",
-                              table[0])
 
 
 def crashed_record(settings: RunSettings, table_id: int, hands: int) -> TableRecord:

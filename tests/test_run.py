@@ -234,7 +234,9 @@ def test_the_runs_row_has_the_totals(reference):
 
 # -- stopping and resuming ---------------------------------------------------------------------
 
-def test_a_killed_run_keeps_whole_tables_and_resume_finishes_it(reference, tmp_path):
+@pytest.mark.parametrize("resume_backend", ["pool", "dask"])
+def test_a_killed_run_keeps_whole_tables_and_resume_finishes_it(reference, tmp_path,
+                                                                  resume_backend):
     out = tmp_path / "killed"
     run = Watched(*RUN_ARGS, "--workers", 2, "--out", out)
     run.wait_for_first_commit()
@@ -246,7 +248,8 @@ def test_a_killed_run_keeps_whole_tables_and_resume_finishes_it(reference, tmp_p
     stored = assert_whole_tables(out)
     assert 0 < len(stored) < TABLES, "the kill was meant to land in the middle of the run"
 
-    code, printed, err = sim_run("run", "--resume", out, "--workers", 2)
+    code, printed, err = sim_run("run", "--resume", out, "--workers", 2,
+                                 "--backend", resume_backend)
     assert code == 0, printed + err
     assert f"seed {SEED}" in printed
     assert query(out, "SELECT status, hands, tables FROM runs") == [
@@ -255,10 +258,11 @@ def test_a_killed_run_keeps_whole_tables_and_resume_finishes_it(reference, tmp_p
     assert rows(out) == rows(reference())
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_ctrl_c_stops_cleanly_and_resume_finishes_it(reference, tmp_path, workers):
+@pytest.mark.parametrize("workers, backend", [(1, "pool"), (2, "pool"), (2, "dask")])
+def test_ctrl_c_stops_cleanly_and_resume_finishes_it(reference, tmp_path, workers, backend):
+    # Resumed on the pool with the other number of workers: the same rows as a clean run.
     out = tmp_path / "interrupted"
-    run = Watched(*RUN_ARGS, "--workers", workers, "--out", out)
+    run = Watched(*RUN_ARGS, "--workers", workers, "--backend", backend, "--out", out)
     run.wait_for_first_commit()
     run.signal(signal.SIGINT)  # Ctrl-C
     code, printed, err = run.finish()

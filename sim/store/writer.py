@@ -83,6 +83,9 @@ class TableRecord:
     replay_command: str | None = None  # the command that reproduces the finding
     signature: str | None = None  # the finding's signature (sim.failures.signature)
     counts: dict[str, int] = field(default_factory=dict)  # what the table's hooks counted
+    # The failure dump's JSON, on its way from a worker that could not write it into the
+    # run folder (see sim.backends.dumps); never stored in the database.
+    dump: str | None = None
 
 
 class Store:
