@@ -23,11 +23,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sim import __version__
 from sim.backends import Backend, open_backend
-from sim.backends.base import StopRequest
+from sim.backends.base import StopRequest, Task, Tasks
 from sim.backends.base import stopping as _stopping  # what play_task asks between hands
 from sim.backends.dumps import land_dumps
 from sim.bots import draw_table
@@ -123,11 +123,22 @@ def run_id_for(out: Path) -> str:
     return out.name
 
 
+class TaskSource(Protocol):
+    """Tasks made as a run goes, instead of its table plan (the fuzz's steered tables)."""
+
+    def next(self) -> Task | None | str:
+        """The next task, None while none is ready (asked again after a delivery), DONE."""
+
+    def observe(self, records: list[TableRecord]) -> None:
+        """Tables that came back (each once)."""
+
+
 def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bool = False,
         progress: Progress | None = None, tables_per_task: int = 1, backend: str = "pool",
-        scheduler: str | None = None) -> RunSummary:
+        scheduler: str | None = None, source: TaskSource | None = None) -> RunSummary:
     """Play (or, with ``resume``, finish) the run stored in ``out`` on ``backend`` (see
-    ``sim.backends``; ``scheduler``: the address of a running Dask cluster)."""
+    ``sim.backends``; ``scheduler``: the address of a running Dask cluster). The tables
+    are ``settings``' table plan, or those ``source`` makes as the run goes."""
     out.mkdir(parents=True, exist_ok=True)
     listener, log_queue = _start_logging(out / "run.log")
     run_id = run_id_for(out)
@@ -142,12 +153,14 @@ def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bo
                 store.start_run(run_id, settings.seed, settings.hands, settings.hands_per_table,
                                 workers, settings.planted, settings.invariants, command,
                                 ENGINE_VERSION, __version__, settings.only_table)
-            plan = [task for task in table_plan(settings) if task[0] not in done]
+            plan = [] if source is not None else [
+                task for task in table_plan(settings) if task[0] not in done]
             summary.planned_tables = len(plan)
             log.info("run %s: seed %d, %d tables to play (%d already stored), %d workers (%s)",
                      run_id, settings.seed, len(plan), len(done), workers, players.name)
-            progress = progress or Progress(sum(hands for _, hands in plan))
-            status = _play(settings, plan, players, store, summary, progress, tables_per_task)
+            progress = progress or Progress(sum(hands for _, hands in plan) if plan else None)
+            status = _play(settings, plan, players, store, summary, progress, tables_per_task,
+                           source)
             summary.seconds = time.perf_counter() - started
             store.finish_run(run_id, status, summary.seconds, workers)
             cpu = resource.getrusage(resource.RUSAGE_SELF)
@@ -160,9 +173,11 @@ def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bo
 
 
 def _play(settings: RunSettings, plan: list[tuple[int, int]], backend: Backend, store: Store,
-          summary: RunSummary, progress: Progress, tables_per_task: int) -> str:
+          summary: RunSummary, progress: Progress, tables_per_task: int,
+          source: TaskSource | None) -> str:
     stop = StopRequest(mp.get_context("spawn").Event())
-    tasks = [plan[i:i + tables_per_task] for i in range(0, len(plan), tables_per_task)]
+    tasks = Tasks([plan[i:i + tables_per_task] for i in range(0, len(plan), tables_per_task)],
+                  source.next if source is not None else None)
 
     buffer: list[TableRecord] = []
     flushed = [time.perf_counter()]
@@ -184,6 +199,8 @@ def _play(settings: RunSettings, plan: list[tuple[int, int]], backend: Backend, 
         fresh = [record for record in records if record.table_id not in delivered]
         delivered.update(record.table_id for record in fresh)
         land_dumps(fresh, settings.failures_dir)
+        if source is not None:
+            source.observe(fresh)
         # Tables reach the database in batches: at most a second or 64 tables old.
         buffer.extend(fresh)
         if len(buffer) >= 64 or time.perf_counter() - flushed[0] >= 1.0:
@@ -258,7 +275,8 @@ def _start_logging(path: Path) -> tuple[logging.handlers.QueueListener, Any]:
 class Progress:
     """A tqdm bar in a terminal; a plain line every ``every_s`` seconds otherwise (CI)."""
 
-    def __init__(self, total: int, every_s: float = 10.0, stream: Any = None) -> None:
+    def __init__(self, total: int | None, every_s: float = 10.0, stream: Any = None) -> None:
+        """``total``: the hands to play, or None when not known beforehand (a fuzz)."""
         self.total = total
         self.done = 0
         self.failures = 0
@@ -288,6 +306,9 @@ class Progress:
     def line(self, now: float) -> str:
         elapsed = now - self.started
         rate = self.done / elapsed if elapsed else 0.0
+        if self.total is None:  # a fuzz: played until its time is up
+            return (f"progress: {self.done:,} hands in {elapsed:,.0f} s, {rate:,.0f} hands/s, "
+                    f"{self.failures} failures")
         left = (self.total - self.done) / rate if rate else float("inf")
         eta = f"{left:,.0f} s left" if left != float("inf") else "time left unknown"
         return (f"progress: {self.done:,}/{self.total:,} hands "

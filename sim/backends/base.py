@@ -14,8 +14,9 @@ from __future__ import annotations
 import gc
 import sys
 from abc import ABC, abstractmethod
-from collections.abc import Callable
-from typing import Any
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import Any, Final
 
 from sim.runner import RunSettings
 from sim.store.writer import TableRecord
@@ -24,6 +25,44 @@ Task = list[tuple[int, int]]  # [(table_id, hands), ...]: the tables one task pl
 PlayTask = Callable[[RunSettings, Task], list[TableRecord]]
 CrashedRecord = Callable[[RunSettings, int, int], TableRecord]
 Deliver = Callable[[list[TableRecord]], None]
+DONE: Final = "done"  # what a task source returns when it will make no more tasks
+Source = Callable[[], "Task | None | str"]  # the next task, None (not yet) or DONE
+
+
+class Tasks:
+    """The tasks a backend plays, handed out one at a time: a fixed list (``sim run``), or
+    tasks a source makes as the run goes (``sim fuzz``: each table chosen from what came
+    back), or both; tasks to play again go back to the front.
+
+        >>> tasks = Tasks([[(0, 200)], [(1, 200)]])
+        >>> while (task := tasks.take()) is not None: ...
+    """
+
+    def __init__(self, fixed: Iterable[Task] = (), source: Source | None = None) -> None:
+        self._fixed: deque[Task] = deque(fixed)
+        self._source = source
+        self._exhausted = source is None
+
+    def take(self) -> Task | None:
+        """The next task; None when there is none now (``finished()`` says if ever)."""
+        if self._fixed:
+            return self._fixed.popleft()
+        if self._exhausted:
+            return None
+        assert self._source is not None
+        task = self._source()
+        if task == DONE:
+            self._exhausted = True
+            return None
+        assert task is None or isinstance(task, list), task
+        return task
+
+    def put_back(self, tasks: Iterable[Task]) -> None:
+        """Play these again, before any other."""
+        self._fixed.extendleft(reversed(list(tasks)))
+
+    def finished(self) -> bool:
+        return not self._fixed and self._exhausted
 
 
 class StopRequest:
@@ -63,12 +102,13 @@ class Backend(ABC):
     shares_files: bool = True
 
     @abstractmethod
-    def play(self, settings: RunSettings, tasks: list[Task], play_task: PlayTask,
+    def play(self, settings: RunSettings, tasks: Tasks, play_task: PlayTask,
              crashed_record: CrashedRecord, deliver: Deliver, stop: StopRequest) -> None:
-        """Play ``tasks`` (in any order, any number at once), calling ``deliver(records)``
-        in this process once per finished task, until all are played or ``stop`` is set.
-        A table whose worker dies is played again; one that kills its worker again is
-        delivered as ``crashed_record(settings, table_id, hands)``."""
+        """Play ``tasks`` (any number at once), calling ``deliver(records)`` in this
+        process once per finished task, until they are finished or ``stop`` is set. A
+        source that has no task ready is asked again after the next delivery. A table whose
+        worker dies is played again; one that kills its worker again is delivered as
+        ``crashed_record(settings, table_id, hands)``."""
 
     def close(self) -> None:  # noqa: B027 - a backend with nothing to release keeps this
         """Release the workers."""

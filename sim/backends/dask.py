@@ -32,6 +32,7 @@ from sim.backends.base import (
     PlayTask,
     StopRequest,
     Task,
+    Tasks,
     settle_gc,
 )
 from sim.backends.dumps import play_shipping_dumps
@@ -71,18 +72,23 @@ class DaskBackend(Backend):
         log.info("dask: %d workers at %s, dashboard %s", self.workers,
                  self.client.scheduler.address, self.client.dashboard_link)
 
-    def play(self, settings: RunSettings, tasks: list[Task], play_task: PlayTask,
+    def play(self, settings: RunSettings, tasks: Tasks, play_task: PlayTask,
              crashed_record: CrashedRecord, deliver: Deliver, stop: StopRequest) -> None:
         """At most 2 tasks per worker in flight (bounded memory). A stop lets the tasks in
         flight finish (their tables are stored whole) and submits no more."""
-        pending = list(reversed(tasks))
         in_flight: dict[distributed.Future, Task] = {}
         try:
-            while (pending and not stop.is_set()) or in_flight:
-                while pending and not stop.is_set() and len(in_flight) < 2 * self.workers:
-                    task = pending.pop()
+            while True:
+                while not stop.is_set() and len(in_flight) < 2 * self.workers:
+                    task = tasks.take()
+                    if task is None:
+                        break
                     in_flight[self.client.submit(play_shipping_dumps, play_task, settings,
                                                  task, pure=False)] = task
+                if not in_flight:
+                    # Every task taken came back, so a source had all it could wait for.
+                    assert tasks.finished() or stop.is_set(), "a task source waits for nothing"
+                    break
                 try:
                     done = distributed.wait(list(in_flight), timeout=0.5,
                                             return_when="FIRST_COMPLETED").done
@@ -93,7 +99,7 @@ class DaskBackend(Backend):
                     try:
                         records = future.result()
                     except distributed.KilledWorker:
-                        pending.extend(self._crashed(settings, task, crashed_record, deliver))
+                        tasks.put_back(self._crashed(settings, task, crashed_record, deliver))
                         continue
                     deliver(records)
         finally:

@@ -8,7 +8,7 @@ from sim.backends.base import (
     Deliver,
     PlayTask,
     StopRequest,
-    Task,
+    Tasks,
     set_stop_event,
     settle_gc,
 )
@@ -19,14 +19,14 @@ class InlineBackend(Backend):
     name = "inline"
     workers = 1
 
-    def play(self, settings: RunSettings, tasks: list[Task], play_task: PlayTask,
+    def play(self, settings: RunSettings, tasks: Tasks, play_task: PlayTask,
              crashed_record: CrashedRecord, deliver: Deliver, stop: StopRequest) -> None:
         set_stop_event(stop)  # play_task asks it between hands, as a worker asks its event
         settle_gc()
         try:
-            for task in tasks:
-                if stop.is_set():
-                    break
+            while not stop.is_set() and (task := tasks.take()) is not None:
                 deliver(play_task(settings, task))
+            # Every task taken was delivered, so a source had all it could wait for.
+            assert stop.is_set() or tasks.finished(), "a task source waits for nothing"
         finally:
             set_stop_event(None)

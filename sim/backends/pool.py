@@ -26,6 +26,7 @@ from sim.backends.base import (
     PlayTask,
     StopRequest,
     Task,
+    Tasks,
     set_stop_event,
     settle_gc,
 )
@@ -44,13 +45,15 @@ class PoolBackend(Backend):
         self.workers = workers
         self.log_queue = log_queue  # workers log to it; the main process writes run.log
 
-    def play(self, settings: RunSettings, tasks: list[Task], play_task: PlayTask,
+    def play(self, settings: RunSettings, tasks: Tasks, play_task: PlayTask,
              crashed_record: CrashedRecord, deliver: Deliver, stop: StopRequest) -> None:
         """Keep at most 2 tasks per worker in flight (bounded memory); survive worker
         crashes."""
-        pending = list(reversed(tasks))
-        while pending and not stop.is_set():
-            suspects = self._play_until_a_crash(settings, pending, play_task, deliver, stop)
+        while not tasks.finished() and not stop.is_set():
+            suspects = self._play_until_a_crash(settings, tasks, play_task, deliver, stop)
+            # Every task taken was delivered or is a suspect, so a source had all it could
+            # wait for; without suspects it must have a task now, or none ever.
+            assert suspects or tasks.finished() or stop.is_set(), "a source waits for nothing"
             for task in suspects:
                 for table in task:
                     stop.is_set()  # passes on a Ctrl-C: the table then stops at its next hand
@@ -62,19 +65,27 @@ class PoolBackend(Backend):
                                    initializer=_worker_init,
                                    initargs=(self.log_queue, stop.event))
 
-    def _play_until_a_crash(self, settings: RunSettings, pending: list[Task],
+    def _play_until_a_crash(self, settings: RunSettings, tasks: Tasks,
                             play_task: PlayTask, deliver: Deliver,
                             stop: StopRequest) -> list[Task]:
-        """Play tasks from the end of ``pending`` until none is left, the run stops or a
-        worker dies; returns the tasks that were in flight when one died (the suspects)."""
+        """Play tasks until none is ready and none in flight, the run stops or a worker
+        dies; returns the tasks that were in flight when one died (the suspects)."""
         suspects: list[Task] = []
         pool = self._pool(self.workers, stop)
         in_flight: dict[Future, Task] = {}
         try:
-            while (pending and not stop.is_set()) or in_flight:
-                while pending and not stop.is_set() and len(in_flight) < 2 * self.workers:
-                    future = pool.submit(play_task, settings, pending[-1])  # may find it broken
-                    in_flight[future] = pending.pop()
+            while True:
+                while not stop.is_set() and len(in_flight) < 2 * self.workers:
+                    task = tasks.take()
+                    if task is None:
+                        break
+                    try:
+                        in_flight[pool.submit(play_task, settings, task)] = task
+                    except BrokenProcessPool:
+                        tasks.put_back([task])  # the pool broke before it took the task
+                        raise
+                if not in_flight:
+                    break
                 done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
                 for future in done:
                     task = in_flight.pop(future)

@@ -155,8 +155,13 @@ def rows(bugs: list[Bug]) -> list[tuple[Any, ...]]:
     """The triage table's rows, one per bug, in ``COLUMNS`` order."""
     def first(bug: Bug) -> str:
         return f"table {bug.first_table} hand {'-' if bug.first_hand is None else bug.first_hand}"
-    return [(bug.invariant, bug.message, bug.failures, first(bug), bug.sizes,
+    return [(bug.invariant, _short(bug.message), bug.failures, first(bug), bug.sizes,
              bug.replay_command or "-") for bug in bugs]
+
+
+def _short(message: str, width: int = 100) -> str:
+    """A message cut to ``width`` characters for a table (the dump has it whole)."""
+    return message if len(message) <= width else message[:width - 1] + "…"
 
 
 def markdown(bugs: list[Bug]) -> str:

@@ -31,7 +31,7 @@ from sim.invariants.coverage import COVERAGE_POINTS
 CANDIDATES: Final = 8  # table ids looked at per slot
 EXPLORE_EVERY: Final = 4  # every 4th slot plays the unsteered draw
 LAG: Final = 32  # slot k learns from the slots before k - LAG
-PRIOR_HANDS: Final = 200.0  # how many hands of the run-wide rate a setting starts with
+PRIOR_HANDS: Final = 2000.0  # how many hands of the run-wide rate a setting starts with
 
 
 def features(spec: TableSpec) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sim.run import RunSummary
+from sim.store.writer import TableRecord
 
 
 def print_summary(summary: RunSummary, command: str) -> None:
@@ -21,12 +22,18 @@ def print_summary(summary: RunSummary, command: str) -> None:
     missing = s.missing_coverage()
     if missing:
         click.echo(f"  never reached: {', '.join(missing)}")
-    click.echo(f"  failures: {len(s.failures)}")
-    for record in s.failures:
+    # One line per bug (failure signature): its first table, and how many tables it broke.
+    first: dict[str | None, tuple[TableRecord, int]] = {}
+    for record in sorted(s.failures, key=lambda r: r.table_id):
+        seen = first.get(record.signature)
+        first[record.signature] = (seen[0], seen[1] + 1) if seen else (record, 1)
+    click.echo(f"  failures: {len(s.failures)}, bugs (signatures): {len(first)}")
+    for record, count in first.values():
         finding = record.finding
         assert finding is not None
         hand = finding.hand_no if finding.hand_no is not None else "-"
-        click.echo(f"    table {record.table_id} hand {hand}: {finding}")
+        also = f" (and {count - 1:,} more tables)" if count > 1 else ""
+        click.echo(f"    table {record.table_id} hand {hand}{also}: {finding}")
         if record.replay_command:
             click.echo(f"      replay: {record.replay_command}")
     if s.interrupted:

@@ -152,6 +152,11 @@ class Store:
             "hands_per_s = ? / nullif(coalesce(seconds, 0) + ?, 0) WHERE run_id = ?",
             [_now(), status, hands, tables, failures, seconds, workers, hands, seconds, run_id])
 
+    def set_command(self, run_id: str, command: str, hands: int) -> None:
+        """A fuzz knows the command that plays it again, and its hands, only at its end."""
+        self.con.execute("UPDATE runs SET command = ?, hands_requested = ? WHERE run_id = ?",
+                         [command, hands, run_id])
+
     def done_tables(self, run_id: str) -> set[int]:
         rows = self.con.execute("SELECT table_id FROM tables WHERE run_id = ?", [run_id])
         return {row[0] for row in rows.fetchall()}

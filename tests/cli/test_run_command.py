@@ -13,7 +13,7 @@ import click
 import pytest
 from conftest import query
 
-from sim.cli import HandsType
+from sim.cli.params import HandsType
 from sim.engine import bugs
 from sim.invariants.base import INVARIANTS, select
 

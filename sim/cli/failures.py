@@ -1,0 +1,146 @@
+"""``sim replay``, ``sim triage`` and ``sim bugs``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sim.cli import main
+from sim.cli.params import BadInput
+from sim.engine import bugs
+
+
+@main.command()
+@click.argument("target", type=click.Path(exists=True, path_type=Path))
+@click.option("--hand", "hand", default=None, metavar="TABLE:HAND",
+              help="With a run folder: the hand to replay from its database, e.g. 3:17.")
+@click.option("--step", is_flag=True, help="Walk the hand dispatch by dispatch (n, p, g N, q).")
+@click.option("--to", "to", type=click.IntRange(0), default=None,
+              help="Show the table after dispatch N (0 is the start of the hand).")
+def replay(target: Path, hand: str | None, step: bool, to: int | None) -> None:
+    """Replay a failure dump (or, with --hand, any stored hand), checking every invariant.
+
+    \b
+    Exit status:
+      0    the hand replays clean
+      1    it fails an invariant (3: the engine or a check raised; 4: liveness)
+      2    usage error, or TARGET is not a failure dump (malformed, another format, a
+           dump from a newer version)"""
+    from sim.failures.replay import replay as replay_case
+    from sim.failures.sources import NotStored, from_dump, from_store
+
+    recorded = None
+    try:
+        if target.is_dir():
+            table_id, hand_no = _table_and_hand(hand)
+            case = from_store(target, table_id, hand_no)
+        elif hand is not None:
+            raise click.BadParameter("--hand goes with a run folder, not a dump file.",
+                                     param_hint="--hand")
+        else:
+            dump = from_dump(target)
+            case, recorded = dump.case, dump.finding
+        result = replay_case(case)
+    except NotStored as error:  # no such table or hand in the store: the user's words
+        raise click.BadParameter(str(error.args[0]), param_hint="--hand") from error
+    except ValueError as error:
+        raise BadInput(f"{target}: {error}") from error
+    click.echo(f"replaying table {case.table_id} (seed {case.table_seed}) hand "
+               f"{case.hand_no} of run seed {case.run_seed}; planted bugs: "
+               f"{', '.join(case.planted) or 'none'}; recorded: "
+               f"{recorded if recorded is not None else 'nothing (a stored hand)'}")
+    cursor = result.cursor
+    if to is not None:
+        if to > cursor.last:
+            raise click.BadParameter(f"dispatch {to} does not exist; this replay has dispatches "
+                                     f"0 to {cursor.last}.", param_hint="--to")
+        cursor.goto(to)
+        click.echo(cursor.describe())
+    if step:
+        _walk(cursor, to or 0)
+    if result.finding is not None:
+        click.echo(f"REPRODUCED at dispatch {result.finding.dispatch}: {result.finding}")
+        if to is None and not step:
+            cursor.goto(cursor.last)
+            click.echo(cursor.describe())
+        sys.exit(result.finding.kind.exit_code)
+    click.echo(f"replayed clean: {cursor.last + 1} dispatches, {result.checks} invariant checks")
+
+
+def _table_and_hand(hand: str | None) -> tuple[int, int]:
+    parts = (hand or "").split(":")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise click.BadParameter(f"{hand!r} is not TABLE:HAND; with a run folder, name the "
+                                 "hand as e.g. --hand 3:17 (table 3, hand 17).",
+                                 param_hint="--hand")
+    return int(parts[0]), int(parts[1])
+
+
+def _walk(cursor: Any, position: int) -> None:
+    """Step ``cursor`` (a sim.engine.replay.Cursor) by the commands read from standard input."""
+    cursor.goto(position)
+    click.echo(cursor.describe())
+    for _ in range(100_000):  # bounded: one line of input per step
+        line = sys.stdin.readline()
+        if not line:
+            return
+        command = line.strip().split()
+        if not command or command[0] in ("n", "next"):
+            cursor.forward()
+        elif command[0] in ("p", "prev", "b", "back"):
+            cursor.back()
+        elif command[0] in ("g", "goto") and len(command) == 2 and command[1].isdigit():
+            cursor.goto(min(int(command[1]), cursor.last))
+        elif command[0] in ("q", "quit"):
+            return
+        else:
+            click.echo("commands: n (next), p (previous), g N (go to dispatch N), q (quit)")
+            continue
+        click.echo(cursor.describe())
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--markdown", "as_markdown", is_flag=True,
+              help="Print the table as Markdown (for a CI job summary).")
+@click.option("--promote", "promote_to", is_flag=False, flag_value="tests/regressions",
+              default=None, metavar="[DIR]",
+              help="Copy each shrunk dump into DIR (default tests/regressions), where it "
+                   "becomes a test.")
+@click.option("--seconds", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
+              help="Time to shrink each bug's repro.")
+def triage(folder: Path, as_markdown: bool, promote_to: str | None, seconds: float) -> None:
+    """One row per bug (failure signature) of the run in FOLDER, with a shrunk repro.
+
+    Shrinks each bug's smallest dump into FOLDER/shrunk/ (once: the rows are kept in the
+    run's database, table bugs). Exit status: 0 when the run found no bug, 1 when it did,
+    2 on bad input."""
+    from sim.failures.triage import COLUMNS, markdown, promote, rows
+    from sim.failures.triage import triage as find_bugs
+    from sim.reports.tables import text_table
+
+    try:
+        bugs = find_bugs(folder, seconds)
+    except FileNotFoundError as error:
+        raise BadInput(str(error)) from error
+    if as_markdown:
+        click.echo(markdown(bugs), nl=False)
+    elif bugs:
+        click.echo(text_table(list(COLUMNS), rows(bugs)))
+    else:
+        click.echo("no failures: every invariant held")
+    if promote_to is not None:
+        for path in promote(bugs, Path(promote_to)):
+            click.echo(f"promoted: {path}")
+    sys.exit(1 if bugs else 0)
+
+
+@main.command(name="bugs")
+def list_bugs() -> None:
+    """List the planted bugs, one name and one sentence a line."""
+    width = max(map(len, bugs.BUGS))
+    for name, sentence in bugs.BUGS.items():
+        click.echo(f"{name:<{width}}  {sentence}")

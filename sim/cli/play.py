@@ -1,0 +1,129 @@
+"""``sim run`` and ``sim fuzz``: play tables, check every invariant after every dispatch."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from sim.cli import main
+from sim.cli.params import HandsType, backend_ready, new_settings, resumed_settings, table_options
+from sim.finding import exit_code
+
+EXIT_STATUS = """\b
+    Exit status (when several kinds of failure occur, the most severe: 3, then 4, then 1):
+      0    every invariant held
+      1    an invariant failed (or the engine refused a legal action)
+      2    usage error or bad input (or a backend that cannot start)
+      3    the engine or the harness raised an exception (or a worker process died)
+      4    liveness: a hand or a table did not end
+      130  interrupted (Ctrl-C) with no failure so far"""
+
+
+def _where(workers: int, backend: str, scheduler: str | None) -> str:
+    if scheduler is not None:
+        return f"the Dask cluster at {scheduler}"
+    return f"{workers} worker{'s' if workers != 1 else ''}" + (
+        " (Dask)" if backend == "dask" else "")
+
+
+@main.command()
+@click.option("--hands", type=HandsType(), default="20000", show_default=True,
+              help="Hands to play in all (1e6, 1_000_000 and 1000000 all work).")
+@table_options
+@click.option("--table", "only_table", type=click.IntRange(0), default=None,
+              help="Play only this table of the run (same seed and hands): to chase a failure.")
+@click.option("--resume", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Finish the interrupted run in this folder.")
+def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
+        hands_per_table: int, planted: tuple[str, ...], invariants: str | None,
+        oracle: str | None, faults: tuple[str, ...], backend: str, scheduler: str | None,
+        only_table: int | None, resume: Path | None) -> None:
+    """Play HANDS hands on swarm-drawn tables, checking every invariant after every dispatch.
+    """
+    from sim.backends import BackendUnavailable
+    from sim.reports.console import print_summary
+    from sim.run import run as run_all
+    from sim.runner.settings import reproduce_command
+
+    workers = backend_ready(backend, scheduler, workers)
+    ctx = click.get_current_context()
+    if resume is not None:
+        given = [param.opts[0] for param in ctx.command.params
+                 if param.name in ("hands", "seed", "out", "hands_per_table", "planted",
+                                   "invariants", "only_table", "faults", "oracle")
+                 and ctx.get_parameter_source(param.name or "")
+                 is not click.core.ParameterSource.DEFAULT]
+        if given:
+            raise click.UsageError(f"--resume takes the run's settings from its database; "
+                                   f"leave out {', '.join(given)}.")
+        settings, out = resumed_settings(resume)
+    else:
+        settings, out = new_settings(hands, seed, out, hands_per_table, planted, invariants,
+                                     only_table, faults, oracle)
+    command = reproduce_command(settings, workers, out)
+    click.echo(f"sim run: seed {settings.seed}, {settings.hands:,} hands, "
+               f"{_where(workers, backend, scheduler)}, out {out}")
+    click.echo(f"reproduce: {command}")
+    try:
+        summary = run_all(settings, out, workers, command, resume=resume is not None,
+                          backend=backend, scheduler=scheduler)
+    except BackendUnavailable as error:
+        raise click.UsageError(str(error)) from error
+    print_summary(summary, command)
+    sys.exit(exit_code((r.finding.kind for r in summary.failures if r.finding is not None),
+                       summary.interrupted))
+
+
+run.help = (run.help or "") + "\n" + EXIT_STATUS
+
+
+@main.command()
+@click.option("--minutes", type=click.FloatRange(0.05, 24 * 60), default=None,
+              help="Time budget: choose no new table after it (the tables in flight finish).")
+@click.option("--tables", type=click.IntRange(1, 10**8), default=None,
+              help="Play exactly this many tables instead: what the printed command of a "
+                   "timed fuzz uses to play the same tables again.")
+@table_options
+@click.option("--shrink-seconds", type=click.FloatRange(0.1, 3600), default=30.0,
+              show_default=True, help="Time to shrink each bug's repro after the fuzz.")
+def fuzz(minutes: float | None, tables: int | None, seed: int | None, workers: int | None,
+         out: Path | None, hands_per_table: int, planted: tuple[str, ...],
+         invariants: str | None, oracle: str | None, faults: tuple[str, ...], backend: str,
+         scheduler: str | None, shrink_seconds: float) -> None:
+    """Fuzz until the time budget is spent: swarm-drawn tables, steered toward the rule
+    edges reached least, every invariant after every dispatch; then one row per bug
+    (failure signature), each with a shrunk repro that `sim replay` reproduces.
+    """
+    from sim.backends import BackendUnavailable
+    from sim.failures.triage import COLUMNS, rows
+    from sim.fuzz.loop import fuzz as run_fuzz
+    from sim.reports.console import print_summary
+    from sim.reports.tables import text_table
+
+    if (minutes is None) == (tables is None):
+        raise click.UsageError("give one of --minutes (a time budget) and --tables (a table "
+                               "count, to play a fuzz again).")
+    workers = backend_ready(backend, scheduler, workers)
+    settings, out = new_settings(hands_per_table, seed, out, hands_per_table, planted,
+                                 invariants, None, faults, oracle)
+    budget = f"{minutes:g} minutes" if minutes is not None else f"{tables:,} tables"
+    click.echo(f"sim fuzz: seed {settings.seed}, {budget}, "
+               f"{_where(workers, backend, scheduler)}, out {out}")
+    try:
+        result = run_fuzz(settings, out, workers, minutes, tables, backend, scheduler,
+                          shrink_seconds)
+    except BackendUnavailable as error:
+        raise click.UsageError(str(error)) from error
+    print_summary(result.summary, result.command)
+    if result.bugs:
+        click.echo(f"bugs: {len(result.bugs)} (one per signature; shrunk repros in "
+                   f"{out / 'shrunk'})")
+        click.echo(text_table(list(COLUMNS), rows(result.bugs)))
+    summary = result.summary
+    sys.exit(exit_code((r.finding.kind for r in summary.failures if r.finding is not None),
+                       summary.interrupted))
+
+
+fuzz.help = (fuzz.help or "") + "\n" + EXIT_STATUS
