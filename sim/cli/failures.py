@@ -20,7 +20,11 @@ from sim.engine import bugs
 @click.option("--step", is_flag=True, help="Walk the hand dispatch by dispatch (n, p, g N, q).")
 @click.option("--to", "to", type=click.IntRange(0), default=None,
               help="Show the table after dispatch N (0 is the start of the hand).")
-def replay(target: Path, hand: str | None, step: bool, to: int | None) -> None:
+@click.option("--phh", "phh", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the hand (as replayed, to where it stopped) to this PHH file, "
+                   "for PokerKit or any PHH tool.")
+def replay(target: Path, hand: str | None, step: bool, to: int | None,
+           phh: Path | None) -> None:
     """Replay a failure dump (or, with --hand, any stored hand), checking every invariant.
 
     \b
@@ -53,6 +57,8 @@ def replay(target: Path, hand: str | None, step: bool, to: int | None) -> None:
                f"{', '.join(case.planted) or 'none'}; recorded: "
                f"{recorded if recorded is not None else 'nothing (a stored hand)'}")
     cursor = result.cursor
+    if phh is not None:
+        _write_phh(result.record, phh, f"{target}, table {case.table_id}, hand {case.hand_no}")
     if to is not None:
         if to > cursor.last:
             raise click.BadParameter(f"dispatch {to} does not exist; this replay has dispatches "
@@ -68,6 +74,18 @@ def replay(target: Path, hand: str | None, step: bool, to: int | None) -> None:
             click.echo(cursor.describe())
         sys.exit(result.finding.kind.exit_code)
     click.echo(f"replayed clean: {cursor.last + 1} dispatches, {result.checks} invariant checks")
+
+
+def _write_phh(record: Any, path: Path, title: str) -> None:
+    from sim.outside.export import NotExpressible, hand_to_phh
+
+    if record is None:
+        raise BadInput("the replay dealt no hand to write as PHH.")
+    try:
+        path.write_text(hand_to_phh(record, title))
+    except NotExpressible as error:
+        raise BadInput(f"cannot write {path}: {error}") from error
+    click.echo(f"wrote hand {record.hand_no} to {path}")
 
 
 def _table_and_hand(hand: str | None) -> tuple[int, int]:

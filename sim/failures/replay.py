@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sim.engine import bugs
 from sim.engine.actions import Action
+from sim.engine.log import HandRecord
 from sim.engine.replay import Cursor
 from sim.engine.state import TableState
 from sim.failures.dump import Case
@@ -27,6 +28,7 @@ class Replay:
     cursor: Cursor
     finding: Finding | None
     checks: int
+    record: HandRecord | None = None  # the hand as replayed (to where it stopped)
 
     @property
     def reproduced(self) -> bool:
@@ -69,4 +71,7 @@ def _replay(case: Case) -> Replay:
             else:
                 states.append(table.state)
                 actions.append(case.actions[step - 1])
-    return Replay(Cursor(states, actions), finding, table.checks_run)
+    log = table.log
+    hands = [*log.hands, *([log.current] if log.current is not None else [])]
+    replayed = next((h for h in hands if h.hand_no == record.hand_no), None)
+    return Replay(Cursor(states, actions), finding, table.checks_run, replayed)

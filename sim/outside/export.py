@@ -35,13 +35,12 @@ class NotExpressible(ValueError):
 
 
 def hand_to_phh(record: HandRecord, title: str = "") -> str:
-    """One finished hand as a PHH document (TOML). Players are listed in dealing order, so
-    the last one holds the button (heads-up, the first is the big blind)."""
+    """One hand as a PHH document (TOML). Players are listed in dealing order, so the last
+    one holds the button (heads-up, the first is the big blind). A hand that has not ended
+    (a failure dump's, cut at the failing dispatch) has its actions so far and no
+    finishing stacks."""
     start = record.snapshot
     final = record.final
-    if final is None:
-        raise NotExpressible(f"Hand {record.hand_no} has not ended; only finished hands are "
-                             "written.")
     if start.posters:
         raise NotExpressible(f"Hand {record.hand_no} has live posts by seats "
                              f"{list(start.posters)}, which PHH cannot describe.")
@@ -62,8 +61,9 @@ def hand_to_phh(record: HandRecord, title: str = "") -> str:
         f"seats = {[s + 1 for s in order]}",
         f"seat_count = {config.seats}",
         f"players = [{', '.join(_string(start.player[s] or '') for s in order)}]",
-        f"finishing_stacks = {[final.stack[s] for s in order]}",
     ]
+    if final is not None:
+        lines.append(f"finishing_stacks = {[final.stack[s] for s in order]}")
     return "\n".join(lines) + "\n"
 
 

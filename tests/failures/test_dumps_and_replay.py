@@ -282,3 +282,13 @@ def test_a_version_1_dump_is_upcast_not_edited():
     assert dump.finding.message == data["message"]
     assert dump.finding.dispatch == len(data["actions"])
     assert dump.to_dict()["version"] == 2
+
+
+def test_replay_writes_the_dumps_hand_as_phh_that_check_phh_reads(dump, tmp_path):
+    path = tmp_path / "repro.phh"
+    result = invoke_cli("replay", dump, "--phh", path)
+    assert result.exit_code == 1, result.output  # it still reproduces
+    text = path.read_text()
+    assert "variant = 'NT'" in text and f"hand = {load(dump).case.hand_no}" in text
+    checked = invoke_cli("check-phh", path)  # a PHH file (the repro's deck reuses a card)
+    assert checked.exit_code in (0, 1) and "1 hands" in checked.output, checked.output
