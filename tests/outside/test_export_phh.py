@@ -7,8 +7,11 @@ import tomllib
 import pytest
 from conftest import invoke_cli
 
+from sim.engine import Controller, TableConfig
+from sim.engine.actions import Call
+from sim.engine.log import TableLog
 from sim.outside.check import check_paths
-from sim.outside.export import NotExpressible, hand_to_phh
+from sim.outside.export import hand_to_phh
 from sim.outside.phh import read_path
 
 
@@ -67,8 +70,12 @@ def _toml(value):
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def test_an_unfinished_hand_is_not_written():
-    class Open:
-        hand_no, snapshot, final, events = 3, None, None, []
-    with pytest.raises(NotExpressible, match="Hand 3 has not ended"):
-        hand_to_phh(Open())  # type: ignore[arg-type]
+def test_an_unfinished_hand_is_written_without_finishing_stacks():
+    # A failure dump's hand stops at the failing dispatch: PHH keeps the actions so far.
+    table = Controller(TableConfig(seats=3), 1, {0: ("a", 100), 1: ("b", 100), 2: ("c", 100)},
+                       subscribers=[log := TableLog()])
+    table.dispatch(Call(table.state.to_act))
+    assert log.current is not None and log.current.final is None
+    text = hand_to_phh(log.current)
+    assert "finishing_stacks" not in text
+    assert "starting_stacks = [100, 100, 100]" in text and " cc'" in text
