@@ -70,7 +70,9 @@ def main() -> None:
               default=None, help="Finish the interrupted run in this folder.")
 @click.option("--fault", "faults", multiple=True, metavar="NAME=VALUE",
               help="Inject a fault to test the harness itself: crash_worker=TABLE (the worker "
-                   "about to play TABLE dies), slow_tables=SECONDS; repeatable.")
+                   "about to play TABLE dies), slow_tables=SECONDS; or the engine: "
+                   "crash_restore=RATE, duplicate_dispatch=RATE, determinism=N, "
+                   "hand_timeout=SECONDS (see README); repeatable.")
 def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
         hands_per_table: int, planted: tuple[str, ...], invariants: str | None,
         only_table: int | None, resume: Path | None, faults: tuple[str, ...]) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import time
+import traceback as tb
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -30,7 +31,7 @@ from sim.engine.views import PlayerView, player_view
 from sim.failures.dump import Dump, assemble
 from sim.finding import Finding, FindingError, Kind
 from sim.invariants.pipeline import CheckedTable
-from sim.runner.hooks import TableHook
+from sim.runner.hooks import Interrupt, TableHook
 from sim.runner.rows import RowRecorder, Rows
 from sim.runner.settings import RunSettings
 
@@ -86,13 +87,9 @@ class TablePlayer:
     def play(self) -> TableOutcome:
         started = time.perf_counter()
         with bugs.planted(*self.settings.planted):
-            try:
-                for hook in self.hooks:
-                    hook.table_started(self.spec.table_id)
-                self._open()
-                self._loop()
-            except FindingError as error:
-                self._stop_on(error.finding)
+            finding = self._run()
+            if finding is not None:
+                self._stop_on(finding)
         table, outcome = self.table, self.outcome
         outcome.seconds = time.perf_counter() - started
         outcome.dispatches = table.dispatches
@@ -102,6 +99,23 @@ class TablePlayer:
         outcome.bots = dict(self.kinds)
         outcome.rows = self.recorder.rows
         return outcome
+
+    def _run(self) -> Finding | None:
+        """Play the table; the finding that stopped it, if one did."""
+        try:
+            try:
+                for hook in self.hooks:
+                    hook.table_started(self.spec.table_id)
+                self._open()
+                self._loop()
+            finally:
+                for hook in self.hooks:
+                    hook.table_ended(self.spec.table_id)
+        except FindingError as error:
+            return error.finding
+        except Interrupt as stop:  # a hook stopped the table mid-dispatch (a watchdog)
+            return self.table.found(stop.kind, stop.name, stop.message, tb.format_exc()).finding
+        return None
 
     def _open(self) -> None:
         players = {}
@@ -225,8 +239,9 @@ class TablePlayer:
     # -- failures ----------------------------------------------------------------------------
     def _stop_on(self, finding: Finding) -> None:
         self.outcome.finding = finding
+        faults = tuple(fault.spec() for fault in self.settings.faults if fault.replayed)
         dump = assemble(self.table, finding, self.settings.seed, self.spec.table_id,
-                        self.spec.seed, self.settings.invariants, self.kinds)
+                        self.spec.seed, self.settings.invariants, self.kinds, faults)
         self.outcome.dump = dump
         if self.settings.failures_dir is not None:
             dump.write(self.settings.failures_dir)
