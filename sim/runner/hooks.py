@@ -44,7 +44,7 @@ class Interrupt(BaseException):
     current dispatch."""
 
     def __init__(self, kind: Kind, name: str, message: str) -> None:
-        super().__init__(message)
+        super().__init__(f"{name}: {message}")
         self.kind = kind
         self.name = name
         self.message = message

@@ -111,8 +111,8 @@ class TablePlayer:
             finally:
                 for hook in self.hooks:
                     hook.table_ended(self.spec.table_id)
-        except FindingError as error:
-            return error.finding
+        except FindingError as error:  # a hook's finding has no trace yet: where it was raised
+            return error.finding.at(trace=tb.format_exc())
         except Interrupt as stop:  # a hook stopped the table mid-dispatch (a watchdog)
             return self.table.found(stop.kind, stop.name, stop.message, tb.format_exc()).finding
         return None
