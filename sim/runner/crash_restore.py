@@ -18,7 +18,6 @@ of a drawn hand are kept by reference (committed states are never mutated).
 from __future__ import annotations
 
 import json
-import random
 
 from sim.engine.log import HandRecord
 from sim.engine.state import TableState
@@ -26,7 +25,7 @@ from sim.finding import Kind
 from sim.invariants.base import CheckContext
 from sim.invariants.pipeline import CheckedTable
 from sim.runner.hooks import TableHook
-from sim.runner.rerun import hand_rng, rerun
+from sim.runner.rerun import Draws, rerun
 
 NAME = "crash_restore"
 
@@ -36,7 +35,7 @@ class CrashRestore(TableHook):
         assert 0 <= rate <= 1, rate
         self.rate = rate
         self.hand: HandRecord | None = None  # the hand of the last dispatch seen
-        self.rng = random.Random(0)
+        self.draws: Draws | None = None
         # For a drawn hand, the live state after each dispatch, by dispatch index.
         self.states: dict[int, TableState] | None = None
 
@@ -46,8 +45,8 @@ class CrashRestore(TableHook):
             self.hand = hand
             self.states = None
             if hand is not None:
-                self.rng = hand_rng(hand, NAME)
-                if self.rng.random() < self.rate:
+                self.draws = Draws(hand, NAME)
+                if self.draws.random() < self.rate:
                     self.states = {}
         if self.states is not None:
             self.states[len(table.tail)] = ctx.state
@@ -58,7 +57,8 @@ class CrashRestore(TableHook):
         if record is not self.hand or states is None or last < 2:
             return  # not drawn, or no dispatch between the deal and the end to crash after
         self.states = None
-        crash = self.rng.randrange(1, last)
+        assert self.draws is not None
+        crash = 1 + self.draws.below(last - 1)
         assert crash in states, f"no live state kept for dispatch {crash}"
         logged = HandRecord.from_dict(json.loads(json.dumps(record.to_dict())))
         problem = rerun(logged.snapshot, logged.actions, record, {crash: states[crash]})

@@ -18,7 +18,7 @@ from sim.engine.log import HandRecord
 from sim.finding import Kind
 from sim.invariants.pipeline import CheckedTable
 from sim.runner.hooks import TableHook
-from sim.runner.rerun import hand_rng, rerun
+from sim.runner.rerun import Draws, rerun
 
 NAME = "determinism"
 
@@ -29,7 +29,7 @@ class Determinism(TableHook):
         self.every = every
 
     def hand_ended(self, table: CheckedTable, record: HandRecord) -> None:
-        if hand_rng(record, NAME).randrange(self.every):
+        if Draws(record, NAME).below(self.every):
             return
         problem = _dealt_again(record)
         if problem is not None:

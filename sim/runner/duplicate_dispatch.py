@@ -17,7 +17,6 @@ to the table: an engine that wrongly accepts it cannot corrupt the table it is f
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 from sim.engine.actions import BETTING_CLASSES
@@ -28,7 +27,7 @@ from sim.finding import Kind
 from sim.invariants.base import CheckContext
 from sim.invariants.pipeline import CheckedTable
 from sim.runner.hooks import TableHook
-from sim.runner.rerun import hand_rng, state_difference
+from sim.runner.rerun import Draws, state_difference
 
 NAME = "duplicate_dispatch"
 
@@ -38,22 +37,23 @@ class DuplicateDispatch(TableHook):
         assert 0 <= rate <= 1, rate
         self.rate = rate
         self.hand: HandRecord | None = None
-        self.rng = random.Random(0)
+        self.draws: Draws | None = None
 
     def dispatched(self, table: CheckedTable, ctx: CheckContext) -> None:
         action = ctx.action
         hand = table.base
         if action is None or hand is None or type(action) not in BETTING_CLASSES:
             return
-        if hand is not self.hand:
+        draws = self.draws
+        if hand is not self.hand or draws is None:
             self.hand = hand
-            self.rng = hand_rng(hand, NAME)
-        if self.rng.random() >= self.rate:
+            self.draws = draws = Draws(hand, NAME)
+        if draws.random() >= self.rate:
             return
         _refused(table, action, "sent again right after it was applied")
         earlier = [a for a in table.tail[:-1] if type(a) in BETTING_CLASSES]
         if earlier:
-            stale = self.rng.choice(earlier)
+            stale = earlier[draws.below(len(earlier))]
             when = ("an earlier turn" if table.state.hand_no == hand.hand_no
                     else f"hand {hand.hand_no}")
             _refused(table, stale, f"sent again from {when}")

@@ -1,0 +1,60 @@
+"""What the faults a fuzz injects cost: hands per second on one core with every invariant,
+with no fault and with each engine fault at its fuzz rate (``FUZZ_FAULTS``), then all of
+them together, on the same swarm tables in one run.
+
+Rounds alternate the variants and the figures are medians, because the machine is shared
+and noisy.
+
+    python benchmarks/faults.py [--hands 3000] [--rounds 3] [--seed 1]
+
+Last line: ``all fuzz faults: N hands/s, X% below none``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from sim.bots import draw_table
+from sim.run import settle_gc
+from sim.runner import RunSettings, play_table, table_plan
+from sim.runner.faults import FUZZ_FAULTS, Fault
+
+
+def hands_per_s(hands: int, seed: int, faults: tuple[Fault, ...]) -> float:
+    settings = RunSettings(seed=seed, hands=hands, faults=faults)
+    played, started = 0, time.process_time()
+    for table_id, count in table_plan(settings):
+        outcome = play_table(draw_table(seed, table_id), count, settings)
+        assert outcome.finding is None, str(outcome.finding)
+        played += outcome.hands
+    return played / (time.process_time() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hands", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    settle_gc()  # as sim run's workers do
+    print(f"seed {args.seed}; reproduce: python benchmarks/faults.py --hands {args.hands} "
+          f"--rounds {args.rounds} --seed {args.seed}")
+    variants: dict[str, tuple[Fault, ...]] = {"none": ()}
+    variants.update({fault.spec(): (fault,) for fault in FUZZ_FAULTS})
+    variants["all fuzz faults"] = FUZZ_FAULTS
+    figures: dict[str, list[float]] = {name: [] for name in variants}
+    for round_no in range(args.rounds):
+        for name, faults in variants.items():
+            figures[name].append(hands_per_s(args.hands, args.seed, faults))
+        print(f"round {round_no + 1}: " + ", ".join(f"{name} {values[-1]:,.0f}"
+                                                    for name, values in figures.items()))
+    base = statistics.median(figures["none"])
+    for name, values in figures.items():
+        median = statistics.median(values)
+        print(f"{name}: {median:.0f} hands/s, {100 * (1 - median / base):.1f}% below none")
+
+
+if __name__ == "__main__":
+    main()
