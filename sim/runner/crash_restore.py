@@ -1,9 +1,9 @@
 """Fault ``crash_restore=RATE``: crash a table mid-hand and restore it from its log.
 
 In a share RATE of hands (drawn from each hand's seed), the table is "crashed" after a
-dispatch drawn from the hand's middle and rebuilt from what the log keeps: the hand's
-record serialized to JSON and read back (its snapshot and its actions), dealt again on a
-fresh controller, with nothing carried over in memory. The rebuilt table must reach the
+dispatch drawn from the hand's middle and rebuilt from what the log keeps of the hand
+(its snapshot and its actions), written to JSON and read back, dealt again on a fresh
+controller, with nothing carried over in memory. The rebuilt table must reach the
 very state the live table had at the crash, and then the rest of the hand must give the
 same events, dispatch by dispatch, and the same final state. Anything else is a finding
 of invariant ``crash_restore``.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 
+from sim.engine.actions import action_from_dict, action_to_dict
 from sim.engine.log import HandRecord
 from sim.engine.state import TableState
 from sim.finding import Kind
@@ -60,8 +61,10 @@ class CrashRestore(TableHook):
         assert self.draws is not None
         crash = 1 + self.draws.below(last - 1)
         assert crash in states, f"no live state kept for dispatch {crash}"
-        logged = HandRecord.from_dict(json.loads(json.dumps(record.to_dict())))
-        problem = rerun(logged.snapshot, logged.actions, record, {crash: states[crash]})
+        snapshot = TableState.from_snapshot(json.loads(json.dumps(record.snapshot.snapshot())))
+        logged = json.loads(json.dumps([action_to_dict(a) for a in record.actions]))
+        actions = [action_from_dict(a) for a in logged]
+        problem = rerun(snapshot, actions, record, {crash: states[crash]})
         if problem is not None:
             raise table.found(Kind.INVARIANT, NAME,
                               f"hand {record.hand_no} crashed after dispatch {crash} of {last} "

@@ -9,8 +9,8 @@ with ``IllegalAction`` and change nothing; anything else is a finding of invaria
 
 Actions carry no turn number, so when it is that seat's turn again (heads-up, the big
 blind checks preflop and acts first on the flop) a repeat is a legal new decision and is
-not sent. The repeat goes to a scratch controller over the table's committed state, never
-to the table: an engine that wrongly accepts it cannot corrupt the table it is found on.
+not sent. The repeat is only verified (``Controller.verify``, where every dispatch
+starts), never dispatched: an engine that wrongly accepts it cannot corrupt the table.
 
     >>> hooks = [DuplicateDispatch(rate=0.01)]
 """
@@ -20,7 +20,6 @@ from __future__ import annotations
 from typing import Any
 
 from sim.engine.actions import BETTING_CLASSES
-from sim.engine.controller import Controller
 from sim.engine.errors import IllegalAction
 from sim.engine.log import HandRecord
 from sim.finding import Kind
@@ -61,18 +60,18 @@ class DuplicateDispatch(TableHook):
 
 def _refused(table: CheckedTable, action: Any, what: str) -> None:
     """``action`` must be refused by the engine, changing nothing (unless it is that
-    seat's turn now: then it is a new decision)."""
+    seat's turn now: then it is a new decision). Only verified, never dispatched: the
+    controller's dispatch starts with the same verification, and an action it would
+    wrongly accept never reaches the table."""
     state = table.state
     if state.to_act == action.seat:
         return
     saved = state.copy()
-    scratch = Controller(state.config, state.table_seed)
-    scratch.state = state  # committed states are never mutated: sharing it is safe
     try:
-        scratch.dispatch(action)
+        table.controller.verify(action)
     except IllegalAction:
-        if scratch.state is not state or state != saved:
-            changed = state_difference(scratch.state, saved)
+        if table.state is not state or state != saved:
+            changed = state_difference(table.state, saved)
             raise table.found(Kind.INVARIANT, NAME, f"{action!r} {what} was refused but "
                               f"changed the state: {changed}") from None
         return
