@@ -24,7 +24,8 @@ ROOT = Path(__file__).parent
 # The modules that run per dispatch.
 COMPILED = sorted(
     str(path.relative_to(ROOT))
-    for pattern in ("sim/engine/*.py", "sim/invariants/*.py", "sim/bots/*.py", "sim/runner/*.py")
+    for pattern in ("sim/engine/*.py", "sim/invariants/*.py", "sim/bots/*.py", "sim/runner/*.py",
+                    "sim/hooks/*.py")
     for path in ROOT.glob(pattern)
 )
 

@@ -30,10 +30,10 @@ from collections.abc import Callable
 
 from sim.bots import draw_table
 from sim.engine.log import HandRecord
+from sim.hooks.base import TableHook
 from sim.invariants.pipeline import CheckedTable
 from sim.outside.pokerkit_oracle import OracleTally, compare_hand, require_pokerkit
 from sim.runner import RunSettings, TablePlayer
-from sim.runner.hooks import TableHook
 
 HANDS_PER_TABLE = 200
 

@@ -107,8 +107,8 @@ def new_settings(hands: int, seed: int | None, out: Path | None, hands_per_table
                   planted: tuple[str, ...], invariants: str | None,
                   only_table: int | None, faults: tuple[str, ...], oracle: str | None = None
                  ) -> tuple[Any, Path]:
+    from sim.hooks.faults import parse
     from sim.invariants.base import select
-    from sim.runner.faults import parse
     from sim.runner.settings import RunSettings
 
     unknown = [name for name in planted if name not in bugs.BUGS]

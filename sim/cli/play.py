@@ -93,12 +93,15 @@ def fuzz(minutes: float | None, tables: int | None, seed: int | None, workers: i
          invariants: str | None, oracle: str | None, faults: tuple[str, ...], backend: str,
          scheduler: str | None, shrink_seconds: float) -> None:
     """Fuzz until the time budget is spent: swarm-drawn tables, steered toward the rule
-    edges reached least, every invariant after every dispatch; then one row per bug
-    (failure signature), each with a shrunk repro that `sim replay` reproduces.
+    edges reached least, every invariant after every dispatch, and the engine faults of
+    README ("Faults injected on purpose") at their fuzz rates unless --fault says otherwise
+    (--fault none: no fault); then one row per bug (failure signature), each with a shrunk
+    repro that `sim replay` reproduces.
     """
     from sim.backends import BackendUnavailable
     from sim.failures.triage import COLUMNS, rows
     from sim.fuzz.loop import fuzz as run_fuzz
+    from sim.hooks.faults import FUZZ_FAULTS
     from sim.reports.console import print_summary
     from sim.reports.tables import text_table
 
@@ -106,6 +109,10 @@ def fuzz(minutes: float | None, tables: int | None, seed: int | None, workers: i
         raise click.UsageError("give one of --minutes (a time budget) and --tables (a table "
                                "count, to play a fuzz again).")
     workers = backend_ready(backend, scheduler, workers)
+    if not faults:  # the engine faults a fuzz injects unless told otherwise
+        faults = tuple(fault.spec() for fault in FUZZ_FAULTS)
+    elif faults == ("none",):
+        faults = ()
     settings, out = new_settings(hands_per_table, seed, out, hands_per_table, planted,
                                  invariants, None, faults, oracle)
     budget = f"{minutes:g} minutes" if minutes is not None else f"{tables:,} tables"

@@ -27,6 +27,19 @@ BUGS: Final[dict[str, str]] = {
                                     "size of the last full raise.",
     "asks_dead_decision": "A player whose every opponent is all-in for no more than it has "
                           "put in is still asked to act, priced at the full big blind.",
+    # Caught by the faults a run injects (sim run --fault), not by an invariant alone.
+    "restore_misreads_last_actor": "A table restored from a snapshot reads the seat that acted "
+                                   "last from the small blind's field, so its first turn goes "
+                                   "to the wrong seat (caught by --fault crash_restore).",
+    "check_skips_turn": "A check by a seat that owes nothing skips the turn check, so a repeated "
+                        "or stale check is accepted out of turn (caught by --fault "
+                        "duplicate_dispatch).",
+    "shuffle_uses_global_random": "The deck shuffle mixes Python's global random state into the "
+                                  "hand's seed, so a hand does not deal again from its seed "
+                                  "(caught by --fault determinism).",
+    "dealer_waits_for_leaver": "The dealer waits for a player who left mid-hand to act instead "
+                               "of folding them, and the hand never ends (caught by --fault "
+                               "hand_timeout).",
 }
 
 # Mutated in place, never rebound: compiled code then reads it without a module lookup,

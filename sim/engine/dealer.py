@@ -9,6 +9,8 @@ state its previous events produced.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterator, Mapping
 
 from sim.engine import bugs, cards
@@ -70,6 +72,8 @@ def advance(state: TableState, stop_at_hand_end: bool = False,
             seat = next_to_act(state)
             if seat is not None:
                 if state.pending_leave[seat]:
+                    while bugs.active("dealer_waits_for_leaver"):
+                        time.sleep(0.001)  # calls into Python: a watchdog's signal can stop it
                     yield Folded(seat, "left")  # a player who left is folded at their turn
                     continue
                 yield TurnStarted(seat)
@@ -169,12 +173,24 @@ def start_hand(state: TableState, setup: HandSetup | None = None) -> HandStarted
         small, big = button, small
     order = tuple(clockwise(regular + posters + [big], button + 1, n))
     hand_no = state.hand_no + 1
-    seed = derive_seed(state.table_seed, hand_no)
+    seed = hand_seed(state.table_seed, hand_no)
     return HandStarted(hand_no, seed, button, small, big, order,
                        tuple(s for s in order if s in posters),
                        _missed_big_blind(state, big),
                        setup.deck if setup is not None and setup.deck is not None
-                       else cards.shuffled_deck(seed))
+                       else deck_for(seed))
+
+
+def hand_seed(table_seed: int, hand_no: int) -> int:
+    """The seed of hand ``hand_no`` of a table: its deck follows from it alone."""
+    return derive_seed(table_seed, hand_no)
+
+
+def deck_for(seed: int) -> tuple[int, ...]:
+    """The deck a hand with seed ``seed`` is dealt from."""
+    if bugs.active("shuffle_uses_global_random"):
+        return cards.shuffled_deck(seed ^ random.getrandbits(16))
+    return cards.shuffled_deck(seed)
 
 
 def _missed_big_blind(state: TableState, big: int) -> tuple[int, ...]:

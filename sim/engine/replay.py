@@ -106,7 +106,7 @@ class Replayer:
                 self.states.append(state.copy())
             self.events.append(derived)
             if derived != recorded:
-                self.mismatches.append(Mismatch(index, _first_difference(derived, recorded)))
+                self.mismatches.append(Mismatch(index, first_difference(derived, recorded)))
         if not keep_states:
             self.states.append(state)
 
@@ -129,7 +129,7 @@ def apply_recorded(record: HandRecord) -> TableState:
     return state
 
 
-def _first_difference(derived: list[Event], recorded: list[Event]) -> str:
+def first_difference(derived: list[Event], recorded: list[Event]) -> str:
     for index, (mine, theirs) in enumerate(zip(derived, recorded, strict=False)):
         if mine != theirs:
             return f"event {index}: replay derived {mine}, the log has {theirs}"

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from itertools import chain
 from typing import Any
 
+from sim.engine import bugs
 from sim.engine.actions import (
     ACTION_CLASSES,
     ACTION_TYPES,
@@ -125,6 +126,9 @@ def verify_fold(state: TableState, action: Fold,
 
 def verify_check(state: TableState, action: Check,
                  legal: LegalActions | None = None) -> None:
+    if (bugs.active("check_skips_turn") and state.phase == BETTING
+            and state.bet[action.seat] == state.current_bet):
+        return
     legal = _turn(state, action.seat, "check", legal)
     if not legal.can_check:
         owed = state.current_bet - state.bet[action.seat]

@@ -49,6 +49,9 @@ class Case:
     actions: list[ac.Action] = field(default_factory=list)
     bots: dict[int, str] = field(default_factory=dict)  # seat -> bot kind at the time
     stop_at_hand_end: bool = False
+    # The faults that checked the hand's play (``sim.hooks.faults``, e.g.
+    # "crash_restore=0.01"): a replay runs them again.
+    faults: tuple[str, ...] = ()
 
     @property
     def hand_no(self) -> int:
@@ -80,6 +83,7 @@ class Dump:
             "bots": {str(seat): kind for seat, kind in case.bots.items()},
             "hand": case.record.to_dict() if case.record is not None else None,
             "actions": [ac.action_to_dict(a) for a in case.actions],
+            "faults": list(case.faults),
         }
 
     @classmethod
@@ -91,7 +95,8 @@ class Dump:
                     tuple(data["planted_bugs"]),
                     tuple(data["invariants"]) if data.get("invariants") is not None else None,
                     record, [ac.action_from_dict(a) for a in data["actions"]],
-                    {int(seat): kind for seat, kind in data.get("bots", {}).items()})
+                    {int(seat): kind for seat, kind in data.get("bots", {}).items()},
+                    faults=tuple(data.get("faults", ())))  # older dumps have none
         return cls(case, Finding.from_dict(data["finding"]), data["describe"])
 
     def file_name(self) -> str:
@@ -162,7 +167,7 @@ def load(path: Path) -> Dump:
 
 def assemble(table: CheckedTable, finding: Finding, run_seed: int, table_id: int,
              table_seed: int, invariants: tuple[str, ...] | None,
-             bots: dict[int, str]) -> Dump:
+             bots: dict[int, str], faults: tuple[str, ...] = ()) -> Dump:
     """The dump of ``finding`` on ``table``: the hand running when the failing dispatch
     began, every action since its snapshot, and ``describe()`` of the table now."""
     state = table.state
@@ -175,5 +180,5 @@ def assemble(table: CheckedTable, finding: Finding, run_seed: int, table_id: int
         describe += (f"\n\nhand {record.hand_no} as it ended in the failing dispatch:\n"
                      + record.final.describe())
     case = Case(run_seed, table_id, table_seed, state.config.to_dict(), bugs.enabled(),
-                invariants, record, list(actions), dict(bots))
+                invariants, record, list(actions), dict(bots), faults=faults)
     return Dump(case, finding, describe)

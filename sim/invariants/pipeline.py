@@ -114,19 +114,17 @@ class CheckedTable:
         controller = self.controller
         before, finished = controller.state, self.log.finished
         self._track()
+        self.tail.append(action)  # first: a dispatch that never returns is in the dump too
         try:
             events = controller.dispatch(action)
         except IllegalAction as error:
-            self.tail.append(action)
             who = f"{chosen_by!r} chose " if chosen_by is not None else ""
             raise self.found(Kind.LEGAL_ACTION_REFUSED, "legal_action_rejected",
                              f"{who}{action!r}, which the engine rejected: {error}") from error
         except Exception as error:  # noqa: BLE001 - any crash is a finding
-            self.tail.append(action)
             raise self.found(Kind.ENGINE_EXCEPTION, "engine_exception",
                              f"dispatching {action!r} raised {error!r}",
                              tb.format_exc()) from error
-        self.tail.append(action)
         return self._checked(before, action, events, finished)
 
     def offer(self, action: Any) -> CheckContext | None:
@@ -137,17 +135,17 @@ class CheckedTable:
         saved = before.copy()
         marks = self._marks()
         self._track()
+        self.tail.append(action)
         try:
             events = controller.dispatch(action)
         except IllegalAction:
+            self.tail.pop()  # rejected: not part of what a replay dispatches
             self._check_rejection(action, before, saved, marks)
             return None
         except Exception as error:  # noqa: BLE001
-            self.tail.append(action)
             raise self.found(Kind.ENGINE_EXCEPTION, "engine_exception",
                              f"dispatching {action!r} raised {error!r}",
                              tb.format_exc()) from error
-        self.tail.append(action)
         return self._checked(before, action, events, finished)
 
     # -- findings -----------------------------------------------------------------------------

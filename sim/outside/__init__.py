@@ -7,7 +7,7 @@
   skipped, rejected and could not match (``sim check-phh``).
 - ``export``: writes stored hands as PHH (``sim export-phh``).
 - ``pokerkit_oracle``: a second engine (PokerKit) as a live oracle, with its deliberate
-  rule differences masked by name (``sim run --oracle``: ``sim.runner.oracle``).
+  rule differences masked by name (``sim run --oracle``: ``sim.hooks.oracle``).
 
     >>> from sim.outside.check import check_paths
     >>> report = check_paths(["hands/"])

@@ -4,7 +4,7 @@ A table is the unit of work. ``play_table(spec, hands, settings)`` plays one tab
 seed: it asks each seat's bot for its action and hands it to the checked pipeline
 (``sim.invariants.pipeline``), which dispatches it and checks every selected invariant;
 the store's rows come from a subscriber (``sim.runner.rows``); hooks
-(``sim.runner.hooks``) are called at fixed points. The first finding stops the table and
+(``sim.hooks.base``) are called at fixed points. The first finding stops the table and
 is dumped (``sim.failures.dump``). Everything follows from the table's seed, so the same
 run seed gives the same tables whatever the number of workers.
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import time
+import traceback as tb
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -29,9 +30,9 @@ from sim.engine.state import IDLE, SITTING_OUT, TableState
 from sim.engine.views import PlayerView, player_view
 from sim.failures.dump import Dump, assemble
 from sim.finding import Finding, FindingError, Kind
+from sim.hooks.base import Interrupt, TableHook
+from sim.hooks.oracle import OracleSample
 from sim.invariants.pipeline import CheckedTable
-from sim.runner.hooks import TableHook
-from sim.runner.oracle import OracleSample
 from sim.runner.rows import RowRecorder, Rows
 from sim.runner.settings import RunSettings
 
@@ -90,13 +91,9 @@ class TablePlayer:
     def play(self) -> TableOutcome:
         started = time.perf_counter()
         with bugs.planted(*self.settings.planted):
-            try:
-                for hook in self.hooks:
-                    hook.table_started(self.spec.table_id)
-                self._open()
-                self._loop()
-            except FindingError as error:
-                self._stop_on(error.finding)
+            finding = self._run()
+            if finding is not None:
+                self._stop_on(finding)
         table, outcome = self.table, self.outcome
         outcome.seconds = time.perf_counter() - started
         outcome.dispatches = table.dispatches
@@ -109,6 +106,23 @@ class TablePlayer:
             for name, count in hook.counts().items():
                 outcome.counts[name] = outcome.counts.get(name, 0) + count
         return outcome
+
+    def _run(self) -> Finding | None:
+        """Play the table; the finding that stopped it, if one did."""
+        try:
+            try:
+                for hook in self.hooks:
+                    hook.table_started(self.spec.table_id)
+                self._open()
+                self._loop()
+            finally:
+                for hook in self.hooks:
+                    hook.table_ended(self.spec.table_id)
+        except FindingError as error:  # a hook's finding has no trace yet: where it was raised
+            return error.finding.at(trace=tb.format_exc())
+        except Interrupt as stop:  # a hook stopped the table mid-dispatch (a watchdog)
+            return self.table.found(stop.kind, stop.name, stop.message, tb.format_exc()).finding
+        return None
 
     def _open(self) -> None:
         players = {}
@@ -232,8 +246,9 @@ class TablePlayer:
     # -- failures ----------------------------------------------------------------------------
     def _stop_on(self, finding: Finding) -> None:
         self.outcome.finding = finding
+        faults = tuple(fault.spec() for fault in self.settings.faults if fault.replayed)
         dump = assemble(self.table, finding, self.settings.seed, self.spec.table_id,
-                        self.spec.seed, self.settings.invariants, self.kinds)
+                        self.spec.seed, self.settings.invariants, self.kinds, faults)
         self.outcome.dump = dump
         if self.settings.failures_dir is not None:
             dump.write(self.settings.failures_dir)

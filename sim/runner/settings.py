@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from sim.runner.faults import Fault
+from sim.hooks.faults import Fault
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ class RunSettings:
     failures_dir: Path | None = None
     collect_rows: bool = True
     only_table: int | None = None  # play just this table of the run (to chase one failure)
-    faults: tuple[Fault, ...] = ()  # faults injected on purpose (sim.runner.faults)
+    faults: tuple[Fault, ...] = ()  # faults injected on purpose (sim.hooks.faults)
     oracle: int = 0  # compare 1 finished hand in this many with PokerKit (0: never)
 
     def __reduce__(self) -> tuple[Any, ...]:

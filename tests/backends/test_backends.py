@@ -5,7 +5,7 @@ scheduler re-runs its table, the run stores it once) and a table that kills its 
 twice is reported as crashed, as on the pool.
 
 One LocalCluster of 2 worker processes serves the module. Every run injects two faults
-(``sim.runner.faults``): each table starts DELAY_S late (so a run is still going when a
+(``sim.hooks.faults``): each table starts DELAY_S late (so a run is still going when a
 test kills a worker), and a worker process dies on table CRASH_TABLE.
 """
 
@@ -24,7 +24,7 @@ import pytest
 from sim.backends.dask import local_cluster
 from sim.run import Progress, run
 from sim.runner import RunSettings
-from sim.runner.faults import Fault
+from sim.hooks.faults import Fault
 from sim.store.digest import digest as content_digest
 
 SEED = 5

@@ -23,7 +23,7 @@ from sim.engine.log import HandRecord, TableLog  # noqa: E402
 from sim.engine.state import TableConfig  # noqa: E402
 from sim.outside import pokerkit_oracle as oracle  # noqa: E402
 from sim.outside.pokerkit_oracle import OracleTally, compare_hand  # noqa: E402
-from sim.runner.hooks import TableHook  # noqa: E402
+from sim.hooks.base import TableHook  # noqa: E402
 from sim.runner import RunSettings, TablePlayer  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "engine"))

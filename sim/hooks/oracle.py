@@ -13,9 +13,9 @@ from __future__ import annotations
 from sim.engine.log import HandRecord
 from sim.engine.seeds import derive_seed
 from sim.finding import Kind
+from sim.hooks.base import TableHook
 from sim.invariants.pipeline import CheckedTable
 from sim.outside.pokerkit_oracle import OracleTally, compare_hand, require_pokerkit
-from sim.runner.hooks import TableHook
 
 
 class OracleSample(TableHook):

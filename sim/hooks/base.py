@@ -12,6 +12,7 @@ from __future__ import annotations
 from mypy_extensions import mypyc_attr
 
 from sim.engine.log import HandRecord
+from sim.finding import Kind
 from sim.invariants.base import CheckContext
 from sim.invariants.pipeline import CheckedTable
 
@@ -19,7 +20,8 @@ from sim.invariants.pipeline import CheckedTable
 @mypyc_attr(allow_interpreted_subclasses=True)
 class TableHook:
     """Each method does nothing unless overridden. A hook may raise a FindingError (made
-    with ``table.found(...)``) to stop the table with a finding."""
+    with ``table.found(...)``) to stop the table with a finding, or, from code that runs
+    in the middle of anything (a signal handler), an ``Interrupt``."""
 
     def table_started(self, table_id: int) -> None:
         """Before the table opens."""
@@ -33,3 +35,20 @@ class TableHook:
     def counts(self) -> dict[str, int]:
         """Named counts the table's outcome keeps (the store's ``counters`` table)."""
         return {}
+
+    def table_ended(self, table_id: int) -> None:
+        """After the table stopped, whatever stopped it (a finding, an Interrupt, the end)."""
+
+
+class Interrupt(BaseException):
+    """A hook stopping a table from inside code that may never return (a watchdog's signal
+    handler). A BaseException, so that no ``except Exception`` on the way (the pipeline's,
+    an engine's) takes it for an engine exception; the controller rolls back the dispatch
+    it interrupts. The table player and the replayer turn it into a finding located at the
+    current dispatch."""
+
+    def __init__(self, kind: Kind, name: str, message: str) -> None:
+        super().__init__(f"{name}: {message}")
+        self.kind = kind
+        self.name = name
+        self.message = message

@@ -1,0 +1,82 @@
+"""Fault ``hand_timeout=SECONDS``: a hand that does not end within SECONDS stops its table.
+
+A hang can be inside engine code that never returns, so the watchdog does not wait for
+the next dispatch: it arms a real-time timer (``signal.setitimer``) when the table starts
+and again at each hand's end, and the timer's handler raises an ``Interrupt`` wherever the
+table's process is. The controller rolls the interrupted dispatch back, and the table
+player (or the replayer) turns the interrupt into a ``liveness`` finding at that dispatch
+and dumps the hand's log so far; the worker moves on to its next table.
+
+Signals need the main thread of a process with ``setitimer`` (not Windows). Elsewhere the
+watchdog falls back to checking the clock after each dispatch: a slow hand is still
+caught, one dispatch late, but a dispatch that never returns is not.
+
+Compiled code runs Python signal handlers only when it calls back into the interpreter
+(a blocking call, ``time.sleep``, any Python function): a hang in a compiled loop that
+calls nothing (``while True: i += 1``) is not interrupted. Such a loop would be a bug the
+watchdog cannot stop; the run's own deadline is the only bound then.
+
+    >>> hooks = [HandWatchdog(seconds=10)]
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from types import FrameType
+from typing import Any
+
+from sim.engine.log import HandRecord
+from sim.finding import Kind
+from sim.hooks.base import Interrupt, TableHook
+from sim.invariants.base import CheckContext
+from sim.invariants.pipeline import CheckedTable
+
+NAME = "liveness"
+
+
+def signals_usable() -> bool:
+    """Can this thread arm a real-time timer whose handler interrupts it?"""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+class HandWatchdog(TableHook):
+    def __init__(self, seconds: float, use_signals: bool = True) -> None:
+        assert seconds > 0, seconds
+        self.seconds = seconds
+        self.use_signals = use_signals
+        self.armed = False  # the timer and its handler are ours
+        self.previous: Any = None  # the SIGALRM handler to put back
+        self.started = 0.0  # when the current hand started (time.monotonic)
+
+    def message(self) -> str:
+        return f"the hand did not end within {self.seconds:g} s (hand_timeout)"
+
+    def table_started(self, table_id: int) -> None:
+        if self.use_signals and signals_usable():
+            self.previous = signal.signal(signal.SIGALRM, self._alarm)
+            self.armed = True
+        self._restart()
+
+    def hand_ended(self, table: CheckedTable, record: HandRecord) -> None:
+        self._restart()
+
+    def dispatched(self, table: CheckedTable, ctx: CheckContext) -> None:
+        if not self.armed and time.monotonic() - self.started > self.seconds:
+            raise table.found(Kind.LIVENESS, NAME, self.message())
+
+    def table_ended(self, table_id: int) -> None:
+        if self.armed:
+            self.armed = False  # first: a signal already on its way is then ignored
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+
+    def _restart(self) -> None:
+        self.started = time.monotonic()
+        if self.armed:
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def _alarm(self, signum: int, frame: FrameType | None) -> None:
+        if self.armed:
+            raise Interrupt(Kind.LIVENESS, NAME, self.message())

@@ -1,0 +1,147 @@
+"""The faults a run injects on purpose (sim.hooks.faults and a module each): their specs,
+that they find nothing on a sound engine, that the watchdog stops a hang and cleans up
+after itself, that a duplicate never reaches the table, and that dumps carry them.
+
+That each catches the planted bug written for it is in tests/invariants/test_planted_bugs.py;
+that `sim replay` reproduces their dumps is in tests/test_regressions.py."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+from conftest import invoke_cli
+
+from sim.bots import draw_table
+from sim.failures.dump import load
+from sim.failures.replay import replay
+from sim.finding import Kind
+from sim.hooks.base import TableHook
+from sim.hooks.faults import FAULTS, FUZZ_FAULTS, parse
+from sim.runner import RunSettings, TablePlayer, play_table
+from sim.runner.settings import reproduce_command
+
+ENGINE_FAULTS = tuple(parse(spec) for spec in ("crash_restore=1", "duplicate_dispatch=1",
+                                                "determinism=1", "hand_timeout=30"))
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("crash_restore=2", "crash_restore takes RATE, a number from 0 to 1."),
+    ("duplicate_dispatch=-0.1", "duplicate_dispatch takes RATE, a number from 0 to 1."),
+    ("determinism=0", "determinism takes N, a whole number of at least 1."),
+    ("determinism=2.5", "determinism takes N, a whole number of at least 1."),
+    ("hand_timeout=0", "hand_timeout takes SECONDS, a number above 0."),
+    ("hand_timeout=inf", "hand_timeout takes SECONDS, a number above 0."),
+    ("hand_timeout=soon", "needs a number after '='"),
+    ("hang=1", "Unknown fault 'hang'; known faults are crash_worker=TABLE"),
+])
+def test_a_bad_spec_says_what_is_allowed(spec, message):
+    with pytest.raises(ValueError, match=message.replace(".", r"\.")):
+        parse(spec)
+
+
+def test_sim_run_refuses_a_bad_fault_with_exit_2(tmp_path):
+    result = invoke_cli("run", "--hands", 10, "--fault", "crash_restore=2", "--out",
+                        tmp_path / "run")
+    assert result.exit_code == 2, result.output
+    assert "crash_restore takes RATE, a number from 0 to 1." in result.output
+
+
+def test_every_fault_is_known_and_the_fuzz_defaults_parse():
+    assert {f.name for f in FUZZ_FAULTS} == {"crash_restore", "duplicate_dispatch",
+                                              "determinism", "hand_timeout"}
+    assert set(FAULTS) >= {f.name for f in FUZZ_FAULTS}
+    for fault in FUZZ_FAULTS:
+        assert parse(fault.spec()) == fault
+        assert fault.replayed
+    assert not parse("crash_worker=3").replayed
+
+
+def test_the_engine_faults_find_nothing_on_a_sound_engine():
+    """Every fault on every chance it gets, on swarm tables of every bot kind."""
+    settings = RunSettings(seed=11, hands=240, hands_per_table=40, faults=ENGINE_FAULTS,
+                           collect_rows=False)
+    kinds: set[str] = set()
+    for table_id in range(6):
+        spec = draw_table(11, table_id)
+        kinds |= spec.kinds()
+        outcome = play_table(spec, 40, settings)
+        assert outcome.finding is None, str(outcome.finding)
+        assert outcome.hands == 40 or outcome.stalled
+    assert {"chaos", "seat_hopper"} <= kinds
+    command = reproduce_command(settings, 1)
+    assert "--fault crash_restore=1 --fault duplicate_dispatch=1" in command
+
+
+def test_a_duplicate_the_engine_accepts_never_reaches_the_table():
+    settings = RunSettings(seed=5, hands=50, hands_per_table=50, planted=("check_skips_turn",),
+                           faults=(parse("duplicate_dispatch=1"),), collect_rows=False)
+    player = TablePlayer(draw_table(5, 2), 50, settings)
+    outcome = player.play()
+    assert outcome.finding is not None and outcome.finding.name == "duplicate_dispatch"
+    assert "was accepted" in outcome.finding.message
+    table = player.table
+    assert table.last is not None
+    assert table.state is table.last.state  # nothing after the last real dispatch committed
+    assert len(table.tail) == outcome.finding.dispatch
+
+
+def test_the_watchdog_stops_a_hang_and_the_table_moves_on_in_time():
+    settings = RunSettings(seed=5, hands=50, hands_per_table=50,
+                           planted=("dealer_waits_for_leaver",),
+                           faults=(parse("hand_timeout=0.3"),), collect_rows=False)
+    previous = signal.getsignal(signal.SIGALRM)
+    outcome = play_table(draw_table(5, 2), 50, settings)
+    finding = outcome.finding
+    assert finding is not None and finding.kind is Kind.LIVENESS
+    assert finding.message == "the hand did not end within 0.3 s (hand_timeout)"
+    assert "dealer.py" in finding.trace  # where the engine was stuck
+    assert outcome.dump is not None and outcome.dump.case.faults == ("hand_timeout=0.3",)
+    assert outcome.seconds < 0.3 + 10  # the hanging hand cost its timeout, not forever
+    # The timer is off and the handler put back: nothing fires later in this process.
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) is previous
+
+
+class _SlowDispatches(TableHook):
+    def dispatched(self, table, ctx):
+        time.sleep(0.02)
+
+
+def test_without_signals_the_watchdog_checks_the_clock_after_each_dispatch():
+    """Off the main thread there is no SIGALRM: a slow hand is still caught, a dispatch late."""
+    settings = RunSettings(seed=5, hands=20, hands_per_table=20,
+                           faults=(parse("hand_timeout=0.05"),), collect_rows=False)
+    outcomes = []
+    worker = threading.Thread(target=lambda: outcomes.append(
+        play_table(draw_table(5, 2), 20, settings, hooks=[_SlowDispatches()])))
+    worker.start()
+    worker.join(60)
+    assert outcomes, "the table did not finish"
+    finding = outcomes[0].finding
+    assert finding is not None and finding.kind is Kind.LIVENESS, finding
+    assert finding.message == "the hand did not end within 0.05 s (hand_timeout)"
+
+
+def test_a_dump_records_the_faults_and_an_old_dump_reads_as_none(tmp_path):
+    settings = RunSettings(seed=5, hands=25, hands_per_table=25,
+                           planted=("restore_misreads_last_actor",), failures_dir=tmp_path,
+                           faults=(parse("crash_restore=1"), parse("slow_tables=0"),
+                                   parse("determinism=1000")))
+    outcome = play_table(draw_table(5, 0), 25, settings)
+    assert outcome.dump is not None and outcome.dump.path is not None
+    data = json.loads(outcome.dump.path.read_text())
+    assert data["faults"] == ["crash_restore=1", "determinism=1000"]  # the replayed ones
+    case = load(outcome.dump.path).case
+    assert case.faults == ("crash_restore=1", "determinism=1000")
+    assert replay(case).finding.name == "crash_restore"
+    # Without the fault the replay has nothing to catch it with: the invariants miss it.
+    assert not replay(replace(case, faults=())).reproduced
+    del data["faults"]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(data))
+    assert load(old).case.faults == ()
