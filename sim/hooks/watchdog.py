@@ -11,10 +11,12 @@ Signals need the main thread of a process with ``setitimer`` (not Windows). Else
 watchdog falls back to checking the clock after each dispatch: a slow hand is still
 caught, one dispatch late, but a dispatch that never returns is not.
 
-Compiled code runs Python signal handlers only when it calls back into the interpreter
-(a blocking call, ``time.sleep``, any Python function): a hang in a compiled loop that
-calls nothing (``while True: i += 1``) is not interrupted. Such a loop would be a bug the
-watchdog cannot stop; the run's own deadline is the only bound then.
+Compiled code runs Python signal handlers only where it gives the interpreter a chance:
+a blocking call interrupted by the signal (``time.sleep``), or a call into interpreted
+Python. A signal that lands between two such points only marks the handler as due, so the
+timer keeps firing every RETRY_S until one lands in such a call. A hang in a compiled loop
+that calls nothing (``while True: i += 1``) is never interrupted: the watchdog cannot stop
+it, and the run's own deadline is the only bound then.
 
     >>> hooks = [HandWatchdog(seconds=10)]
 """
@@ -25,7 +27,7 @@ import signal
 import threading
 import time
 from types import FrameType
-from typing import Any
+from typing import Any, Final
 
 from sim.engine.log import HandRecord
 from sim.finding import Kind
@@ -34,6 +36,10 @@ from sim.invariants.base import CheckContext
 from sim.invariants.pipeline import CheckedTable
 
 NAME = "liveness"
+# After its first signal the timer fires again this often: a signal that lands while
+# compiled code runs between two calls into the interpreter only marks the handler as due,
+# and the next one that lands in a blocking call (time.sleep) runs it.
+RETRY_S: Final = 0.05
 
 
 def signals_usable() -> bool:
@@ -49,11 +55,13 @@ class HandWatchdog(TableHook):
         self.armed = False  # the timer and its handler are ours
         self.previous: Any = None  # the SIGALRM handler to put back
         self.started = 0.0  # when the current hand started (time.monotonic)
+        self.fired = False  # the handler raised: later signals are ignored
 
     def message(self) -> str:
         return f"the hand did not end within {self.seconds:g} s (hand_timeout)"
 
     def table_started(self, table_id: int) -> None:
+        self.fired = False
         if self.use_signals and signals_usable():
             self.previous = signal.signal(signal.SIGALRM, self._alarm)
             self.armed = True
@@ -75,8 +83,10 @@ class HandWatchdog(TableHook):
     def _restart(self) -> None:
         self.started = time.monotonic()
         if self.armed:
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds, RETRY_S)
 
     def _alarm(self, signum: int, frame: FrameType | None) -> None:
-        if self.armed:
+        # Once only: a second Interrupt would land in the rollback of the first.
+        if self.armed and not self.fired:
+            self.fired = True
             raise Interrupt(Kind.LIVENESS, NAME, self.message())
