@@ -12,14 +12,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.engine.actions import Sit, SizedAction
+from sim.engine.actions import Bet, Call, RaiseTo, Sit, SizedAction
 from sim.engine.cards import cards_to_str
 from sim.engine.controller import Controller
-from sim.engine.events import CardsMucked, CardsShown, Event, HandEnded, HandStarted, PotAwarded
+from sim.engine.evaluator import CATEGORIES, evaluate7
+from sim.engine.events import (
+    BoardDealt,
+    CardsMucked,
+    CardsShown,
+    Event,
+    HandEnded,
+    HandStarted,
+    PotAwarded,
+)
 from sim.engine.legal import LegalActions
 from sim.engine.state import IDLE, STREET_NAMES, TableState, total
 from sim.engine.subscriber import Subscriber
+from sim.runner.handdata import hand_class, positions
 from sim.store.schema import ActionRow, HandRow, ResultRow
+
+CATEGORY_SHIFT = 24  # evaluate7 keeps the hand's category in bits 24 and up
 
 
 class Rows:
@@ -43,6 +55,9 @@ class _Hand:
         self.big_blind_seat = state.big_blind_seat
         self.players = [state.player[seat] for seat in state.order]
         self.stacks = [state.stack[seat] for seat in state.order]
+        self.positions = positions(state.order, state.button, state.small_blind_seat,
+                                   state.big_blind_seat)
+        self.saw_flop: tuple[bool, ...] = ()  # per seat, when the flop was dealt
 
 
 class RowRecorder(Subscriber):
@@ -62,6 +77,9 @@ class RowRecorder(Subscriber):
         self._won: dict[int, int] = {}
         self._pots = 0
         self._showdown = False
+        # Bets and raises so far on the street running, and which street that is.
+        self._raises = 0
+        self._street = (-1, -1)  # (hand_no, street)
         self._ended: list[tuple[HandRow, list[ResultRow]]] = []  # this dispatch's
         self._staged: list[tuple[HandRow, list[ResultRow]]] = []  # committed, not yet checked
 
@@ -96,7 +114,12 @@ class RowRecorder(Subscriber):
             assert isinstance(event, HandStarted)
             self._hand = _Hand(state, event)
             return
-        if kind is PotAwarded:
+        if kind is BoardDealt:
+            hand = self._hand
+            if hand is not None and not hand.saw_flop:
+                hand.saw_flop = tuple(dealt and not folded
+                                      for dealt, folded in zip(state.dealt, state.folded, strict=True))
+        elif kind is PotAwarded:
             assert isinstance(event, PotAwarded)
             self._pots += 1
             for seat, chips in event.shares:
@@ -111,9 +134,12 @@ class RowRecorder(Subscriber):
             self._showdown = False
 
     def commit(self, state: TableState) -> None:
-        if self._action is not None:
-            self.rows.actions.append(self._action)
+        row = self._action
+        if row is not None:
+            self.rows.actions.append(row)
             self.seq += 1
+            if row.action == "Bet" or row.action == "RaiseTo":
+                self._raises += 1
         self._staged.extend(self._ended)
         self._action = None
         self._ended = []
@@ -128,15 +154,30 @@ class RowRecorder(Subscriber):
         running = before.phase != IDLE
         amount = action.buy_in if type(action) is Sit else (
             action.amount if isinstance(action, SizedAction) else None)
+        seat = action.seat
         legal = None
-        if self.controller is not None and before.to_act == action.seat:
+        on_turn = running and before.to_act == seat
+        if self.controller is not None and on_turn:
             legal = self.controller.legal_actions()
+        pot = before.pot + total(before.bet) if running else None
+        hand = self._hand
+        position = hand.positions.get(seat) if hand is not None and running else None
+        facing: int | None = None
+        raises: int | None = None
+        fraction: float | None = None
+        if on_turn:
+            facing = before.current_bet - before.bet[seat]
+            street = (before.hand_no, before.street)
+            if street != self._street:
+                self._street, self._raises = street, 0
+            raises = self._raises
+            fraction = _pot_fraction(action, before, seat, facing, pot)
         return ActionRow(
-            self.table_id, before.hand_no if running else None, self.seq + 1, action.seat,
+            self.table_id, before.hand_no if running else None, self.seq + 1, seat,
             type(action).__name__, amount, STREET_NAMES[before.street] if running else None,
-            before.pot + total(before.bet) if running else None,
-            _legal_count(legal) if legal is not None else None, self.bots.get(action.seat),
-            action.player if type(action) is Sit else None)
+            pot, _legal_count(legal) if legal is not None else None, self.bots.get(seat),
+            action.player if type(action) is Sit else None, position, facing, raises,
+            fraction)
 
     def _hand_rows(self, hand: _Hand, final: TableState) -> tuple[HandRow, list[ResultRow]]:
         won = self._won
@@ -146,12 +187,38 @@ class RowRecorder(Subscriber):
             sum(won.values()), self._pots, ",".join(str(s) for s in sorted(won)),
             self._showdown,
             final.hand_actions, STREET_NAMES[final.street])
-        results = [
-            ResultRow(self.table_id, hand.hand_no, seat, hand.players[i], self.bots.get(seat),
-                      hand.stacks[i], final.stack[seat], final.stack[seat] - hand.stacks[i],
-                      bool(final.shown[seat]), won.get(seat, 0))
-            for i, seat in enumerate(hand.order)]
+        big_blind = final.config.big_blind
+        showdown = self._showdown
+        board = final.board
+        results = []
+        for i, seat in enumerate(hand.order):
+            hole = final.hole[seat]
+            folded = final.folded[seat]
+            final_category = None
+            if hole is not None and not folded and len(board) >= 3:
+                final_category = CATEGORIES[evaluate7(hole + board) >> CATEGORY_SHIFT]
+            results.append(ResultRow(
+                self.table_id, hand.hand_no, seat, hand.players[i], self.bots.get(seat),
+                hand.stacks[i], final.stack[seat], final.stack[seat] - hand.stacks[i],
+                bool(final.shown[seat]), won.get(seat, 0),
+                cards_to_str(hole) if hole is not None else None, hand.positions[seat],
+                hand.stacks[i] / big_blind, hand_class(hole) if hole is not None else None,
+                bool(hand.saw_flop) and hand.saw_flop[seat], showdown and not folded,
+                final_category))
         return row, results
+
+
+def _pot_fraction(action: Any, before: TableState, seat: int, facing: int,
+                  pot: int | None) -> float | None:
+    """The chips a call, bet or raise adds, as a fraction of the pot before it."""
+    kind = type(action)
+    if not pot:
+        return None
+    if kind is Call:
+        return min(facing, before.stack[seat]) / pot
+    if kind is Bet or kind is RaiseTo:
+        return (action.amount - before.bet[seat]) / pot
+    return None
 
 
 def _legal_count(legal: LegalActions) -> int:
