@@ -117,8 +117,9 @@ class RowRecorder(Subscriber):
         if kind is BoardDealt:
             hand = self._hand
             if hand is not None and not hand.saw_flop:
-                hand.saw_flop = tuple(dealt and not folded
-                                      for dealt, folded in zip(state.dealt, state.folded, strict=True))
+                hand.saw_flop = tuple(
+                    dealt and not folded
+                    for dealt, folded in zip(state.dealt, state.folded, strict=True))
         elif kind is PotAwarded:
             assert isinstance(event, PotAwarded)
             self._pots += 1

@@ -11,6 +11,7 @@ the run's name are left out (they differ from run to run by nature).
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from pathlib import Path
 from typing import Final
 
@@ -37,7 +38,7 @@ def digest(path: Path) -> dict[str, str]:
                 "ORDER BY ordinal_position", [table]).fetchall() if name not in VARYING]
             sha = hashlib.sha256()
             cursor = con.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
-            for batch in iter(lambda: cursor.fetchmany(10_000), []):
+            for batch in iter(partial(cursor.fetchmany, 10_000), []):
                 sha.update(repr(batch).encode())
             result[table] = sha.hexdigest()[:16]
         return result
