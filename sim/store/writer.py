@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from sim.finding import Finding
 from sim.store.schema import SCHEMA, ddl
+from sim.store.views import create_views
 
 DDL = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -92,6 +93,7 @@ class Store:
         self.con = duckdb.connect(str(self.path), config={
             "threads": 1, "checkpoint_threshold": "256MiB"})
         self.con.execute(DDL)
+        create_views(self.con)
 
     def __enter__(self) -> Store:
         return self
