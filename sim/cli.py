@@ -71,13 +71,21 @@ def main() -> None:
 @click.option("--fault", "faults", multiple=True, metavar="NAME=VALUE",
               help="Inject a fault to test the harness itself: crash_worker=TABLE (the worker "
                    "about to play TABLE dies), slow_tables=SECONDS; repeatable.")
+@click.option("--config", "config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="An experiment file (TOML; see examples/): tables, stakes, "
+                                 "stack depth, bot line-up. Options given here override it.")
+@click.option("--bot", "plugin_bots", multiple=True, metavar="PACKAGE.MODULE:CLASS",
+              help="Seat a bot of your own (a sim.bots.base.Bot subclass); repeatable.")
 def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
         hands_per_table: int, planted: tuple[str, ...], invariants: str | None,
-        only_table: int | None, resume: Path | None, faults: tuple[str, ...]) -> None:
-    """Play HANDS hands on swarm-drawn tables, checking every invariant after every dispatch.
+        only_table: int | None, resume: Path | None, faults: tuple[str, ...],
+        config: Path | None, plugin_bots: tuple[str, ...]) -> None:
+    """Play HANDS hands on swarm-drawn tables (or an experiment's), checking every invariant
+    after every dispatch.
 
     Exit status: 0 when every invariant held, 1 when any failed, 2 on a usage error,
-    130 when interrupted (Ctrl-C) with no failure so far."""
+    3 when the only failures are plug-in bots' faults (bot_fault), 130 when interrupted
+    (Ctrl-C) with no failure so far."""
     from sim.reports.console import print_summary
     from sim.run import run as run_all
 
@@ -86,7 +94,8 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
     if resume is not None:
         given = [param.opts[0] for param in ctx.command.params
                  if param.name in ("hands", "seed", "out", "hands_per_table", "planted",
-                                   "invariants", "only_table", "faults")
+                                   "invariants", "only_table", "faults", "config",
+                                   "plugin_bots")
                  and ctx.get_parameter_source(param.name or "")
                  is not click.core.ParameterSource.DEFAULT]
         if given:
@@ -95,15 +104,61 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
                                    f"leave out {flags}.")
         settings, out = _resumed_settings(resume)
     else:
+        experiment = _experiment(config, plugin_bots)
+        if experiment is not None:
+            hands, seed, hands_per_table = _from_experiment(ctx, experiment, hands, seed,
+                                                            hands_per_table)
         settings, out = _new_settings(hands, seed, out, hands_per_table, planted, invariants,
                                       only_table, faults)
+        if experiment is not None:
+            settings = _with_experiment(settings, experiment, out)
     command = _command(settings, workers, out)
     click.echo(f"sim run: seed {settings.seed}, {settings.hands:,} hands, {workers} "
                f"worker{'s' if workers != 1 else ''}, out {out}")
     click.echo(f"reproduce: {command}")
     summary = run_all(settings, out, workers, command, resume=resume is not None)
     print_summary(summary, command)
-    sys.exit(1 if summary.failures else 130 if summary.interrupted else 0)
+    engine = [r for r in summary.failures if r.finding is None
+              or r.finding.kind.value != "bot_fault"]
+    sys.exit(1 if engine else 3 if summary.failures else 130 if summary.interrupted else 0)
+
+
+def _experiment(config: Path | None, plugin_bots: tuple[str, ...]) -> Any:
+    """The experiment of --config and --bot (None: swarm testing)."""
+    from sim import experiment as ex
+
+    try:
+        if config is None:
+            return ex.default(plugin_bots) if plugin_bots else None
+        loaded = ex.from_json(config.read_text()) if config.suffix == ".json" \
+            else ex.load(config)
+        return loaded.with_bots(plugin_bots) if plugin_bots else loaded
+    except ValueError as error:  # ExperimentError, and a stored experiment that is not JSON
+        hint = "--config" if config is not None else "--bot"
+        raise click.BadParameter(str(error), param_hint=hint) from error
+
+
+def _from_experiment(ctx: click.Context, experiment: Any, hands: int, seed: int | None,
+                     hands_per_table: int) -> tuple[int, int | None, int]:
+    """hands, seed and hands per table: the command line's, else the experiment's."""
+    def given(name: str) -> bool:
+        return ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+
+    return (hands if given("hands") or experiment.hands is None else experiment.hands,
+            seed if given("seed") or experiment.seed is None else experiment.seed,
+            hands_per_table if given("hands_per_table") or experiment.hands_per_table is None
+            else experiment.hands_per_table)
+
+
+def _with_experiment(settings: Any, experiment: Any, out: Path) -> Any:
+    """``settings`` playing ``experiment``; the run folder keeps a copy of it."""
+    from dataclasses import replace
+
+    from sim.runner.settings import EXPERIMENT_FILE
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / EXPERIMENT_FILE).write_text(experiment.to_json() + "\n")
+    return replace(settings, experiment=experiment)
 
 
 def _new_settings(hands: int, seed: int | None, out: Path | None, hands_per_table: int,
@@ -160,8 +215,11 @@ def _resumed_settings(folder: Path) -> tuple[Any, Path]:
         row = store.run_row()
     if row is None:
         raise click.BadParameter(f"{path} holds no run.", param_hint="--resume")
+    from sim.experiment import from_json
+
     return RunSettings(seed=row["seed"], hands=row["hands_requested"],
                        hands_per_table=row["hands_per_table"],
+                       experiment=from_json(row["config"]) if row.get("config") else None,
                        invariants=(tuple(row["invariants"]) if row["invariants"] is not None
                                    else None),
                        planted=tuple(row["planted_bugs"] or ()),

@@ -26,6 +26,7 @@ class Kind(enum.Enum):
     ENGINE_EXCEPTION = "engine_exception"  # the engine raised while dispatching
     CHECK_EXCEPTION = "check_exception"  # an invariant's own code raised (a harness bug)
     WORKER_CRASHED = "worker_crashed"  # the process playing a table died, twice
+    BOT_FAULT = "bot_fault"  # a plug-in bot crashed or sent an illegal action: its bug
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +35,9 @@ class Finding:
 
     ``name`` is the invariant's name for kinds INVARIANT and LIVENESS, otherwise the name
     the run has always stored for the kind (``engine_exception``, ``legal_action_rejected``,
-    ``invariant_crashed``, ``worker_crashed``). ``dispatch`` is the failing dispatch's index
-    in its hand (0: the hand's automatic start; None: not in a hand, or unknown).
+    ``invariant_crashed``, ``worker_crashed``, ``bot_fault``). ``dispatch`` is the failing
+    dispatch's index in its hand (0: the hand's automatic start; None: not in a hand, or
+    unknown).
     """
 
     kind: Kind

@@ -13,7 +13,7 @@ def print_summary(summary: RunSummary, command: str) -> None:
     click.echo(f"{state} {s.hands:,} hands on {s.tables:,} tables in {s.seconds:.1f} s "
                f"({s.hands_per_s:,.0f} hands/s), seed {s.settings.seed}")
     click.echo(f"  dispatches {s.dispatches:,}, invariant checks {s.checks:,}, chaos actions "
-               f"rejected {s.rejected:,}, tables stalled {s.stalled}")
+               f"rejected {s.rejected:,}, tables stalled {s.stalled:,}")
     reached = [name for name, count in s.coverage.items() if count]
     click.echo(f"  coverage: {len(reached)}/{len(s.coverage)} points reached")
     for name, count in sorted(s.coverage.items()):
@@ -21,7 +21,7 @@ def print_summary(summary: RunSummary, command: str) -> None:
     missing = s.missing_coverage()
     if missing:
         click.echo(f"  never reached: {', '.join(missing)}")
-    click.echo(f"  failures: {len(s.failures)}")
+    click.echo(f"  failures: {len(s.failures):,}")
     for record in s.failures:
         finding = record.finding
         assert finding is not None
