@@ -375,13 +375,21 @@ def export(folders: tuple[Path, ...], out: Path) -> None:
 
 @main.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def report(folder: Path) -> None:
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Also write the plots as one self-contained HTML file "
+                                 "(needs the plots extra).")
+def report(folder: Path, html_path: Path | None) -> None:
     """Print a run's summary from its database: throughput, per-bot results, coverage."""
     from sim.reports.summary import report as build
 
     try:
         click.echo(build(folder))
-    except FileNotFoundError as error:
+        if html_path is not None:
+            from sim.reports.html import html_report
+
+            html_path.write_text(html_report(folder))
+            click.echo(f"report: {html_path}")
+    except (FileNotFoundError, RuntimeError) as error:
         raise click.ClickException(str(error)) from error
 
 
