@@ -28,7 +28,7 @@ def run_harness(hands: int, seed: int, invariants: tuple[str, ...] | None) -> fl
     played, started = 0, time.perf_counter()
     for table_id, count in table_plan(settings):
         outcome = play_table(draw_table(seed, table_id), count, settings)
-        assert outcome.failure is None, outcome.failure.message
+        assert outcome.finding is None, outcome.finding
         played += outcome.hands
     return played / (time.perf_counter() - started)
 

@@ -25,11 +25,11 @@ STORED = ("hands", "actions", "results", "tables", "coverage")
 RECORDED = {
     # sim run --hands 6000 --seed 7 --workers 1
     (7, ()): {"hands": "c7e364818f831fe8", "actions": "f96bdc2da7636624",
-              "results": "2e409a72816e0798", "tables": "e3437f55f5876b31",
+              "results": "93993037c0fd1097", "tables": "e3437f55f5876b31",
               "coverage": "53d6336ac40274ea"},
     # sim run --hands 6000 --seed 5 --workers 1 --plant-bug odd_chip_to_button
     (5, ("odd_chip_to_button",)): {"hands": "2b3ed779273b40d9", "actions": "03500aa6aef8508f",
-                                   "results": "4bc76a3a93b0edfa", "tables": "5c3c61b16cf3efba",
+                                   "results": "e5c5c549962a3e09", "tables": "5c3c61b16cf3efba",
                                    "coverage": "4c0db4f9ccd2a39c"},
 }
 

@@ -58,6 +58,14 @@ class _Hand:
         self.positions = positions(state.order, state.button, state.small_blind_seat,
                                    state.big_blind_seat)
         self.saw_flop: tuple[bool, ...] = ()  # per seat, when the flop was dealt
+        # Per seat, from the player's decisions (see RowRecorder._count).
+        seats = state.config.seats
+        self.vpip = [False] * seats
+        self.pfr = [False] * seats
+        self.three_bet_chance = [False] * seats
+        self.three_bet = [False] * seats
+        self.aggressive = [0] * seats
+        self.calls = [0] * seats
 
 
 class RowRecorder(Subscriber):
@@ -106,7 +114,11 @@ class RowRecorder(Subscriber):
         self._won = {}
         self._pots = 0
         self._showdown = False
-        self._action = self._action_row(state, action) if action is not None else None
+        row = self._action = self._action_row(state, action) if action is not None else None
+        # begin runs only for an action the engine accepted, and before the events that may
+        # end the hand: so the hand's counts include its last action.
+        if row is not None and row.raises_before is not None and self._hand is not None:
+            self._count(self._hand, row)
 
     def on_event(self, state: TableState, event: Event) -> None:
         kind = type(event)
@@ -144,6 +156,25 @@ class RowRecorder(Subscriber):
         self._staged.extend(self._ended)
         self._action = None
         self._ended = []
+
+    def _count(self, hand: _Hand, row: ActionRow) -> None:
+        """The standard statistics' facts, per player and hand: voluntarily put in chips
+        preflop (VPIP), raised preflop (PFR), faced one raise preflop (a 3-bet chance) and
+        re-raised it (3-bet); bets and raises, and calls, after the flop."""
+        seat, action = row.seat, row.action
+        if row.street == "preflop":
+            if action == "Call" or action == "Bet" or action == "RaiseTo":
+                hand.vpip[seat] = True
+                if action != "Call":
+                    hand.pfr[seat] = True
+            if row.raises_before == 1:
+                hand.three_bet_chance[seat] = True
+                if action == "RaiseTo":
+                    hand.three_bet[seat] = True
+        elif action == "Bet" or action == "RaiseTo":
+            hand.aggressive[seat] += 1
+        elif action == "Call":
+            hand.calls[seat] += 1
 
     def rollback(self) -> None:
         self._action = None
@@ -205,7 +236,8 @@ class RowRecorder(Subscriber):
                 cards_to_str(hole) if hole is not None else None, hand.positions[seat],
                 hand.stacks[i] / big_blind, hand_class(hole) if hole is not None else None,
                 bool(hand.saw_flop) and hand.saw_flop[seat], showdown and not folded,
-                final_category))
+                final_category, hand.vpip[seat], hand.pfr[seat], hand.three_bet_chance[seat],
+                hand.three_bet[seat], hand.aggressive[seat], hand.calls[seat]))
         return row, results
 
 

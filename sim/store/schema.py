@@ -76,6 +76,12 @@ class ResultRow(NamedTuple):
     saw_flop: bool
     went_to_showdown: bool
     final_category: str | None
+    vpip: bool
+    pfr: bool
+    three_bet_chance: bool
+    three_bet: bool
+    postflop_aggressive: int
+    postflop_calls: int
 
 
 ROW_TYPES: Final[dict[str, Any]] = {"hands": HandRow, "actions": ActionRow,
@@ -92,7 +98,9 @@ COLUMN_TYPES: Final[dict[str, str]] = {
     "showed_down": "BOOLEAN", "won": "BIGINT", "hole": "VARCHAR", "position": "VARCHAR",
     "start_bb": "DOUBLE", "hand_class": "VARCHAR", "saw_flop": "BOOLEAN",
     "went_to_showdown": "BOOLEAN", "final_category": "VARCHAR", "facing": "BIGINT",
-    "raises_before": "TINYINT", "pot_fraction": "DOUBLE",
+    "raises_before": "TINYINT", "pot_fraction": "DOUBLE", "vpip": "BOOLEAN", "pfr": "BOOLEAN",
+    "three_bet_chance": "BOOLEAN", "three_bet": "BOOLEAN", "postflop_aggressive": "INTEGER",
+    "postflop_calls": "INTEGER",
 }
 
 _ARROW: Final[dict[str, pa.DataType]] = {

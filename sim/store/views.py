@@ -17,33 +17,17 @@ from typing import Final
 
 import duckdb
 
-# The per-seat, per-hand facts the rest are sums of.
+# The per-seat, per-hand facts the rest are sums of: the results, with the big blind. The
+# decisions' flags (vpip, pfr, ...) are kept by the table player in `results`, not
+# re-derived here from `actions`: a view that grouped 14 million actions took seconds.
 PLAYER_HANDS: Final = """
-CREATE OR REPLACE VIEW hand_actions AS
-SELECT run_id, table_id, hand_no, seat,
-       bool_or(street = 'preflop' AND action IN ('Call', 'Bet', 'RaiseTo')) AS vpip,
-       bool_or(street = 'preflop' AND action IN ('Bet', 'RaiseTo')) AS pfr,
-       bool_or(street = 'preflop' AND raises_before = 1) AS three_bet_chance,
-       bool_or(street = 'preflop' AND raises_before = 1 AND action = 'RaiseTo') AS three_bet,
-       count(*) FILTER (WHERE street <> 'preflop' AND action IN ('Bet', 'RaiseTo'))
-           AS postflop_aggressive,
-       count(*) FILTER (WHERE street <> 'preflop' AND action = 'Call') AS postflop_calls
-FROM actions
-WHERE street IS NOT NULL
-GROUP BY run_id, table_id, hand_no, seat;
-
 CREATE OR REPLACE VIEW player_hands AS
 SELECT r.run_id, r.table_id, r.hand_no, r.seat, r.bot, r.position, r.hand_class,
        r.net, t.big_blind, r.net / t.big_blind AS net_bb, r.net > 0 AS won_hand, r.saw_flop,
        r.went_to_showdown, r.went_to_showdown AND r.won > 0 AS won_at_showdown,
-       coalesce(a.vpip, false) AS vpip, coalesce(a.pfr, false) AS pfr,
-       coalesce(a.three_bet_chance, false) AS three_bet_chance,
-       coalesce(a.three_bet, false) AS three_bet,
-       coalesce(a.postflop_aggressive, 0) AS postflop_aggressive,
-       coalesce(a.postflop_calls, 0) AS postflop_calls
+       r.vpip, r.pfr, r.three_bet_chance, r.three_bet, r.postflop_aggressive, r.postflop_calls
 FROM results r
-JOIN tables t USING (run_id, table_id)
-LEFT JOIN hand_actions a USING (run_id, table_id, hand_no, seat);
+JOIN tables t USING (run_id, table_id);
 """
 
 # The statistics of a group of player-hands, for the per-bot and per-position views.
@@ -97,7 +81,7 @@ SELECT run_id, actions, count(*) AS hands,
 FROM hands GROUP BY run_id, actions;
 """
 
-NAMES: Final = ("hand_actions", "player_hands", "bot_stats", "position_stats", "table_results",
+NAMES: Final = ("player_hands", "bot_stats", "position_stats", "table_results",
                 "hand_class_stats", "pot_sizes", "hand_lengths")
 
 
