@@ -90,3 +90,21 @@ def test_action_rows_say_what_the_player_faced(con):
                        "AND raises_before <> 0") == 0
     assert scalar(con, "SELECT count(*) FROM actions WHERE street IS NOT NULL "
                        "AND action IN ('Fold', 'Check', 'Call') AND position IS NULL") == 0
+
+
+def test_the_fast_paths_agree_with_the_general_ones():
+    from sim.engine.cards import cards_to_str
+    from sim.runner.handdata import _by_role, class_of, hole_name
+
+    for a in range(52):
+        for b in range(52):
+            if a != b:
+                assert class_of((a, b)) == hand_class((a, b))
+                assert hole_name((a, b)) == cards_to_str((a, b))
+    for count in range(2, 11):
+        seats = list(range(0, 2 * count, 2))  # gaps between seats
+        for first in range(count):
+            button = seats[first]
+            after = seats[first + 1:] + seats[:first + 1]
+            small, big = (button, after[0]) if count == 2 else (after[0], after[1])
+            assert positions(seats, button, small, big) == _by_role(seats, button, small, big)

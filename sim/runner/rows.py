@@ -28,7 +28,7 @@ from sim.engine.events import (
 from sim.engine.legal import LegalActions
 from sim.engine.state import IDLE, STREET_NAMES, TableState, total
 from sim.engine.subscriber import Subscriber
-from sim.runner.handdata import hand_class, positions
+from sim.runner.handdata import class_of, hole_name, positions
 from sim.store.schema import ActionRow, HandRow, ResultRow
 
 CATEGORY_SHIFT = 24  # evaluate7 keeps the hand's category in bits 24 and up
@@ -233,8 +233,8 @@ class RowRecorder(Subscriber):
                 self.table_id, hand.hand_no, seat, hand.players[i], self.bots.get(seat),
                 hand.stacks[i], final.stack[seat], final.stack[seat] - hand.stacks[i],
                 bool(final.shown[seat]), won.get(seat, 0),
-                cards_to_str(hole) if hole is not None else None, hand.positions[seat],
-                hand.stacks[i] / big_blind, hand_class(hole) if hole is not None else None,
+                hole_name(hole) if hole is not None else None, hand.positions[seat],
+                hand.stacks[i] / big_blind, class_of(hole) if hole is not None else None,
                 bool(hand.saw_flop) and hand.saw_flop[seat], showdown and not folded,
                 final_category, hand.vpip[seat], hand.pfr[seat], hand.three_bet_chance[seat],
                 hand.three_bet[seat], hand.aggressive[seat], hand.calls[seat]))
