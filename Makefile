@@ -10,7 +10,7 @@ COMPILED := $(wildcard sim/engine/*.py sim/invariants/*.py sim/bots/*.py sim/run
 $(STAMP): pyproject.toml setup.py $(COMPILED)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test,bench,oracle,dask]'
+	$(BIN)/pip install -q -e '.[test,bench,oracle,dask,plots]'
 	touch $(STAMP)
 
 .PHONY: install run test test-pure bench lint clean
@@ -26,7 +26,7 @@ test: $(STAMP)
 # `make install`, `make run` or `make test` compiles again.
 test-pure: clean
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	SIM_PURE=1 $(BIN)/pip install -q -e '.[test,bench,oracle,dask]'
+	SIM_PURE=1 $(BIN)/pip install -q -e '.[test,bench,oracle,dask,plots]'
 	$(BIN)/pytest -n auto -q
 
 bench: $(STAMP)

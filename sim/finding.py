@@ -27,6 +27,7 @@ class Kind(enum.Enum):
     ENGINE_EXCEPTION = "engine_exception"  # the engine raised while dispatching
     CHECK_EXCEPTION = "check_exception"  # an invariant's own code raised (a harness bug)
     WORKER_CRASHED = "worker_crashed"  # the process playing a table died, twice
+    BOT_FAULT = "bot_fault"  # a plug-in bot crashed or sent an illegal action: its bug
 
     @property
     def exit_code(self) -> int:
@@ -45,8 +46,9 @@ class Finding:
 
     ``name`` is the invariant's name for kinds INVARIANT and LIVENESS, otherwise the name
     the run has always stored for the kind (``engine_exception``, ``legal_action_rejected``,
-    ``invariant_crashed``, ``worker_crashed``). ``dispatch`` is the failing dispatch's index
-    in its hand (0: the hand's automatic start; None: not in a hand, or unknown).
+    ``invariant_crashed``, ``worker_crashed``, ``bot_fault``). ``dispatch`` is the failing
+    dispatch's index in its hand (0: the hand's automatic start; None: not in a hand, or
+    unknown).
     """
 
     kind: Kind
@@ -81,6 +83,7 @@ class Finding:
 EXIT_CODES: dict[Kind, int] = {
     Kind.INVARIANT: 1, Kind.LEGAL_ACTION_REFUSED: 1, Kind.LIVENESS: 4,
     Kind.ENGINE_EXCEPTION: 3, Kind.CHECK_EXCEPTION: 3, Kind.WORKER_CRASHED: 3,
+    Kind.BOT_FAULT: 3,
 }
 SEVERITY: tuple[int, ...] = (3, 4, 1)  # most severe first
 EXIT_CLEAN, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130

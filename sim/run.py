@@ -30,7 +30,6 @@ from sim.backends import Backend, open_backend
 from sim.backends.base import StopRequest, Task, Tasks
 from sim.backends.base import stopping as _stopping  # what play_task asks between hands
 from sim.backends.dumps import land_dumps
-from sim.bots import draw_table
 from sim.engine import ENGINE_VERSION
 from sim.failures.signature import signature
 from sim.finding import Finding, Kind
@@ -48,8 +47,7 @@ def play_task(settings: RunSettings, tables: list[tuple[int, int]]) -> list[Tabl
     """Play ``[(table_id, hands), ...]`` and return their records (rows as Arrow tables)."""
     records = []
     for table_id, hands in tables:
-        outcome = play_table(draw_table(settings.seed, table_id), hands, settings,
-                             stop=_stopping)
+        outcome = play_table(settings.draw(table_id), hands, settings, stop=_stopping)
         if outcome.interrupted:
             break  # a table cut short is dropped whole; --resume plays it again
         records.append(to_record(outcome, hands, settings.planted))
@@ -152,7 +150,8 @@ def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bo
             if not resume:
                 store.start_run(run_id, settings.seed, settings.hands, settings.hands_per_table,
                                 workers, settings.planted, settings.invariants, command,
-                                ENGINE_VERSION, __version__, settings.only_table)
+                                ENGINE_VERSION, __version__, settings.only_table,
+                                _config_json(settings))
             plan = [] if source is not None else [
                 task for task in table_plan(settings) if task[0] not in done]
             summary.planned_tables = len(plan)
@@ -170,6 +169,10 @@ def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bo
     finally:
         listener.stop()
     return summary
+
+
+def _config_json(settings: RunSettings) -> str | None:
+    return settings.experiment.to_json() if settings.experiment is not None else None
 
 
 def _play(settings: RunSettings, plan: list[tuple[int, int]], backend: Backend, store: Store,
@@ -240,7 +243,7 @@ def _ctrl_c_stops(stop: StopRequest) -> Iterator[None]:
 def crashed_record(settings: RunSettings, table_id: int, hands: int) -> TableRecord:
     """A table whose worker died: stored as failed with no hands, so the run accounts for it
     and ``--resume`` does not play it again."""
-    spec = draw_table(settings.seed, table_id)
+    spec = settings.draw(table_id)
     finding = Finding(Kind.WORKER_CRASHED, "worker_crashed",
                       f"the worker process playing table {table_id} died (twice)", table_id)
     return TableRecord(
@@ -313,7 +316,7 @@ class Progress:
         eta = f"{left:,.0f} s left" if left != float("inf") else "time left unknown"
         return (f"progress: {self.done:,}/{self.total:,} hands "
                 f"({100 * self.done / max(self.total, 1):.0f}%), {rate:,.0f} hands/s, "
-                f"{self.failures} failures, {eta}")
+                f"{self.failures:,} failures, {eta}")
 
     def close(self) -> None:
         if self.bar is not None:

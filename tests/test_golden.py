@@ -7,6 +7,10 @@ act with nothing to decide (the dead-decision rule of RULES.md, issue 14), which
 hands on purpose. A change to the engine's rules or to the bots changes them on purpose:
 record the new ones in the same commit and say why. Any other change that moves them
 changed what a run stores.
+
+The digests of ``actions`` and ``results`` were recorded again when the complete hand data
+joined them (issue 15: positions, hole cards, starting-hand class, facing amount, ...);
+digested without the new columns, both tables kept the digests recorded before.
 """
 
 from __future__ import annotations
@@ -22,12 +26,12 @@ from sim.store.digest import digest
 STORED = ("hands", "actions", "results", "tables", "coverage")
 RECORDED = {
     # sim run --hands 6000 --seed 7 --workers 1
-    (7, ()): {"hands": "0ab0cf42939d0f8e", "actions": "d1499b743c7a3967",
-              "results": "89eea8447977c813", "tables": "c8a7ebe02e61f97c",
+    (7, ()): {"hands": "0ab0cf42939d0f8e", "actions": "782f201daba675c4",
+              "results": "9ca12c0af992ffeb", "tables": "c8a7ebe02e61f97c",
               "coverage": "8a9b95dc206a5d1b"},
     # sim run --hands 6000 --seed 5 --workers 1 --plant-bug odd_chip_to_button
-    (5, ("odd_chip_to_button",)): {"hands": "6cf2648409da11cd", "actions": "fb3943905a8c0383",
-                                   "results": "7c5ab776fb02916d", "tables": "eafa170934cf103c",
+    (5, ("odd_chip_to_button",)): {"hands": "6cf2648409da11cd", "actions": "c0a761f9ca374415",
+                                   "results": "15435ad2376667d0", "tables": "eafa170934cf103c",
                                    "coverage": "4c0db4f9ccd2a39c"},
 }
 

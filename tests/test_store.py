@@ -16,6 +16,7 @@ from sim.invariants.coverage import COVERAGE_POINTS
 from sim.run import to_record
 from sim.runner import RunSettings, play_table
 from sim.store.schema import SCHEMA, to_arrow
+from sim.store.views import NAMES as VIEWS
 from sim.store.writer import Store, TableRecord
 
 README = Path(__file__).parents[1] / "README.md"
@@ -78,8 +79,14 @@ def readme_columns() -> dict[str, set[str]]:
 # -- the schema ---------------------------------------------------------------------------------
 
 def test_database_tables_match_schema(store):
-    tables = {row[0] for row in store.con.execute("SHOW TABLES").fetchall()}
+    tables = {row[0] for row in store.con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+    ).fetchall()}
     assert tables == set(TABLES)
+    views = {row[0] for row in store.con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW'"
+    ).fetchall()}
+    assert views == set(VIEWS)
     for name, columns in SCHEMA.items():
         assert db_columns(store.con, name) == \
             [("run_id", "VARCHAR")] + [(column, kind) for column, kind, _ in columns]

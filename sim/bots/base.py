@@ -11,11 +11,15 @@ from __future__ import annotations
 import random
 from typing import Any, ClassVar
 
+from mypy_extensions import mypyc_attr
+
 from sim.engine.actions import Action, Rebuy, SitIn
 from sim.engine.state import PLAYING, SITTING_OUT, TableConfig
 from sim.engine.views import PlayerView
 
 
+# Plug-in bots (sim.bots.plugin), written outside the compiled package, subclass Bot.
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Bot:
     """Base class. Subclasses override ``act`` and, if they like, ``request``/``rejoin``.
 

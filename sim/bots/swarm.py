@@ -37,10 +37,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from sim.bots.base import Bot
 from sim.bots.chaos import ChaosBot
+from sim.bots.plugin import is_plugin, load_bot_class
 from sim.bots.random_bot import RandomBot
 from sim.bots.scripted import CallingStation, Limper, Maniac, MinRaiser, Nit, Shover
 from sim.bots.seat_hopper import SeatHopper
@@ -58,16 +59,21 @@ ROUND_BIG_BLINDS: Final = (2, 4, 10, 20, 50, 100)
 KIND_SHARE: Final = 0.5  # the chance each kind joins a table's subset
 
 Opening = tuple[int, str, str, int]  # (seat, kind, name, buy_in)
+# An experiment's line-up entry: (kind as stored, built-in kind or package.module:Class,
+# keyword arguments for the class).
+LineUp = tuple[str, str, tuple[tuple[str, Any], ...]]
 
 
 @dataclass(frozen=True, slots=True)
 class TableSpec:
-    """One table of a run: its seed, settings and opening players."""
+    """One table of a run: its seed, settings and opening players. ``lineup`` says how
+    to build the bots of an experiment's kinds (empty: every kind is built in)."""
 
     table_id: int
     seed: int
     config: TableConfig
     bots: tuple[Opening, ...]
+    lineup: tuple[LineUp, ...] = ()
 
     def players(self) -> dict[int, tuple[str, int]]:
         """The ``players`` argument of ``Controller``."""
@@ -75,6 +81,21 @@ class TableSpec:
 
     def kinds(self) -> frozenset[str]:
         return frozenset(kind for _, kind, _, _ in self.bots)
+
+    def make(self, kind: str, name: str) -> Bot:
+        """The bot of ``kind`` named ``name``: the line-up's class with its parameters,
+        or a built-in kind."""
+        for label, target, params in self.lineup:
+            if label == kind:
+                if not is_plugin(target):
+                    return make_bot(target, name)
+                bot: Bot = load_bot_class(target)(name, **dict(params))
+                return bot
+        return make_bot(kind, name)
+
+    def plugin(self, kind: str) -> bool:
+        """Whether ``kind`` is a plug-in bot (its faults are its own, not the engine's)."""
+        return any(label == kind and is_plugin(target) for label, target, _ in self.lineup)
 
 
 def make_bot(kind: str, name: str) -> Bot:

@@ -176,11 +176,52 @@ def resumed_settings(folder: Path) -> tuple[Any, Path]:
         row = store.run_row()
     if row is None:
         raise click.BadParameter(f"{path} holds no run.", param_hint="--resume")
+    from sim.experiment import from_json
+
     return RunSettings(seed=row["seed"], hands=row["hands_requested"],
                        hands_per_table=row["hands_per_table"],
+                       experiment=from_json(row["config"]) if row.get("config") else None,
                        invariants=(tuple(row["invariants"]) if row["invariants"] is not None
                                    else None),
                        planted=tuple(row["planted_bugs"] or ()),
                        failures_dir=folder / "failures", only_table=row["only_table"]), folder
 
 
+
+
+def experiment_of(config: Path | None, plugin_bots: tuple[str, ...]) -> Any:
+    """The experiment of --config and --bot (None: swarm testing)."""
+    from sim import experiment as ex
+
+    try:
+        if config is None:
+            return ex.default(plugin_bots) if plugin_bots else None
+        loaded = ex.from_json(config.read_text()) if config.suffix == ".json" \
+            else ex.load(config)
+        return loaded.with_bots(plugin_bots) if plugin_bots else loaded
+    except ValueError as error:  # ExperimentError, and a stored experiment that is not JSON
+        hint = "--config" if config is not None else "--bot"
+        raise click.BadParameter(str(error), param_hint=hint) from error
+
+
+def from_experiment(ctx: click.Context, experiment: Any, hands: int, seed: int | None,
+                     hands_per_table: int) -> tuple[int, int | None, int]:
+    """hands, seed and hands per table: the command line's, else the experiment's."""
+    def given(name: str) -> bool:
+        return ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+
+    return (hands if given("hands") or experiment.hands is None else experiment.hands,
+            seed if given("seed") or experiment.seed is None else experiment.seed,
+            hands_per_table if given("hands_per_table") or experiment.hands_per_table is None
+            else experiment.hands_per_table)
+
+
+def with_experiment(settings: Any, experiment: Any, out: Path) -> Any:
+    """``settings`` playing ``experiment``; the run folder keeps a copy of it."""
+    from dataclasses import replace
+
+    from sim.runner.settings import EXPERIMENT_FILE
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / EXPERIMENT_FILE).write_text(experiment.to_json() + "\n")
+    return replace(settings, experiment=experiment)

@@ -8,7 +8,16 @@ from pathlib import Path
 import click
 
 from sim.cli import main
-from sim.cli.params import HandsType, backend_ready, new_settings, resumed_settings, table_options
+from sim.cli.params import (
+    HandsType,
+    backend_ready,
+    experiment_of,
+    from_experiment,
+    new_settings,
+    resumed_settings,
+    table_options,
+    with_experiment,
+)
 from sim.finding import exit_code
 
 EXIT_STATUS = """\b
@@ -16,7 +25,8 @@ EXIT_STATUS = """\b
       0    every invariant held
       1    an invariant failed (or the engine refused a legal action)
       2    usage error or bad input (or a backend that cannot start)
-      3    the engine or the harness raised an exception (or a worker process died)
+      3    the engine or the harness raised an exception (or a worker process died, or
+           a plug-in bot crashed or sent an illegal action)
       4    liveness: a hand or a table did not end
       130  interrupted (Ctrl-C) with no failure so far"""
 
@@ -36,11 +46,18 @@ def _where(workers: int, backend: str, scheduler: str | None) -> str:
               help="Play only this table of the run (same seed and hands): to chase a failure.")
 @click.option("--resume", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Finish the interrupted run in this folder.")
+@click.option("--config", "config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="An experiment file (TOML; see examples/): tables, stakes, "
+                                 "stack depth, bot line-up. Options given here override it.")
+@click.option("--bot", "plugin_bots", multiple=True, metavar="PACKAGE.MODULE:CLASS",
+              help="Seat a bot of your own (a sim.bots.base.Bot subclass); repeatable.")
 def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
         hands_per_table: int, planted: tuple[str, ...], invariants: str | None,
         oracle: str | None, faults: tuple[str, ...], backend: str, scheduler: str | None,
-        only_table: int | None, resume: Path | None) -> None:
-    """Play HANDS hands on swarm-drawn tables, checking every invariant after every dispatch.
+        only_table: int | None, resume: Path | None, config: Path | None,
+        plugin_bots: tuple[str, ...]) -> None:
+    """Play HANDS hands on swarm-drawn tables (or an experiment's), checking every
+    invariant after every dispatch.
     """
     from sim.backends import BackendUnavailable
     from sim.reports.console import print_summary
@@ -52,7 +69,8 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
     if resume is not None:
         given = [param.opts[0] for param in ctx.command.params
                  if param.name in ("hands", "seed", "out", "hands_per_table", "planted",
-                                   "invariants", "only_table", "faults", "oracle")
+                                   "invariants", "only_table", "faults", "oracle",
+                                   "config", "plugin_bots")
                  and ctx.get_parameter_source(param.name or "")
                  is not click.core.ParameterSource.DEFAULT]
         if given:
@@ -60,8 +78,14 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
                                    f"leave out {', '.join(given)}.")
         settings, out = resumed_settings(resume)
     else:
+        experiment = experiment_of(config, plugin_bots)
+        if experiment is not None:
+            hands, seed, hands_per_table = from_experiment(ctx, experiment, hands, seed,
+                                                           hands_per_table)
         settings, out = new_settings(hands, seed, out, hands_per_table, planted, invariants,
                                      only_table, faults, oracle)
+        if experiment is not None:
+            settings = with_experiment(settings, experiment, out)
     command = reproduce_command(settings, workers, out)
     click.echo(f"sim run: seed {settings.seed}, {settings.hands:,} hands, "
                f"{_where(workers, backend, scheduler)}, out {out}")

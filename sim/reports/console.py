@@ -14,7 +14,7 @@ def print_summary(summary: RunSummary, command: str) -> None:
     click.echo(f"{state} {s.hands:,} hands on {s.tables:,} tables in {s.seconds:.1f} s "
                f"({s.hands_per_s:,.0f} hands/s), seed {s.settings.seed}")
     click.echo(f"  dispatches {s.dispatches:,}, invariant checks {s.checks:,}, chaos actions "
-               f"rejected {s.rejected:,}, tables stalled {s.stalled}")
+               f"rejected {s.rejected:,}, tables stalled {s.stalled:,}")
     reached = [name for name, count in s.coverage.items() if count]
     click.echo(f"  coverage: {len(reached)}/{len(s.coverage)} points reached")
     for name, count in sorted(s.coverage.items()):
@@ -27,7 +27,7 @@ def print_summary(summary: RunSummary, command: str) -> None:
     for record in sorted(s.failures, key=lambda r: r.table_id):
         seen = first.get(record.signature)
         first[record.signature] = (seen[0], seen[1] + 1) if seen else (record, 1)
-    click.echo(f"  failures: {len(s.failures)}, bugs (signatures): {len(first)}")
+    click.echo(f"  failures: {len(s.failures):,}, bugs (signatures): {len(first)}")
     for record, count in first.values():
         finding = record.finding
         assert finding is not None

@@ -1,4 +1,9 @@
-"""Printing query results as an aligned text table, CSV or JSON."""
+"""Printing query results as an aligned text table, CSV or JSON; numbers one way everywhere.
+
+Counts and chips print with thousands separators (``10,783``, ``9,199``), other numbers
+with two decimals; identifiers (seeds, table and hand numbers, seats) print plain, since
+they are names, not amounts. ``count()`` and ``number()`` are what every report uses.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +11,39 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
+
+# Columns that name things: printed without separators.
+IDENTIFIERS: Final = frozenset({"run_id", "table_id", "hand_no", "seq", "seat", "seed",
+                                "table_seed", "hand_seed", "dispatch", "button",
+                                "small_blind_seat", "big_blind_seat", "only_table"})
 
 
-def _cell(value: Any) -> str:
+def count(value: int) -> str:
+    """A count or an amount of chips: ``count(9199) == "9,199"``."""
+    return f"{value:,}"
+
+
+def number(value: float, decimals: int = 2) -> str:
+    """A measured number: ``number(1234.5) == "1,234.50"``; NaN prints as ``-``."""
+    return "-" if value != value else f"{value:,.{decimals}f}"
+
+
+def _cell(value: Any, column: str = "") -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, float):
-        return f"{value:,.2f}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+        return number(value)
+    if isinstance(value, int):
+        return str(value) if column in IDENTIFIERS else count(value)
     return str(value)
 
 
 def text_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], limit: int = 1000) -> str:
     """An aligned table; numbers right-aligned. Shows at most ``limit`` rows."""
-    shown = [[_cell(v) for v in row] for row in rows[:limit]]
+    shown = [[_cell(v, c) for v, c in zip(row, columns, strict=True)] for row in rows[:limit]]
     widths = [max([len(c)] + [len(r[i]) for r in shown]) for i, c in enumerate(columns)]
     numeric = [all(isinstance(row[i], (int, float)) or row[i] is None for row in rows[:limit])
                for i in range(len(columns))]

@@ -20,10 +20,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sim.bots import TableSpec, make_bot
+from sim.bots import TableSpec
 from sim.bots.base import Bot
 from sim.engine import bugs
 from sim.engine.actions import Action, Rebuy, Sit, SitIn, Timeout
+from sim.engine.errors import IllegalAction
 from sim.engine.log import HandRecord
 from sim.engine.seeds import derive_seed
 from sim.engine.state import IDLE, SITTING_OUT, TableState
@@ -77,6 +78,7 @@ class TablePlayer:
             self.hooks.append(OracleSample(settings.oracle, spec.seed))
         self.outcome = TableOutcome(spec.table_id, spec.seed, spec.config.to_dict())
         self.bots: dict[int, Bot] = {}
+        self.plugins: set[Bot] = set()  # plug-in bots: judged before the engine sees them
         self.kinds: dict[int, str] = {seat: kind for seat, kind, _, _ in spec.bots}
         self.rngs = [random.Random(derive_seed(spec.seed, "seat", seat))
                      for seat in range(spec.config.seats)]
@@ -127,7 +129,9 @@ class TablePlayer:
     def _open(self) -> None:
         players = {}
         for seat, kind, name, buy_in in self.spec.bots:
-            self.bots[seat] = make_bot(kind, name)
+            bot = self.bots[seat] = self.spec.make(kind, name)
+            if self.spec.plugin(kind):
+                self.plugins.add(bot)
             players[seat] = (name, buy_in)
         self.outcome.opening = dict(players)
         self._after(self.table.open(players))
@@ -157,12 +161,32 @@ class TablePlayer:
     def _turn(self, seat: int) -> None:
         bot = self.bots[seat]
         rng = self.rngs[seat]
+        if self.plugins and bot in self.plugins:
+            self._after(self.table.dispatch(self._judged(bot, seat, rng), chosen_by=bot))
+            return
         for _ in range(MAX_CHAOS_TRIES):
             action = bot.act(self._view(seat), rng)
             if self._play(action, bot):
                 return
         # The chaos bot kept sending junk: play its turn for it, as a clock would.
         self._after(self.table.dispatch(Timeout(seat)))
+
+    def _judged(self, bot: Bot, seat: int, rng: random.Random) -> Any:
+        """A plug-in bot's action, judged before dispatch: a crash or an illegal action is
+        the bot's fault (a ``bot_fault`` finding), not the engine's."""
+        try:
+            action = bot.act(self._view(seat), rng)
+        except Exception as error:  # noqa: BLE001 - any crash of a plug-in is its fault
+            raise self.table.found(Kind.BOT_FAULT, "bot_fault",
+                                   f"plug-in bot {bot!r} raised {error!r} on its turn",
+                                   tb.format_exc()) from error
+        try:
+            self.table.controller.verify(action)
+        except IllegalAction as error:
+            raise self.table.found(Kind.BOT_FAULT, "bot_fault",
+                                   f"plug-in bot {bot!r} sent {action!r}, which is not legal "
+                                   f"now: {error}") from error
+        return action
 
     def _view(self, seat: int) -> PlayerView:
         """``seat``'s view, built on the public view the animator already made."""
@@ -210,10 +234,17 @@ class TablePlayer:
                 continue
             rng = self.rngs[seat]
             request: Any  # untrusted: a chaos bot's request may be anything
-            if state.player[seat] is None:
-                request = bot.rejoin(seat, state.config, rng)
-            else:
-                request = bot.request(self._view(seat), rng)
+            try:
+                if state.player[seat] is None:
+                    request = bot.rejoin(seat, state.config, rng)
+                else:
+                    request = bot.request(self._view(seat), rng)
+            except Exception as error:
+                if bot not in self.plugins:
+                    raise
+                raise self.table.found(Kind.BOT_FAULT, "bot_fault",
+                                       f"plug-in bot {bot!r} raised {error!r} between hands",
+                                       tb.format_exc()) from error
             if request is not None and (bot.chaos or controller.can(request)):
                 self._play(request, bot)
             if force:  # a stalled table: what the bot asked (junk, or nothing) did not do

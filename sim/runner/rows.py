@@ -12,14 +12,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.engine.actions import Sit, SizedAction
+from sim.engine.actions import Bet, Call, RaiseTo, Sit, SizedAction
 from sim.engine.cards import cards_to_str
 from sim.engine.controller import Controller
-from sim.engine.events import CardsMucked, CardsShown, Event, HandEnded, HandStarted, PotAwarded
+from sim.engine.evaluator import CATEGORIES, evaluate7
+from sim.engine.events import (
+    BoardDealt,
+    CardsMucked,
+    CardsShown,
+    Event,
+    HandEnded,
+    HandStarted,
+    PotAwarded,
+)
 from sim.engine.legal import LegalActions
 from sim.engine.state import IDLE, STREET_NAMES, TableState, total
 from sim.engine.subscriber import Subscriber
+from sim.runner.handdata import class_of, hole_name, positions
 from sim.store.schema import ActionRow, HandRow, ResultRow
+
+CATEGORY_SHIFT = 24  # evaluate7 keeps the hand's category in bits 24 and up
 
 
 class Rows:
@@ -43,6 +55,17 @@ class _Hand:
         self.big_blind_seat = state.big_blind_seat
         self.players = [state.player[seat] for seat in state.order]
         self.stacks = [state.stack[seat] for seat in state.order]
+        self.positions = positions(state.order, state.button, state.small_blind_seat,
+                                   state.big_blind_seat)
+        self.saw_flop: tuple[bool, ...] = ()  # per seat, when the flop was dealt
+        # Per seat, from the player's decisions (see RowRecorder._count).
+        seats = state.config.seats
+        self.vpip = [False] * seats
+        self.pfr = [False] * seats
+        self.three_bet_chance = [False] * seats
+        self.three_bet = [False] * seats
+        self.aggressive = [0] * seats
+        self.calls = [0] * seats
 
 
 class RowRecorder(Subscriber):
@@ -62,6 +85,9 @@ class RowRecorder(Subscriber):
         self._won: dict[int, int] = {}
         self._pots = 0
         self._showdown = False
+        # Bets and raises so far on the street running, and which street that is.
+        self._raises = 0
+        self._street = (-1, -1)  # (hand_no, street)
         self._ended: list[tuple[HandRow, list[ResultRow]]] = []  # this dispatch's
         self._staged: list[tuple[HandRow, list[ResultRow]]] = []  # committed, not yet checked
 
@@ -88,7 +114,11 @@ class RowRecorder(Subscriber):
         self._won = {}
         self._pots = 0
         self._showdown = False
-        self._action = self._action_row(state, action) if action is not None else None
+        row = self._action = self._action_row(state, action) if action is not None else None
+        # begin runs only for an action the engine accepted, and before the events that may
+        # end the hand: so the hand's counts include its last action.
+        if row is not None and row.raises_before is not None and self._hand is not None:
+            self._count(self._hand, row)
 
     def on_event(self, state: TableState, event: Event) -> None:
         kind = type(event)
@@ -96,7 +126,13 @@ class RowRecorder(Subscriber):
             assert isinstance(event, HandStarted)
             self._hand = _Hand(state, event)
             return
-        if kind is PotAwarded:
+        if kind is BoardDealt:
+            hand = self._hand
+            if hand is not None and not hand.saw_flop:
+                hand.saw_flop = tuple(
+                    dealt and not folded
+                    for dealt, folded in zip(state.dealt, state.folded, strict=True))
+        elif kind is PotAwarded:
             assert isinstance(event, PotAwarded)
             self._pots += 1
             for seat, chips in event.shares:
@@ -111,12 +147,34 @@ class RowRecorder(Subscriber):
             self._showdown = False
 
     def commit(self, state: TableState) -> None:
-        if self._action is not None:
-            self.rows.actions.append(self._action)
+        row = self._action
+        if row is not None:
+            self.rows.actions.append(row)
             self.seq += 1
+            if row.action == "Bet" or row.action == "RaiseTo":
+                self._raises += 1
         self._staged.extend(self._ended)
         self._action = None
         self._ended = []
+
+    def _count(self, hand: _Hand, row: ActionRow) -> None:
+        """The standard statistics' facts, per player and hand: voluntarily put in chips
+        preflop (VPIP), raised preflop (PFR), faced one raise preflop (a 3-bet chance) and
+        re-raised it (3-bet); bets and raises, and calls, after the flop."""
+        seat, action = row.seat, row.action
+        if row.street == "preflop":
+            if action == "Call" or action == "Bet" or action == "RaiseTo":
+                hand.vpip[seat] = True
+                if action != "Call":
+                    hand.pfr[seat] = True
+            if row.raises_before == 1:
+                hand.three_bet_chance[seat] = True
+                if action == "RaiseTo":
+                    hand.three_bet[seat] = True
+        elif action == "Bet" or action == "RaiseTo":
+            hand.aggressive[seat] += 1
+        elif action == "Call":
+            hand.calls[seat] += 1
 
     def rollback(self) -> None:
         self._action = None
@@ -128,15 +186,30 @@ class RowRecorder(Subscriber):
         running = before.phase != IDLE
         amount = action.buy_in if type(action) is Sit else (
             action.amount if isinstance(action, SizedAction) else None)
+        seat = action.seat
         legal = None
-        if self.controller is not None and before.to_act == action.seat:
+        on_turn = running and before.to_act == seat
+        if self.controller is not None and on_turn:
             legal = self.controller.legal_actions()
+        pot = before.pot + total(before.bet) if running else None
+        hand = self._hand
+        position = hand.positions.get(seat) if hand is not None and running else None
+        facing: int | None = None
+        raises: int | None = None
+        fraction: float | None = None
+        if on_turn:
+            facing = before.current_bet - before.bet[seat]
+            street = (before.hand_no, before.street)
+            if street != self._street:
+                self._street, self._raises = street, 0
+            raises = self._raises
+            fraction = _pot_fraction(action, before, seat, facing, pot)
         return ActionRow(
-            self.table_id, before.hand_no if running else None, self.seq + 1, action.seat,
+            self.table_id, before.hand_no if running else None, self.seq + 1, seat,
             type(action).__name__, amount, STREET_NAMES[before.street] if running else None,
-            before.pot + total(before.bet) if running else None,
-            _legal_count(legal) if legal is not None else None, self.bots.get(action.seat),
-            action.player if type(action) is Sit else None)
+            pot, _legal_count(legal) if legal is not None else None, self.bots.get(seat),
+            action.player if type(action) is Sit else None, position, facing, raises,
+            fraction)
 
     def _hand_rows(self, hand: _Hand, final: TableState) -> tuple[HandRow, list[ResultRow]]:
         won = self._won
@@ -146,12 +219,39 @@ class RowRecorder(Subscriber):
             sum(won.values()), self._pots, ",".join(str(s) for s in sorted(won)),
             self._showdown,
             final.hand_actions, STREET_NAMES[final.street])
-        results = [
-            ResultRow(self.table_id, hand.hand_no, seat, hand.players[i], self.bots.get(seat),
-                      hand.stacks[i], final.stack[seat], final.stack[seat] - hand.stacks[i],
-                      bool(final.shown[seat]), won.get(seat, 0))
-            for i, seat in enumerate(hand.order)]
+        big_blind = final.config.big_blind
+        showdown = self._showdown
+        board = final.board
+        results = []
+        for i, seat in enumerate(hand.order):
+            hole = final.hole[seat]
+            folded = final.folded[seat]
+            final_category = None
+            if hole is not None and not folded and len(board) >= 3:
+                final_category = CATEGORIES[evaluate7(hole + board) >> CATEGORY_SHIFT]
+            results.append(ResultRow(
+                self.table_id, hand.hand_no, seat, hand.players[i], self.bots.get(seat),
+                hand.stacks[i], final.stack[seat], final.stack[seat] - hand.stacks[i],
+                bool(final.shown[seat]), won.get(seat, 0),
+                hole_name(hole) if hole is not None else None, hand.positions[seat],
+                hand.stacks[i] / big_blind, class_of(hole) if hole is not None else None,
+                bool(hand.saw_flop) and hand.saw_flop[seat], showdown and not folded,
+                final_category, hand.vpip[seat], hand.pfr[seat], hand.three_bet_chance[seat],
+                hand.three_bet[seat], hand.aggressive[seat], hand.calls[seat]))
         return row, results
+
+
+def _pot_fraction(action: Any, before: TableState, seat: int, facing: int,
+                  pot: int | None) -> float | None:
+    """The chips a call, bet or raise adds, as a fraction of the pot before it."""
+    kind = type(action)
+    if not pot:
+        return None
+    if kind is Call:
+        return min(facing, before.stack[seat]) / pot
+    if kind is Bet or kind is RaiseTo:
+        return (action.amount - before.bet[seat]) / pot
+    return None
 
 
 def _legal_count(legal: LegalActions) -> int:

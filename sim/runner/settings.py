@@ -12,7 +12,10 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from sim.bots import TableSpec, draw_table
 from sim.hooks.faults import Fault
+
+EXPERIMENT_FILE = "experiment.json"  # the run folder's copy of its experiment
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,15 @@ class RunSettings:
     only_table: int | None = None  # play just this table of the run (to chase one failure)
     faults: tuple[Fault, ...] = ()  # faults injected on purpose (sim.hooks.faults)
     oracle: int = 0  # compare 1 finished hand in this many with PokerKit (0: never)
+    # A sim.experiment.Experiment: the tables and bots to play; None: swarm testing.
+    experiment: Any = None
+
+    def draw(self, table_id: int) -> TableSpec:
+        """Table ``table_id`` of this run: from the experiment, or drawn by the swarm."""
+        if self.experiment is not None:
+            spec: TableSpec = self.experiment.draw(self.seed, table_id)
+            return spec
+        return draw_table(self.seed, table_id)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Settings go to worker processes; compiled, a frozen dataclass cannot be unpickled
@@ -42,6 +54,9 @@ def reproduce_command(settings: RunSettings, workers: int, out: Path | None = No
              "--workers", str(workers), "--hands-per-table", str(settings.hands_per_table)]
     if out is not None:
         parts += ["--out", str(out)]
+    if settings.experiment is not None:
+        # The run folder keeps the experiment it played (plug-in bots included).
+        parts += ["--config", str((out or Path(".")) / EXPERIMENT_FILE)]
     for name in settings.planted:
         parts += ["--plant-bug", name]
     if settings.only_table is not None:

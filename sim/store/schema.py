@@ -50,6 +50,10 @@ class ActionRow(NamedTuple):
     legal_count: int | None
     bot: str | None
     player: str | None
+    position: str | None
+    facing: int | None
+    raises_before: int | None
+    pot_fraction: float | None
 
 
 class ResultRow(NamedTuple):
@@ -65,6 +69,19 @@ class ResultRow(NamedTuple):
     net: int
     showed_down: bool
     won: int
+    hole: str | None
+    position: str
+    start_bb: float
+    hand_class: str | None
+    saw_flop: bool
+    went_to_showdown: bool
+    final_category: str | None
+    vpip: bool
+    pfr: bool
+    three_bet_chance: bool
+    three_bet: bool
+    postflop_aggressive: int
+    postflop_calls: int
 
 
 ROW_TYPES: Final[dict[str, Any]] = {"hands": HandRow, "actions": ActionRow,
@@ -78,12 +95,18 @@ COLUMN_TYPES: Final[dict[str, str]] = {
     "seat": "TINYINT", "action": "VARCHAR", "amount": "BIGINT", "street": "VARCHAR",
     "pot_before": "BIGINT", "legal_count": "TINYINT", "bot": "VARCHAR", "player": "VARCHAR",
     "start_stack": "BIGINT", "final_stack": "BIGINT", "net": "BIGINT",
-    "showed_down": "BOOLEAN", "won": "BIGINT",
+    "showed_down": "BOOLEAN", "won": "BIGINT", "hole": "VARCHAR", "position": "VARCHAR",
+    "start_bb": "DOUBLE", "hand_class": "VARCHAR", "saw_flop": "BOOLEAN",
+    "went_to_showdown": "BOOLEAN", "final_category": "VARCHAR", "facing": "BIGINT",
+    "raises_before": "TINYINT", "pot_fraction": "DOUBLE", "vpip": "BOOLEAN", "pfr": "BOOLEAN",
+    "three_bet_chance": "BOOLEAN", "three_bet": "BOOLEAN", "postflop_aggressive": "INTEGER",
+    "postflop_calls": "INTEGER",
 }
 
 _ARROW: Final[dict[str, pa.DataType]] = {
     "TINYINT": pa.int8(), "INTEGER": pa.int32(), "BIGINT": pa.int64(),
     "UBIGINT": pa.uint64(), "VARCHAR": pa.string(), "BOOLEAN": pa.bool_(),
+    "DOUBLE": pa.float64(),
 }
 
 # (column, DuckDB type, Arrow type) per table, in row order.

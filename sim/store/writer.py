@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from sim.finding import Finding
 from sim.store.schema import SCHEMA, ddl
+from sim.store.views import create_views
 
 DDL = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -31,7 +32,7 @@ CREATE TABLE IF NOT EXISTS runs (
     engine_version VARCHAR,
     harness_version VARCHAR, command VARCHAR, started_at TIMESTAMP, ended_at TIMESTAMP,
     status VARCHAR, hands BIGINT, tables INTEGER, failures INTEGER, seconds DOUBLE,
-    hands_per_s DOUBLE);
+    hands_per_s DOUBLE, config VARCHAR);
 CREATE TABLE IF NOT EXISTS tables (
     run_id VARCHAR, table_id INTEGER, table_seed UBIGINT, seats TINYINT, small_blind BIGINT,
     big_blind BIGINT, ante BIGINT, min_buy_in BIGINT, max_buy_in BIGINT, bots VARCHAR,
@@ -108,6 +109,7 @@ class Store:
         self.con = duckdb.connect(str(self.path), config={
             "threads": 1, "checkpoint_threshold": "256MiB"})
         self.con.execute(DDL + BUGS_DDL)
+        create_views(self.con)
 
     def __enter__(self) -> Store:
         return self
@@ -122,14 +124,15 @@ class Store:
     def start_run(self, run_id: str, seed: int, hands: int, hands_per_table: int, workers: int,
                   planted: Iterable[str], invariants: Iterable[str] | None, command: str,
                   engine_version: str, harness_version: str,
-                  only_table: int | None = None) -> None:
+                  only_table: int | None = None, config: str | None = None) -> None:
         self.con.execute(
             "INSERT INTO runs (run_id, seed, hands_requested, hands_per_table, workers, "
             "planted_bugs, invariants, only_table, engine_version, harness_version, command, "
-            "started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
+            "started_at, status, config) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)",
             [run_id, seed, hands, hands_per_table, workers, list(planted),
              list(invariants) if invariants is not None else None, only_table,
-             engine_version, harness_version, command, _now()])
+             engine_version, harness_version, command, _now(), config])
 
     def run_row(self) -> dict[str, Any] | None:
         cursor = self.con.execute("SELECT * FROM runs ORDER BY started_at LIMIT 1")

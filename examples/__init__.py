@@ -1,0 +1,1 @@
+"""Examples to copy: an experiment config and a plug-in bot (see README, "Experiments")."""
