@@ -12,7 +12,7 @@ from sim.finding import EXIT_CODES, Finding, FindingError, Kind, exit_code, inva
 def test_every_kind_has_an_exit_code_and_exceptions_are_3():
     assert set(EXIT_CODES) == set(Kind)
     assert {kind for kind in Kind if kind.is_exception} == {
-        Kind.ENGINE_EXCEPTION, Kind.CHECK_EXCEPTION, Kind.WORKER_CRASHED}
+        Kind.ENGINE_EXCEPTION, Kind.CHECK_EXCEPTION, Kind.WORKER_CRASHED, Kind.BOT_FAULT}
     assert Kind.INVARIANT.exit_code == Kind.LEGAL_ACTION_REFUSED.exit_code == 1
     assert Kind.LIVENESS.exit_code == 4
 

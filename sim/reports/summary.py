@@ -57,8 +57,9 @@ def report(folder: Path) -> str:
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """Runs stored by an older harness lack the newer tables."""
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables "
-                            "WHERE table_name = ?", [name]).fetchone()[0])  # type: ignore[index]
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE "
+                            "table_name = ? AND table_catalog = current_database()",
+                            [name]).fetchone()[0])  # type: ignore[index]
 
 
 def _query(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple]]:

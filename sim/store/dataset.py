@@ -23,7 +23,8 @@ import duckdb
 
 from sim.store.views import create_views
 
-TABLES: Final = ("runs", "tables", "hands", "actions", "results", "failures", "coverage")
+TABLES: Final = ("runs", "tables", "hands", "actions", "results", "failures", "coverage",
+                  "counters", "bugs")
 
 
 class NoRuns(ValueError):
