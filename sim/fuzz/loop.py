@@ -16,7 +16,7 @@ from sim.failures.triage import Bug, triage
 from sim.fuzz.source import FuzzSource
 from sim.fuzz.steer import Steering
 from sim.run import Progress, RunSummary, run
-from sim.runner.settings import RunSettings
+from sim.runner.settings import RunSettings, checking_options
 from sim.store.writer import Store
 
 
@@ -37,15 +37,7 @@ def fuzz_command(settings: RunSettings, tables: int, workers: int, out: Path | N
         parts += ["--backend", backend]
     if out is not None:
         parts += ["--out", str(out)]
-    for name in settings.planted:
-        parts += ["--plant-bug", name]
-    if settings.invariants is not None:
-        parts += ["--invariants", ",".join(settings.invariants)]
-    for fault in settings.faults:
-        parts += ["--fault", fault.spec()]
-    if settings.oracle:
-        parts += ["--oracle", f"pokerkit={settings.oracle}"]
-    return shlex.join(parts)
+    return shlex.join(parts + checking_options(settings))
 
 
 def fuzz(settings: RunSettings, out: Path, workers: int, minutes: float | None = None,

@@ -57,17 +57,24 @@ def reproduce_command(settings: RunSettings, workers: int, out: Path | None = No
     if settings.experiment is not None:
         # The run folder keeps the experiment it played (plug-in bots included).
         parts += ["--config", str((out or Path(".")) / EXPERIMENT_FILE)]
-    for name in settings.planted:
-        parts += ["--plant-bug", name]
     if settings.only_table is not None:
         parts += ["--table", str(settings.only_table)]
+    return shlex.join(parts + checking_options(settings))
+
+
+def checking_options(settings: RunSettings) -> list[str]:
+    """The options of ``settings`` that say what is checked and broken on purpose (planted
+    bugs, invariants, faults, the oracle), as ``sim run`` and ``sim fuzz`` take them."""
+    parts: list[str] = []
+    for name in settings.planted:
+        parts += ["--plant-bug", name]
     if settings.invariants is not None:
         parts += ["--invariants", ",".join(settings.invariants)]
     for fault in settings.faults:
         parts += ["--fault", fault.spec()]
     if settings.oracle:
         parts += ["--oracle", f"pokerkit={settings.oracle}"]
-    return shlex.join(parts)
+    return parts
 
 
 def table_plan(settings: RunSettings) -> list[tuple[int, int]]:
