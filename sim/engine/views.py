@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from sim.engine import bugs
-from sim.engine.events import HandStarted, HoleCardsDealt
+from sim.engine.events import BoardDealt, HandStarted, HoleCardsDealt
 from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.record import Record
 from sim.engine.state import IDLE, TableConfig, TableState
@@ -198,12 +198,20 @@ def visible_cards(view: PublicView) -> set[int]:
     return cards
 
 
+HIDDEN: Final = -1  # a burnt card or a hand's seed, as a player's feed shows it
+
+
 def redact(event: Any, viewer: int) -> Any:
-    """``event`` as ``viewer`` may see it: another seat's hole cards are hidden (``()``)."""
+    """``event`` as ``viewer`` may see it: another seat's hole cards are hidden (``()``),
+    and so are the dealer's secrets: the deck order and the hand's seed it is shuffled
+    from (``deck=()``, ``seed=HIDDEN``: the seed alone gives the deck), and the burnt
+    cards (``burnt=HIDDEN``)."""
     if type(event) is HoleCardsDealt and event.seat != viewer:
         return HoleCardsDealt(event.seat, ())
-    if type(event) is HandStarted:  # the deck order is the dealer's secret
-        return event.replace(deck=())
+    if type(event) is HandStarted:
+        return event.replace(deck=(), seed=HIDDEN)
+    if type(event) is BoardDealt:
+        return BoardDealt(event.street, HIDDEN, event.cards)
     return event
 
 

@@ -7,7 +7,7 @@ import random
 from sim.engine import Controller, TableConfig
 from sim.engine import events as ev
 from sim.engine.actions import Rebuy
-from sim.engine.views import PlayerFeeds, player_view, public_view, visible_cards
+from sim.engine.views import HIDDEN, PlayerFeeds, player_view, public_view, visible_cards
 from scenario import random_wager
 
 
@@ -62,6 +62,21 @@ def test_each_feed_carries_only_its_own_hole_cards() -> None:
                 assert event.deck == ()
     assert dealt >= 20  # the seats got their own cards, hand after hand
     assert set(feeds.feeds) == {0, 1, 2, 3}
+
+
+def test_no_feed_carries_the_dealers_secrets() -> None:
+    # Found (by the issue-12 privacy check): feeds carried each hand's seed, from which the
+    # deck follows, and the burnt cards.
+    _, feeds, _ = _play(20, 5)
+    boards = 0
+    for feed in feeds.feeds.values():
+        for event in feed:
+            if isinstance(event, ev.HandStarted):
+                assert event.deck == () and event.seed == HIDDEN
+            if isinstance(event, ev.BoardDealt):
+                assert event.burnt == HIDDEN and event.cards
+                boards += 1
+    assert boards >= 4  # flops, turns and rivers were dealt and checked
 
 
 def test_view_equality_looks_at_every_field() -> None:
