@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Final
 from sim.bots.memory import CarefulBot, RequestMemory
 from sim.bots.random_bot import random_action
 from sim.engine.actions import (
+    Action,
     Bet,
     Call,
     Check,
@@ -38,7 +39,7 @@ from sim.engine.actions import (
     SitOut,
     Timeout,
 )
-from sim.engine.state import PLAYING
+from sim.engine.state import PLAYING, TableConfig
 from sim.engine.views import PlayerView
 
 JUNK_SHARE: Final = 0.35  # of its turns; enough junk to matter, little enough for hands to end
@@ -193,17 +194,24 @@ def junk_action(view: PlayerView, rng: random.Random,
 
 
 class ChaosBot(CarefulBot):
-    """Mostly a RandomBot; ``JUNK_SHARE`` of its moves (and half its requests) are junk."""
+    """Mostly a RandomBot; ``JUNK_SHARE`` of its moves (and half its requests) are junk,
+    and ``junk`` says which: the engine must reject every junk action."""
 
     kind: ClassVar[str] = "chaos"
     chaos: ClassVar[bool] = True
 
     def act(self, view: PlayerView, rng: random.Random) -> Any:
-        if rng.random() < JUNK_SHARE:
+        self.junk = rng.random() < JUNK_SHARE
+        if self.junk:
             return junk_action(view, rng, self.memory)
         return random_action(view, rng)
 
     def request(self, view: PlayerView, rng: random.Random) -> Any:
-        if rng.random() < REQUEST_JUNK_SHARE:
+        self.junk = rng.random() < REQUEST_JUNK_SHARE
+        if self.junk:
             return junk_action(view, rng, self.memory)  # rejected: not noted in memory
         return super().request(view, rng)
+
+    def rejoin(self, seat: int, config: TableConfig, rng: random.Random) -> Action | None:
+        self.junk = False
+        return super().rejoin(seat, config, rng)

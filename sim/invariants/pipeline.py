@@ -35,6 +35,7 @@ from sim.engine.subscriber import Subscriber
 from sim.finding import Finding, FindingError, Kind
 from sim.invariants.base import CheckContext, run_all, select
 from sim.invariants.coverage import Coverage
+from sim.invariants.judge import judge
 
 
 class CheckedTable:
@@ -129,9 +130,11 @@ class CheckedTable:
         self.tail.append(action)
         return self._checked(before, action, events, finished)
 
-    def offer(self, action: Any) -> CheckContext | None:
+    def offer(self, action: Any, junk: bool = False) -> CheckContext | None:
         """Dispatch an untrusted action (possibly junk). Rejected, it must leave the state,
-        the log and the animations as they were; then it is counted and None returned."""
+        the log and the animations as they were, and be illegal by the independent judge
+        (``sim.invariants.judge``); then it is counted and None returned. ``junk`` says it
+        was built to be illegal (the chaos bot's junk): accepted, it is a finding at once."""
         controller = self.controller
         before, finished = controller.state, self.log.finished
         saved = before.copy()
@@ -139,8 +142,8 @@ class CheckedTable:
         self._track()
         try:
             events = controller.dispatch(action)
-        except IllegalAction:
-            self._check_rejection(action, before, saved, marks)
+        except IllegalAction as error:
+            self._check_rejection(action, before, saved, marks, str(error))
             return None
         except Exception as error:  # noqa: BLE001
             self.tail.append(action)
@@ -148,6 +151,11 @@ class CheckedTable:
                              f"dispatching {action!r} raised {error!r}",
                              tb.format_exc()) from error
         self.tail.append(action)
+        if junk:
+            why = judge(before, action) or "the judge finds it legal: the junk maker erred"
+            raise self.found(Kind.INVARIANT, "action_legal",
+                             f"The engine accepted the chaos bot's junk {action!r}, which is "
+                             f"built to be illegal ({why}).")
         return self._checked(before, action, events, finished)
 
     # -- findings -----------------------------------------------------------------------------
@@ -173,7 +181,12 @@ class CheckedTable:
                 len(current.steps) if current is not None else 0)
 
     def _check_rejection(self, action: Any, before: TableState, saved: TableState,
-                         marks: tuple[int, int, int]) -> None:
+                         marks: tuple[int, int, int], error: str) -> None:
+        if not judge(before, action):
+            self.tail.append(action)
+            raise self.found(Kind.LEGAL_ACTION_REFUSED, "legal_action_rejected",
+                             f"{action!r} is legal by the independent judge, but the engine "
+                             f"rejected it: {error}")
         after = self.controller.state
         if after is not before or after != saved:
             raise self.found(Kind.INVARIANT, "rejection_changed_state",

@@ -213,7 +213,7 @@ class TablePlayer:
         """A bot's action through the pipeline. False when a chaos action was (rightly)
         rejected; any other bot's action must be accepted."""
         if bot.chaos:
-            ctx = self.table.offer(action)
+            ctx = self.table.offer(action, junk=bot.junk)
             if ctx is None:
                 return False
         else:
