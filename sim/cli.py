@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import replace
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 

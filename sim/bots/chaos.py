@@ -12,8 +12,9 @@ minimum or above all-in; a bet when it must raise and a raise when it must bet; 
 when it owes, a call when it owes nothing; things that are not actions (a plain object,
 a string, a dict, the Fold class); seats that do not exist (-1, 99, "2", True);
 requests for empty seats; a Sit on a taken seat, or with a bad name or buy-in; a Post from a
-playing seat; a Rebuy past the maximum buy-in; and, when the bot knows what it has queued
-(``memory``), a SitIn when sitting in or a SitOut when sitting out.
+playing seat; a Rebuy past the maximum buy-in (the chips in the pot counted); and, when the
+bot knows what it has queued (``memory``), a SitIn when sitting in or a SitOut when sitting
+out.
 """
 
 from __future__ import annotations
@@ -159,10 +160,14 @@ def _post_not_waiting(view: PlayerView, rng: random.Random, memory: Any) -> Any:
 
 
 def _rebuy_over(view: PlayerView, rng: random.Random, memory: Any) -> Any:
-    # The engine counts at least the stack, so this passes the maximum buy-in.
-    stack = view.public.seats[view.seat].stack
+    # The engine counts at least the stack, so this passes the maximum buy-in. During a
+    # hand the chips in the pot count too: then the rebuy may fill the stack alone to the
+    # maximum, and passes it by the bet in front of the player.
+    me = view.public.seats[view.seat]
     extra = rng.randint(1, view.config.big_blind)
-    return Rebuy(view.seat, view.config.max_buy_in - stack + extra)
+    if view.public.running and me.bet > 0:
+        extra -= min(extra, me.bet)
+    return Rebuy(view.seat, view.config.max_buy_in - me.stack + extra)
 
 
 def _status_repeat(view: PlayerView, rng: random.Random, memory: RequestMemory | None) -> Any:

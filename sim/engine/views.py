@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from sim.engine import bugs
-from sim.engine.events import HandStarted, HoleCardsDealt
+from sim.engine.events import BoardDealt, HandStarted, HoleCardsDealt
 from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.record import Record
 from sim.engine.state import IDLE, TableConfig, TableState
@@ -119,13 +119,14 @@ def _seats(state: TableState, viewer: int | None,
     running = state.phase != IDLE
     player, stack, bet, status = state.player, state.stack, state.bet, state.status
     dealt, folded, hole, shown = state.dealt, state.folded, state.hole, state.shown
+    folded_shown = bugs.active("folded_cards_shown")
     built = []
     for s in range(len(player)):
         cards = hole[s]
         in_hand = running and dealt[s] and not folded[s]
         out = folded[s] and dealt[s]
         holding = len(cards) if cards else 0
-        visible = cards if shown[s] else None
+        visible = cards if shown[s] or (folded[s] and folded_shown) else None
         if previous is not None:
             old = previous[s]
             if (old.stack == stack[s] and old.bet == bet[s] and old.in_hand == in_hand
@@ -198,12 +199,21 @@ def visible_cards(view: PublicView) -> set[int]:
     return cards
 
 
+HIDDEN: Final = -1  # a burnt card or a hand's seed, as a player's feed shows it
+
+
 def redact(event: Any, viewer: int) -> Any:
-    """``event`` as ``viewer`` may see it: another seat's hole cards are hidden (``()``)."""
+    """``event`` as ``viewer`` may see it: another seat's hole cards are hidden (``()``),
+    and so are the dealer's secrets: the deck order and the hand's seed it is shuffled
+    from (``deck=()``, ``seed=HIDDEN``), and the burnt cards (``burnt=HIDDEN``)."""
     if type(event) is HoleCardsDealt and event.seat != viewer:
         return HoleCardsDealt(event.seat, ())
-    if type(event) is HandStarted:  # the deck order is the dealer's secret
-        return event.replace(deck=())
+    if type(event) is HandStarted:
+        if bugs.active("feed_shows_deck"):
+            return event
+        return event.replace(deck=(), seed=HIDDEN)
+    if type(event) is BoardDealt and not bugs.active("feed_shows_burnt"):
+        return BoardDealt(event.street, HIDDEN, event.cards)
     return event
 
 

@@ -15,6 +15,7 @@ from sim.engine.replay import Cursor
 from sim.engine.state import TableState
 from sim.failures.dump import Case
 from sim.finding import Finding, FindingError
+from sim.invariants.judge import judge
 from sim.invariants.pipeline import CheckedTable
 
 
@@ -58,7 +59,14 @@ def _replay(case: Case) -> Replay:
         states[0] = table.state
         for action in case.actions:
             step += 1
-            table.dispatch(action)
+            if judge(table.state, action):
+                # Illegal by the rules, yet logged: a junk action a broken engine accepted.
+                # Offered, as the chaos bot's was: an engine that rejects it is right, and
+                # nothing after it can be replayed.
+                if table.offer(action, junk=True) is None:
+                    break
+            else:
+                table.dispatch(action)
             states.append(table.state)
             actions.append(action)
     except FindingError as error:

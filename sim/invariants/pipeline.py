@@ -33,7 +33,7 @@ from sim.engine.log import HandRecord, TableLog
 from sim.engine.state import TableConfig, TableState
 from sim.engine.subscriber import Subscriber
 from sim.finding import Finding, FindingError, Kind
-from sim.invariants.base import CheckContext, run_all, select
+from sim.invariants.base import CheckContext, fail, run_all, select
 from sim.invariants.coverage import Coverage
 from sim.invariants.judge import judge
 
@@ -152,10 +152,10 @@ class CheckedTable:
                              tb.format_exc()) from error
         self.tail.append(action)
         if junk:
-            why = judge(before, action) or "the judge finds it legal: the junk maker erred"
-            raise self.found(Kind.INVARIANT, "action_legal",
-                             f"The engine accepted the chaos bot's junk {action!r}, which is "
-                             f"built to be illegal ({why}).")
+            try:
+                _junk_accepted(before, action)
+            except FindingError as error:
+                raise FindingError(self._located(error.finding, tb.format_exc())) from error
         return self._checked(before, action, events, finished)
 
     # -- findings -----------------------------------------------------------------------------
@@ -214,3 +214,10 @@ class CheckedTable:
         self.coverage.observe(ctx)
         self.last = ctx
         return ctx
+
+
+def _junk_accepted(before: TableState, action: Any) -> None:
+    """The engine accepted junk: an ``action_legal`` finding at once, whatever the checks."""
+    why = judge(before, action) or "the judge finds it legal: the junk maker erred"
+    raise fail("action_legal", f"The engine accepted the chaos bot's junk {action!r}, which "
+                               f"is built to be illegal ({why}).")

@@ -51,6 +51,81 @@ from sim.invariants.judge import judge, legal_now
 from sim.invariants.walk import Betting, walk
 
 
+def acted(ctx: CheckContext, found: int) -> bool:
+    """The dispatch carried an action (not the table's opening nor a resumed hand)."""
+    return ctx.action is not None
+
+
+@invariant("action_legal",
+           "Every accepted action is legal by an independent reading of the rules (turn, "
+           "action type, amount range, seat requests, a rebuy counting the chips its player "
+           "has in the pot), and does what the rules say: a check, call, bet or raise "
+           "makes that event for that amount; a timeout checks when checking is free, "
+           "otherwise folds, and sits the player out from the next hand; a leave on one's "
+           "turn folds.",
+           on=acted)
+def action_legal(ctx: CheckContext) -> None:
+    action, b = ctx.action, ctx.before
+    why = judge(b, action)
+    if why:
+        raise fail("action_legal", f"The engine accepted {action!r} though {why}.")
+    kind = type(action)
+    if kind is Sit or kind is Rebuy or kind is Post or kind is SitOut or kind is SitIn:
+        return
+    seat: int = action.seat  # type: ignore[union-attr]
+    if kind is Leave:
+        if b.to_act == seat and not _has(ctx.events, Folded(seat, "left")):
+            raise fail("action_legal", f"Seat {seat} left on its turn but was not folded.")
+        return
+    expected = _outcome(b, action, seat)
+    got = ctx.events[:len(expected)]
+    if got != expected:
+        raise fail("action_legal",
+                   f"{action!r} made the events {got}; the rules give {expected}.")
+    if kind is Timeout:
+        _check_sat_out(ctx, seat)
+
+
+def _has(events: list[Event], wanted: Event) -> bool:
+    for event in events:
+        if event == wanted:
+            return True
+    return False
+
+
+def _outcome(b: TableState, action: Any, seat: int) -> list[Event]:
+    """The events an action on one's turn makes first, by the rules."""
+    kind = type(action)
+    if kind is Fold:
+        return [Folded(seat, "action")]
+    if kind is Check:
+        return [Checked(seat)]
+    legal = legal_now(b, seat)
+    if kind is Call:
+        return [Called(seat, legal[2])]
+    if kind is Bet:
+        return [BetMade(seat, action.amount, action.amount >= b.config.big_blind)]
+    if kind is RaiseTo:
+        return [RaisedTo(seat, action.amount, action.amount - b.current_bet >= b.min_raise)]
+    return [TimedOut(seat), Checked(seat) if legal[1] else Folded(seat, "timeout")]
+
+
+def _check_sat_out(ctx: CheckContext, seat: int) -> None:
+    """A timed-out player sits out from the next hand: queued while the hand runs, applied
+    once it ended (unless the player left)."""
+    s, b = ctx.state, ctx.before
+    if s.player[seat] != b.player[seat]:
+        return
+    if s.hand_no == b.hand_no and s.phase != IDLE:
+        out = s.pending_status[seat] == GO_OUT
+    else:
+        out = s.status[seat] == SITTING_OUT and not (s.phase != IDLE and s.dealt[seat])
+    if not out:
+        raise fail("action_legal",
+                   f"Seat {seat} timed out but is not sitting out from the next hand "
+                   f"(status {STATUS_NAMES[s.status[seat]]}, dealt {s.dealt[seat]}).")
+
+
 @invariant("valid_to_act",
            "The player to act is dealt in, not folded, has chips, has not acted and matched "
            "the bet, and is the first such seat clockwise; a committed hand always has someone to "
@@ -148,77 +223,3 @@ def _legal_difference(seat: int, engine: Any, expected: tuple[Any, ...], books: 
                     f"{context}; engine: {engine.describe()}.")
     raise AssertionError("no difference")
 
-
-def acted(ctx: CheckContext, found: int) -> bool:
-    """The dispatch carried an action (not the table's opening nor a resumed hand)."""
-    return ctx.action is not None
-
-
-@invariant("action_legal",
-           "Every accepted action is legal by an independent reading of the rules (turn, "
-           "action type, amount range, seat requests, a rebuy counting the chips its player "
-           "has in the pot), and does what the rules say: a check, call, bet or raise "
-           "makes that event for that amount; a timeout checks when checking is free, "
-           "otherwise folds, and sits the player out from the next hand; a leave on one's "
-           "turn folds.",
-           on=acted)
-def action_legal(ctx: CheckContext) -> None:
-    action, b = ctx.action, ctx.before
-    why = judge(b, action)
-    if why:
-        raise fail("action_legal", f"The engine accepted {action!r} though {why}.")
-    kind = type(action)
-    if kind is Sit or kind is Rebuy or kind is Post or kind is SitOut or kind is SitIn:
-        return
-    seat: int = action.seat  # type: ignore[union-attr]
-    if kind is Leave:
-        if b.to_act == seat and not _has(ctx.events, Folded(seat, "left")):
-            raise fail("action_legal", f"Seat {seat} left on its turn but was not folded.")
-        return
-    expected = _outcome(b, action, seat)
-    got = ctx.events[:len(expected)]
-    if got != expected:
-        raise fail("action_legal",
-                   f"{action!r} made the events {got}; the rules give {expected}.")
-    if kind is Timeout:
-        _check_sat_out(ctx, seat)
-
-
-def _has(events: list[Event], wanted: Event) -> bool:
-    for event in events:
-        if event == wanted:
-            return True
-    return False
-
-
-def _outcome(b: TableState, action: Any, seat: int) -> list[Event]:
-    """The events an action on one's turn makes first, by the rules."""
-    kind = type(action)
-    if kind is Fold:
-        return [Folded(seat, "action")]
-    if kind is Check:
-        return [Checked(seat)]
-    legal = legal_now(b, seat)
-    if kind is Call:
-        return [Called(seat, legal[2])]
-    if kind is Bet:
-        return [BetMade(seat, action.amount, action.amount >= b.config.big_blind)]
-    if kind is RaiseTo:
-        return [RaisedTo(seat, action.amount, action.amount - b.current_bet >= b.min_raise)]
-    return [TimedOut(seat), Checked(seat) if legal[1] else Folded(seat, "timeout")]
-
-
-def _check_sat_out(ctx: CheckContext, seat: int) -> None:
-    """A timed-out player sits out from the next hand: queued while the hand runs, applied
-    once it ended (unless the player left)."""
-    s, b = ctx.state, ctx.before
-    if s.player[seat] != b.player[seat]:
-        return
-    if s.hand_no == b.hand_no and s.phase != IDLE:
-        out = s.pending_status[seat] == GO_OUT
-    else:
-        out = s.status[seat] == SITTING_OUT and not (s.phase != IDLE and s.dealt[seat])
-    if not out:
-        raise fail("action_legal",
-                   f"Seat {seat} timed out but is not sitting out from the next hand "
-                   f"(status {STATUS_NAMES[s.status[seat]]}, dealt {s.dealt[seat]}).")

@@ -128,6 +128,10 @@ class RowRecorder(Subscriber):
         running = before.phase != IDLE
         amount = action.buy_in if type(action) is Sit else (
             action.amount if isinstance(action, SizedAction) else None)
+        if type(amount) is not int and amount is not None:
+            # Only an engine that accepts junk (a planted bug) lets a non-integer through;
+            # the row keeps what the column can hold, the finding the rest.
+            amount = int(amount) if type(amount) is bool else None
         legal = None
         if self.controller is not None and before.to_act == action.seat:
             legal = self.controller.legal_actions()

@@ -16,6 +16,7 @@ from sim.engine import bugs
 from sim.finding import Finding, FindingError
 
 PASSIVE = Mix(aggression=0.0, fold=0.0, timeout=0.0, requests=0.0)  # to showdown, every hand
+JUNK = Mix(junk=0.3)  # the chaos bot's junk now and then: what a lax verify lets through
 CASES = {
     # Three-way limped pots of 9 chips: a two-way tie leaves an odd chip.
     "odd_chip_to_button": ("awards_correct", dict(seats=3, players=3, small_blind=1,
@@ -36,6 +37,32 @@ CASES = {
     # Short stacks with antes: blinds and antes put players all-in for less.
     "asks_dead_decision": ("no_dead_decision", dict(seats=3, players=3, stacks=(1, 4),
                                                     big_blind=4, ante=1), Mix()),
+    # Issue 12: one bug per rule (README, "Every rule has a check that can fail").
+    "bool_amount_accepted": ("action_legal", dict(seats=4, players=4), JUNK),
+    "sit_in_twice_accepted": ("action_legal", dict(seats=4, players=4), Mix(requests=0.3)),
+    "rebuy_chips_uncounted": ("chip_conservation", dict(seats=4, players=4, stacks=(2, 12)),
+                              Mix(aggression=0.6)),
+    "heads_up_never_starts": ("liveness", dict(seats=2, players=2), Mix()),
+    "heads_up_button_posts_big": ("button_and_blinds", dict(seats=2, players=2), Mix()),
+    "short_big_blind_sets_call": ("legal_actions", dict(seats=3, players=3, stacks=(1, 4),
+                                                        big_blind=4, ante=0), Mix()),
+    "deck_not_reshuffled": ("cards_unique", dict(seats=4, players=4), Mix()),
+    "postflop_skips_small_blind": ("valid_to_act", dict(seats=5, players=5), PASSIVE),
+    "check_while_owing": ("action_legal", dict(seats=4, players=4), JUNK),
+    "wager_below_minimum": ("action_legal", dict(seats=4, players=4), JUNK),
+    "raise_against_all_ins": ("legal_actions", dict(seats=4, players=4, stacks=(2, 12)),
+                              Mix(aggression=0.6)),
+    "matched_skip_their_turn": ("round_closure", dict(seats=4, players=4), PASSIVE),
+    "uncontested_winner_shows": ("awards_correct", dict(seats=4, players=4), Mix(fold=0.6)),
+    "showdown_ignores_river": ("awards_correct", dict(seats=4, players=4), PASSIVE),
+    "showdown_ignores_aggressor": ("showdown_order", dict(seats=4, players=4), Mix(fold=0.0)),
+    "rebuy_ignores_pot_chips": ("action_legal", dict(seats=4, players=4), Mix(requests=0.3)),
+    "leave_not_folded": ("action_legal", dict(seats=4, players=4), Mix(requests=0.3, leave=0.5)),
+    "timeout_folds_when_free": ("action_legal", dict(seats=4, players=4), Mix(timeout=0.2)),
+    "timeout_keeps_player_in": ("action_legal", dict(seats=4, players=4), Mix(timeout=0.2)),
+    "feed_shows_deck": ("no_private_leak", dict(seats=4, players=4), Mix()),
+    "feed_shows_burnt": ("no_private_leak", dict(seats=4, players=4), PASSIVE),
+    "folded_cards_shown": ("no_private_leak", dict(seats=4, players=4), Mix(fold=0.6)),
 }
 HANDS = 300
 
