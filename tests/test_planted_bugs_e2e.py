@@ -27,7 +27,8 @@ SEED = 5
 RUN = ("--hands-per-table", 25, "--seed", SEED, "--workers", 1)
 HANDS = 600  # 24 tables
 RARE = {"short_all_in_reopens": 1200,  # 48 tables: a dozen of them break
-        "asks_dead_decision": 2400}  # 96 tables: two of them meet a dead decision
+        "asks_dead_decision": 2400,  # 96 tables: two of them meet a dead decision
+        "short_stack_posts_full_ante": 1200}  # 48 tables: a stack below the ante is rare
 # The invariant written to catch each bug (as in tests/invariants/test_planted_bugs.py; on
 # swarm tables postflop_skips_small_blind shows first in the betting books).
 CATCHES = {
@@ -64,6 +65,9 @@ CATCHES = {
     "feed_shows_deck": "no_private_leak",
     "feed_shows_burnt": "no_private_leak",
     "folded_cards_shown": "no_private_leak",
+    "short_stack_posts_full_ante": "no_negative",
+    "waiting_player_dealt_in": "button_and_blinds",
+    "left_player_stalls_hand": "valid_to_act",
 }
 
 

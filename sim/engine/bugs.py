@@ -60,6 +60,12 @@ BUGS: Final[dict[str, str]] = {
     "feed_shows_deck": "Each player's feed gets the hand's deck order and seed.",
     "feed_shows_burnt": "Each player's feed gets the burnt cards.",
     "folded_cards_shown": "The public view shows a folded player's hole cards.",
+    "short_stack_posts_full_ante": "A player whose stack is smaller than the ante posts the "
+                                   "full ante.",
+    "waiting_player_dealt_in": "A player waiting for the big blind is dealt in before it "
+                               "reaches them, without posting.",
+    "left_player_stalls_hand": "When a player who left comes to act, they are neither "
+                               "folded nor asked: the hand stalls.",
 }
 
 # Mutated in place, never rebound: compiled code then reads it without a module lookup,

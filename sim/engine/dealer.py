@@ -70,6 +70,8 @@ def advance(state: TableState, stop_at_hand_end: bool = False,
             seat = next_to_act(state)
             if seat is not None:
                 if state.pending_leave[seat]:
+                    if bugs.active("left_player_stalls_hand"):
+                        return  # neither folded nor asked: no one is to act
                     yield Folded(seat, "left")  # a player who left is folded at their turn
                     continue
                 yield TurnStarted(seat)
@@ -172,7 +174,10 @@ def start_hand(state: TableState, setup: HandSetup | None = None) -> HandStarted
                               and state.button is not None):
         # two regulars: heads-up, the button posts the small blind
         small, big = button, small
-    order = tuple(clockwise(regular + posters + [big], button + 1, n))
+    dealt_in = regular + posters + [big]
+    if bugs.active("waiting_player_dealt_in"):
+        dealt_in += waiters
+    order = tuple(clockwise(dealt_in, button + 1, n))
     hand_no = state.hand_no + 1
     seed = derive_seed(state.table_seed, 1 if bugs.active("deck_not_reshuffled") else hand_no)
     return HandStarted(hand_no, seed, button, small, big, order,
@@ -204,7 +209,8 @@ def post_and_deal(state: TableState) -> Iterator[Event]:
     order = state.order
     if config.ante:
         for seat in order:
-            amount = min(config.ante, state.stack[seat])
+            amount = (config.ante if bugs.active("short_stack_posts_full_ante")
+                      else min(config.ante, state.stack[seat]))
             if amount:
                 yield AntePosted(seat, amount)
     small, big = state.small_blind_seat, state.big_blind_seat

@@ -29,6 +29,7 @@ from sim.engine.state import IDLE, SITTING_OUT, TableState
 from sim.engine.views import PlayerView, player_view
 from sim.failures.dump import Dump, assemble
 from sim.finding import Finding, FindingError, Kind
+from sim.invariants.judge import judge
 from sim.invariants.pipeline import CheckedTable
 from sim.runner.hooks import TableHook
 from sim.runner.oracle import OracleSample
@@ -200,7 +201,9 @@ class TablePlayer:
                 request = bot.rejoin(seat, state.config, rng)
             else:
                 request = bot.request(self._view(seat), rng)
-            if request is not None and (bot.chaos or controller.can(request)):
+            # A request the independent judge finds legal must be accepted (a refusal is a
+            # finding); one it finds illegal is dropped, unless it is the chaos bot's.
+            if request is not None and (bot.chaos or not judge(state, request)):
                 self._play(request, bot)
             if force:  # a stalled table: what the bot asked (junk, or nothing) did not do
                 forced = _forced_request(controller.state, seat, bot.name)

@@ -34,7 +34,8 @@ def test_every_invariant_is_registered_with_a_description():
     names = [inv.name for inv in select(None)]
     assert names == ["chip_conservation", "no_negative", "pot_consistency", "cards_unique",
                      "action_legal", "valid_to_act", "legal_actions", "round_closure",
-                     "liveness", "button_and_blinds", "awards_correct", "showdown_order",
+                     "liveness", "button_and_blinds", "waiting_for_big_blind",
+                     "awards_correct", "showdown_order",
                      "no_private_leak", "animation_sanity", "replay", "no_dead_decision"]
 
 
@@ -501,6 +502,20 @@ def test_showdown_order(three):
             table.dispatch(Call(1))
     assert caught.value.finding.name == "showdown_order"
     assert "the rules give 2, 0, 1" in caught.value.finding.message
+
+
+def test_waiting_for_big_blind(three):
+    three.dispatch(Fold(0))
+    ctx = three.dispatch(Fold(1))  # hand 2 starts: everyone dealt in plays, owes nothing
+    passes("waiting_for_big_blind", ctx)
+    state = ctx.state.copy()
+    state.missed_bb = (True, False, False)
+    assert "missed big blinds [True, False, False] should be" in violation(
+        "waiting_for_big_blind", variant(ctx, state=state))
+    # A sit-in nobody asked for, between hands.
+    events = [ev.HandEnded(1), ev.SatIn(2, waiting=False), *ctx.events]
+    assert "Seat 2 sat in without asking to" in violation(
+        "waiting_for_big_blind", variant(ctx, events=events))
 
 
 def test_cards_unique_flags_a_deck_dealt_again(three):

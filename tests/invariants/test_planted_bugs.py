@@ -63,6 +63,13 @@ CASES = {
     "feed_shows_deck": ("no_private_leak", dict(seats=4, players=4), Mix()),
     "feed_shows_burnt": ("no_private_leak", dict(seats=4, players=4), PASSIVE),
     "folded_cards_shown": ("no_private_leak", dict(seats=4, players=4), Mix(fold=0.6)),
+    "short_stack_posts_full_ante": ("no_negative", dict(seats=6, players=6, stacks=(1, 4),
+                                                        big_blind=4, ante=3),
+                                    Mix(aggression=0.6)),
+    "waiting_player_dealt_in": ("button_and_blinds", dict(seats=6, players=3),
+                                Mix(requests=0.3)),
+    "left_player_stalls_hand": ("valid_to_act", dict(seats=4, players=4),
+                                Mix(requests=0.3, leave=0.5)),
 }
 HANDS = 300
 
