@@ -447,7 +447,8 @@ def test_action_legal_checks_what_a_timeout_does(three):
     ctx = three.dispatch(Timeout(2))  # the big blind may check: a timeout checks
     passes("action_legal", ctx)
     assert ctx.events[:2] == [ev.TimedOut(2), ev.Checked(2)]
-    message = violation("action_legal", variant(ctx, events=[forged[0]] + [ev.Folded(2, "timeout")]))
+    message = violation("action_legal",
+                        variant(ctx, events=[forged[0], ev.Folded(2, "timeout")]))
     assert "the rules give [TimedOut(seat=2), Checked(seat=2)]" in message
     state = ctx.state.copy()
     state.pending_status = (0, 0, 0)
