@@ -4,11 +4,11 @@ The digests below are of the stores ``sim.store.digest`` reads. They were first 
 from commit f3dcab3's stores, and the harness's rebuild around one checked pipeline and one
 finding type kept them; they were recorded again when the engine stopped asking players to
 act with nothing to decide (the dead-decision rule of RULES.md, issue 14), which changes
-hands on purpose. The tables digest alone was recorded again when issue 12 added three
-invariants (action_legal, showdown_order, waiting_for_big_blind): each table's stored
-count of checks run grew. A change to the engine's rules or to the bots changes them on
-purpose: record the new ones in the same commit and say why. Any other change that moves them
-changed what a run stores.
+hands on purpose. The tables digest alone was recorded again when issue 12 added four
+invariants (action_legal, verify_agrees, showdown_order, waiting_for_big_blind): each
+table's stored count of checks run grew. A change to the engine's rules or to the bots
+changes them on purpose: record the new ones in the same commit and say why. Any other
+change that moves them changed what a run stores.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ STORED = ("hands", "actions", "results", "tables", "coverage")
 RECORDED = {
     # sim run --hands 6000 --seed 7 --workers 1
     (7, ()): {"hands": "0ab0cf42939d0f8e", "actions": "d1499b743c7a3967",
-              "results": "89eea8447977c813", "tables": "e66160fcaca3dc0f",
+              "results": "89eea8447977c813", "tables": "04a383b37b60c03e",
               "coverage": "8a9b95dc206a5d1b"},
     # sim run --hands 6000 --seed 5 --workers 1 --plant-bug odd_chip_to_button
     (5, ("odd_chip_to_button",)): {"hands": "6cf2648409da11cd", "actions": "fb3943905a8c0383",
-                                   "results": "7c5ab776fb02916d", "tables": "d02dc632e5cde92b",
+                                   "results": "7c5ab776fb02916d", "tables": "ad307d4327ebad47",
                                    "coverage": "4c0db4f9ccd2a39c"},
 }
 

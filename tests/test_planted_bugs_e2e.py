@@ -30,7 +30,9 @@ RARE = {"short_all_in_reopens": 1200,  # 48 tables: a dozen of them break
         "asks_dead_decision": 2400,  # 96 tables: two of them meet a dead decision
         "short_stack_posts_full_ante": 1200}  # 48 tables: a stack below the ante is rare
 # The invariant written to catch each bug (as in tests/invariants/test_planted_bugs.py; on
-# swarm tables postflop_skips_small_blind shows first in the betting books).
+# swarm tables postflop_skips_small_blind shows first in the betting books, and a lax
+# verify in verify_agrees's probes as soon as a hand ends, before action_legal sees an
+# accepted junk action).
 CATCHES = {
     "odd_chip_to_button": "awards_correct",
     "short_all_in_reopens": "legal_actions",
@@ -43,22 +45,22 @@ CATCHES = {
     "deal_reuses_card": "cards_unique",
     "min_raise_ignores_last_raise": "legal_actions",
     "asks_dead_decision": "no_dead_decision",
-    "bool_amount_accepted": "action_legal",
-    "sit_in_twice_accepted": "action_legal",
+    "bool_amount_accepted": "verify_agrees",
+    "sit_in_twice_accepted": "verify_agrees",
     "rebuy_chips_uncounted": "chip_conservation",
     "heads_up_never_starts": "liveness",
     "heads_up_button_posts_big": "button_and_blinds",
     "short_big_blind_sets_call": "legal_actions",
     "deck_not_reshuffled": "cards_unique",
     "postflop_skips_small_blind": "legal_actions",
-    "check_while_owing": "action_legal",
-    "wager_below_minimum": "action_legal",
+    "check_while_owing": "verify_agrees",
+    "wager_below_minimum": "verify_agrees",
     "raise_against_all_ins": "legal_actions",
     "matched_skip_their_turn": "round_closure",
     "uncontested_winner_shows": "awards_correct",
     "showdown_ignores_river": "awards_correct",
     "showdown_ignores_aggressor": "showdown_order",
-    "rebuy_ignores_pot_chips": "action_legal",
+    "rebuy_ignores_pot_chips": "verify_agrees",
     "leave_not_folded": "action_legal",
     "timeout_folds_when_free": "action_legal",
     "timeout_keeps_player_in": "action_legal",

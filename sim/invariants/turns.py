@@ -7,7 +7,9 @@
   (``oracle.legal_set``) from the street's betting books, which ``walk.Betting`` rebuilds
   from the events and which must equal the engine's;
 - ``action_legal``: the action the engine just accepted is legal by an independent judge
-  (``sim.invariants.judge``), and made the events the rules give (a timeout's included).
+  (``sim.invariants.judge``), and made the events the rules give (a timeout's included);
+- ``verify_agrees``: probed with actions at the edges of what is legal, the engine's
+  ``rules.can`` and the judge agree (once a hand ends; every dispatch in thorough mode).
 
 Both run after every dispatch (the turn changes with nearly every one), so they stay on the
 committed state and the betting books, which are cheap.
@@ -34,6 +36,7 @@ from sim.engine.actions import (
 from sim.engine.events import BetMade, Called, Checked, Event, Folded, RaisedTo, TimedOut
 from sim.engine.legal import LegalActions
 from sim.engine.legal import legal_actions as engine_legal_actions
+from sim.engine.rules import can
 from sim.engine.state import (
     BETTING,
     GO_OUT,
@@ -46,9 +49,9 @@ from sim.engine.state import (
     total,
 )
 from sim.invariants import oracle
-from sim.invariants.base import CheckContext, fail, invariant
+from sim.invariants.base import MODE, CheckContext, fail, invariant
 from sim.invariants.judge import judge, legal_now
-from sim.invariants.walk import Betting, walk
+from sim.invariants.walk import Betting, hand_ended, walk
 
 
 def acted(ctx: CheckContext, found: int) -> bool:
@@ -223,3 +226,57 @@ def _legal_difference(seat: int, engine: Any, expected: tuple[Any, ...], books: 
                     f"{context}; engine: {engine.describe()}.")
     raise AssertionError("no difference")
 
+
+
+def probing(ctx: CheckContext, found: int) -> bool:
+    """When ``verify_agrees`` probes: once a hand ends (every dispatch in thorough mode)."""
+    return MODE.thorough or hand_ended(ctx, found)
+
+
+@invariant("verify_agrees",
+           "The engine accepts exactly the actions the independent judge allows, probed "
+           "without dispatching: every seat's requests (sit, leave, sit out, sit in, post, "
+           "rebuys at the maximum buy-in's edge) and the player to act's actions at the "
+           "edges of each amount range.",
+           on=probing)
+def verify_agrees(ctx: CheckContext) -> None:
+    s = ctx.state
+    legal = engine_legal_actions(s)
+    for probe in _probes(s):
+        accepted = can(s, probe, legal)
+        why = judge(s, probe)
+        if accepted == bool(why):
+            raise fail("verify_agrees",
+                       f"The engine {'accepts' if accepted else 'rejects'} {probe!r}, which "
+                       f"the rules {'forbid: ' + why if why else 'allow'}.")
+
+
+def _probes(s: TableState) -> list[Any]:
+    """Actions at the edges of what is legal now (a list: a few dozen per table)."""
+    config = s.config
+    probes: list[Any] = []
+    for seat in range(config.seats):
+        probes += [Leave(seat), SitOut(seat), SitIn(seat), Post(seat)]
+        if s.player[seat] is None:
+            probes += [Sit(seat, f"probe-{seat}", config.min_buy_in),
+                       Sit(seat, f"probe-{seat}", config.max_buy_in + 1)]
+            continue
+        held = s.stack[seat] + s.pending_rebuy[seat]
+        if s.phase != IDLE and s.dealt[seat]:
+            held += s.contrib[seat]
+        room = config.max_buy_in - held
+        probes += [Rebuy(seat, amount) for amount in (1, room, room + 1) if amount > 0]
+        probes.append(Rebuy(seat, True))  # not an amount, though an int to Python
+    actor = s.to_act
+    if actor is not None:
+        probes += [Fold(actor), Check(actor), Call(actor), Timeout(actor),
+                   Check((actor + 1) % config.seats)]
+        legal = legal_now(s, actor)
+        edges = {1, config.big_blind - 1, config.big_blind, s.current_bet,
+                 s.current_bet + 1}
+        for low, high in ((legal[3], legal[4]), (legal[5], legal[6])):
+            edges.update((low - 1, low, high, high + 1))
+        for amount in sorted(edges):
+            if amount > 0:
+                probes += [Bet(actor, amount), RaiseTo(actor, amount)]
+    return probes

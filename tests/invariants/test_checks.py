@@ -16,8 +16,8 @@ from sim.engine.animation import Animation, Animator, Step, play
 from sim.engine.errors import IllegalAction
 from sim.engine.log import HandRecord
 from sim.engine.state import BETTING, IDLE
-from sim.invariants.base import INVARIANTS, run_all, select
 from sim.finding import FindingError
+from sim.invariants.base import INVARIANTS, run_all, select
 from sim.invariants.steps import play_steps
 
 NO_HELP_BOARD = "2c 3d 7h 9s Tc"  # pairs stay pairs: no straight, no flush
@@ -33,7 +33,8 @@ def three(monkeypatch):
 def test_every_invariant_is_registered_with_a_description():
     names = [inv.name for inv in select(None)]
     assert names == ["chip_conservation", "no_negative", "pot_consistency", "cards_unique",
-                     "action_legal", "valid_to_act", "legal_actions", "round_closure",
+                     "action_legal", "valid_to_act", "legal_actions", "verify_agrees",
+                     "round_closure",
                      "liveness", "button_and_blinds", "waiting_for_big_blind",
                      "awards_correct", "showdown_order",
                      "no_private_leak", "animation_sanity", "replay", "no_dead_decision"]
@@ -475,6 +476,20 @@ def test_an_offered_action_the_judge_finds_legal_must_be_accepted(three):
         table.offer(Call(0))
     assert caught.value.finding.name == "legal_action_rejected"
     table.controller.dispatch = original
+
+
+def test_verify_agrees_probes_the_edges(three):
+    three.dispatch(Fold(0))
+    ctx = three.dispatch(Fold(1))  # hand 1 ends: the probes run
+    passes("verify_agrees", ctx)
+    for bug, probe in (("check_while_owing", "Check(seat="),
+                       ("wager_below_minimum", "RaiseTo(seat="),
+                       ("sit_in_twice_accepted", "SitIn(seat="),
+                       ("bool_amount_accepted", "Rebuy(seat=")):
+        with bugs.planted(bug):
+            message = violation("verify_agrees", variant(ctx))
+        assert message.startswith(f"The engine accepts {probe}"), message
+        assert "which the rules forbid" in message
 
 
 # -- showdown_order --------------------------------------------------------------------------
