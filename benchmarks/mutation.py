@@ -11,8 +11,8 @@ dealer, apply, views, animation}.py:
     boolean       and <-> or, `not x` -> x, True <-> False
     constant      an integer n -> n + 1
 
-Lines that switch planted bugs (``bugs.active``), assertions and docstrings are left
-alone. Each mutant is written into a copy of the source tree (plain Python: no compiled
+Lines that switch planted bugs (a ``bugs.active`` call and the condition around it),
+assertions and docstrings are left alone. Each mutant is written into a copy of the source tree (plain Python: no compiled
 module is copied) and played by a fresh process: the run's swarm tables, fixed seed, every
 invariant in thorough mode (``sim.invariants.base.MODE``: the engine's own animation player
 on every frame, every seat's view after every dispatch), until the first finding (killed),
@@ -105,8 +105,9 @@ def _skipped_lines(tree: ast.Module) -> set[int]:
     lines: set[int] = set()
     for node in ast.walk(tree):
         spans = isinstance(node, ast.Assert) or (
-            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "active")
+            isinstance(node, (ast.BoolOp, ast.IfExp, ast.Call)) and any(
+                isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
+                and inner.func.attr == "active" for inner in ast.walk(node)))
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             spans = True  # a docstring
         if spans:

@@ -70,6 +70,7 @@ CATCHES = {
     "short_stack_posts_full_ante": "no_negative",
     "waiting_player_dealt_in": "button_and_blinds",
     "left_player_stalls_hand": "valid_to_act",
+    "fold_refused_when_free": "verify_agrees",
 }
 
 

@@ -66,6 +66,7 @@ BUGS: Final[dict[str, str]] = {
                                "reaches them, without posting.",
     "left_player_stalls_hand": "When a player who left comes to act, they are neither "
                                "folded nor asked: the hand stalls.",
+    "fold_refused_when_free": "A fold is refused when checking is free (as PokerKit does).",
 }
 
 # Mutated in place, never rebound: compiled code then reads it without a module lookup,

@@ -123,7 +123,9 @@ def _closed_reason(state: TableState, seat: int) -> str:
 
 def verify_fold(state: TableState, action: Fold,
                 legal: LegalActions | None = None) -> None:
-    _turn(state, action.seat, "fold", legal)
+    legal = _turn(state, action.seat, "fold", legal)
+    if legal.can_check and bugs.active("fold_refused_when_free"):
+        raise IllegalAction(f"Seat {action.seat} cannot fold: checking is free.")
 
 
 def verify_check(state: TableState, action: Check,

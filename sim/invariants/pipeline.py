@@ -154,8 +154,9 @@ class CheckedTable:
         if junk:
             try:
                 _junk_accepted(before, action)
-            except FindingError as error:
-                raise FindingError(self._located(error.finding, tb.format_exc())) from error
+            except FindingError as junk_found:  # not ``error``: compiled, names keep a type
+                raise FindingError(self._located(junk_found.finding,
+                                                 tb.format_exc())) from junk_found
         return self._checked(before, action, events, finished)
 
     # -- findings -----------------------------------------------------------------------------

@@ -76,6 +76,7 @@ CASES = {
                                 Mix(requests=0.3)),
     "left_player_stalls_hand": ("valid_to_act", dict(seats=4, players=4),
                                 Mix(requests=0.3, leave=0.5)),
+    "fold_refused_when_free": ("legal_action_rejected", dict(seats=4, players=4), Mix()),
 }
 HANDS = 300
 
