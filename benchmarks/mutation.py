@@ -12,13 +12,13 @@ dealer, apply, views, animation}.py:
     constant      an integer n -> n + 1
 
 Lines that switch planted bugs (a ``bugs.active`` call and the condition around it),
-assertions and docstrings are left alone. Each mutant is written into a copy of the source tree (plain Python: no compiled
-module is copied) and played by a fresh process: the run's swarm tables, fixed seed, every
-invariant in thorough mode (``sim.invariants.base.MODE``: the engine's own animation player
-on every frame, every seat's view after every dispatch), until the first finding (killed),
-``--hands`` hands (survived) or ``--timeout`` seconds (timed out: a mutant that hangs the
-engine; counted as killed, since a real run's liveness bound and the worker watchdog stop
-it too).
+assertions and docstrings are left alone. Each mutant is written into a copy of the source
+tree (plain Python: no compiled module is copied) and played by a fresh process: the run's
+swarm tables, fixed seed, every invariant in thorough mode (``sim.invariants.base.MODE``:
+the engine's own animation player on every frame, every seat's view after every dispatch),
+until the first finding (killed), ``--hands`` hands (survived) or ``--timeout`` seconds
+(timed out: a mutant that hangs the engine; counted as killed, since a real run's liveness
+bound and the worker watchdog stop it too).
 
     python benchmarks/mutation.py --sample 50          # about 50 mutants, a few minutes
     python benchmarks/mutation.py                      # every mutant (an hour or more)
