@@ -12,8 +12,9 @@ dealer, apply, views, animation}.py:
     constant      an integer n -> n + 1
 
 Lines that switch planted bugs (a ``bugs.active`` call and the condition around it),
-assertions and docstrings are left alone. Each mutant is written into a copy of the source
-tree (plain Python: no compiled module is copied) and played by a fresh process: the run's
+assertions, error messages (f-strings, and the body of a branch that ends in ``raise``)
+and docstrings are left alone. Each mutant is written into a copy of the source tree
+(plain Python: no compiled module is copied) and played by a fresh process: the run's
 swarm tables, fixed seed, every invariant in thorough mode (``sim.invariants.base.MODE``:
 the engine's own animation player on every frame, every seat's view after every dispatch),
 until the first finding (killed), ``--hands`` hands (survived) or ``--timeout`` seconds
@@ -110,6 +111,11 @@ def _skipped_lines(tree: ast.Module) -> set[int]:
                 and inner.func.attr == "active" for inner in ast.walk(node)))
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             spans = True  # a docstring
+        if isinstance(node, ast.JoinedStr):
+            spans = True  # an f-string: a message, whatever it computes
+        if isinstance(node, ast.If) and isinstance(node.body[-1], ast.Raise):
+            first, last = node.body[0], node.body[-1]  # a branch that builds an error
+            lines.update(range(first.lineno, (last.end_lineno or last.lineno) + 1))
         if spans:
             lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
     return lines
