@@ -24,10 +24,12 @@ bound and the worker watchdog stop it too).
     python benchmarks/mutation.py --sample 50          # about 50 mutants, a few minutes
     python benchmarks/mutation.py                      # every mutant (an hour or more)
     python benchmarks/mutation.py --list | head        # the mutants, not run
+    python benchmarks/mutation.py > run.txt; python benchmarks/mutation.py --rescore run.txt
 
-Prints killed / survived / timed out and the survivors (module:line, the change, the line),
-then the score: killed (timeouts included) over mutants run less those listed as equivalent
-in benchmarks/mutation_equivalent.md (by module, change and source line).
+Prints killed / survived / timed out and the survivors (module, the change, the line), then
+the score: killed (timeouts included) over mutants run less the survivors that
+benchmarks/mutation_equivalent.md explains (by module, change and source line) as
+equivalent or as unreachable from a run.
 """
 
 from __future__ import annotations
@@ -213,11 +215,46 @@ def run_one(mutant: Mutant, tree: Path, args: argparse.Namespace) -> tuple[str, 
         path.write_text(original)
 
 
-def equivalent_keys() -> set[str]:
-    """The mutants explained as equivalent: lines ``- `module | change | source line` ...``."""
+def explained() -> dict[str, str]:
+    """The survivors explained in mutation_equivalent.md, by ident: ``equivalent`` (no
+    rule can tell the mutant from the engine) or ``unreachable`` (in code a run never
+    executes, such as dealing given hands), from lines ``- `module | change | line` ...``
+    under the headings that start with those words."""
+    found: dict[str, str] = {}
     if not EQUIVALENT.exists():
-        return set()
-    return set(re.findall(r"^- `([a-z]+ \| [^`]+)`", EQUIVALENT.read_text(), flags=re.M))
+        return found
+    section = ""
+    for line in EQUIVALENT.read_text().splitlines():
+        if line.startswith("## "):
+            section = line[3:].split()[0].lower()
+        match = re.match(r"^- `([a-z]+ \| [^`]+)`", line)
+        if match and section in ("equivalent", "unreachable"):
+            found[match[1]] = section
+    return found
+
+
+def rescore(log: Path) -> int:
+    """The score of a saved run's output, with mutation_equivalent.md as it is now."""
+    text = log.read_text()
+    verdicts = re.findall(r"^\[\d+/\d+\] (killed|survived|timed out) ", text, flags=re.M)
+    idents = re.findall(r"^  \S+ +`([a-z]+ \| [^`]+)`$", text, flags=re.M)
+    if len(idents) != verdicts.count("survived"):
+        raise SystemExit(f"{log}: {verdicts.count('survived')} survivors but {len(idents)} "
+                         "listed; is the run finished?")
+    reasons = explained()
+    marks = [reasons.get(ident, "SURVIVED") for ident in idents]
+    killed = verdicts.count("killed") + verdicts.count("timed out")
+    scored = len(verdicts) - marks.count("equivalent") - marks.count("unreachable")
+    for ident, mark in zip(idents, marks, strict=True):
+        if mark == "SURVIVED":
+            print(f"  SURVIVED    `{ident}`")
+    print(f"{len(verdicts)} mutants: killed {killed} (timeouts included), survived "
+          f"{len(idents)} ({marks.count('equivalent')} equivalent, "
+          f"{marks.count('unreachable')} unreachable from a run, {marks.count('SURVIVED')} "
+          "unexplained)")
+    print(f"mutation score: {killed}/{scored} = {100 * killed / max(scored, 1):.1f}% of the "
+          "mutants a run can kill")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -231,7 +268,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hands-per-table", type=int, default=25)
     parser.add_argument("--timeout", type=float, default=90.0, help="seconds per mutant")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument("--rescore", type=Path, metavar="LOG",
+                        help="score a saved run's output again (after explaining survivors)")
     args = parser.parse_args(argv)
+    if args.rescore:
+        return rescore(args.rescore)
     chosen = mutants(tuple(args.module or MODULES))
     total = len(chosen)
     if args.sample:
@@ -253,20 +294,21 @@ def main(argv: list[str] | None = None) -> int:
             verdicts[verdict].append((mutant, detail))
             print(f"[{n}/{len(chosen)}] {verdict:9} {seconds:5.1f}s  {mutant.key}  ({detail})",
                   flush=True)
-    equivalent = equivalent_keys()
+    reasons = explained()
     survivors = verdicts["survived"]
-    explained = [m for m, _ in survivors if m.ident in equivalent]
+    marks = [reasons.get(m.ident, "SURVIVED") for m, _ in survivors]
+    equivalent, unreachable = marks.count("equivalent"), marks.count("unreachable")
     killed = len(verdicts["killed"]) + len(verdicts["timed out"])
-    scored = len(chosen) - len(explained)
-    print(f"\nkilled {len(verdicts['killed'])}, survived {len(survivors)} "
-          f"({len(explained)} explained as equivalent), timed out {len(verdicts['timed out'])}"
+    scored = len(chosen) - equivalent - unreachable
+    print(f"\nkilled {len(verdicts['killed'])}, survived {len(survivors)} ({equivalent} "
+          f"equivalent, {unreachable} unreachable from a run, "
+          f"{marks.count('SURVIVED')} unexplained), timed out {len(verdicts['timed out'])}"
           f"  in {time.perf_counter() - started:.0f}s")
-    for mutant, _ in survivors:
-        mark = "equivalent" if mutant.ident in equivalent else "SURVIVED"
-        print(f"  {mark:10} `{mutant.ident}`")
+    for (mutant, _), mark in zip(survivors, marks, strict=True):
+        print(f"  {mark:11} `{mutant.ident}`")
     score = killed / scored if scored else 1.0
-    print(f"mutation score: {killed}/{scored} = {100 * score:.1f}% of the non-equivalent "
-          "mutants killed")
+    print(f"mutation score: {killed}/{scored} = {100 * score:.1f}% of the mutants a run can "
+          "kill (equivalent and unreachable ones left out)")
     return 0
 
 
