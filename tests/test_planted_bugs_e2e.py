@@ -28,7 +28,8 @@ RUN = ("--hands-per-table", 25, "--seed", SEED, "--workers", 1)
 HANDS = 600  # 24 tables
 RARE = {"short_all_in_reopens": 1200,  # 48 tables: a dozen of them break
         "asks_dead_decision": 2400,  # 96 tables: two of them meet a dead decision
-        "short_stack_posts_full_ante": 1200}  # 48 tables: a stack below the ante is rare
+        "short_stack_posts_full_ante": 1200,  # 48 tables: a stack below the ante is rare
+        "fold_refused_when_free": 1200}  # probed every 8th hand; few bots fold for free
 # The invariant written to catch each bug (as in tests/invariants/test_planted_bugs.py; on
 # swarm tables postflop_skips_small_blind shows first in the betting books, and a lax
 # verify in verify_agrees's probes as soon as a hand ends, before action_legal sees an

@@ -60,8 +60,9 @@ def legal_now(s: TableState, seat: int) -> Legal:
                             s.pot + total(s.bet), room)
 
 
-def judge(s: TableState, action: Any) -> str:
-    """Why ``action`` is illegal in ``s`` (a phrase), or ``""`` when the rules allow it."""
+def judge(s: TableState, action: Any, legal: Legal | None = None) -> str:
+    """Why ``action`` is illegal in ``s`` (a phrase), or ``""`` when the rules allow it.
+    ``legal`` may pass in ``legal_now(s, s.to_act)`` when the caller has it already."""
     kind = type(action)
     if kind not in (Fold, Check, Call, Bet, RaiseTo, Timeout, Sit, Leave, SitOut, SitIn,
                     Rebuy, Post):
@@ -71,7 +72,7 @@ def judge(s: TableState, action: Any) -> str:
         return f"seat {seat!r} does not exist"
     if kind is Fold or kind is Check or kind is Call or kind is Bet or kind is RaiseTo \
             or kind is Timeout:
-        return _betting(s, action, seat)
+        return _betting(s, action, seat, legal)
     if kind is Sit:
         return _sit(s, action, seat)
     if s.player[seat] is None:
@@ -91,7 +92,7 @@ def judge(s: TableState, action: Any) -> str:
     return _post(s, seat)
 
 
-def _betting(s: TableState, action: Any, seat: int) -> str:
+def _betting(s: TableState, action: Any, seat: int, legal: Legal | None) -> str:
     kind = type(action)
     if kind is Bet or kind is RaiseTo:
         if not chips(action.amount):
@@ -100,7 +101,8 @@ def _betting(s: TableState, action: Any, seat: int) -> str:
         return f"it is not seat {seat}'s turn (to act: {s.to_act})"
     if kind is Fold or kind is Timeout:
         return ""
-    legal = legal_now(s, seat)
+    if legal is None:
+        legal = legal_now(s, seat)
     if kind is Check:
         return "" if legal[1] else f"seat {seat} may not check: " \
             f"{s.current_bet - s.bet[seat]} is owed"

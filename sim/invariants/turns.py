@@ -9,7 +9,8 @@
 - ``action_legal``: the action the engine just accepted is legal by an independent judge
   (``sim.invariants.judge``), and made the events the rules give (a timeout's included);
 - ``verify_agrees``: probed with actions at the edges of what is legal, the engine's
-  ``rules.can`` and the judge agree (once a hand ends; every dispatch in thorough mode).
+  ``rules.can`` and the judge agree (when every 8th hand ends; every dispatch in thorough
+  mode).
 
 Both run after every dispatch (the turn changes with nearly every one), so they stay on the
 committed state and the betting books, which are cheap.
@@ -17,7 +18,7 @@ committed state and the betting books, which are cheap.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from sim.engine.actions import (
     Bet,
@@ -50,7 +51,7 @@ from sim.engine.state import (
 )
 from sim.invariants import oracle
 from sim.invariants.base import MODE, CheckContext, fail, invariant
-from sim.invariants.judge import judge, legal_now
+from sim.invariants.judge import Legal, judge, legal_now
 from sim.invariants.walk import Betting, hand_ended, walk
 
 
@@ -69,18 +70,24 @@ def acted(ctx: CheckContext, found: int) -> bool:
            on=acted)
 def action_legal(ctx: CheckContext) -> None:
     action, b = ctx.action, ctx.before
-    why = judge(b, action)
+    kind = type(action)
+    legal: Legal | None = None  # the rules' legal set, for an action on one's turn
+    if (kind is Call or kind is Check or kind is Fold or kind is RaiseTo or kind is Bet
+            or kind is Timeout):
+        actor: Any = action.seat  # type: ignore[union-attr]
+        if type(actor) is int and actor == b.to_act:
+            legal = legal_now(b, actor)
+    why = judge(b, action, legal)
     if why:
         raise fail("action_legal", f"The engine accepted {action!r} though {why}.")
-    kind = type(action)
-    if kind is Sit or kind is Rebuy or kind is Post or kind is SitOut or kind is SitIn:
-        return
-    seat: int = action.seat  # type: ignore[union-attr]
+    seat: int = action.seat  # type: ignore[union-attr]  # legal: a seat of the table
     if kind is Leave:
         if b.to_act == seat and not _has(ctx.events, Folded(seat, "left")):
             raise fail("action_legal", f"Seat {seat} left on its turn but was not folded.")
         return
-    expected = _outcome(b, action, seat)
+    if legal is None:  # a request between or during hands
+        return
+    expected = _outcome(b, action, seat, legal)
     got = ctx.events[:len(expected)]
     if got != expected:
         raise fail("action_legal",
@@ -96,14 +103,13 @@ def _has(events: list[Event], wanted: Event) -> bool:
     return False
 
 
-def _outcome(b: TableState, action: Any, seat: int) -> list[Event]:
+def _outcome(b: TableState, action: Any, seat: int, legal: Legal) -> list[Event]:
     """The events an action on one's turn makes first, by the rules."""
     kind = type(action)
     if kind is Fold:
         return [Folded(seat, "action")]
     if kind is Check:
         return [Checked(seat)]
-    legal = legal_now(b, seat)
     if kind is Call:
         return [Called(seat, legal[2])]
     if kind is Bet:
@@ -228,16 +234,25 @@ def _legal_difference(seat: int, engine: Any, expected: tuple[Any, ...], books: 
 
 
 
+# In fast mode the probes run when every PROBE_EVERY-th hand ends: a hundred probes cost
+# about as much as the rest of a hand's checks, and a lax verify shows at any hand's end.
+PROBE_EVERY: Final = 8
+
+
 def probing(ctx: CheckContext, found: int) -> bool:
-    """When ``verify_agrees`` probes: once a hand ends (every dispatch in thorough mode)."""
-    return MODE.thorough or hand_ended(ctx, found)
+    """When ``verify_agrees`` probes: when every ``PROBE_EVERY``-th hand ends (every
+    dispatch in thorough mode)."""
+    if MODE.thorough:
+        return True
+    return hand_ended(ctx, found) and ctx.state.hand_no % PROBE_EVERY == 0
 
 
 @invariant("verify_agrees",
            "The engine accepts exactly the actions the independent judge allows, probed "
            "without dispatching: every seat's requests (sit, leave, sit out, sit in, post, "
            "rebuys at the maximum buy-in's edge) and the player to act's actions at the "
-           "edges of each amount range.",
+           "edges of each amount range; when every 8th hand ends (every dispatch in "
+           "thorough mode).",
            on=probing)
 def verify_agrees(ctx: CheckContext) -> None:
     s = ctx.state

@@ -101,6 +101,11 @@ def _check_feeds(ctx: CheckContext) -> None:
     deck and the seed it is shuffled from hidden, another seat's hole cards and the burnt
     card hidden, the board's cards as dealt."""
     seats = ctx.state.config.seats
+    # Each seat's feed in thorough mode; otherwise a hole card's owner and one other seat,
+    # a different one each hand (the deck, seed and burnt cards are hidden from every seat
+    # alike, so one viewer suffices for them).
+    every = MODE.thorough
+    other = ctx.state.hand_no % seats
     events = ctx.events
     current = ctx.log.current
     if ctx.action is None and current is not None and current.started not in events:
@@ -109,7 +114,10 @@ def _check_feeds(ctx: CheckContext) -> None:
         kind = type(event)
         if kind is not HandStarted and kind is not HoleCardsDealt and kind is not BoardDealt:
             continue
+        owner = event.seat if type(event) is HoleCardsDealt else other
         for viewer in range(seats):
+            if not every and viewer != other and viewer != owner:
+                continue
             sent = redact(event, viewer)
             if type(sent) is not kind:
                 raise fail("no_private_leak",
