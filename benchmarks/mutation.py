@@ -25,6 +25,7 @@ bound and the worker watchdog stop it too).
     python benchmarks/mutation.py                      # every mutant (an hour or more)
     python benchmarks/mutation.py --list | head        # the mutants, not run
     python benchmarks/mutation.py > run.txt; python benchmarks/mutation.py --rescore run.txt
+    python benchmarks/mutation.py --survivors-of run.txt   # after adding a check
 
 Prints killed / survived / timed out and the survivors (module, the change, the line), then
 the score: killed (timeouts included) over mutants run less the survivors that
@@ -270,11 +271,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--rescore", type=Path, metavar="LOG",
                         help="score a saved run's output again (after explaining survivors)")
+    parser.add_argument("--survivors-of", type=Path, metavar="LOG",
+                        help="run again only the mutants that survived in a saved run's "
+                             "output (after adding checks); its killed ones count as killed")
     args = parser.parse_args(argv)
     if args.rescore:
         return rescore(args.rescore)
     chosen = mutants(tuple(args.module or MODULES))
     total = len(chosen)
+    before = 0  # mutants a saved run killed already (--survivors-of)
+    if args.survivors_of:
+        text = args.survivors_of.read_text()
+        seen = re.findall(r"^\[\d+/\d+\] (killed|survived|timed out) +\S+s +"
+                          r"([a-z]+:\d+ .+?)  \(", text, flags=re.M)
+        alive = [key for verdict, key in seen if verdict == "survived"]
+        before = len(seen) - len(alive)
+        by_key: dict[str, list[Mutant]] = {}
+        for mutant in chosen:
+            by_key.setdefault(mutant.key, []).append(mutant)
+        chosen = [by_key[key].pop(0) for key in alive]  # the same order as in the log
+        total = len(seen)
     if args.sample:
         chosen = sorted(random.Random(args.sample_seed).sample(chosen, min(args.sample, total)),
                         key=lambda m: (m.module, m.index))
@@ -298,8 +314,10 @@ def main(argv: list[str] | None = None) -> int:
     survivors = verdicts["survived"]
     marks = [reasons.get(m.ident, "SURVIVED") for m, _ in survivors]
     equivalent, unreachable = marks.count("equivalent"), marks.count("unreachable")
-    killed = len(verdicts["killed"]) + len(verdicts["timed out"])
-    scored = len(chosen) - equivalent - unreachable
+    killed = before + len(verdicts["killed"]) + len(verdicts["timed out"])
+    scored = before + len(chosen) - equivalent - unreachable
+    if before:
+        print(f"(a saved run killed {before} others of its {total} mutants: counted killed)")
     print(f"\nkilled {len(verdicts['killed'])}, survived {len(survivors)} ({equivalent} "
           f"equivalent, {unreachable} unreachable from a run, "
           f"{marks.count('SURVIVED')} unexplained), timed out {len(verdicts['timed out'])}"

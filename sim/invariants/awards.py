@@ -28,6 +28,7 @@ from sim.engine.events import (
     HandEnded,
     PotAwarded,
     RaisedTo,
+    TurnStarted,
 )
 from sim.engine.log import HandRecord
 from sim.engine.state import TableState
@@ -156,7 +157,8 @@ def _check_mucks(s: TableState, live: list[int], board: tuple[int, ...]) -> None
 @invariant("showdown_order",
            "At showdown the last player to bet or raise on the river shows first, otherwise "
            "the first player left of the button; then every other player still in, "
-           "clockwise, shows or mucks, once; the first one shows.",
+           "clockwise, shows or mucks, once; the first one shows. When the board runs out "
+           "with the betting over, every hand is tabled before it.",
            on=hand_ended)
 def showdown_order(ctx: CheckContext) -> None:
     for record in ended_records(ctx):
@@ -170,8 +172,17 @@ def _check_showing_order(record: HandRecord) -> None:
     aggressor: int | None = None  # the last to bet or raise on the river
     order: list[int] = []  # who showed or mucked, in turn
     first_mucked = False
-    for event in record.events:  # type(event) tests narrow the event for its fields
+    events = record.events
+    last_turn = -1  # the index of the last TurnStarted: betting ended after it
+    for index, event in enumerate(events):
+        if type(event) is TurnStarted:
+            last_turn = index
+    run_out = -1  # the index of the first street dealt after betting ended
+    shown_before = set()  # seats that showed before it
+    for index, event in enumerate(events):  # type(event) tests narrow the event
         if type(event) is BoardDealt:
+            if index > last_turn and run_out < 0:
+                run_out = index
             board += len(event.cards)
         elif type(event) is Folded:
             folded.add(event.seat)
@@ -180,6 +191,8 @@ def _check_showing_order(record: HandRecord) -> None:
         elif type(event) is CardsShown or type(event) is CardsMucked:
             first_mucked = first_mucked or (not order and type(event) is CardsMucked)
             order.append(event.seat)
+            if type(event) is CardsShown and run_out < 0:
+                shown_before.add(event.seat)
         elif type(event) is HandEnded:
             break
     live = [seat for seat in record.started.dealt if seat not in folded]
@@ -189,6 +202,11 @@ def _check_showing_order(record: HandRecord) -> None:
     first = (aggressor if aggressor is not None and aggressor not in folded
              else oracle.next_clockwise(live, button, seats))
     expected = list(oracle.clockwise_from(first, live, seats))
+    if run_out >= 0 and shown_before != set(live):
+        raise fail("showdown_order",
+                   f"Hand {record.hand_no} ran out the board with seats {seats_text(live)} in, "
+                   f"but only seats {seats_text(sorted(shown_before))} were tabled before it: "
+                   "with the betting over, every hand is shown.")
     if order != expected or first_mucked:
         who = (f"seat {aggressor} bet or raised last on the river" if aggressor is not None
                else "no one bet on the river")

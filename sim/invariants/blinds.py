@@ -25,6 +25,7 @@ from sim.engine.events import (
     HandStarted,
     PlayerLeft,
     PlayerSeated,
+    RebuyApplied,
     RequestQueued,
     SatIn,
     SatOut,
@@ -135,7 +136,8 @@ def _check_posts(start: Start) -> None:
                    f"posts are {expected}.")
 
 
-STATUS_EVENTS: Final = mask(PlayerSeated, PlayerLeft, SatOut, SatIn, HandStarted)
+STATUS_EVENTS: Final = mask(PlayerSeated, PlayerLeft, SatOut, SatIn, HandStarted,
+                            RequestQueued, RebuyApplied, TimedOut)
 
 
 @invariant("waiting_for_big_blind",
@@ -143,7 +145,8 @@ STATUS_EVENTS: Final = mask(PlayerSeated, PlayerLeft, SatOut, SatIn, HandStarted
            "for the big blind; sit-out and sit-in take effect between hands and only when "
            "asked (a timeout asks to sit out); a player who sat out while the big blind "
            "passed them, or before posting, waits again on sitting in; one dealt in no "
-           "longer waits.",
+           "longer waits. The requests queued during a hand (leave, rebuy, post, sit out, "
+           "sit in) are kept until carried out.",
            on=STATUS_EVENTS)
 def waiting_for_big_blind(ctx: CheckContext) -> None:
     b, s = ctx.before, ctx.state
@@ -155,6 +158,14 @@ def waiting_for_big_blind(ctx: CheckContext) -> None:
                    f"The seats' statuses {list(s.status)} and missed big blinds "
                    f"{list(s.missed_bb)} should be {books.status} and {books.missed} by the "
                    "events.")
+    for name, mine, theirs in (("queued leaves", books.leaving, list(s.pending_leave)),
+                               ("queued rebuys", books.rebuy, list(s.pending_rebuy)),
+                               ("queued posts", books.post, list(s.will_post)),
+                               ("queued status requests", books.asked,
+                                list(s.pending_status))):
+        if mine != theirs:
+            raise fail("waiting_for_big_blind",
+                       f"The seats' {name} are {theirs}; the events give {mine}.")
 
 
 class _Seats:
@@ -165,6 +176,9 @@ class _Seats:
         self.status = list(b.status)
         self.missed = list(b.missed_bb)
         self.asked = list(b.pending_status)
+        self.leaving = list(b.pending_leave)
+        self.rebuy = list(b.pending_rebuy)
+        self.post = list(b.will_post)
         self.running = b.phase != IDLE
         self.big = b.big_blind_seat
         kind = type(action)
@@ -185,13 +199,24 @@ class _Seats:
             self.status[e.seat] = EMPTY
             self.missed[e.seat] = False
             self.asked[e.seat] = NO_CHANGE
+            self.leaving[e.seat] = self.post[e.seat] = False
+            self.rebuy[e.seat] = 0
         elif type(e) is RequestQueued:
             if e.request == "sit_in" or e.request == "sit_out":
                 self.asked[e.seat] = GO_IN if e.request == "sit_in" else GO_OUT
+            elif e.request == "leave":
+                self.leaving[e.seat] = True
+            elif e.request == "rebuy":
+                self.rebuy[e.seat] += e.amount
+            elif e.request == "post":
+                self.post[e.seat] = True
+        elif type(e) is RebuyApplied:
+            self.rebuy[e.seat] = 0
         elif type(e) is TimedOut:
             self.asked[e.seat] = GO_OUT
         elif type(e) is SatOut:
             self._asked(e.seat, GO_OUT, "sat out")
+            self.post[e.seat] = False
             if self.status[e.seat] == WAITING:
                 self.missed[e.seat] = True
             self.status[e.seat] = SITTING_OUT
@@ -233,6 +258,7 @@ class _Seats:
         for seat in e.dealt:
             self.status[seat] = PLAYING
             self.missed[seat] = False
+            self.post[seat] = False
         for seat in passed:
             self.missed[seat] = True
         self.big = e.big_blind_seat
