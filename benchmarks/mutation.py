@@ -227,7 +227,7 @@ def explained() -> dict[str, str]:
     section = ""
     for line in EQUIVALENT.read_text().splitlines():
         if line.startswith("## "):
-            section = line[3:].split()[0].lower()
+            section = line[3:].split()[0].lower().strip(":,.")
         match = re.match(r"^- `([a-z]+ \| [^`]+)`", line)
         if match and section in ("equivalent", "unreachable"):
             found[match[1]] = section
@@ -280,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = mutants(tuple(args.module or MODULES))
     total = len(chosen)
     before = 0  # mutants a saved run killed already (--survivors-of)
+    kept: list[Mutant] = []  # its survivors explained already: not run again
     if args.survivors_of:
         text = args.survivors_of.read_text()
         seen = re.findall(r"^\[\d+/\d+\] (killed|survived|timed out) +\S+s +"
@@ -291,6 +292,10 @@ def main(argv: list[str] | None = None) -> int:
             by_key.setdefault(mutant.key, []).append(mutant)
         chosen = [by_key[key].pop(0) for key in alive]  # the same order as in the log
         total = len(seen)
+        reasons = explained()  # explained survivors survive again: not run
+        kept = [m for m in chosen if m.ident in reasons]
+        chosen = [m for m in chosen if m.ident not in reasons]
+
     if args.sample:
         chosen = sorted(random.Random(args.sample_seed).sample(chosen, min(args.sample, total)),
                         key=lambda m: (m.module, m.index))
@@ -302,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.timeout:.0f}s each", flush=True)
     verdicts: dict[str, list[tuple[Mutant, str]]] = {"killed": [], "survived": [],
                                                      "timed out": []}
+    if args.survivors_of:
+        verdicts["survived"] = [(m, "explained, not run again") for m in kept]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sim-mutants-") as folder:
         tree = copy_tree(Path(folder))
@@ -315,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     marks = [reasons.get(m.ident, "SURVIVED") for m, _ in survivors]
     equivalent, unreachable = marks.count("equivalent"), marks.count("unreachable")
     killed = before + len(verdicts["killed"]) + len(verdicts["timed out"])
-    scored = before + len(chosen) - equivalent - unreachable
+    scored = before + len(kept) + len(chosen) - equivalent - unreachable
     if before:
         print(f"(a saved run killed {before} others of its {total} mutants: counted killed)")
     print(f"\nkilled {len(verdicts['killed'])}, survived {len(survivors)} ({equivalent} "

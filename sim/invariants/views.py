@@ -88,11 +88,13 @@ def _check_seat_views(ctx: CheckContext, public: set[int]) -> None:
         view = player_view(s, viewer, shared, legal)
         own = s.hole[viewer] or ()
         leaked = visible_cards(view.public) - public - set(own)
-        if leaked or view.hole != s.hole[viewer]:
+        mine = view.public.seats[viewer].cards
+        if leaked or view.hole != s.hole[viewer] or mine != (s.hole[viewer] or None):
             raise fail("no_private_leak",
                        f"Seat {viewer}'s view reveals {_secrets(s, leaked) or 'nothing'} "
                        f"(its own cards are {cards_to_str(own)}, its view's "
-                       f"{cards_to_str(view.hole or ())}; public cards "
+                       f"{cards_to_str(view.hole or ())}, its seat's "
+                       f"{cards_to_str(mine or ())}; public cards "
                        f"{cards_to_str(sorted(public))}).")
 
 
