@@ -166,6 +166,9 @@ def showdown_order(ctx: CheckContext) -> None:
 
 
 def _check_showing_order(record: HandRecord) -> None:
+    final = record.final
+    if final is not None and sum(1 for s in final.order if not final.folded[s]) < 2:
+        return  # won uncontested (most hands): awards_correct sees that no one showed
     seats = record.snapshot.config.seats
     folded: set[int] = set()
     board = 0

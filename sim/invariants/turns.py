@@ -9,8 +9,8 @@
 - ``action_legal``: the action the engine just accepted is legal by an independent judge
   (``sim.invariants.judge``), and made the events the rules give (a timeout's included);
 - ``verify_agrees``: probed with actions at the edges of what is legal, the engine's
-  ``rules.can`` and the judge agree (when every 8th hand ends; every dispatch in thorough
-  mode).
+  ``rules.can`` and the judge agree (when every 16th hand ends, one seat's requests in
+  turn; every dispatch and every seat in thorough mode).
 
 Both run after every dispatch (the turn changes with nearly every one), so they stay on the
 committed state and the betting books, which are cheap.
@@ -261,7 +261,7 @@ def _legal_difference(seat: int, engine: Any, expected: tuple[Any, ...], books: 
 
 # In fast mode the probes run when every PROBE_EVERY-th hand ends: a hundred probes cost
 # about as much as the rest of a hand's checks, and a lax verify shows at any hand's end.
-PROBE_EVERY: Final = 8
+PROBE_EVERY: Final = 16
 
 
 def probing(ctx: CheckContext, found: int) -> bool:
@@ -276,13 +276,13 @@ def probing(ctx: CheckContext, found: int) -> bool:
            "The engine accepts exactly the actions the independent judge allows, probed "
            "without dispatching: every seat's requests (sit, leave, sit out, sit in, post, "
            "rebuys at the maximum buy-in's edge) and the player to act's actions at the "
-           "edges of each amount range; when every 8th hand ends (every dispatch in "
-           "thorough mode).",
+           "edges of each amount range; when every 16th hand ends, one seat's requests in "
+           "turn (every dispatch, every seat in thorough mode).",
            on=probing)
 def verify_agrees(ctx: CheckContext) -> None:
     s = ctx.state
     legal = engine_legal_actions(s)
-    for probe in _probes(s):
+    for probe in _probes(s, MODE.thorough):
         accepted = can(s, probe, legal)
         why = judge(s, probe)
         if accepted == bool(why):
@@ -291,11 +291,15 @@ def verify_agrees(ctx: CheckContext) -> None:
                        f"the rules {'forbid: ' + why if why else 'allow'}.")
 
 
-def _probes(s: TableState) -> list[Any]:
-    """Actions at the edges of what is legal now (a list: a few dozen per table)."""
+def _probes(s: TableState, every_seat: bool) -> list[Any]:
+    """Actions at the edges of what is legal now: the player to act's, and the requests of
+    every seat or of one, a different one each time (a list: a few dozen)."""
     config = s.config
     probes: list[Any] = []
+    one = (s.hand_no // PROBE_EVERY) % config.seats
     for seat in range(config.seats):
+        if not every_seat and seat != one:
+            continue
         probes += [Leave(seat), SitOut(seat), SitIn(seat), Post(seat)]
         if s.player[seat] is None:
             probes += [Sit(seat, f"probe-{seat}", config.min_buy_in),
