@@ -176,10 +176,9 @@ def _check_showing_order(record: HandRecord) -> None:
     order: list[int] = []  # who showed or mucked, in turn
     first_mucked = False
     events = record.events
-    last_turn = -1  # the index of the last TurnStarted: betting ended after it
-    for index, event in enumerate(events):
-        if type(event) is TurnStarted:
-            last_turn = index
+    last_turn = len(events) - 1  # the index of the last TurnStarted: betting ended after it
+    while last_turn >= 0 and type(events[last_turn]) is not TurnStarted:
+        last_turn -= 1
     run_out = -1  # the index of the first street dealt after betting ended
     shown_before = set()  # seats that showed before it
     for index, event in enumerate(events):  # type(event) tests narrow the event

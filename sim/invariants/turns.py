@@ -55,6 +55,21 @@ from sim.invariants.judge import Legal, judge, legal_now
 from sim.invariants.walk import Betting, hand_ended, walk
 
 
+class Ruled:
+    """The rules' legal set that ``legal_actions`` computed for a committed state, kept
+    for ``action_legal`` to judge the next dispatch's action from that state (the state
+    object is the next dispatch's ``before``). One instance, changed in place."""
+
+    __slots__ = ("state", "legal")
+
+    def __init__(self) -> None:
+        self.state: TableState | None = None
+        self.legal: Legal = (0, False, 0, 0, 0, 0, 0, 0)
+
+
+RULED: Final = Ruled()
+
+
 def acted(ctx: CheckContext, found: int) -> bool:
     """The dispatch carried an action (not the table's opening nor a resumed hand)."""
     return ctx.action is not None
@@ -76,7 +91,7 @@ def action_legal(ctx: CheckContext) -> None:
             or kind is Timeout):
         actor: Any = action.seat  # type: ignore[union-attr]
         if type(actor) is int and actor == b.to_act:
-            legal = legal_now(b, actor)
+            legal = RULED.legal if RULED.state is b else legal_now(b, actor)
     why = judge(b, action, legal)
     if why:
         raise fail("action_legal", f"The engine accepted {action!r} though {why}.")
@@ -241,6 +256,7 @@ def legal_actions(ctx: CheckContext) -> None:
     expected = oracle.legal_set(seat, s.stack[seat], books.bet[seat], books.level,
                                 books.min_raise, books.acted[seat], room is None,
                                 s.config.big_blind, s.pot + total(s.bet), room)
+    RULED.state, RULED.legal = s, expected  # the next action's legal set (action_legal)
     if engine is None or engine.values() != expected:
         raise fail("legal_actions", _legal_difference(seat, engine, expected, books))
 

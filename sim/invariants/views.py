@@ -117,9 +117,8 @@ def _check_feeds(ctx: CheckContext) -> None:
         if kind is not HandStarted and kind is not HoleCardsDealt and kind is not BoardDealt:
             continue
         owner = event.seat if type(event) is HoleCardsDealt else other
-        for viewer in range(seats):
-            if not every and viewer != other and viewer != owner:
-                continue
+        viewers = range(seats) if every else ((other,) if owner == other else (other, owner))
+        for viewer in viewers:
             sent = redact(event, viewer)
             if type(sent) is not kind:
                 raise fail("no_private_leak",
