@@ -27,8 +27,13 @@ SEED = 5
 RUN = ("--hands-per-table", 25, "--seed", SEED, "--workers", 1)
 HANDS = 600  # 24 tables
 RARE = {"short_all_in_reopens": 1200,  # 48 tables: a dozen of them break
-        "asks_dead_decision": 2400}  # 96 tables: two of them meet a dead decision
-# The invariant written to catch each bug (as in tests/invariants/test_planted_bugs.py).
+        "asks_dead_decision": 2400,  # 96 tables: two of them meet a dead decision
+        "short_stack_posts_full_ante": 1200,  # 48 tables: a stack below the ante is rare
+        "fold_refused_when_free": 1200}  # probed every 8th hand; few bots fold for free
+# The invariant written to catch each bug (as in tests/invariants/test_planted_bugs.py; on
+# swarm tables postflop_skips_small_blind shows first in the betting books, and a lax
+# verify in verify_agrees's probes as soon as a hand ends, before action_legal sees an
+# accepted junk action).
 CATCHES = {
     "odd_chip_to_button": "awards_correct",
     "short_all_in_reopens": "legal_actions",
@@ -45,6 +50,32 @@ CATCHES = {
     "check_skips_turn": "duplicate_dispatch",
     "shuffle_uses_global_random": "determinism",
     "dealer_waits_for_leaver": "liveness",
+    "bool_amount_accepted": "verify_agrees",
+    "sit_in_twice_accepted": "verify_agrees",
+    "rebuy_chips_uncounted": "chip_conservation",
+    "heads_up_never_starts": "liveness",
+    "heads_up_button_posts_big": "button_and_blinds",
+    "short_big_blind_sets_call": "legal_actions",
+    "deck_not_reshuffled": "cards_unique",
+    "postflop_skips_small_blind": "legal_actions",
+    "check_while_owing": "verify_agrees",
+    "wager_below_minimum": "verify_agrees",
+    "raise_against_all_ins": "legal_actions",
+    "matched_skip_their_turn": "round_closure",
+    "uncontested_winner_shows": "awards_correct",
+    "showdown_ignores_river": "awards_correct",
+    "showdown_ignores_aggressor": "showdown_order",
+    "rebuy_ignores_pot_chips": "verify_agrees",
+    "leave_not_folded": "action_legal",
+    "timeout_folds_when_free": "action_legal",
+    "timeout_keeps_player_in": "action_legal",
+    "feed_shows_deck": "no_private_leak",
+    "feed_shows_burnt": "no_private_leak",
+    "folded_cards_shown": "no_private_leak",
+    "short_stack_posts_full_ante": "no_negative",
+    "waiting_player_dealt_in": "button_and_blinds",
+    "left_player_stalls_hand": "valid_to_act",
+    "fold_refused_when_free": "verify_agrees",
 }
 # The bugs only a fault finds (as in tests/invariants/test_planted_bugs.py), with it.
 FAULTS = {

@@ -38,6 +38,9 @@ class Bot:
 
     def __init__(self, name: str) -> None:
         self.name = name
+        # The last action or request was junk on purpose (only the chaos bot's ever is):
+        # the pipeline fails a run at once when the engine accepts it.
+        self.junk = False
 
     # act and request return Any, not Action: what a bot sends is untrusted input that the
     # engine judges, and the chaos bot's overrides return junk on purpose. Compiled, a

@@ -12,8 +12,9 @@ minimum or above all-in; a bet when it must raise and a raise when it must bet; 
 when it owes, a call when it owes nothing; things that are not actions (a plain object,
 a string, a dict, the Fold class); seats that do not exist (-1, 99, "2", True);
 requests for empty seats; a Sit on a taken seat, or with a bad name or buy-in; a Post from a
-playing seat; a Rebuy past the maximum buy-in; and, when the bot knows what it has queued
-(``memory``), a SitIn when sitting in or a SitOut when sitting out.
+playing seat; a Rebuy past the maximum buy-in (the chips in the pot counted); and, when the
+bot knows what it has queued (``memory``), a SitIn when sitting in or a SitOut when sitting
+out.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any, ClassVar, Final
 from sim.bots.memory import CarefulBot, RequestMemory
 from sim.bots.random_bot import random_action
 from sim.engine.actions import (
+    Action,
     Bet,
     Call,
     Check,
@@ -38,7 +40,7 @@ from sim.engine.actions import (
     SitOut,
     Timeout,
 )
-from sim.engine.state import PLAYING
+from sim.engine.state import PLAYING, TableConfig
 from sim.engine.views import PlayerView
 
 JUNK_SHARE: Final = 0.35  # of its turns; enough junk to matter, little enough for hands to end
@@ -158,10 +160,14 @@ def _post_not_waiting(view: PlayerView, rng: random.Random, memory: Any) -> Any:
 
 
 def _rebuy_over(view: PlayerView, rng: random.Random, memory: Any) -> Any:
-    # The engine counts at least the stack, so this passes the maximum buy-in.
-    stack = view.public.seats[view.seat].stack
+    # The engine counts at least the stack, so this passes the maximum buy-in. During a
+    # hand the chips in the pot count too: then the rebuy may fill the stack alone to the
+    # maximum, and passes it by the bet in front of the player.
+    me = view.public.seats[view.seat]
     extra = rng.randint(1, view.config.big_blind)
-    return Rebuy(view.seat, view.config.max_buy_in - stack + extra)
+    if view.public.running and me.bet > 0:
+        extra -= min(extra, me.bet)
+    return Rebuy(view.seat, view.config.max_buy_in - me.stack + extra)
 
 
 def _status_repeat(view: PlayerView, rng: random.Random, memory: RequestMemory | None) -> Any:
@@ -193,17 +199,24 @@ def junk_action(view: PlayerView, rng: random.Random,
 
 
 class ChaosBot(CarefulBot):
-    """Mostly a RandomBot; ``JUNK_SHARE`` of its moves (and half its requests) are junk."""
+    """Mostly a RandomBot; ``JUNK_SHARE`` of its moves (and half its requests) are junk,
+    and ``junk`` says which: the engine must reject every junk action."""
 
     kind: ClassVar[str] = "chaos"
     chaos: ClassVar[bool] = True
 
     def act(self, view: PlayerView, rng: random.Random) -> Any:
-        if rng.random() < JUNK_SHARE:
+        self.junk = rng.random() < JUNK_SHARE
+        if self.junk:
             return junk_action(view, rng, self.memory)
         return random_action(view, rng)
 
     def request(self, view: PlayerView, rng: random.Random) -> Any:
-        if rng.random() < REQUEST_JUNK_SHARE:
+        self.junk = rng.random() < REQUEST_JUNK_SHARE
+        if self.junk:
             return junk_action(view, rng, self.memory)  # rejected: not noted in memory
         return super().request(view, rng)
+
+    def rejoin(self, seat: int, config: TableConfig, rng: random.Random) -> Action | None:
+        self.junk = False
+        return super().rejoin(seat, config, rng)

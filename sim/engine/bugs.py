@@ -40,6 +40,46 @@ BUGS: Final[dict[str, str]] = {
     "dealer_waits_for_leaver": "The dealer waits for a player who left mid-hand to act instead "
                                "of folding them, and the hand never ends (caught by --fault "
                                "hand_timeout).",
+    # -- issue 12: one bug per rule of RULES.md (the README's rule table) --------------------
+    "bool_amount_accepted": "True and False pass as amounts of chips (bool is an int).",
+    "sit_in_twice_accepted": "A sit-in request is accepted from a player already sitting "
+                             "in.",
+    "rebuy_chips_uncounted": "A rebuy adds chips to the stack without counting them among "
+                             "the chips brought to the table.",
+    "heads_up_never_starts": "A table down to two players sitting in deals no more hands.",
+    "heads_up_button_posts_big": "Heads-up, the button posts the big blind instead of the "
+                                 "small blind (from the second hand on).",
+    "short_big_blind_sets_call": "A big blind all-in for less sets the amount to call at what "
+                                 "it posted instead of the full big blind.",
+    "deck_not_reshuffled": "Every hand is dealt from the same deck order.",
+    "postflop_skips_small_blind": "After the flop, action starts left of the small blind "
+                                  "instead of left of the button.",
+    "check_while_owing": "A check is accepted from a player who owes chips.",
+    "wager_below_minimum": "A bet or raise below the minimum is accepted.",
+    "raise_against_all_ins": "A player may bet or raise when every other player still in the "
+                             "hand is all-in.",
+    "matched_skip_their_turn": "A player whose bet already matches is skipped before acting "
+                               "(the big blind loses its option; a street can close unchecked).",
+    "uncontested_winner_shows": "A player who wins because all others folded shows their "
+                                "cards.",
+    "showdown_ignores_river": "At showdown hands are ranked without the river card.",
+    "showdown_ignores_aggressor": "At showdown the first player left of the button shows "
+                                  "first even when someone bet or raised on the river.",
+    "rebuy_ignores_pot_chips": "During a hand, the maximum buy-in of a rebuy leaves out the "
+                               "chips its player has in the pot.",
+    "leave_not_folded": "A player who leaves on their turn is not folded.",
+    "timeout_folds_when_free": "A timeout folds even when checking is free.",
+    "timeout_keeps_player_in": "A player who timed out is dealt into the next hand.",
+    "feed_shows_deck": "Each player's feed gets the hand's deck order and seed.",
+    "feed_shows_burnt": "Each player's feed gets the burnt cards.",
+    "folded_cards_shown": "The public view shows a folded player's hole cards.",
+    "short_stack_posts_full_ante": "A player whose stack is smaller than the ante posts the "
+                                   "full ante.",
+    "waiting_player_dealt_in": "A player waiting for the big blind is dealt in before it "
+                               "reaches them, without posting.",
+    "left_player_stalls_hand": "When a player who left comes to act, they are neither "
+                               "folded nor asked: the hand stalls.",
+    "fold_refused_when_free": "A fold is refused when checking is free (as PokerKit does).",
 }
 
 # Mutated in place, never rebound: compiled code then reads it without a module lookup,

@@ -74,6 +74,8 @@ def advance(state: TableState, stop_at_hand_end: bool = False,
                 if state.pending_leave[seat]:
                     while bugs.active("dealer_waits_for_leaver"):
                         time.sleep(0.001)  # calls into Python: a watchdog's signal can stop it
+                    if bugs.active("left_player_stalls_hand"):
+                        return  # neither folded nor asked: no one is to act
                     yield Folded(seat, "left")  # a player who left is folded at their turn
                     continue
                 yield TurnStarted(seat)
@@ -124,7 +126,9 @@ def next_to_act(state: TableState) -> int | None:
     for step in range(1, n + 1):
         seat = (last + step) % n
         if (state.dealt[seat] and not folded[seat] and stack[seat] > 0
-                and (acted[seat] == NOT_ACTED or bet[seat] < current)):
+                and ((acted[seat] == NOT_ACTED and not (bugs.active("matched_skip_their_turn")
+                                                         and bet[seat] >= current))
+                     or bet[seat] < current)):
             return seat
     return None
 
@@ -155,7 +159,8 @@ def start_hand(state: TableState, setup: HandSetup | None = None) -> HandStarted
     waiters = [s for s in can_play if status[s] == WAITING and not state.will_post[s]]
     if len(regular) < 2:  # no game is running: nobody needs to wait for the big blind
         regular, posters, waiters = sorted(regular + posters + waiters), [], []
-    if len(regular) < 2:
+    if len(regular) < 2 or (len(regular) == 2 and state.hand_no > 0
+                            and bugs.active("heads_up_never_starts")):
         return None
     if setup is not None and setup.button is not None:
         button = setup.button
@@ -169,11 +174,16 @@ def start_hand(state: TableState, setup: HandSetup | None = None) -> HandStarted
         button = _next_in(regular, button, n)
     small = _next_in(regular, button, n)
     big = _next_in(regular + waiters, small, n)
-    if big == button:  # two regulars: heads-up, the button posts the small blind
+    if big == button and not (bugs.active("heads_up_button_posts_big")
+                              and state.button is not None):
+        # two regulars: heads-up, the button posts the small blind
         small, big = button, small
-    order = tuple(clockwise(regular + posters + [big], button + 1, n))
+    dealt_in = regular + posters + [big]
+    if bugs.active("waiting_player_dealt_in"):
+        dealt_in += waiters
+    order = tuple(clockwise(dealt_in, button + 1, n))
     hand_no = state.hand_no + 1
-    seed = hand_seed(state.table_seed, hand_no)
+    seed = hand_seed(state.table_seed, 1 if bugs.active("deck_not_reshuffled") else hand_no)
     return HandStarted(hand_no, seed, button, small, big, order,
                        tuple(s for s in order if s in posters),
                        _missed_big_blind(state, big),
@@ -215,7 +225,8 @@ def post_and_deal(state: TableState) -> Iterator[Event]:
     order = state.order
     if config.ante:
         for seat in order:
-            amount = min(config.ante, state.stack[seat])
+            amount = (config.ante if bugs.active("short_stack_posts_full_ante")
+                      else min(config.ante, state.stack[seat]))
             if amount:
                 yield AntePosted(seat, amount)
     small, big = state.small_blind_seat, state.big_blind_seat
@@ -305,6 +316,9 @@ def _any_bet(bets: list[int]) -> bool:
 
 
 def award_uncontested(state: TableState, winner: int) -> Iterator[Event]:
+    hole = state.hole[winner]
+    if bugs.active("uncontested_winner_shows") and hole is not None:
+        yield CardsShown(winner, hole)
     for index in range(len(state.pots) - 1, -1, -1):  # side pots first
         amount = state.pots[index][0]
         yield PotAwarded(index, amount, ((winner, amount),))
@@ -317,7 +331,8 @@ def showing_order(state: TableState) -> list[int]:
     n = state.config.seats
     live = [s for s in state.order if not state.folded[s]]
     first = state.last_aggressor
-    if state.street != RIVER or first is None or state.folded[first]:
+    if (state.street != RIVER or first is None or state.folded[first]
+            or bugs.active("showdown_ignores_aggressor")):
         assert state.button is not None
         first = _next_in(live, state.button, n)
     return clockwise(live, first, n)
@@ -344,7 +359,8 @@ def showdown(state: TableState) -> Iterator[Event]:
         hole = state.hole[seat]
         if not state.folded[seat]:
             assert hole is not None
-            strength[seat] = evaluate7((*hole, *board))
+            strength[seat] = evaluate7((*hole, *board[:4]) if bugs.active(
+                "showdown_ignores_river") else (*hole, *board))
     best: dict[int, int] = {}
     for position, seat in enumerate(showing_order(state)):
         mine = [i for i, (_, eligible) in enumerate(state.pots) if seat in eligible]

@@ -77,7 +77,7 @@ def can_reopen(state: TableState, seat: int) -> bool:
     for other in state.order:
         if other != seat and stack[other] and not folded[other]:
             return True
-    return False
+    return bugs.active("raise_against_all_ins")
 
 
 def contestable(state: TableState, seat: int) -> int | None:

@@ -119,13 +119,14 @@ def _seats(state: TableState, viewer: int | None,
     running = state.phase != IDLE
     player, stack, bet, status = state.player, state.stack, state.bet, state.status
     dealt, folded, hole, shown = state.dealt, state.folded, state.hole, state.shown
+    folded_shown = bugs.active("folded_cards_shown")
     built = []
     for s in range(len(player)):
         cards = hole[s]
         in_hand = running and dealt[s] and not folded[s]
         out = folded[s] and dealt[s]
         holding = len(cards) if cards else 0
-        visible = cards if shown[s] else None
+        visible = cards if shown[s] or (folded[s] and folded_shown) else None
         if previous is not None:
             old = previous[s]
             if (old.stack == stack[s] and old.bet == bet[s] and old.in_hand == in_hand
@@ -209,8 +210,10 @@ def redact(event: Any, viewer: int) -> Any:
     if type(event) is HoleCardsDealt and event.seat != viewer:
         return HoleCardsDealt(event.seat, ())
     if type(event) is HandStarted:
+        if bugs.active("feed_shows_deck"):
+            return event
         return event.replace(deck=(), seed=HIDDEN)
-    if type(event) is BoardDealt:
+    if type(event) is BoardDealt and not bugs.active("feed_shows_burnt"):
         return BoardDealt(event.street, HIDDEN, event.cards)
     return event
 

@@ -20,6 +20,7 @@ from sim.finding import Finding, FindingError
 from sim.hooks.base import Interrupt, TableHook
 from sim.hooks.faults import replayed_hooks
 from sim.invariants.base import CheckContext
+from sim.invariants.judge import judge
 from sim.invariants.pipeline import CheckedTable
 
 
@@ -71,7 +72,16 @@ def _replay(case: Case) -> Replay:
             for action in case.actions:
                 step += 1
                 finished = table.log.finished
-                ctx = table.dispatch(action)
+                if judge(table.state, action):
+                    # Illegal by the rules, yet logged: a junk action a broken engine
+                    # accepted. Offered, as the chaos bot's was: an engine that rejects it
+                    # is right, and nothing after it can be replayed.
+                    offered = table.offer(action, junk=True)
+                    if offered is None:
+                        break
+                    ctx = offered
+                else:
+                    ctx = table.dispatch(action)
                 states.append(table.state)
                 actions.append(action)
                 _after(table, hooks, ctx, finished)

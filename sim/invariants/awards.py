@@ -3,7 +3,9 @@
 - ``awards_correct``: each pot goes to the best hand among its eligible players who showed,
   split with odd chips from the first seat left of the button, side pots first; an
   uncontested hand gives every pot to the last player in, unshown; a player mucks only a
-  hand that can neither win nor tie a pot it is in.
+  hand that can neither win nor tie a pot it is in;
+- ``showdown_order``: who shows first (the last river bettor or raiser, else the first
+  player left of the button), then each other player still in, clockwise, once.
 
 It runs when pots were awarded or a hand ended (``SETTLING``), a few times a hand, so it is
 written as plain Python. Hands are ranked by ``handrank.rank7`` and ties, where kickers
@@ -17,12 +19,23 @@ from typing import Any, Final
 
 from sim.engine.cards import cards_to_str
 from sim.engine.evaluator import evaluate7, reference_evaluate
-from sim.engine.events import HandEnded, PotAwarded
+from sim.engine.events import (
+    BetMade,
+    BoardDealt,
+    CardsMucked,
+    CardsShown,
+    Folded,
+    HandEnded,
+    PotAwarded,
+    RaisedTo,
+    TurnStarted,
+)
+from sim.engine.log import HandRecord
 from sim.engine.state import TableState
 from sim.invariants import oracle
 from sim.invariants.base import MODE, CheckContext, fail, invariant, mask, seats_text
 from sim.invariants.handrank import rank7
-from sim.invariants.walk import Award, walk
+from sim.invariants.walk import Award, ended_records, hand_ended, walk
 
 SETTLING: Final = mask(PotAwarded, HandEnded)
 
@@ -139,3 +152,68 @@ def _check_mucks(s: TableState, live: list[int], board: tuple[int, ...]) -> None
                                f"Seat {seat} mucked {cards_to_str(s.hole[seat] or ())} in "
                                f"hand {s.hand_no} although it wins or ties pot {index} on "
                                f"{cards_to_str(board)}.")
+
+
+@invariant("showdown_order",
+           "At showdown the last player to bet or raise on the river shows first, otherwise "
+           "the first player left of the button; then every other player still in, "
+           "clockwise, shows or mucks, once; the first one shows. When the board runs out "
+           "with the betting over, every hand is tabled before it.",
+           on=hand_ended)
+def showdown_order(ctx: CheckContext) -> None:
+    for record in ended_records(ctx):
+        _check_showing_order(record)
+
+
+def _check_showing_order(record: HandRecord) -> None:
+    final = record.final
+    if final is not None and sum(1 for s in final.order if not final.folded[s]) < 2:
+        return  # won uncontested (most hands): awards_correct sees that no one showed
+    seats = record.snapshot.config.seats
+    folded: set[int] = set()
+    board = 0
+    aggressor: int | None = None  # the last to bet or raise on the river
+    order: list[int] = []  # who showed or mucked, in turn
+    first_mucked = False
+    events = record.events
+    last_turn = len(events) - 1  # the index of the last TurnStarted: betting ended after it
+    while last_turn >= 0 and type(events[last_turn]) is not TurnStarted:
+        last_turn -= 1
+    run_out = -1  # the index of the first street dealt after betting ended
+    shown_before = set()  # seats that showed before it
+    for index, event in enumerate(events):  # type(event) tests narrow the event
+        if type(event) is BoardDealt:
+            if index > last_turn and run_out < 0:
+                run_out = index
+            board += len(event.cards)
+        elif type(event) is Folded:
+            folded.add(event.seat)
+        elif (type(event) is BetMade or type(event) is RaisedTo) and board == 5:
+            aggressor = event.seat
+        elif type(event) is CardsShown or type(event) is CardsMucked:
+            first_mucked = first_mucked or (not order and type(event) is CardsMucked)
+            order.append(event.seat)
+            if type(event) is CardsShown and run_out < 0:
+                shown_before.add(event.seat)
+        elif type(event) is HandEnded:
+            break
+    live = [seat for seat in record.started.dealt if seat not in folded]
+    if len(live) < 2:
+        return  # won uncontested: awards_correct sees that no one showed
+    button = record.started.button
+    first = (aggressor if aggressor is not None and aggressor not in folded
+             else oracle.next_clockwise(live, button, seats))
+    expected = list(oracle.clockwise_from(first, live, seats))
+    if run_out >= 0 and shown_before != set(live):
+        raise fail("showdown_order",
+                   f"Hand {record.hand_no} ran out the board with seats {seats_text(live)} in, "
+                   f"but only seats {seats_text(sorted(shown_before))} were tabled before it: "
+                   "with the betting over, every hand is shown.")
+    if order != expected or first_mucked:
+        who = (f"seat {aggressor} bet or raised last on the river" if aggressor is not None
+               else "no one bet on the river")
+        raise fail("showdown_order",
+                   f"Hand {record.hand_no} went to showdown with seats {seats_text(live)} "
+                   f"({who}, button {button}); they showed or mucked in the order "
+                   f"{seats_text(order)}{' (the first mucked)' if first_mucked else ''}, the "
+                   f"rules give {seats_text(expected)}, the first showing.")

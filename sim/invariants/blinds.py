@@ -2,18 +2,46 @@
 
 - ``button_and_blinds``: the button moves to the next seat sitting in with chips, the small
   and big blinds follow it (heads-up the button posts the small blind), the right seats are
-  dealt in, and antes and blinds post min(amount, stack) in order.
+  dealt in, and antes and blinds post min(amount, stack) in order;
+- ``waiting_for_big_blind``: the seats' statuses and missed big blinds, kept from the
+  events alone and compared with the state's (by induction, as ``walk.Betting`` does for
+  the betting): who waits for the big blind, and sit-out and sit-in requests applied
+  between hands, only when asked.
 
-It runs when a hand started or posted (``POSTING``), on the table just before the hand
-started and the posts that followed, as ``walk.walk`` kept them.
+``button_and_blinds`` runs when a hand started or posted (``POSTING``), on the table just
+before the hand started and the posts that followed, as ``walk.walk`` kept them;
+``waiting_for_big_blind`` when a status may have changed (``STATUS_EVENTS``).
 """
 
 from __future__ import annotations
 
 from typing import Any, Final
 
-from sim.engine.events import AntePosted, BlindPosted, HandStarted
-from sim.engine.state import PLAYING, WAITING, TableState
+from sim.engine.actions import SitIn, SitOut
+from sim.engine.events import (
+    AntePosted,
+    BlindPosted,
+    HandEnded,
+    HandStarted,
+    PlayerLeft,
+    PlayerSeated,
+    RebuyApplied,
+    RequestQueued,
+    SatIn,
+    SatOut,
+    TimedOut,
+)
+from sim.engine.state import (
+    EMPTY,
+    GO_IN,
+    GO_OUT,
+    IDLE,
+    NO_CHANGE,
+    PLAYING,
+    SITTING_OUT,
+    WAITING,
+    TableState,
+)
 from sim.invariants import oracle
 from sim.invariants.base import CheckContext, fail, invariant, mask, seats_text
 from sim.invariants.walk import Start, walk
@@ -106,3 +134,132 @@ def _check_posts(start: Start) -> None:
                    f"Hand {base.hand_no} posted {got}; with stacks "
                    f"{[base.stack[s] for s in base.order]} (seats {seats_text(base.order)}) the "
                    f"posts are {expected}.")
+
+
+STATUS_EVENTS: Final = mask(PlayerSeated, PlayerLeft, SatOut, SatIn, HandStarted,
+                            RequestQueued, RebuyApplied, TimedOut)
+
+
+@invariant("waiting_for_big_blind",
+           "Statuses change only as the rules say: a player seated while a hand runs waits "
+           "for the big blind; sit-out and sit-in take effect between hands and only when "
+           "asked (a timeout asks to sit out); a player who sat out while the big blind "
+           "passed them, or before posting, waits again on sitting in; one dealt in no "
+           "longer waits. The requests queued during a hand (leave, rebuy, post, sit out, "
+           "sit in) are kept until carried out.",
+           on=STATUS_EVENTS)
+def waiting_for_big_blind(ctx: CheckContext) -> None:
+    b, s = ctx.before, ctx.state
+    books = _Seats(b, ctx.action)
+    for event in ctx.events:
+        books.on(event)
+    if books.status != list(s.status) or books.missed != list(s.missed_bb):
+        raise fail("waiting_for_big_blind",
+                   f"The seats' statuses {list(s.status)} and missed big blinds "
+                   f"{list(s.missed_bb)} should be {books.status} and {books.missed} by the "
+                   "events.")
+    for name, mine, theirs in (("queued leaves", books.leaving, list(s.pending_leave)),
+                               ("queued rebuys", books.rebuy, list(s.pending_rebuy)),
+                               ("queued posts", books.post, list(s.will_post)),
+                               ("queued status requests", books.asked,
+                                list(s.pending_status))):
+        if mine != theirs:
+            raise fail("waiting_for_big_blind",
+                       f"The seats' {name} are {theirs}; the events give {mine}.")
+
+
+class _Seats:
+    """Each seat's status, missed big blind and queued status request, from the events
+    alone (a plain class: built per dispatch that changes a status)."""
+
+    def __init__(self, b: TableState, action: Any) -> None:
+        self.status = list(b.status)
+        self.missed = list(b.missed_bb)
+        self.asked = list(b.pending_status)
+        self.leaving = list(b.pending_leave)
+        self.rebuy = list(b.pending_rebuy)
+        self.post = list(b.will_post)
+        self.running = b.phase != IDLE
+        self.big = b.big_blind_seat
+        kind = type(action)
+        if not self.running and (kind is SitIn or kind is SitOut):
+            self.asked[action.seat] = GO_IN if kind is SitIn else GO_OUT  # at once
+
+    def on(self, e: Any) -> None:
+        # type(e) tests narrow the event for its fields.
+        if type(e) is PlayerSeated:
+            if e.waiting != self.running:
+                raise fail("waiting_for_big_blind",
+                           f"Seat {e.seat} sat down {'during' if self.running else 'between'} "
+                           f"hands but {'waits' if e.waiting else 'does not wait'} for the "
+                           "big blind.")
+            self.status[e.seat] = WAITING if e.waiting else PLAYING
+            self.missed[e.seat] = False
+        elif type(e) is PlayerLeft:
+            self.status[e.seat] = EMPTY
+            self.missed[e.seat] = False
+            self.asked[e.seat] = NO_CHANGE
+            self.leaving[e.seat] = self.post[e.seat] = False
+            self.rebuy[e.seat] = 0
+        elif type(e) is RequestQueued:
+            if e.request == "sit_in" or e.request == "sit_out":
+                self.asked[e.seat] = GO_IN if e.request == "sit_in" else GO_OUT
+            elif e.request == "leave":
+                self.leaving[e.seat] = True
+            elif e.request == "rebuy":
+                self.rebuy[e.seat] += e.amount
+            elif e.request == "post":
+                self.post[e.seat] = True
+        elif type(e) is RebuyApplied:
+            self.rebuy[e.seat] = 0
+        elif type(e) is TimedOut:
+            self.asked[e.seat] = GO_OUT
+        elif type(e) is SatOut:
+            self._asked(e.seat, GO_OUT, "sat out")
+            self.post[e.seat] = False
+            if self.status[e.seat] == WAITING:
+                self.missed[e.seat] = True
+            self.status[e.seat] = SITTING_OUT
+        elif type(e) is SatIn:
+            self._asked(e.seat, GO_IN, "sat in")
+            waits = self.missed[e.seat] or self.status[e.seat] == WAITING
+            if e.waiting != waits:
+                raise fail("waiting_for_big_blind",
+                           f"Seat {e.seat} sat in {'waiting' if e.waiting else 'playing'}; "
+                           f"it {'owes' if waits else 'does not owe'} the big blind.")
+            self.status[e.seat] = WAITING if waits else PLAYING
+        elif type(e) is HandStarted:
+            self._started(e)
+        elif type(e) is HandEnded:
+            self.running = False
+
+    def _asked(self, seat: int, request: int, verb: str) -> None:
+        if self.running:
+            raise fail("waiting_for_big_blind", f"Seat {seat} {verb} during a hand.")
+        if self.asked[seat] != request:
+            raise fail("waiting_for_big_blind", f"Seat {seat} {verb} without asking to.")
+        self.asked[seat] = NO_CHANGE
+
+    def _started(self, e: HandStarted) -> None:
+        n = len(self.status)
+        passed = []
+        if self.big is not None:
+            for step in range(1, n + 1):  # from the last big blind to this one
+                seat = (self.big + step) % n
+                if self.status[seat] == SITTING_OUT:
+                    passed.append(seat)
+                if seat == e.big_blind_seat:
+                    break
+        if tuple(passed) != tuple(e.missed):
+            raise fail("waiting_for_big_blind",
+                       f"Hand {e.hand_no}'s big blind moved from seat {self.big} to seat "
+                       f"{e.big_blind_seat}, passing sitting-out seats {seats_text(passed)}; "
+                       f"the hand says {seats_text(e.missed)}.")
+        for seat in e.dealt:
+            self.status[seat] = PLAYING
+            self.missed[seat] = False
+            self.post[seat] = False
+        for seat in passed:
+            self.missed[seat] = True
+        self.big = e.big_blind_seat
+        self.running = True

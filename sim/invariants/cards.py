@@ -1,7 +1,7 @@
 """Card invariants: one deck per hand, dealt in order, no card twice.
 
-- ``cards_unique``: each hand's deck is a permutation of 52 cards, and hole cards, burns and
-  board come from it in dealing order.
+- ``cards_unique``: each hand's deck is a permutation of 52 cards, not the previous hand's
+  order, and hole cards, burns and board come from it in dealing order.
 
 It runs after every dispatch: when cards were dealt or shown (``CARD_EVENTS``) it follows
 the events card by card and rereads the state's cards from the deck; otherwise it only
@@ -26,8 +26,9 @@ BOARD_AT: Final = (1, 2, 3, 5, 7)
 
 
 @invariant("cards_unique",
-           "Each hand's deck is a permutation of 52 cards; hole cards, burns and board come "
-           "from the deck in dealing order, so no card appears twice.")
+           "Each hand's deck is a permutation of 52 cards, not the previous hand's order; "
+           "hole cards, burns and board come from the deck in dealing order, so no card "
+           "appears twice.")
 def cards_unique(ctx: CheckContext) -> None:
     if kinds(ctx) & CARD_EVENTS:
         _check_card_events(ctx)
@@ -49,6 +50,10 @@ def _check_card_events(ctx: CheckContext) -> None:
     deck, order, hole = ctx.before.deck, ctx.before.order, list(ctx.before.hole)
     for event in ctx.events:  # type(event) tests narrow the event: direct field reads
         if type(event) is HandStarted:
+            if deck and event.deck == deck:
+                raise fail("cards_unique",
+                           f"Hand {event.hand_no} is dealt from the deck order of the hand "
+                           "before it: each hand's shuffle must be fresh.")
             deck, order = event.deck, event.dealt
             if len(deck) != DECK_SIZE or frozenset(deck) != FULL_DECK:
                 missing = sorted(FULL_DECK - set(deck))

@@ -33,8 +33,9 @@ from sim.engine.log import HandRecord, TableLog
 from sim.engine.state import TableConfig, TableState
 from sim.engine.subscriber import Subscriber
 from sim.finding import Finding, FindingError, Kind
-from sim.invariants.base import CheckContext, run_all, select
+from sim.invariants.base import CheckContext, fail, run_all, select
 from sim.invariants.coverage import Coverage
+from sim.invariants.judge import judge
 
 
 class CheckedTable:
@@ -127,9 +128,11 @@ class CheckedTable:
                              tb.format_exc()) from error
         return self._checked(before, action, events, finished)
 
-    def offer(self, action: Any) -> CheckContext | None:
+    def offer(self, action: Any, junk: bool = False) -> CheckContext | None:
         """Dispatch an untrusted action (possibly junk). Rejected, it must leave the state,
-        the log and the animations as they were; then it is counted and None returned."""
+        the log and the animations as they were, and be illegal by the independent judge
+        (``sim.invariants.judge``); then it is counted and None returned. ``junk`` says it
+        was built to be illegal (the chaos bot's junk): accepted, it is a finding at once."""
         controller = self.controller
         before, finished = controller.state, self.log.finished
         saved = before.copy()
@@ -138,14 +141,20 @@ class CheckedTable:
         self.tail.append(action)
         try:
             events = controller.dispatch(action)
-        except IllegalAction:
+        except IllegalAction as error:
             self.tail.pop()  # rejected: not part of what a replay dispatches
-            self._check_rejection(action, before, saved, marks)
+            self._check_rejection(action, before, saved, marks, str(error))
             return None
         except Exception as error:  # noqa: BLE001
             raise self.found(Kind.ENGINE_EXCEPTION, "engine_exception",
                              f"dispatching {action!r} raised {error!r}",
                              tb.format_exc()) from error
+        if junk:
+            try:
+                _junk_accepted(before, action)
+            except FindingError as junk_found:  # not ``error``: compiled, names keep a type
+                raise FindingError(self._located(junk_found.finding,
+                                                 tb.format_exc())) from junk_found
         return self._checked(before, action, events, finished)
 
     # -- findings -----------------------------------------------------------------------------
@@ -171,7 +180,12 @@ class CheckedTable:
                 len(current.steps) if current is not None else 0)
 
     def _check_rejection(self, action: Any, before: TableState, saved: TableState,
-                         marks: tuple[int, int, int]) -> None:
+                         marks: tuple[int, int, int], error: str) -> None:
+        if not judge(before, action):
+            self.tail.append(action)
+            raise self.found(Kind.LEGAL_ACTION_REFUSED, "legal_action_rejected",
+                             f"{action!r} is legal by the independent judge, but the engine "
+                             f"rejected it: {error}")
         after = self.controller.state
         if after is not before or after != saved:
             raise self.found(Kind.INVARIANT, "rejection_changed_state",
@@ -199,3 +213,10 @@ class CheckedTable:
         self.coverage.observe(ctx)
         self.last = ctx
         return ctx
+
+
+def _junk_accepted(before: TableState, action: Any) -> None:
+    """The engine accepted junk: an ``action_legal`` finding at once, whatever the checks."""
+    why = judge(before, action) or "the judge finds it legal: the junk maker erred"
+    raise fail("action_legal", f"The engine accepted the chaos bot's junk {action!r}, which "
+                               f"is built to be illegal ({why}).")

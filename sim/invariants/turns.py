@@ -5,7 +5,12 @@
   idle table none;
 - ``legal_actions``: the engine's legal actions equal an independent computation
   (``oracle.legal_set``) from the street's betting books, which ``walk.Betting`` rebuilds
-  from the events and which must equal the engine's.
+  from the events and which must equal the engine's;
+- ``action_legal``: the action the engine just accepted is legal by an independent judge
+  (``sim.invariants.judge``), and made the events the rules give (a timeout's included);
+- ``verify_agrees``: probed with actions at the edges of what is legal, the engine's
+  ``rules.can`` and the judge agree (when every 16th hand ends, one seat's requests in
+  turn; every dispatch and every seat in thorough mode).
 
 Both run after every dispatch (the turn changes with nearly every one), so they stay on the
 committed state and the betting books, which are cheap.
@@ -13,14 +18,161 @@ committed state and the betting books, which are cheap.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
+from sim.engine.actions import (
+    Bet,
+    Call,
+    Check,
+    Fold,
+    Leave,
+    Post,
+    RaiseTo,
+    Rebuy,
+    Sit,
+    SitIn,
+    SitOut,
+    Timeout,
+)
+from sim.engine.events import BetMade, Called, Checked, Event, Folded, RaisedTo, TimedOut
 from sim.engine.legal import LegalActions
 from sim.engine.legal import legal_actions as engine_legal_actions
-from sim.engine.state import BETTING, IDLE, PHASE_NAMES, STREET_NAMES, TableState, total
+from sim.engine.rules import can
+from sim.engine.state import (
+    BETTING,
+    GO_OUT,
+    IDLE,
+    PHASE_NAMES,
+    SITTING_OUT,
+    STATUS_NAMES,
+    STREET_NAMES,
+    TableState,
+    total,
+)
 from sim.invariants import oracle
-from sim.invariants.base import CheckContext, fail, invariant
-from sim.invariants.walk import Betting, walk
+from sim.invariants.base import MODE, CheckContext, fail, invariant
+from sim.invariants.judge import Legal, judge, legal_now
+from sim.invariants.walk import Betting, hand_ended, walk
+
+
+class Ruled:
+    """The rules' legal set that ``legal_actions`` computed for a committed state, kept
+    for ``action_legal`` to judge the next dispatch's action from that state (the state
+    object is the next dispatch's ``before``). One instance, changed in place."""
+
+    __slots__ = ("state", "legal")
+
+    def __init__(self) -> None:
+        self.state: TableState | None = None
+        self.legal: Legal = (0, False, 0, 0, 0, 0, 0, 0)
+
+
+RULED: Final = Ruled()
+
+
+def acted(ctx: CheckContext, found: int) -> bool:
+    """The dispatch carried an action (not the table's opening nor a resumed hand)."""
+    return ctx.action is not None
+
+
+@invariant("action_legal",
+           "Every accepted action is legal by an independent reading of the rules (turn, "
+           "action type, amount range, seat requests, a rebuy counting the chips its player "
+           "has in the pot), and does what the rules say: a check, call, bet or raise "
+           "makes that event for that amount; a timeout checks when checking is free, "
+           "otherwise folds, and sits the player out from the next hand; a leave on one's "
+           "turn folds.",
+           on=acted)
+def action_legal(ctx: CheckContext) -> None:
+    action, b = ctx.action, ctx.before
+    kind = type(action)
+    legal: Legal | None = None  # the rules' legal set, for an action on one's turn
+    if (kind is Call or kind is Check or kind is Fold or kind is RaiseTo or kind is Bet
+            or kind is Timeout):
+        actor: Any = action.seat  # type: ignore[union-attr]
+        if type(actor) is int and actor == b.to_act:
+            legal = RULED.legal if RULED.state is b else legal_now(b, actor)
+    why = judge(b, action, legal)
+    if why:
+        raise fail("action_legal", f"The engine accepted {action!r} though {why}.")
+    seat: int = action.seat  # type: ignore[union-attr]  # legal: a seat of the table
+    if kind is Leave:
+        if b.to_act == seat and not _has(ctx.events, Folded(seat, "left")):
+            raise fail("action_legal", f"Seat {seat} left on its turn but was not folded.")
+        return
+    if legal is None:  # a request between or during hands
+        return
+    events = ctx.events
+    if not _made(events, action, seat, legal):
+        expected = _outcome(b, action, seat, legal)
+        raise fail("action_legal", f"{action!r} made the events {events[:len(expected)]}; "
+                                   f"the rules give {expected}.")
+    if kind is Timeout:
+        _check_sat_out(ctx, seat)
+
+
+def _has(events: list[Event], wanted: Event) -> bool:
+    for event in events:
+        if event == wanted:
+            return True
+    return False
+
+
+def _made(events: list[Event], action: Any, seat: int, legal: Legal) -> bool:
+    """The dispatch's first events are what the action makes by the rules (``_outcome``,
+    compared field by field: this runs after every action)."""
+    if not events:
+        return False
+    first = events[0]
+    kind = type(action)
+    if kind is Call:
+        return type(first) is Called and first.seat == seat and first.amount == legal[2]
+    if kind is Check:
+        return type(first) is Checked and first.seat == seat
+    if kind is Fold:
+        return type(first) is Folded and first.seat == seat and first.reason == "action"
+    if kind is RaiseTo:
+        return type(first) is RaisedTo and first.seat == seat and first.total == action.amount
+    if kind is Bet:
+        return type(first) is BetMade and first.seat == seat and first.total == action.amount
+    if len(events) < 2 or type(first) is not TimedOut or first.seat != seat:
+        return False  # a timeout: it checks when that is free, otherwise folds
+    then = events[1]
+    if legal[1]:
+        return type(then) is Checked and then.seat == seat
+    return type(then) is Folded and then.seat == seat and then.reason == "timeout"
+
+
+def _outcome(b: TableState, action: Any, seat: int, legal: Legal) -> list[Event]:
+    """The events an action on one's turn makes first, by the rules."""
+    kind = type(action)
+    if kind is Fold:
+        return [Folded(seat, "action")]
+    if kind is Check:
+        return [Checked(seat)]
+    if kind is Call:
+        return [Called(seat, legal[2])]
+    if kind is Bet:
+        return [BetMade(seat, action.amount, action.amount >= b.config.big_blind)]
+    if kind is RaiseTo:
+        return [RaisedTo(seat, action.amount, action.amount - b.current_bet >= b.min_raise)]
+    return [TimedOut(seat), Checked(seat) if legal[1] else Folded(seat, "timeout")]
+
+
+def _check_sat_out(ctx: CheckContext, seat: int) -> None:
+    """A timed-out player sits out from the next hand: queued while the hand runs, applied
+    once it ended (unless the player left)."""
+    s, b = ctx.state, ctx.before
+    if s.player[seat] != b.player[seat]:
+        return
+    if s.hand_no == b.hand_no and s.phase != IDLE:
+        out = s.pending_status[seat] == GO_OUT
+    else:
+        out = s.status[seat] == SITTING_OUT and not (s.phase != IDLE and s.dealt[seat])
+    if not out:
+        raise fail("action_legal",
+                   f"Seat {seat} timed out but is not sitting out from the next hand "
+                   f"(status {STATUS_NAMES[s.status[seat]]}, dealt {s.dealt[seat]}).")
 
 
 @invariant("valid_to_act",
@@ -104,6 +256,7 @@ def legal_actions(ctx: CheckContext) -> None:
     expected = oracle.legal_set(seat, s.stack[seat], books.bet[seat], books.level,
                                 books.min_raise, books.acted[seat], room is None,
                                 s.config.big_blind, s.pot + total(s.bet), room)
+    RULED.state, RULED.legal = s, expected  # the next action's legal set (action_legal)
     if engine is None or engine.values() != expected:
         raise fail("legal_actions", _legal_difference(seat, engine, expected, books))
 
@@ -119,3 +272,71 @@ def _legal_difference(seat: int, engine: Any, expected: tuple[Any, ...], books: 
             return (f"For seat {seat} the engine's {name} is {theirs}, the rules give {mine} "
                     f"{context}; engine: {engine.describe()}.")
     raise AssertionError("no difference")
+
+
+
+# In fast mode the probes run when every PROBE_EVERY-th hand ends: a hundred probes cost
+# about as much as the rest of a hand's checks, and a lax verify shows at any hand's end.
+PROBE_EVERY: Final = 16
+
+
+def probing(ctx: CheckContext, found: int) -> bool:
+    """When ``verify_agrees`` probes: when every ``PROBE_EVERY``-th hand ends (every
+    dispatch in thorough mode)."""
+    if MODE.thorough:
+        return True
+    return hand_ended(ctx, found) and ctx.state.hand_no % PROBE_EVERY == 0
+
+
+@invariant("verify_agrees",
+           "The engine accepts exactly the actions the independent judge allows, probed "
+           "without dispatching: every seat's requests (sit, leave, sit out, sit in, post, "
+           "rebuys at the maximum buy-in's edge) and the player to act's actions at the "
+           "edges of each amount range; when every 16th hand ends, one seat's requests in "
+           "turn (every dispatch, every seat in thorough mode).",
+           on=probing)
+def verify_agrees(ctx: CheckContext) -> None:
+    s = ctx.state
+    legal = engine_legal_actions(s)
+    for probe in _probes(s, MODE.thorough):
+        accepted = can(s, probe, legal)
+        why = judge(s, probe)
+        if accepted == bool(why):
+            raise fail("verify_agrees",
+                       f"The engine {'accepts' if accepted else 'rejects'} {probe!r}, which "
+                       f"the rules {'forbid: ' + why if why else 'allow'}.")
+
+
+def _probes(s: TableState, every_seat: bool) -> list[Any]:
+    """Actions at the edges of what is legal now: the player to act's, and the requests of
+    every seat or of one, a different one each time (a list: a few dozen)."""
+    config = s.config
+    probes: list[Any] = []
+    one = (s.hand_no // PROBE_EVERY) % config.seats
+    for seat in range(config.seats):
+        if not every_seat and seat != one:
+            continue
+        probes += [Leave(seat), SitOut(seat), SitIn(seat), Post(seat)]
+        if s.player[seat] is None:
+            probes += [Sit(seat, f"probe-{seat}", config.min_buy_in),
+                       Sit(seat, f"probe-{seat}", config.max_buy_in + 1)]
+            continue
+        held = s.stack[seat] + s.pending_rebuy[seat]
+        if s.phase != IDLE and s.dealt[seat]:
+            held += s.contrib[seat]
+        room = config.max_buy_in - held
+        probes += [Rebuy(seat, amount) for amount in (1, room, room + 1) if amount > 0]
+        probes.append(Rebuy(seat, True))  # not an amount, though an int to Python
+    actor = s.to_act
+    if actor is not None:
+        probes += [Fold(actor), Check(actor), Call(actor), Timeout(actor),
+                   Check((actor + 1) % config.seats)]
+        legal = legal_now(s, actor)
+        edges = {1, config.big_blind - 1, config.big_blind, s.current_bet,
+                 s.current_bet + 1}
+        for low, high in ((legal[3], legal[4]), (legal[5], legal[6])):
+            edges.update((low - 1, low, high, high + 1))
+        for amount in sorted(edges):
+            if amount > 0:
+                probes += [Bet(actor, amount), RaiseTo(actor, amount)]
+    return probes

@@ -17,13 +17,157 @@ from typing import Any, Final
 
 from sim.engine.animation import Step, play
 from sim.engine.cards import cards_to_str
-from sim.engine.events import CardsShown, HandEnded, HandStarted, HoleCardsDealt
-from sim.engine.views import PublicView, player_view, public_view, visible_cards
+from sim.engine.events import BoardDealt, CardsShown, HandEnded, HandStarted, HoleCardsDealt
+from sim.engine.state import TableState
+from sim.engine.views import HIDDEN, PublicView, player_view, public_view, redact, visible_cards
 from sim.invariants.base import MODE, CheckContext, fail, invariant, kinds, mask
 from sim.invariants.steps import play_steps
 
 # Where hands start and end, the after-view is rebuilt from the state in full.
 HAND_EDGES: Final = mask(HandStarted, HandEnded)
+
+
+# Events that change which hole cards exist or are shown. Only then is every seat's view
+# built (each view is a function of the state, and building one per seat is the costly
+# part); otherwise the public after-view of the animation is checked.
+VIEW_EVENTS: Final = mask(HoleCardsDealt, CardsShown)
+# Events whose feed copies may carry a secret: the deck and its seed, hole and burnt cards.
+FEED_EVENTS: Final = mask(HandStarted, HoleCardsDealt, BoardDealt)
+
+
+@invariant("no_private_leak",
+           "No player learns a secret: another player's hole cards until shown (folded and "
+           "mucked hands forever), the deck order, its seed and the cards still in it, the "
+           "burnt cards. Checked in every player's view, every event of every player's "
+           "feed, the public view and every animation step.")
+def no_private_leak(ctx: CheckContext) -> None:
+    s = ctx.state
+    public = set(s.board)
+    for seat, cards in enumerate(s.hole):
+        if cards is not None and s.shown[seat]:
+            public.update(cards)
+    frame = ctx.animator.last
+    if frame is not None:
+        leaked = visible_cards(frame.after) - public
+        if leaked:
+            raise fail("no_private_leak",
+                       f"The public view reveals {_secrets(s, leaked)}.")
+        if any(step.cards for step in frame.steps):  # compiled, any() of a generator is a loop
+            _check_steps(ctx, frame.steps)
+    found = kinds(ctx)
+    if found & FEED_EVENTS:
+        _check_feeds(ctx)
+    # With no hole card dealt or shown, every view was checked when they last were.
+    if MODE.thorough or found & VIEW_EVENTS:
+        _check_seat_views(ctx, public)
+
+
+def _secrets(s: TableState, cards: set[int]) -> str:
+    """``cards`` named with the secret each one is: a seat's hole card, burnt, in the deck."""
+    parts = []
+    for card in sorted(cards):
+        where = "a card still in the deck"
+        for seat, hole in enumerate(s.hole):
+            if hole is not None and card in hole:
+                where = f"seat {seat}'s hole card"
+        if card in s.burnt:
+            where = "a burnt card"
+        parts.append(f"{cards_to_str((card,))} ({where})")
+    return ", ".join(parts)
+
+
+def _check_seat_views(ctx: CheckContext, public: set[int]) -> None:
+    """Each view is built as the harness builds the bots' views: on the animator's public
+    view of the state (checked by no_private_leak), with the viewer's own cards added."""
+    s = ctx.state
+    shared = ctx.animator.view_of(s)
+    legal = ctx.controller.legal_actions() if ctx.controller.state is s else None
+    for viewer in range(s.config.seats):
+        if s.player[viewer] is None:
+            continue
+        view = player_view(s, viewer, shared, legal)
+        own = s.hole[viewer] or ()
+        leaked = visible_cards(view.public) - public - set(own)
+        mine = view.public.seats[viewer].cards
+        if leaked or view.hole != s.hole[viewer] or mine != (s.hole[viewer] or None):
+            raise fail("no_private_leak",
+                       f"Seat {viewer}'s view reveals {_secrets(s, leaked) or 'nothing'} "
+                       f"(its own cards are {cards_to_str(own)}, its view's "
+                       f"{cards_to_str(view.hole or ())}, its seat's "
+                       f"{cards_to_str(mine or ())}; public cards "
+                       f"{cards_to_str(sorted(public))}).")
+
+
+def _check_feeds(ctx: CheckContext) -> None:
+    """Every event that may carry a secret, as each seat's feed gets it (``redact``): the
+    deck and the seed it is shuffled from hidden, another seat's hole cards and the burnt
+    card hidden, the board's cards as dealt."""
+    seats = ctx.state.config.seats
+    # Each seat's feed in thorough mode; otherwise a hole card's owner and one other seat,
+    # a different one each hand (the deck, seed and burnt cards are hidden from every seat
+    # alike, so one viewer suffices for them).
+    every = MODE.thorough
+    other = ctx.state.hand_no % seats
+    events = ctx.events
+    current = ctx.log.current
+    if ctx.action is None and current is not None and current.started not in events:
+        events = [current.started, *events]  # a hand resumed from its snapshot: its start
+    for event in events:
+        kind = type(event)
+        if kind is not HandStarted and kind is not HoleCardsDealt and kind is not BoardDealt:
+            continue
+        owner = event.seat if type(event) is HoleCardsDealt else other
+        viewers = range(seats) if every else ((other,) if owner == other else (other, owner))
+        for viewer in viewers:
+            sent = redact(event, viewer)
+            if type(sent) is not kind:
+                raise fail("no_private_leak",
+                           f"Seat {viewer}'s feed turned {event} into {sent}.")
+            if type(sent) is HandStarted:
+                if sent.deck or sent.seed != HIDDEN:
+                    raise fail("no_private_leak",
+                               f"Seat {viewer}'s feed shows hand {sent.hand_no}'s deck "
+                               f"({len(sent.deck)} cards) or the seed it is shuffled from "
+                               f"({sent.seed}).")
+            elif type(sent) is HoleCardsDealt:
+                if sent.seat != viewer and sent.cards:
+                    raise fail("no_private_leak",
+                               f"Seat {viewer}'s feed shows seat {sent.seat}'s hole cards "
+                               f"{cards_to_str(sent.cards)}.")
+            elif type(sent) is BoardDealt and type(event) is BoardDealt:
+                if sent.burnt != HIDDEN or sent.cards != event.cards:
+                    raise fail("no_private_leak",
+                               f"Seat {viewer}'s feed shows the board dealt as {sent}, the "
+                               f"dealer's event is {event} (the burnt card is secret).")
+
+
+def _check_steps(ctx: CheckContext, steps: tuple[Step, ...]) -> None:
+    """Per hand of the dispatch (a ``new_hand`` step opens the next), a step may carry only
+    cards public in that hand: the board and the hole cards shown. A hole card unshown, a
+    burnt card or one still in the deck is a leak."""
+    before = ctx.before
+    allowed = set(before.board)
+    for seat, cards in enumerate(before.hole):
+        if cards and before.shown[seat]:
+            allowed.update(cards)
+    hands = [allowed]
+    for event in ctx.events:
+        if type(event) is HandStarted:
+            hands.append(set())
+        elif type(event) is BoardDealt or type(event) is CardsShown:
+            hands[-1].update(event.cards)
+    hand = 0
+    for step in steps:
+        if step.kind == "new_hand":  # its cards are the dealt seats' numbers
+            hand += 1
+            continue
+        if step.cards and hand < len(hands):
+            leaked = set(step.cards) - hands[hand]
+            if leaked:
+                raise fail("no_private_leak",
+                           f"The public animation step {step.kind} for seat {step.seat} "
+                           f"carries {cards_to_str(sorted(leaked))}, which the table has "
+                           "not shown.")
 
 
 @invariant("animation_sanity",
@@ -92,79 +236,3 @@ def _view_difference(mine: Any, theirs: Any) -> str:
         if a != b:
             return f"{name}: {a!r} vs {b!r}"
     return "nothing"
-
-
-# Events that change which hole cards exist or are shown. Only then is every seat's view
-# built (each view is a function of the state, and building one per seat is the costly
-# part); otherwise the public after-view of the animation is checked.
-VIEW_EVENTS: Final = mask(HoleCardsDealt, CardsShown)
-
-
-@invariant("no_private_leak",
-           "A player's view reveals only their own hole cards, the board and cards shown; "
-           "the public view and the animation steps carry no hole card that was not shown.")
-def no_private_leak(ctx: CheckContext) -> None:
-    s = ctx.state
-    public = set(s.board)
-    for seat, cards in enumerate(s.hole):
-        if cards is not None and s.shown[seat]:
-            public.update(cards)
-    frame = ctx.animator.last
-    if frame is not None:
-        leaked = visible_cards(frame.after) - public
-        if leaked:
-            raise fail("no_private_leak",
-                       f"The public view reveals {cards_to_str(sorted(leaked))}.")
-        if any(step.cards for step in frame.steps):  # compiled, any() of a generator is a loop
-            _check_steps(ctx, frame.steps)
-    # With no hole card dealt or shown, every view was checked when they last were.
-    if MODE.thorough or kinds(ctx) & VIEW_EVENTS:
-        _check_seat_views(ctx, public)
-
-
-def _check_seat_views(ctx: CheckContext, public: set[int]) -> None:
-    """Each view is built as the harness builds the bots' views: on the animator's public
-    view of the state (checked by no_private_leak), with the viewer's own cards added."""
-    s = ctx.state
-    shared = ctx.animator.view_of(s)
-    legal = ctx.controller.legal_actions() if ctx.controller.state is s else None
-    for viewer in range(s.config.seats):
-        if s.player[viewer] is None:
-            continue
-        view = player_view(s, viewer, shared, legal)
-        own = s.hole[viewer] or ()
-        leaked = visible_cards(view.public) - public - set(own)
-        if leaked or view.hole != s.hole[viewer]:
-            raise fail("no_private_leak",
-                       f"Seat {viewer}'s view reveals {cards_to_str(sorted(leaked))} "
-                       f"(its own cards are {cards_to_str(own)}, public cards "
-                       f"{cards_to_str(sorted(public))}).")
-
-
-def _check_steps(ctx: CheckContext, steps: tuple[Step, ...]) -> None:
-    """Per hand of the dispatch (a ``new_hand`` step opens the next), no step may carry a
-    hole card of that hand that was not shown."""
-    before = ctx.before
-    private = {c for seat, cards in enumerate(before.hole) if cards and not before.shown[seat]
-               for c in cards}
-    hands = [private]
-    shown: list[set[int]] = [set()]
-    for event in ctx.events:
-        if type(event) is HandStarted:
-            hands.append(set())
-            shown.append(set())
-        elif type(event) is HoleCardsDealt:
-            hands[-1].update(event.cards)
-        elif type(event) is CardsShown:
-            shown[-1].update(event.cards)
-    hand = 0
-    for step in steps:
-        if step.kind == "new_hand":  # its cards are the dealt seats' numbers
-            hand += 1
-            continue
-        if step.cards and hand < len(hands):
-            leaked = (hands[hand] - shown[hand]).intersection(step.cards)
-            if leaked:
-                raise fail("no_private_leak",
-                           f"The public animation step {step.kind} for seat {step.seat} "
-                           f"carries the unshown hole card(s) {cards_to_str(sorted(leaked))}.")

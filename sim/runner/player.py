@@ -24,7 +24,6 @@ from sim.bots import TableSpec
 from sim.bots.base import Bot
 from sim.engine import bugs
 from sim.engine.actions import Action, Rebuy, Sit, SitIn, Timeout
-from sim.engine.errors import IllegalAction
 from sim.engine.log import HandRecord
 from sim.engine.seeds import derive_seed
 from sim.engine.state import IDLE, SITTING_OUT, TableState
@@ -33,6 +32,7 @@ from sim.failures.dump import Dump, assemble
 from sim.finding import Finding, FindingError, Kind
 from sim.hooks.base import Interrupt, TableHook
 from sim.hooks.oracle import OracleSample
+from sim.invariants.judge import judge
 from sim.invariants.pipeline import CheckedTable
 from sim.runner.rows import RowRecorder, Rows
 from sim.runner.settings import RunSettings
@@ -180,12 +180,13 @@ class TablePlayer:
             raise self.table.found(Kind.BOT_FAULT, "bot_fault",
                                    f"plug-in bot {bot!r} raised {error!r} on its turn",
                                    tb.format_exc()) from error
-        try:
-            self.table.controller.verify(action)
-        except IllegalAction as error:
+        # Judged by the independent reading of the rules: an action it allows and the
+        # engine refuses is the engine's fault (``legal_action_rejected``), not the bot's.
+        why = judge(self.table.state, action)
+        if why:
             raise self.table.found(Kind.BOT_FAULT, "bot_fault",
                                    f"plug-in bot {bot!r} sent {action!r}, which is not legal "
-                                   f"now: {error}") from error
+                                   f"now: {why}")
         return action
 
     def _view(self, seat: int) -> PlayerView:
@@ -245,7 +246,9 @@ class TablePlayer:
                 raise self.table.found(Kind.BOT_FAULT, "bot_fault",
                                        f"plug-in bot {bot!r} raised {error!r} between hands",
                                        tb.format_exc()) from error
-            if request is not None and (bot.chaos or controller.can(request)):
+            # A request the independent judge finds legal must be accepted (a refusal is a
+            # finding); one it finds illegal is dropped, unless it is the chaos bot's.
+            if request is not None and (bot.chaos or not judge(state, request)):
                 self._play(request, bot)
             if force:  # a stalled table: what the bot asked (junk, or nothing) did not do
                 forced = _forced_request(controller.state, seat, bot.name)
@@ -258,7 +261,7 @@ class TablePlayer:
         """A bot's action through the pipeline. False when a chaos action was (rightly)
         rejected; any other bot's action must be accepted."""
         if bot.chaos:
-            ctx = self.table.offer(action)
+            ctx = self.table.offer(action, junk=bot.junk)
             if ctx is None:
                 return False
         else:

@@ -187,6 +187,10 @@ class RowRecorder(Subscriber):
         amount = action.buy_in if type(action) is Sit else (
             action.amount if isinstance(action, SizedAction) else None)
         seat = action.seat
+        if type(amount) is not int and amount is not None:
+            # Only an engine that accepts junk (a planted bug) lets a non-integer through;
+            # the row keeps what the column can hold, the finding the rest.
+            amount = int(amount) if type(amount) is bool else None
         legal = None
         on_turn = running and before.to_act == seat
         if self.controller is not None and on_turn:

@@ -14,9 +14,11 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from sim.bots.chaos import junk_action
 from sim.engine import actions as ac
 from sim.engine.legal import LegalActions
 from sim.engine.state import IDLE, SITTING_OUT, WAITING, TableConfig
+from sim.engine.views import player_view
 from sim.invariants.pipeline import CheckedTable
 
 
@@ -29,6 +31,7 @@ class Mix:
     timeout: float = 0.01
     requests: float = 0.04  # chance per turn that some seat makes a table request
     leave: float = 0.15  # share of those requests that are Leave
+    junk: float = 0.0  # chance per turn that the player to act first offers chaos junk
 
 
 def new_table(rng: random.Random, seats: int | None = None, *, small_blind: int | None = None,
@@ -86,6 +89,10 @@ def play(table: CheckedTable, rng: random.Random, hands: int, mix: Mix = Mix()) 
         if legal is None:
             if not _revive(table, rng):
                 break
+            continue
+        if mix.junk and rng.random() < mix.junk:
+            view = player_view(table.state, legal.seat, legal=legal)
+            table.offer(junk_action(view, rng), junk=True)
             continue
         if rng.random() < mix.timeout:
             action: Any = ac.Timeout(legal.seat)

@@ -11,10 +11,12 @@ from invariant_play import new_table, random_action
 
 from sim.engine import bugs
 from sim.engine import events as ev
-from sim.engine.actions import Call, Check, Fold, Leave, RaiseTo
+from sim.engine.actions import Bet, Call, Check, Fold, Leave, RaiseTo, Rebuy, Timeout
 from sim.engine.animation import Animation, Animator, Step, play
+from sim.engine.errors import IllegalAction
 from sim.engine.log import HandRecord
 from sim.engine.state import BETTING, IDLE
+from sim.finding import FindingError
 from sim.invariants.base import INVARIANTS, run_all, select
 from sim.invariants.steps import play_steps
 
@@ -31,9 +33,11 @@ def three(monkeypatch):
 def test_every_invariant_is_registered_with_a_description():
     names = [inv.name for inv in select(None)]
     assert names == ["chip_conservation", "no_negative", "pot_consistency", "cards_unique",
-                     "valid_to_act", "legal_actions", "round_closure", "liveness",
-                     "button_and_blinds", "awards_correct", "animation_sanity",
-                     "no_private_leak", "replay", "no_dead_decision"]
+                     "action_legal", "valid_to_act", "legal_actions", "verify_agrees",
+                     "round_closure",
+                     "liveness", "button_and_blinds", "waiting_for_big_blind",
+                     "awards_correct", "showdown_order",
+                     "no_private_leak", "animation_sanity", "replay", "no_dead_decision"]
 
 
 def test_a_whole_hand_passes_every_invariant(three):
@@ -369,7 +373,8 @@ def test_no_private_leak(three):
     passes("no_private_leak", ctx)
     with bugs.planted("neighbour_sees_hole"):
         message = violation("no_private_leak", variant(ctx))
-    assert "Seat 0's view reveals Kd Ks" in message  # seat 1's cards, to its neighbour
+    # seat 1's cards, to its neighbour
+    assert "Seat 0's view reveals Kd (seat 1's hole card), Ks (seat 1's hole card)" in message
 
 
 def test_no_private_leak_in_animation_steps(three):
@@ -379,7 +384,147 @@ def test_no_private_leak_in_animation_steps(three):
     leaky = frame.steps + (Step("board", amount=1, cards=hole),)
     broken = showing(Animation(frame.before, leaky, frame.after))
     message = violation("no_private_leak", variant(ctx, animator=broken))
-    assert "carries the unshown hole card(s) Kd Ks" in message
+    assert "carries Kd Ks, which the table has not shown" in message
+    # A burnt card, or one still in the deck, is as secret as a hole card.
+    undealt = ctx.state.deck[-1]
+    leaky = frame.steps + (Step("board", amount=1, cards=(undealt,)),)
+    broken = showing(Animation(frame.before, leaky, frame.after))
+    assert "which the table has not shown" in violation(
+        "no_private_leak", variant(ctx, animator=broken))
+
+
+def test_no_private_leak_in_player_feeds(three):
+    ctx = three.dispatch(Call(0))
+    ctx = three.dispatch(Call(1))
+    ctx = three.dispatch(Check(2))  # the flop: a burnt card
+    assert ev.BoardDealt in {type(e) for e in ctx.events}
+    passes("no_private_leak", ctx)
+    with bugs.planted("feed_shows_burnt"):
+        assert "the burnt card is secret" in violation("no_private_leak", variant(ctx))
+    started = three.controller.state  # a HandStarted in the events: the deck and its seed
+    hand = three.log.current.started
+    ctx = variant(ctx, events=[*ctx.events, hand])
+    passes("no_private_leak", ctx)
+    with bugs.planted("feed_shows_deck"):
+        assert "feed shows hand 1's deck (52 cards)" in violation("no_private_leak", ctx)
+    assert started.hand_no == 1
+
+
+def test_no_private_leak_names_folded_cards_forever(three):
+    with bugs.planted("folded_cards_shown"), pytest.raises(FindingError) as caught:
+        three.dispatch(Fold(0))
+    assert caught.value.finding.name == "no_private_leak"
+    assert ("The public view reveals Ad (seat 0's hole card), As (seat 0's hole card)"
+            in caught.value.finding.message)
+
+
+# -- action_legal ----------------------------------------------------------------------------
+
+def test_action_legal_judges_the_accepted_action(three):
+    before = three.state
+    ctx = three.dispatch(Call(0))
+    passes("action_legal", ctx)
+    # An action the rules forbid, as if the engine had accepted it.
+    for action, why in ((Check(0), "may not check: 2 is owed"),
+                        (RaiseTo(0, 3), "may raise to 4 to 100, not 3"),
+                        (Call(1), "not seat 1's turn"),
+                        (Rebuy(0, 10**6), "above the maximum buy-in"),
+                        (RaiseTo(0, True), "True is not a positive whole number")):
+        message = violation("action_legal", variant(ctx, action=action))
+        assert "The engine accepted" in message and why in message, message
+    # The events of a legal action: a call of the wrong amount.
+    events = replaced(ctx.events, ev.Called, ev.Called(0, 1))
+    assert "the rules give [Called(seat=0, amount=2)]" in violation(
+        "action_legal", variant(ctx, events=events))
+    assert before.to_act == 0
+
+
+def test_action_legal_checks_what_a_timeout_does(three):
+    ctx = three.dispatch(Timeout(0))  # owes 2: folds, and sits out from the next hand
+    passes("action_legal", ctx)
+    assert ctx.events[:2] == [ev.TimedOut(0), ev.Folded(0, "timeout")]
+    forged = [ev.TimedOut(0), ev.Folded(0, "timeout")]
+    three.dispatch(Call(1))
+    ctx = three.dispatch(Timeout(2))  # the big blind may check: a timeout checks
+    passes("action_legal", ctx)
+    assert ctx.events[:2] == [ev.TimedOut(2), ev.Checked(2)]
+    message = violation("action_legal",
+                        variant(ctx, events=[forged[0], ev.Folded(2, "timeout")]))
+    assert "the rules give [TimedOut(seat=2), Checked(seat=2)]" in message
+    state = ctx.state.copy()
+    state.pending_status = (0, 0, 0)
+    assert "timed out but is not sitting out" in violation(
+        "action_legal", variant(ctx, state=state))
+
+
+def test_chaos_junk_accepted_fails_at_once(three):
+    with bugs.planted("check_while_owing"):
+        with pytest.raises(FindingError) as caught:
+            three.offer(Check(0), junk=True)
+    assert caught.value.finding.name == "action_legal"
+    assert "the chaos bot's junk Check(seat=0)" in caught.value.finding.message
+
+
+def test_an_offered_action_the_judge_finds_legal_must_be_accepted(three):
+    assert three.offer(Check(0)) is None  # rightly rejected: 2 is owed
+    three.dispatch(Call(0))
+    three.dispatch(Call(1))  # the big blind may check, or fold
+    with bugs.planted("fold_refused_when_free"), pytest.raises(FindingError) as caught:
+        three.offer(Fold(2))
+    assert caught.value.finding.name == "legal_action_rejected"
+    assert "Fold(seat=2) is legal by the independent judge" in caught.value.finding.message
+
+
+# -- showdown_order --------------------------------------------------------------------------
+
+def test_showdown_order(three):
+    three.dispatch(Call(0))
+    three.dispatch(Call(1))
+    three.dispatch(Check(2))
+    for seat in (1, 2, 0, 1, 2, 0, 1):
+        three.dispatch(Check(seat))
+    three.dispatch(Bet(2, 4))  # seat 2 bets the river: it shows first
+    three.dispatch(Call(0))
+    ctx = three.dispatch(Call(1))
+    assert ctx.ended is not None
+    passes("showdown_order", ctx)
+    shows = [e for e in ctx.ended.events if type(e) in (ev.CardsShown, ev.CardsMucked)]
+    assert [e.seat for e in shows] == [2, 0, 1]
+    with bugs.planted("showdown_ignores_aggressor"):
+        table = checked_table({0: 100, 1: 100, 2: 100},
+                              decks={1: deck(["Ks Kd", "Qs Qd", "As Ad"], NO_HELP_BOARD)})
+        table_actions = [Call(0), Call(1), Check(2), *(Check(s) for s in (1, 2, 0, 1, 2, 0, 1)),
+                         Bet(2, 4), Call(0)]
+        for action in table_actions:
+            table.dispatch(action)
+        with pytest.raises(FindingError) as caught:
+            table.dispatch(Call(1))
+    assert caught.value.finding.name == "showdown_order"
+    assert "the rules give 2, 0, 1" in caught.value.finding.message
+
+
+def test_waiting_for_big_blind(three):
+    three.dispatch(Fold(0))
+    ctx = three.dispatch(Fold(1))  # hand 2 starts: everyone dealt in plays, owes nothing
+    passes("waiting_for_big_blind", ctx)
+    state = ctx.state.copy()
+    state.missed_bb = (True, False, False)
+    assert "missed big blinds [True, False, False] should be" in violation(
+        "waiting_for_big_blind", variant(ctx, state=state))
+    # A sit-in nobody asked for, between hands.
+    events = [ev.HandEnded(1), ev.SatIn(2, waiting=False), *ctx.events]
+    assert "Seat 2 sat in without asking to" in violation(
+        "waiting_for_big_blind", variant(ctx, events=events))
+
+
+def test_cards_unique_flags_a_deck_dealt_again(three):
+    three.dispatch(Fold(0))
+    ctx = three.dispatch(Fold(1))  # hand 2 starts
+    passes("cards_unique", ctx)
+    started = first(ctx.events, ev.HandStarted)
+    again = replaced(ctx.events, ev.HandStarted, started.replace(deck=ctx.before.deck))
+    assert "deck order of the hand before it" in violation(
+        "cards_unique", variant(ctx, events=again))
 
 
 # -- replay ----------------------------------------------------------------------------------

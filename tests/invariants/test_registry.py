@@ -25,8 +25,10 @@ from sim.invariants.base import (
 from sim.invariants.walk import CLOSERS
 
 ORDER = ["chip_conservation", "no_negative", "pot_consistency", "cards_unique",
-         "valid_to_act", "legal_actions", "round_closure", "liveness", "button_and_blinds",
-         "awards_correct", "animation_sanity", "no_private_leak", "replay", "no_dead_decision"]
+         "action_legal", "valid_to_act", "legal_actions", "verify_agrees", "round_closure",
+         "liveness", "button_and_blinds", "waiting_for_big_blind", "awards_correct",
+         "showdown_order", "no_private_leak", "animation_sanity", "replay",
+         "no_dead_decision"]
 
 
 def recorder(name: str, on: int, when: base.Condition | None = None
@@ -67,16 +69,20 @@ def test_every_dispatch_runs_even_with_no_events():
 def test_the_registry_declares_when_each_check_runs():
     select(None)
     conditional = {name: inv for name, inv in INVARIANTS.items() if inv.on != EVERY_DISPATCH}
-    assert sorted(conditional) == ["awards_correct", "button_and_blinds", "replay",
-                                   "round_closure"]
+    assert sorted(conditional) == ["action_legal", "awards_correct", "button_and_blinds",
+                                   "replay", "round_closure", "showdown_order",
+                                   "verify_agrees", "waiting_for_big_blind"]
     assert conditional["round_closure"].on == CLOSERS
     assert conditional["awards_correct"].on == mask(ev.PotAwarded, ev.HandEnded)
     assert conditional["button_and_blinds"].on == mask(ev.HandStarted, ev.AntePosted,
                                                        ev.BlindPosted)
     assert conditional["replay"].on == 0 and conditional["replay"].when is not None
+    for name in ("action_legal", "showdown_order", "verify_agrees"):  # by predicate
+        assert conditional[name].on == 0 and conditional[name].when is not None
     assert [inv.family for inv in select(None)] == [
-        "chips", "chips", "chips", "cards", "turns", "turns", "rounds", "rounds", "blinds",
-        "awards", "views", "views", "replay", "decisions"]
+        "chips", "chips", "chips", "cards", "turns", "turns", "turns", "turns", "rounds",
+        "rounds", "blinds", "blinds", "awards", "awards", "views", "views", "replay",
+        "decisions"]
     assert all(inv.description.endswith(".") for inv in INVARIANTS.values())
 
 
