@@ -40,7 +40,10 @@ class HandRecord:
 
     @property
     def events(self) -> list[Event]:
-        return [self.started, *(e for _, events in self.steps for e in events)]
+        events: list[Event] = [self.started]
+        for _, step in self.steps:  # a loop, not a generator: compiled, several times faster
+            events.extend(step)
+        return events
 
     @property
     def actions(self) -> list[Action]:

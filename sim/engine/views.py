@@ -212,7 +212,9 @@ def redact(event: Any, viewer: int) -> Any:
     if type(event) is HandStarted:
         if bugs.active("feed_shows_deck"):
             return event
-        return event.replace(deck=(), seed=HIDDEN)
+        # Built field by field: ``replace`` goes through a dict, and this runs every hand.
+        return HandStarted(event.hand_no, HIDDEN, event.button, event.small_blind_seat,
+                           event.big_blind_seat, event.dealt, event.posters, event.missed, ())
     if type(event) is BoardDealt and not bugs.active("feed_shows_burnt"):
         return BoardDealt(event.street, HIDDEN, event.cards)
     return event

@@ -61,9 +61,9 @@ class CheckContext:
     state object on commit, so this is never mutated), ``state`` the one after.
     ``action`` is None for the table's opening. ``ended`` holds the record of the hand that
     ended during this dispatch, if one did (the last one, when several did).
-    ``kinds`` and ``walked`` hold what several checks share, computed once per context:
-    the events' types (``kinds``) and the dispatch replayed event by event
-    (``sim.invariants.walk``).
+    ``kinds``, ``walked`` and ``records`` hold what several checks share, computed once per
+    context: the events' types (``kinds``), the dispatch replayed event by event and the
+    records of the hands that ended (``sim.invariants.walk``).
 
     Built per dispatch, so a plain class (see ``sim.engine.record``).
     """
@@ -84,6 +84,7 @@ class CheckContext:
         self.ended = ended
         self.kinds = -1  # a mask of event types, once computed (see kinds)
         self.walked: Any = None  # a sim.invariants.walk.Walk
+        self.records: Any = None  # sim.invariants.walk.ended_records, once computed
 
     def replace(self, **changes: Any) -> CheckContext:
         """A fresh context (nothing shared computed yet) like this one with some fields changed."""

@@ -153,19 +153,22 @@ def waiting_for_big_blind(ctx: CheckContext) -> None:
     books = _Seats(b, ctx.action)
     for event in ctx.events:
         books.on(event)
-    if books.status != list(s.status) or books.missed != list(s.missed_bb):
+    if tuple(books.status) != s.status or tuple(books.missed) != s.missed_bb:
         raise fail("waiting_for_big_blind",
                    f"The seats' statuses {list(s.status)} and missed big blinds "
                    f"{list(s.missed_bb)} should be {books.status} and {books.missed} by the "
                    "events.")
-    for name, mine, theirs in (("queued leaves", books.leaving, list(s.pending_leave)),
-                               ("queued rebuys", books.rebuy, list(s.pending_rebuy)),
-                               ("queued posts", books.post, list(s.will_post)),
-                               ("queued status requests", books.asked,
-                                list(s.pending_status))):
-        if mine != theirs:
-            raise fail("waiting_for_big_blind",
-                       f"The seats' {name} are {theirs}; the events give {mine}.")
+    # Compared one by one, not in a loop over a tuple of pairs: this runs a few times a hand.
+    _queued("leaves", books.leaving, s.pending_leave)
+    _queued("rebuys", books.rebuy, s.pending_rebuy)
+    _queued("posts", books.post, s.will_post)
+    _queued("status requests", books.asked, s.pending_status)
+
+
+def _queued(name: str, mine: list[Any], theirs: tuple[Any, ...]) -> None:
+    if tuple(mine) != theirs:
+        raise fail("waiting_for_big_blind",
+                   f"The seats' queued {name} are {list(theirs)}; the events give {mine}.")
 
 
 class _Seats:

@@ -19,12 +19,12 @@ from __future__ import annotations
 from typing import Any
 
 from sim.engine.actions import (
+    ACTION_CLASSES,
     Bet,
     Call,
     Check,
     Fold,
     Leave,
-    Post,
     RaiseTo,
     Rebuy,
     Sit,
@@ -64,8 +64,7 @@ def judge(s: TableState, action: Any, legal: Legal | None = None) -> str:
     """Why ``action`` is illegal in ``s`` (a phrase), or ``""`` when the rules allow it.
     ``legal`` may pass in ``legal_now(s, s.to_act)`` when the caller has it already."""
     kind = type(action)
-    if kind not in (Fold, Check, Call, Bet, RaiseTo, Timeout, Sit, Leave, SitOut, SitIn,
-                    Rebuy, Post):
+    if kind not in ACTION_CLASSES:
         return f"{action!r} is not an action"
     seat = action.seat
     if type(seat) is not int or not 0 <= seat < s.config.seats:

@@ -331,12 +331,14 @@ def _probes(s: TableState, every_seat: bool) -> list[Any]:
     if actor is not None:
         probes += [Fold(actor), Check(actor), Call(actor), Timeout(actor),
                    Check((actor + 1) % config.seats)]
+        # Each wager at its own edges: a bet around the big blind and the bet range, a
+        # raise around the bet to match and the raise range (a range that is closed has
+        # both ends 0, so a wager it forbids is still probed).
         legal = legal_now(s, actor)
-        edges = {1, config.big_blind - 1, config.big_blind, s.current_bet,
-                 s.current_bet + 1}
-        for low, high in ((legal[3], legal[4]), (legal[5], legal[6])):
-            edges.update((low - 1, low, high, high + 1))
-        for amount in sorted(edges):
-            if amount > 0:
-                probes += [Bet(actor, amount), RaiseTo(actor, amount)]
+        big = config.big_blind
+        bets = {1, big - 1, big, legal[3] - 1, legal[3], legal[4], legal[4] + 1}
+        raises = {s.current_bet, s.current_bet + 1, legal[5] - 1, legal[5], legal[6],
+                  legal[6] + 1}
+        probes += [Bet(actor, amount) for amount in sorted(bets) if amount > 0]
+        probes += [RaiseTo(actor, amount) for amount in sorted(raises) if amount > 0]
     return probes

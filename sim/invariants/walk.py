@@ -202,12 +202,24 @@ def hand_ended(ctx: CheckContext, found: int) -> bool:
 
 
 def ended_records(ctx: CheckContext) -> list[HandRecord]:
-    """The records of the hands that ended during this dispatch, oldest first."""
-    numbers = [e.hand_no for e in ctx.events if isinstance(e, HandEnded)]
-    found = {r.hand_no: r for r in ctx.log.hands if r.hand_no in numbers}
-    if ctx.ended is not None:
-        found[ctx.ended.hand_no] = ctx.ended
-    return [found[n] for n in numbers if n in found]
+    """The records of the hands that ended during this dispatch, oldest first (memoized on
+    the context: several checks ask)."""
+    records: list[HandRecord] | None = ctx.records
+    if records is None:
+        numbers = [e.hand_no for e in ctx.events if type(e) is HandEnded]
+        found: dict[int, HandRecord] = {}
+        if numbers:
+            # The log keeps hands in the order they were dealt, and these are the last.
+            for record in reversed(ctx.log.hands):
+                if record.hand_no < numbers[0]:
+                    break
+                if record.hand_no in numbers:
+                    found[record.hand_no] = record
+            if ctx.ended is not None:
+                found[ctx.ended.hand_no] = ctx.ended
+        records = [found[n] for n in numbers if n in found]
+        ctx.records = records
+    return records
 
 
 def walk(ctx: CheckContext) -> Walk:
