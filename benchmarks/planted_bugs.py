@@ -1,10 +1,11 @@
 """How many hands the harness takes to catch each planted bug, and by which invariant.
 
 Plays the run's swarm tables (the tables `sim run --seed SEED --hands-per-table N` plays)
-one after another in this process with one planted bug switched on, until the first
+one after another in this process with one planted bug switched on (and, for a bug only
+a fault finds, that fault: ``sim.hooks.faults.CAUGHT_BY_FAULT``), until the first
 finding; prints, per bug, the hands played up to and including the failing one, the
-tables it took, and the invariant that caught it. Exit status 1 when a bug went unnoticed
-within --max-hands.
+tables it took, and the invariant that caught it. Exit status 1 when a bug went
+unnoticed within --max-hands.
 
     python benchmarks/planted_bugs.py                 # every bug
     python benchmarks/planted_bugs.py --bug leave_not_folded --seed 7
@@ -18,6 +19,7 @@ import time
 
 from sim.bots import draw_table
 from sim.engine import bugs
+from sim.hooks.faults import CAUGHT_BY_FAULT, parse
 from sim.runner.player import play_table
 from sim.runner.settings import RunSettings
 
@@ -26,8 +28,10 @@ def hands_to_catch(bug: str, seed: int, per_table: int,
                    max_hands: int) -> tuple[int, int, str | None]:
     """``(hands, tables, invariant)``: hands played until the first finding (the failing
     hand counted), the tables played, and the finding's name (None if never caught)."""
+    fault = CAUGHT_BY_FAULT.get(bug)
     settings = RunSettings(seed=seed, hands=max_hands, hands_per_table=per_table,
-                           planted=(bug,), collect_rows=False)
+                           planted=(bug,), collect_rows=False,
+                           faults=(parse(fault),) if fault else ())
     hands = tables = 0
     while hands < max_hands:
         outcome = play_table(draw_table(seed, tables), per_table, settings)

@@ -20,6 +20,7 @@ from sim.bots import draw_table
 from sim.engine import ENGINE_VERSION, bugs
 from sim.failures.dump import load
 from sim.failures.replay import replay
+from sim.hooks.faults import CAUGHT_BY_FAULT
 from sim.finding import Kind
 from sim.invariants.base import INVARIANTS, select
 
@@ -78,12 +79,7 @@ CATCHES = {
     "fold_refused_when_free": "verify_agrees",
 }
 # The bugs only a fault finds (as in tests/invariants/test_planted_bugs.py), with it.
-FAULTS = {
-    "restore_misreads_last_actor": "crash_restore=1",
-    "check_skips_turn": "duplicate_dispatch=1",
-    "shuffle_uses_global_random": "determinism=1",
-    "dealer_waits_for_leaver": "hand_timeout=0.5",
-}
+FAULTS = CAUGHT_BY_FAULT
 FEW = {"dealer_waits_for_leaver": 150}  # each dump costs its timeout, twice: 6 tables
 FAULT_FINDINGS = {"crash_restore", "duplicate_dispatch", "determinism"}
 # Bugs that let illegal input in: a chaos bot's junk the bug accepted unnoticed may be in a

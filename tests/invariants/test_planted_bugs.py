@@ -20,7 +20,7 @@ from sim.bots import draw_table
 from sim.engine import bugs
 from sim.finding import Finding, FindingError
 from sim.runner import RunSettings, play_table
-from sim.hooks.faults import parse
+from sim.hooks.faults import CAUGHT_BY_FAULT, parse
 from sim.invariants.base import select
 
 PASSIVE = Mix(aggression=0.0, fold=0.0, timeout=0.0, requests=0.0)  # to showdown, every hand
@@ -87,12 +87,10 @@ CASES = {
 }
 HANDS = 300
 # bug -> (the finding's name, the fault that catches it)
-FAULT_CASES = {
-    "restore_misreads_last_actor": ("crash_restore", "crash_restore=1"),
-    "check_skips_turn": ("duplicate_dispatch", "duplicate_dispatch=1"),
-    "shuffle_uses_global_random": ("determinism", "determinism=1"),
-    "dealer_waits_for_leaver": ("liveness", "hand_timeout=0.5"),
-}
+FINDING_OF = {"crash_restore": "crash_restore", "duplicate_dispatch": "duplicate_dispatch",
+              "determinism": "determinism", "hand_timeout": "liveness"}  # fault -> finding
+FAULT_CASES = {bug: (FINDING_OF[fault.partition("=")[0]], fault)
+               for bug, fault in CAUGHT_BY_FAULT.items()}
 # A fault-caught bug that an invariant also finds without its fault: an out-of-turn check
 # accepted is one of verify_agrees's probes.
 ALSO_CAUGHT_BY = {"check_skips_turn": "verify_agrees"}
