@@ -206,9 +206,15 @@ def run_all(ctx: CheckContext, selected: list[Invariant]) -> int:
     return len(selected)
 
 
+_ORDERED: Final[list[int]] = [-1]  # how many invariants INVARIANTS held when last ordered
+
+
 def load() -> None:
     """Import the modules that register invariants (idempotent), and keep ``INVARIANTS``
-    in ``FAMILIES`` order whichever of them was imported first."""
+    in ``FAMILIES`` order whichever of them was imported first. Cheap once done: every
+    table calls it (``select``), and a PHH check opens a table per hand."""
+    if _ORDERED[0] == len(INVARIANTS):
+        return
     import sim.invariants.awards  # noqa: F401
     import sim.invariants.blinds  # noqa: F401
     import sim.invariants.cards  # noqa: F401
@@ -222,3 +228,4 @@ def load() -> None:
     if [inv.name for inv in ordered] != list(INVARIANTS):
         INVARIANTS.clear()
         INVARIANTS.update((inv.name, inv) for inv in ordered)
+    _ORDERED[0] = len(INVARIANTS)
