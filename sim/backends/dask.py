@@ -43,11 +43,16 @@ log = logging.getLogger("sim.run")
 CONNECT_TIMEOUT_S = 10  # to reach a scheduler given with --scheduler
 WORKERS_TIMEOUT_S = 60  # for a cluster with no worker yet to get one
 
-# The scheduler of a cluster started here: a task whose worker died twice is a crash, as in
-# the local pool; and a worker holds only the task it is playing, so a worker's death makes
-# only that task a suspect (the rest wait at the scheduler).
-LOCAL_SCHEDULER_CONFIG = {"distributed.scheduler.allowed-failures": 1,
-                          "distributed.scheduler.worker-saturation": 1.0}
+# A cluster started here: a task whose worker died twice is a crash, as in the local pool;
+# a worker holds only the task it is playing, so a worker's death makes only that task a
+# suspect (the rest wait at the scheduler). Its processes check their event loops, their
+# memory and the machine less often than Dask's defaults (20 ms, 100 ms and 500 ms): an
+# idle 2-worker cluster then takes 11 ms of CPU a second instead of 46 (measured).
+LOCAL_CLUSTER_CONFIG = {"distributed.scheduler.allowed-failures": 1,
+                        "distributed.scheduler.worker-saturation": 1.0,
+                        "distributed.admin.tick.interval": "1s",
+                        "distributed.worker.memory.monitor-interval": "1s",
+                        "distributed.admin.system-monitor.interval": "2s"}
 
 
 class DaskBackend(Backend):
@@ -143,7 +148,7 @@ def local_cluster(workers: int, dashboard_address: str | None = ":8787",
     """A cluster on this machine: ``workers`` processes of one thread (``nanny``: more
     arguments for each worker's nanny, e.g. ``env``). Its workers exit when this process
     dies (each watches a pipe from it)."""
-    with dask.config.set(LOCAL_SCHEDULER_CONFIG), _sigint_ignored():
+    with dask.config.set(LOCAL_CLUSTER_CONFIG), _sigint_ignored():
         return distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
                                         processes=True, dashboard_address=dashboard_address,
                                         **nanny)
