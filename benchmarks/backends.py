@@ -4,7 +4,9 @@ LocalCluster (2 workers), the same seed, every invariant on.
 Each round runs every variant once, in turn (the machine is shared and noisy), and the
 figures are medians over rounds: hands/s (wall clock of the whole command: start-up,
 cluster start, DuckDB writes and all), each variant's rate relative to the 2-worker pool,
-the main process's CPU seconds (from run.log), the workers' peak memory early and late in
+the main process's CPU seconds (from run.log), the CPU seconds of every process of the run
+(the main process, the workers and, on Dask, the cluster's: a measure that the load of
+other programs on the machine does not change much), the workers' peak memory early and late in
 the run (`tables.peak_rss_mb`, first and last tenth of the tables), and the spread of the
 rates (min-max over rounds, a measure of the noise). Every run's content digest of hands,
 actions and results must equal the others' (same seed, same results). The first run's
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -38,10 +41,11 @@ CPU = re.compile(r"main process: ([0-9.]+) s CPU")
 
 
 def timed_run(hands: int, seed: int, args: tuple[str, ...], out: Path) -> dict[str, float | str]:
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), _children_cpu()
     done = subprocess.run([SIM, "run", "--hands", str(hands), "--seed", str(seed), *args,
                            "--out", str(out)], capture_output=True, text=True)
     wall = time.perf_counter() - started
+    cpu_all = _children_cpu() - cpu_before
     if done.returncode not in (0, 1, 3, 4):
         raise SystemExit(f"sim run failed ({done.returncode}):\n{done.stderr[-2000:]}")
     con = duckdb.connect(str(out / "stats.duckdb"), read_only=True)
@@ -55,8 +59,15 @@ def timed_run(hands: int, seed: int, args: tuple[str, ...], out: Path) -> dict[s
     con.close()
     cpu = CPU.search((out / "run.log").read_text())
     return {"wall": wall, "rate": hands / wall, "early": early, "late": late,
-            "cpu": float(cpu[1]) if cpu else float("nan"),
+            "cpu": float(cpu[1]) if cpu else float("nan"), "cpu_all": cpu_all,
             "digest": repr({k: stored[k] for k in ("hands", "actions", "results")})}
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the processes this one waited for (the runs and, reaped by them,
+    their workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def bytes_per_hand(folder: Path, hands: int) -> tuple[float, float]:
@@ -92,8 +103,8 @@ def main() -> None:
                 results[name].append(result)
                 print(f"round {round_no} {name}: {result['wall']:,.1f} s, "
                       f"{result['rate']:,.0f} hands/s, main process {result['cpu']:.1f} s "
-                      f"CPU, peak MB per worker {result['early']:.0f} early, "
-                      f"{result['late']:.0f} late", flush=True)
+                      f"CPU, all processes {result['cpu_all']:.1f} s CPU, peak MB per worker "
+                      f"{result['early']:.0f} early, {result['late']:.0f} late", flush=True)
                 if round_no == 1 and name == variants[0]:
                     duck, parquet = bytes_per_hand(out, args.hands)
                     print(f"bytes per hand: DuckDB {duck:,.0f}, Parquet (zstd) {parquet:,.0f}")
@@ -104,9 +115,11 @@ def main() -> None:
     for name, rs in results.items():
         rates = [float(r["rate"]) for r in rs]
         cpu = statistics.median(float(r["cpu"]) for r in rs)
+        cpu_all = statistics.median(float(r["cpu_all"]) for r in rs)
         print(f"{name}: median {statistics.median(rates):,.0f} hands/s (min {min(rates):,.0f}, "
-              f"max {max(rates):,.0f}), main process {cpu:.1f} s CPU, peak MB per worker "
-              f"{max(float(r['late']) for r in rs):.0f}")
+              f"max {max(rates):,.0f}), main process {cpu:.1f} s CPU, all processes "
+              f"{cpu_all:.1f} s CPU ({cpu_all / args.hands * 1e6:.0f} us a hand), peak MB per "
+              f"worker {max(float(r['late']) for r in rs):.0f}")
     print(f"digests identical across {sum(map(len, results.values()))} runs")
     ratios = [f"{label} {ratio(results, a, b):.2f}" for label, a, b in
               (("dask/pool", "dask2", "pool2"), ("pool 2/1 speed-up", "pool2", "pool1"))

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from sim import __version__
 from sim.backends import Backend, open_backend
-from sim.backends.base import StopRequest, Task, Tasks
+from sim.backends.base import StopRequest, Task, Tasks, bundles
 from sim.backends.base import stopping as _stopping  # what play_task asks between hands
 from sim.backends.dumps import land_dumps
 from sim.engine import ENGINE_VERSION
@@ -132,11 +132,13 @@ class TaskSource(Protocol):
 
 
 def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bool = False,
-        progress: Progress | None = None, tables_per_task: int = 1, backend: str = "pool",
+        progress: Progress | None = None, bundle: int | None = None, backend: str = "pool",
         scheduler: str | None = None, source: TaskSource | None = None) -> RunSummary:
     """Play (or, with ``resume``, finish) the run stored in ``out`` on ``backend`` (see
     ``sim.backends``; ``scheduler``: the address of a running Dask cluster). The tables
-    are ``settings``' table plan, or those ``source`` makes as the run goes."""
+    are ``settings``' table plan, in tasks of at most ``bundle`` tables (None: the
+    backend's choice; see ``sim.backends.base.bundles``), or those ``source`` makes as the
+    run goes, one task each as made."""
     out.mkdir(parents=True, exist_ok=True)
     listener, log_queue = _start_logging(out / "run.log")
     run_id = run_id_for(out)
@@ -158,8 +160,8 @@ def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bo
             log.info("run %s: seed %d, %d tables to play (%d already stored), %d workers (%s)",
                      run_id, settings.seed, len(plan), len(done), workers, players.name)
             progress = progress or Progress(sum(hands for _, hands in plan) if plan else None)
-            status = _play(settings, plan, players, store, summary, progress, tables_per_task,
-                           source)
+            status = _play(settings, bundles(plan, workers, bundle or players.bundle), players,
+                           store, summary, progress, source)
             summary.seconds = time.perf_counter() - started
             store.finish_run(run_id, status, summary.seconds, workers)
             cpu = resource.getrusage(resource.RUSAGE_SELF)
@@ -175,12 +177,10 @@ def _config_json(settings: RunSettings) -> str | None:
     return settings.experiment.to_json() if settings.experiment is not None else None
 
 
-def _play(settings: RunSettings, plan: list[tuple[int, int]], backend: Backend, store: Store,
-          summary: RunSummary, progress: Progress, tables_per_task: int,
-          source: TaskSource | None) -> str:
+def _play(settings: RunSettings, plan: list[Task], backend: Backend, store: Store,
+          summary: RunSummary, progress: Progress, source: TaskSource | None) -> str:
     stop = StopRequest(mp.get_context("spawn").Event())
-    tasks = Tasks([plan[i:i + tables_per_task] for i in range(0, len(plan), tables_per_task)],
-                  source.next if source is not None else None)
+    tasks = Tasks(plan, source.next if source is not None else None)
 
     buffer: list[TableRecord] = []
     flushed = [time.perf_counter()]

@@ -26,6 +26,7 @@ PlayTask = Callable[[RunSettings, Task], list[TableRecord]]
 CrashedRecord = Callable[[RunSettings, int, int], TableRecord]
 Deliver = Callable[[list[TableRecord]], None]
 DONE: Final = "done"  # what a task source returns when it will make no more tasks
+BUNDLES_PER_WORKER: Final = 4  # a bundle is at most this part of a worker's tables left
 Source = Callable[[], "Task | None | str"]  # the next task, None (not yet) or DONE
 
 
@@ -65,6 +66,27 @@ class Tasks:
         return not self._fixed and self._exhausted
 
 
+def bundles(plan: list[tuple[int, int]], workers: int, most: int) -> list[Task]:
+    """A fixed plan's tables as tasks of at most ``most`` tables each, the largest first.
+
+    Each task takes ``1 / BUNDLES_PER_WORKER`` of a worker's share of the tables still left
+    (at least 1, at most ``most``), so a backend that pays per task pays for few tasks,
+    while the last tasks are single tables that end close together on every worker.
+    Which tables go together changes nothing a run stores (each table plays from its id).
+
+        >>> [len(task) for task in bundles([(t, 200) for t in range(100)], 2, 8)]
+        [8, 8, 8, 8, 8, 7, 6, 5, 5, 4, 4, 3, ..., 1, 1]
+    """
+    assert workers >= 1 and most >= 1, (workers, most)
+    tasks: list[Task] = []
+    start = 0
+    while start < len(plan):
+        size = max(1, min(most, (len(plan) - start) // (BUNDLES_PER_WORKER * workers)))
+        tasks.append(plan[start:start + size])
+        start += size
+    return tasks
+
+
 class StopRequest:
     """The run's stop request as the main process sees it.
 
@@ -100,6 +122,9 @@ class Backend(ABC):
     # False: the workers may not share a file system with the main process, so failure
     # dumps travel back inside the records and the run writes them (see sim.backends.dumps).
     shares_files: bool = True
+    # The most tables of a fixed plan one task plays (see ``bundles``): more where a task
+    # costs the main process more. Tasks a source makes (``sim fuzz``) are played as made.
+    bundle: int = 1
 
     @abstractmethod
     def play(self, settings: RunSettings, tasks: Tasks, play_task: PlayTask,

@@ -21,7 +21,8 @@ import distributed
 import duckdb
 import pytest
 
-from sim.backends.dask import local_cluster
+from sim.backends.base import bundles
+from sim.backends.dask import PROFILER_CALLBACKS, DaskBackend, local_cluster
 from sim.run import Progress, run
 from sim.runner import RunSettings
 from sim.hooks.faults import Fault
@@ -87,8 +88,6 @@ def test_inline_pool_and_dask_store_the_same_run(cluster, tmp_path):
 
 def test_a_dask_run_on_a_cluster_it_starts_stores_the_same_run(tmp_path):
     # --backend dask without --scheduler: the backend starts (and stops) its own cluster.
-    from sim.backends.dask import DaskBackend
-
     started = []
     original = DaskBackend.__init__
 
@@ -160,3 +159,40 @@ def test_a_table_that_kills_its_dask_worker_twice_is_reported(cluster, tmp_path)
         con.close()
     assert invariant == "worker_crashed"
     assert f"--table {CRASH_TABLE}" in command
+
+
+def test_a_dask_run_plays_its_tables_in_bundles_and_stores_the_same_run(cluster, tmp_path):
+    # 40 tables on 2 workers: tasks of 5, 4, 3, ... tables, then single tables.
+    tasks = []
+    original = DaskBackend._deliver
+
+    def spy(self, done, in_flight, *args):
+        tasks.extend(in_flight[future] for future in done)
+        original(self, done, in_flight, *args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DaskBackend, "_deliver", spy)
+        dask = stored(play(tmp_path / "dask", "dask", 2, scheduler=cluster.scheduler_address,
+                           hands=40 * PER_TABLE))
+    assert max(map(len, tasks)) > 1 and len(tasks) < 40
+    assert sorted(table for task in tasks for table, _ in task) == list(range(40))
+    assert dask == stored(play(tmp_path / "inline", "pool", 1, hands=40 * PER_TABLE))
+    # The workers' statistical profiler is off (its samples cost CPU and kept memory).
+    with distributed.Client(cluster) as client:
+        left = client.run(lambda dask_worker: sorted(
+            set(PROFILER_CALLBACKS) & set(dask_worker.periodic_callbacks)))
+    assert list(left.values()) == [[], []]
+
+
+@pytest.mark.parametrize("tables, workers", [(1, 1), (7, 2), (40, 2), (1000, 2), (5000, 8)])
+def test_bundles_cover_the_plan_in_order_largest_first_single_tables_last(tables, workers):
+    plan = [(table, 200) for table in range(tables)]
+    tasks = bundles(plan, workers, 8)
+    sizes = [len(task) for task in tasks]
+    assert [table for task in tasks for table in task] == plan
+    assert sizes == sorted(sizes, reverse=True)
+    assert max(sizes) <= 8
+    assert sizes[-2 * workers:] == [1] * min(tables, 2 * workers)  # the tail stays balanced
+    if tables >= 1000:
+        assert sizes[0] == 8 and len(tasks) < tables / 5
+    assert bundles(plan, workers, 1) == [[table] for table in plan]
