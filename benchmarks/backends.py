@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 import duckdb
+from run import peak_by_tenth  # type: ignore[import-not-found]
 
 from sim.store.digest import digest
 
@@ -51,11 +52,7 @@ def timed_run(hands: int, seed: int, args: tuple[str, ...], out: Path) -> dict[s
     con = duckdb.connect(str(out / "stats.duckdb"), read_only=True)
     stored = digest(out / "stats.duckdb")
     tables = con.execute("SELECT count(*) FROM tables").fetchone()[0]
-    tenth = max(1, tables // 10)
-    early, late = con.execute(
-        "SELECT max(peak_rss_mb) FILTER (WHERE table_id < $n), "
-        "max(peak_rss_mb) FILTER (WHERE table_id >= $t - $n) FROM tables",
-        {"n": tenth, "t": tables}).fetchone()
+    early, late = peak_by_tenth(con, tables)
     con.close()
     cpu = CPU.search((out / "run.log").read_text())
     return {"wall": wall, "rate": hands / wall, "early": early, "late": late,

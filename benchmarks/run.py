@@ -38,13 +38,19 @@ def timed_run(hands: int, seed: int, workers: int, out: Path) -> tuple[float, fl
     con = duckdb.connect(str(out / "stats.duckdb"), read_only=True)
     stored, tables = con.execute("SELECT count(*), (SELECT count(*) FROM tables) FROM hands"
                                  ).fetchone()
+    early, late = peak_by_tenth(con, tables)
+    con.close()
+    return wall, stored / wall, early, late
+
+
+def peak_by_tenth(con: duckdb.DuckDBPyConnection, tables: int) -> tuple[float, float]:
+    """The highest worker peak memory (MB) over the first and the last tenth of the tables."""
     tenth = max(1, tables // 10)
     early, late = con.execute(
         "SELECT max(peak_rss_mb) FILTER (WHERE table_id < $n), "
         "max(peak_rss_mb) FILTER (WHERE table_id >= $t - $n) FROM tables",
         {"n": tenth, "t": tables}).fetchone()
-    con.close()
-    return wall, stored / wall, early, late
+    return early, late
 
 
 def main() -> None:
