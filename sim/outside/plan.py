@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sim.engine.cards import DECK_SIZE, card_from_str
+from sim.engine.cards import DECK_SIZE, card_from_str, card_to_str
 from sim.engine.handsetup import HandSetup
 from sim.engine.state import TableConfig
 from sim.outside.phh import NotPhh, PhhHand
@@ -76,7 +76,8 @@ def make_plan(hand: PhhHand) -> Plan | Skip:
     reason = _inexpressible(f, stacks, antes, blinds)
     if reason:
         return Skip(where, reason)
-    scale = _scale(where, f, stacks, antes, blinds)
+    words = [_words(where, action) for action in f["actions"]]  # each action, split once
+    scale = _scale(f, words, where, stacks, antes, blinds)
     chips = [_chips(x, scale) for x in stacks]
     seats, table_seats = _seats(where, f, count)
     if table_seats > MAX_SEATS:
@@ -85,11 +86,11 @@ def make_plan(hand: PhhHand) -> Plan | Skip:
     config = TableConfig(seats=table_seats, small_blind=_chips(blinds[0], scale),
                          big_blind=_chips(blinds[1], scale), ante=_chips(antes[0], scale),
                          min_buy_in=1, max_buy_in=max(chips))
-    cards = _cards(where, f["actions"], count)
+    cards = _cards(where, words, count)
     if isinstance(cards, str):
         return Skip(where, cards)
     holes, board, filled = cards
-    steps = _steps(where, f["actions"], seats, scale)
+    steps = _steps(where, f["actions"], words, seats, scale)
     if isinstance(steps, str):
         return Skip(where, steps)
     return Plan(where, config, {seats[i]: (names[i], chips[i]) for i in range(count)},
@@ -137,7 +138,8 @@ def _inexpressible(f: Mapping[str, Any], stacks: list[Any], antes: list[Any],
     return ""
 
 
-def _scale(where: str, f: Mapping[str, Any], *amount_lists: list[Any]) -> int:
+def _scale(f: Mapping[str, Any], words: list[list[str]], where: str,
+           *amount_lists: list[Any]) -> int:
     """The smallest power of ten that makes every amount of the hand whole."""
     amounts: list[Any] = [x for values in amount_lists for x in values]
     for name in ("finishing_stacks", "winnings"):
@@ -145,10 +147,9 @@ def _scale(where: str, f: Mapping[str, Any], *amount_lists: list[Any]) -> int:
             amounts += f[name]
     if "rake" in f:
         amounts.append(f["rake"])
-    for action in f["actions"]:
-        words = action.split("#", 1)[0].split()
-        if len(words) == 3 and words[1] == "cbr":
-            amounts.append(_amount(where, words[2]))
+    for action in words:
+        if len(action) == 3 and action[1] == "cbr":
+            amounts.append(_amount(where, action[2]))
     places = 0
     for amount in amounts:
         if isinstance(amount, Decimal):
@@ -209,46 +210,54 @@ def _by_seat(where: str, f: Mapping[str, Any], name: str, seats: list[int],
 
 # -- cards and actions -----------------------------------------------------------------------
 
+_CARD = {card_to_str(card): card for card in range(DECK_SIZE)} | {"??": UNKNOWN}
+_PLAYER = {f"p{n}": n - 1 for n in range(1, MAX_SEATS + 1)}
+
+
 def _parse_cards(where: str, text: str) -> list[int]:
     if len(text) % 2:
         raise NotPhh(f"{where}: cards {text!r} are not two characters each.")
-    out = []
-    for k in range(0, len(text), 2):
-        name = text[k:k + 2]
+    try:
+        return [_CARD[text[k:k + 2]] for k in range(0, len(text), 2)]
+    except KeyError:
+        pass
+    for k in range(0, len(text), 2):  # the first name that is no card, for the message
         try:
-            out.append(UNKNOWN if name == "??" else card_from_str(name))
+            card_from_str(text[k:k + 2]) if text[k:k + 2] != "??" else None
         except ValueError as error:
             raise NotPhh(f"{where}: {error}") from None
-    return out
+    raise AssertionError(f"{text!r} has no card outside _CARD")
 
 
-def _cards(where: str, actions: list[Any], count: int
+def _cards(where: str, words: list[list[str]], count: int
            ) -> tuple[list[list[int]], list[int], list[int]] | str:
     """Hole cards by player, the board, and the players with unknown cards filled in (or a
     skip reason). Cards shown at showdown fill hole cards dealt unknown."""
     holes: list[list[int] | None] = [None] * count
     board: list[int] = []
-    for action in actions:
-        words = _words(where, action)
-        if len(words) >= 3 and words[0] == "d" and words[1] == "dh":
-            player = _player(where, words[2], count)
-            if holes[player] is not None or len(words) != 4:
-                return "hole cards dealt twice, or not two"
-            holes[player] = _parse_cards(where, words[3])
-        elif len(words) == 3 and words[0] == "d" and words[1] == "db":
-            board += _parse_cards(where, words[2])
-    for action in actions:
-        words = _words(where, action)
-        if len(words) == 3 and words[1] == "sm" and words[2] != "-":
-            player = _player(where, words[0], count)
-            shown, hole = _parse_cards(where, words[2]), holes[player]
-            if hole is None or len(shown) != len(hole):
-                return "cards shown that were not dealt"
-            for k, card in enumerate(shown):
-                if card != UNKNOWN and hole[k] != UNKNOWN and hole[k] != card:
-                    return "cards shown that differ from the cards dealt"
-                if card != UNKNOWN:
-                    hole[k] = card
+    shows = []
+    for action in words:
+        size = len(action)
+        if size >= 3 and action[0] == "d":
+            if action[1] == "dh":
+                player = _player(where, action[2], count)
+                if holes[player] is not None or size != 4:
+                    return "hole cards dealt twice, or not two"
+                holes[player] = _parse_cards(where, action[3])
+            elif action[1] == "db" and size == 3:
+                board += _parse_cards(where, action[2])
+        if size == 3 and action[1] == "sm" and action[2] != "-":
+            shows.append(action)
+    for action in shows:
+        player = _player(where, action[0], count)
+        shown, hole = _parse_cards(where, action[2]), holes[player]
+        if hole is None or len(shown) != len(hole):
+            return "cards shown that were not dealt"
+        for k, card in enumerate(shown):
+            if card != UNKNOWN and hole[k] != UNKNOWN and hole[k] != card:
+                return "cards shown that differ from the cards dealt"
+            if card != UNKNOWN:
+                hole[k] = card
     if any(h is None or len(h) != 2 for h in holes):
         return "a player dealt no cards, or not two (a seat change mid-hand)"
     if len(board) > 5:
@@ -256,15 +265,12 @@ def _cards(where: str, actions: list[Any], count: int
     known = [c for h in holes if h is not None for c in h if c != UNKNOWN] + board
     if len(set(known)) != len(known) or UNKNOWN in board:
         return "a card dealt twice, or an unknown board card"
-    taken = set(known)
-    spare = [c for c in range(DECK_SIZE) if c not in taken]
-    filled = []
-    dealt: list[list[int]] = []
-    for player, hole in enumerate(holes):
-        assert hole is not None
-        if UNKNOWN in hole:
-            filled.append(player)
-        dealt.append([c if c != UNKNOWN else spare.pop(0) for c in hole])
+    filled = [player for player, hole in enumerate(holes) if hole is not None and UNKNOWN in hole]
+    dealt: list[list[int]] = [h for h in holes if h is not None]
+    if filled:
+        taken = set(known)
+        spare = [c for c in range(DECK_SIZE) if c not in taken]
+        dealt = [[c if c != UNKNOWN else spare.pop(0) for c in hole] for hole in dealt]
     return dealt, board, filled
 
 
@@ -272,47 +278,56 @@ def _deck(holes: list[list[int]], board: list[int]) -> tuple[int, ...]:
     """The deck that deals ``holes`` (in dealing order) and ``board`` as the engine deals:
     first cards round the table, then second cards, then burn, flop, burn, turn, burn,
     river. Burns and the rest come from the unused cards in order."""
-    used = {c for h in holes for c in h} | set(board)
-    spare = [c for c in range(DECK_SIZE) if c not in used]
     deck = [h[0] for h in holes] + [h[1] for h in holes]
-    rest = list(board)
+    used = set(deck)
+    used.update(board)
+    spare = [c for c in range(DECK_SIZE) if c not in used]
+    spare.reverse()  # popped from the end: the lowest card first
+    rest = board[::-1]
     for size in (3, 1, 1):
-        deck.append(spare.pop(0))
+        deck.append(spare.pop())
         for _ in range(size):
-            deck.append(rest.pop(0) if rest else spare.pop(0))
+            deck.append(rest.pop() if rest else spare.pop())
+    spare.reverse()
     return tuple(deck + spare)
 
 
-def _steps(where: str, actions: list[Any], seats: list[int], scale: int
-           ) -> tuple[Step, ...] | str:
+def _steps(where: str, actions: list[Any], words: list[list[str]], seats: list[int],
+           scale: int) -> tuple[Step, ...] | str:
     steps = []
-    for index, action in enumerate(actions):
-        words = _words(where, action)
-        if not words or words[0] == "d":
+    for index, action in enumerate(words):
+        if not action or action[0] == "d":
             continue
-        player = _player(where, words[0], len(seats))
-        verb = words[1] if len(words) > 1 else ""
-        if verb in ("f", "cc") and len(words) == 2:
+        player = _player(where, action[0], len(seats))
+        verb = action[1] if len(action) > 1 else ""
+        if verb in ("f", "cc") and len(action) == 2:
             steps.append(Step(index, seats[player], verb, 0))
-        elif verb == "cbr" and len(words) == 3:
-            steps.append(Step(index, seats[player], verb,
-                              _chips(_amount(where, words[2]), scale)))
+        elif verb == "cbr" and len(action) == 3:
+            amount = action[2]
+            chips = int(amount) * scale if amount.isdigit() else _chips(_amount(where, amount),
+                                                                         scale)
+            steps.append(Step(index, seats[player], verb, chips))
         elif verb == "sm":
             steps.append(Step(index, seats[player], verb, 0))
         elif verb in ("pb", "sd"):
             return f"action {verb!r}, not of no-limit hold'em"
         else:
-            raise NotPhh(f"{where}: action {index + 1} {action!r} is not PHH action notation.")
+            raise NotPhh(f"{where}: action {index + 1} {actions[index]!r} is not PHH action "
+                         "notation.")
     return tuple(steps)
 
 
 def _words(where: str, action: Any) -> list[str]:
-    if not isinstance(action, str):
-        raise NotPhh(f"{where}: action {action!r} is not a string.")
+    if type(action) is not str:
+        if not isinstance(action, str):
+            raise NotPhh(f"{where}: action {action!r} is not a string.")
     return action.split("#", 1)[0].split()
 
 
 def _player(where: str, word: str, count: int) -> int:
+    player = _PLAYER.get(word, count)
+    if player < count:
+        return player
     if len(word) < 2 or word[0] != "p" or not word[1:].isdigit() or not 1 <= int(word[1:]) <= count:
         raise NotPhh(f"{where}: {word!r} is not a player; players are p1 to p{count}.")
     return int(word[1:]) - 1
