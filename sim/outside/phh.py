@@ -93,19 +93,39 @@ def _hand(where: str, fields: dict[str, Any]) -> PhhHand:
 
 # -- the fast parser of one-line entries -----------------------------------------------------
 
-_HEADER = re.compile(r"\[\s*([A-Za-z0-9_-]+)\s*\]\s*")
-_ENTRY = re.compile(r"([A-Za-z0-9_-]+)\s*=\s*(.*?)\s*")
-_SCALAR = re.compile(r"""'[^'\n]*'|"[^"\\\n]*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?|true|false""")
-_ARRAY_ITEM = re.compile(r"""\s*('[^'\n]*'|"[^"\\\n]*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?|true|"""
-                         r"""false)\s*(,|$)""")
+# TOML whitespace is space and tab; a control character other than tab (or a carriage
+# return outside CRLF) is outside the subset, which tomllib then rejects or reads.
+_BLANK = " \t"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|\r(?!\n)")
+_HEADER = re.compile(r"\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\]")
+_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_LITERAL = r"'[^'\n]*'"
+_BASIC = r'"[^"\\\n]*"'
+_NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"
+_SCALAR = re.compile(rf"{_LITERAL}|{_BASIC}|{_NUMBER}|true|false")
+
+
+def _array_of(item: str) -> re.Pattern[str]:
+    """A one-line array of ``item``s, a trailing comma allowed."""
+    one = rf"[ \t]*(?:{item})[ \t]*"
+    return re.compile(rf"\[(?:{one},)*(?:{one},?)?[ \t]*\]")
+
+
+# Arrays of one kind are checked whole, then their items cut out without a regex each.
+_LITERALS = _array_of(_LITERAL)
+_LITERAL_TEXT = re.compile(r"'([^'\n]*)'")
+_NUMBERS = _array_of(_NUMBER)
+_ARRAY_ITEM = re.compile(rf"[ \t]*({_LITERAL}|{_BASIC}|{_NUMBER}|true|false)[ \t]*(,|$)")
 
 
 def _fast_parse(text: str) -> dict[str, Any] | None:
     """``tomllib.loads(text, parse_float=Decimal)`` for the one-line subset, else None."""
+    if _CONTROL.search(text):
+        return None
     document: dict[str, Any] = {}
     table = document
-    for line in text.splitlines():
-        stripped = line.strip()
+    for line in text.split("\n"):
+        stripped = line.strip(_BLANK) if line[-1:] != "\r" else line[:-1].strip(_BLANK)
         if not stripped or stripped[0] == "#":
             continue
         if stripped[0] == "[":
@@ -114,23 +134,32 @@ def _fast_parse(text: str) -> dict[str, Any] | None:
                 return None
             table = document[header[1]] = {}
             continue
-        entry = _ENTRY.fullmatch(stripped)
-        if entry is None or entry[1] in table:
+        key, equals, text_value = stripped.partition("=")
+        key = key.rstrip(_BLANK)
+        if not equals or _KEY.fullmatch(key) is None or key in table:
             return None
-        value = _value(entry[2])
+        value = _value(text_value.lstrip(_BLANK))
         if value is None:
             return None
-        table[entry[1]] = value[0]
+        table[key] = value[0]
     return document
 
 
 def _value(text: str) -> tuple[Any] | None:
     """The value of one-line TOML ``text`` (in a 1-tuple), or None outside the subset."""
-    if _SCALAR.fullmatch(text):
-        return (_scalar(text),)
-    if len(text) < 2 or text[0] != "[" or text[-1] != "]":
+    if text[:1] != "[":
+        return (_scalar(text),) if _SCALAR.fullmatch(text) else None
+    if _LITERALS.fullmatch(text):
+        return (_LITERAL_TEXT.findall(text),)
+    if _NUMBERS.fullmatch(text):
+        inner = text[1:-1].rstrip(_BLANK).removesuffix(",")
+        if not inner.strip(_BLANK):
+            return ([],)
+        items = inner.split(",")  # int and Decimal skip the blanks around an item
+        return (list(map(int, items)) if "." not in inner else list(map(_number, items)),)
+    if text[-1] != "]":
         return None
-    inner = text[1:-1].strip()
+    inner = text[1:-1].strip(_BLANK)  # a mixed array, or one of strings and booleans
     items: list[Any] = []
     position = 0
     while position < len(inner):
@@ -150,6 +179,8 @@ def _scalar(text: str) -> Any:
         return True
     if text == "false":
         return False
-    if "." in text:
-        return Decimal(text)
-    return int(text)
+    return _number(text)
+
+
+def _number(text: str) -> int | Decimal:
+    return Decimal(text) if "." in text else int(text)

@@ -72,6 +72,42 @@ def test_the_fast_reader_agrees_with_tomllib():
         one_line, parse_float=Decimal)
 
 
+def test_the_fast_reader_reads_exactly_what_tomllib_reads_or_leaves_it_to_tomllib():
+    """Mutated documents (characters TOML treats apart inserted, deleted, lines doubled):
+    whatever the fast reader reads, tomllib reads the same (with the same types)."""
+    import random
+    import tomllib
+
+    from sim.outside.phh import _fast_parse
+
+    def typed(value):
+        if isinstance(value, dict):
+            return {k: typed(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [typed(v) for v in value]
+        return type(value).__name__, str(value)
+
+    base = "[1]\n" + HAND + "rake = 0.5\n\n# a comment\n[2]\n" + HAND.replace("2]", "2,]")
+    assert typed(_fast_parse(base)) == typed(tomllib.loads(base, parse_float=Decimal))
+    pieces = [" ", "\t", "\r", "\r\n", "\n", "\x00", "\x7f", "\u00a0", "\u2028", "\x85", "#",
+              "=", ",", ",]", "[", "]", "'", '"', "\\", ".", "-", "_", "0", "e", "inf", "true"]
+    rng = random.Random(14)
+    read = 0
+    for _ in range(600):
+        text = base
+        for _ in range(rng.randrange(1, 3)):
+            at = rng.randrange(len(text) + 1)
+            if rng.random() < 0.7:
+                text = text[:at] + rng.choice(pieces) + text[at:]
+            else:
+                text = text[:at] + text[at + 1:]
+        fast = _fast_parse(text)
+        if fast is not None:
+            read += 1
+            assert typed(fast) == typed(tomllib.loads(text, parse_float=Decimal)), repr(text)
+    assert read > 100  # the mutants it reads are many: the comparison is not vacuous
+
+
 def test_a_plan_deals_the_files_cards_with_the_button_on_the_last_player():
     plan = plan_of(HAND)
     assert isinstance(plan, Plan)
