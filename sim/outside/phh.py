@@ -149,6 +149,10 @@ def _value(text: str) -> tuple[Any] | None:
     """The value of one-line TOML ``text`` (in a 1-tuple), or None outside the subset."""
     if text[:1] != "[":
         return (_scalar(text),) if _SCALAR.fullmatch(text) else None
+    if len(text) >= 4 and text[:2] == "['" and text[-2:] == "']":  # ['a', 'b'] as written
+        inner = text[2:-2]
+        if "'" not in inner.replace("', '", ""):
+            return (inner.split("', '"),)
     if _LITERALS.fullmatch(text):
         return (_LITERAL_TEXT.findall(text),)
     if _NUMBERS.fullmatch(text):
