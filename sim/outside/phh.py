@@ -159,8 +159,8 @@ def _value(text: str) -> tuple[Any] | None:
         inner = text[1:-1].rstrip(_BLANK).removesuffix(",")
         if not inner.strip(_BLANK):
             return ([],)
-        items = inner.split(",")  # int and Decimal skip the blanks around an item
-        return (list(map(int, items)) if "." not in inner else list(map(_number, items)),)
+        numbers = inner.split(",")  # int and Decimal skip the blanks around an item
+        return (list(map(int, numbers)) if "." not in inner else list(map(_number, numbers)),)
     if text[-1] != "]":
         return None
     inner = text[1:-1].strip(_BLANK)  # a mixed array, or one of strings and booleans
