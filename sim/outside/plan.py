@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar, Final
 
 from sim.engine.cards import DECK_SIZE, card_from_str, card_to_str
 from sim.engine.handsetup import HandSetup
+from sim.engine.record import Record
 from sim.engine.state import TableConfig
 from sim.outside.phh import NotPhh, PhhHand
 
@@ -34,33 +35,42 @@ class Skip:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(Record):
     """One player action of the file: its index in ``actions``, the engine seat, the verb
-    (``f``, ``cc``, ``cbr``, ``sm``) and the ``cbr`` amount in chips (else 0)."""
+    (``f``, ``cc``, ``cbr``, ``sm``) and the ``cbr`` amount in chips (else 0). A Record,
+    not a frozen dataclass: about ten are built a hand (see ``sim.engine.record``)."""
 
-    index: int
-    seat: int
-    verb: str
-    amount: int
+    FIELDS: ClassVar[tuple[str, ...]] = ("index", "seat", "verb", "amount")
+
+    def __init__(self, index: int, seat: int, verb: str, amount: int) -> None:
+        self.index: Final = index
+        self.seat: Final = seat
+        self.verb: Final = verb
+        self.amount: Final = amount
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(Record):
     """A hand ready to replay. ``scale`` is what amounts were multiplied by; ``finishing``
     and ``winnings`` (by seat, in chips) are the outcome the file records, if it does;
     ``filled`` are the seats whose hole cards were unknown and filled."""
 
-    where: str
-    config: TableConfig
-    players: Mapping[int, tuple[str, int]]
-    setup: HandSetup
-    steps: tuple[Step, ...]
-    scale: int
-    finishing: Mapping[int, int] | None
-    winnings: Mapping[int, int] | None
-    rake: int | None
-    filled: frozenset[int]
+    FIELDS: ClassVar[tuple[str, ...]] = ("where", "config", "players", "setup", "steps",
+                                         "scale", "finishing", "winnings", "rake", "filled")
+
+    def __init__(self, where: str, config: TableConfig, players: Mapping[int, tuple[str, int]],
+                 setup: HandSetup, steps: tuple[Step, ...], scale: int,
+                 finishing: Mapping[int, int] | None, winnings: Mapping[int, int] | None,
+                 rake: int | None, filled: frozenset[int]) -> None:
+        self.where: Final = where
+        self.config: Final = config
+        self.players: Final = players
+        self.setup: Final = setup
+        self.steps: Final = steps
+        self.scale: Final = scale
+        self.finishing: Final = finishing
+        self.winnings: Final = winnings
+        self.rake: Final = rake
+        self.filled: Final = filled
 
 
 def make_plan(hand: PhhHand) -> Plan | Skip:
