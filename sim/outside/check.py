@@ -24,6 +24,7 @@ from pathlib import Path
 
 from sim.engine import IllegalAction
 from sim.engine import actions as ac
+from sim.engine.controller import Controller
 from sim.engine.events import BetReturned, PotAwarded
 from sim.engine.state import IDLE
 from sim.finding import FindingError
@@ -120,14 +121,15 @@ def replay(plan: Plan) -> Replayed:
     try:
         table = CheckedTable(plan.config, 0, plan.players, keep=1, setups={1: plan.setup},
                              stop_at_hand_end=True)
+        controller = table.controller
         for step in plan.steps:
             if step.verb == "sm":  # the engine shows or mucks by the rules; cards were read
                 continue
-            if table.state.phase == IDLE:
+            if controller.state.phase == IDLE:
                 return _found("rejected", plan, step, "the hand is over; no one is to act.")
-            action = _action(table, step)
+            action = _action(controller, step)
             try:
-                table.controller.verify(action)
+                controller.verify(action)
             except IllegalAction as error:
                 return _found("rejected", plan, step, str(error))
             table.dispatch(action)
@@ -152,15 +154,15 @@ def replay(plan: Plan) -> Replayed:
                     frozenset(live) if len(live) > 1 else frozenset())
 
 
-def _action(table: CheckedTable, step: Step) -> ac.Action:
+def _action(controller: Controller, step: Step) -> ac.Action:
     seat = step.seat
     if step.verb == "f":
         return ac.Fold(seat)
     if step.verb == "cc":
-        legal = table.controller.legal_actions()
+        legal = controller.legal_actions()
         return ac.Check(seat) if legal is not None and legal.can_check else ac.Call(seat)
     assert step.verb == "cbr"
-    if table.state.current_bet == 0:
+    if controller.state.current_bet == 0:
         return ac.Bet(seat, step.amount)
     return ac.RaiseTo(seat, step.amount)
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Final
+
+from sim.engine.record import Record
 
 SUFFIXES = (".phh", ".phhs")
 # What a no-limit hold'em hand must define (the PHH specification's required fields).
@@ -30,13 +31,16 @@ class NotPhh(ValueError):
     """A file that is not PHH: its message says where and why, on one line."""
 
 
-@dataclass(frozen=True, slots=True)
-class PhhHand:
+class PhhHand(Record):
     """One hand as the file gives it: ``where`` names it (``path [N]`` in a collection),
-    ``fields`` holds its TOML values (amounts as int or Decimal)."""
+    ``fields`` holds its TOML values (amounts as int or Decimal). A Record, built once a
+    hand (see ``sim.engine.record``)."""
 
-    where: str
-    fields: Mapping[str, Any]
+    FIELDS: ClassVar[tuple[str, ...]] = ("where", "fields")
+
+    def __init__(self, where: str, fields: Mapping[str, Any]) -> None:
+        self.where: Final = where
+        self.fields: Final = fields
 
 
 def find_files(paths: list[Path]) -> Iterator[Path]:
