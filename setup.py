@@ -1,4 +1,5 @@
-"""Build: the hot path (engine, invariants, bots, runner) is compiled with mypyc.
+"""Build: the hot path (engine, invariants, bots, runner; the PHH reader and planner) is
+compiled with mypyc.
 
 The harness checks every invariant after every dispatch; compiled, the same code runs about
 twice as fast (``benchmarks/harness.py`` measures both). Everything else (the command line,
@@ -21,7 +22,7 @@ from pathlib import Path
 from setuptools import setup
 
 ROOT = Path(__file__).parent
-# The modules that run per dispatch.
+# The modules that run per dispatch, and the PHH reader and planner (sim check-phh).
 COMPILED = sorted(
     str(path.relative_to(ROOT))
     for pattern in ("sim/engine/*.py", "sim/invariants/*.py", "sim/bots/*.py", "sim/runner/*.py",

@@ -4,7 +4,8 @@ PHH is TOML. Python's ``tomllib`` reads it exactly but slowly (about a milliseco
 so files made only of one-line ``key = value`` entries whose values are strings, numbers,
 booleans or one-line arrays of those (what PHH writers emit) are read by a small exact
 parser of that subset; anything else in a file (a multi-line array, a date, a comment after
-a value) sends the whole file to ``tomllib``. Decimal amounts are read as ``Decimal``.
+a value, a control character) sends the whole file to ``tomllib``. Decimal amounts are
+read as ``Decimal``.
 
     >>> hands = read_path(Path("pluribus.phhs"))    # list[PhhHand]
     >>> hands[0].fields["actions"][:2]
