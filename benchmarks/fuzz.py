@@ -2,8 +2,8 @@
 
 Runs ``sim fuzz --minutes M`` (steered) and then ``sim run`` over the same number of hands
 (the plain swarm, unsteered), each with W workers, and prints for each coverage point its
-hits in both, the fewest hits of any point, and hands/s of both. Alternate rounds and
-medians, because the machine is shared.
+hits in both, the fewest hits of any point, and hands/s (and dispatches/s) of both.
+Alternate rounds and medians, because the machine is shared.
 
     python benchmarks/fuzz.py [--minutes 2] [--workers 2] [--rounds 1] [--seed 1]
 
@@ -25,15 +25,16 @@ import duckdb
 SIM = str(Path(sys.executable).with_name("sim"))
 
 
-def coverage(out: Path) -> tuple[dict[str, int], int]:
+def coverage(out: Path) -> tuple[dict[str, int], int, int]:
     con = duckdb.connect(str(out / "stats.duckdb"), read_only=True)
     try:
         hits = dict(con.execute("SELECT point, sum(hits) FROM coverage GROUP BY point")
                     .fetchall())
-        hands = con.execute("SELECT sum(hands_played) FROM tables").fetchone()[0]
+        hands, dispatches = con.execute("SELECT sum(hands_played), sum(dispatches) "
+                                        "FROM tables").fetchone()
     finally:
         con.close()
-    return {point: int(count) for point, count in hits.items()}, int(hands)
+    return {point: int(count) for point, count in hits.items()}, int(hands), int(dispatches)
 
 
 def timed(args: list[str]) -> float:
@@ -60,14 +61,16 @@ def main() -> None:
             wall = timed(["fuzz", "--minutes", str(args.minutes), "--seed", str(seed),
                           "--workers", str(args.workers), "--out", str(fuzz_out),
                           "--shrink-seconds", "1"])
-            steered, hands = coverage(fuzz_out)
+            steered, hands, steered_work = coverage(fuzz_out)
             run_wall = timed(["run", "--hands", str(hands), "--seed", str(seed), "--workers",
                               str(args.workers), "--out", str(run_out)])
-            plain, _ = coverage(run_out)
+            plain, _, plain_work = coverage(run_out)
             steered_rates.append(hands / wall)
             plain_rates.append(hands / run_wall)
             print(f"round {round_no + 1}: {hands:,} hands; steered {hands / wall:,.0f} hands/s, "
-                  f"unsteered {hands / run_wall:,.0f} hands/s")
+                  f"unsteered {hands / run_wall:,.0f} hands/s; dispatches/s steered "
+                  f"{steered_work / wall:,.0f}, unsteered {plain_work / run_wall:,.0f} (the "
+                  "fuzz's short tables have shorter hands)")
             print(f"  {'point':<26} {'steered':>9} {'unsteered':>9}")
             for point in sorted(steered, key=steered.get):
                 print(f"  {point:<26} {steered[point]:>9,} {plain.get(point, 0):>9,}")

@@ -262,6 +262,16 @@ def test_every_finished_hand_has_rows_when_a_player_leaves_heads_up():
     assert lost == {}
 
 
+def test_between_hand_requests_that_keep_ending_hands_are_progress_not_a_hang():
+    # Found by a 13.6-million-hand run (seed 3, table 68096): short stacks whose rebuys
+    # each dealt a hand that the blinds put all in, so every round of requests ended one;
+    # after seats + 2 such rounds the table stopped with a liveness failure at hand 75.
+    spec = draw_table(3, 68096)
+    outcome = play_table(spec, 200, RunSettings(seed=3, hands=200, hands_per_table=200))
+    assert outcome.finding is None, outcome.finding
+    assert outcome.hands == 200
+
+
 @pytest.mark.parametrize("hands, per_table, only, expected", [
     (250, 100, None, [(0, 100), (1, 100), (2, 50)]),
     (300, 100, None, [(0, 100), (1, 100), (2, 100)]),

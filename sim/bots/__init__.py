@@ -5,6 +5,6 @@
     >>> bots = {seat: make_bot(kind, name) for seat, kind, name, _ in spec.bots}
 """
 
-from sim.bots.swarm import BOT_KINDS, TableSpec, draw_table, make_bot
+from sim.bots.swarm import BOT_KINDS, TableSpec, draw_fuzz_table, draw_table, make_bot
 
-__all__ = ["BOT_KINDS", "TableSpec", "draw_table", "make_bot"]
+__all__ = ["BOT_KINDS", "TableSpec", "draw_fuzz_table", "draw_table", "make_bot"]

@@ -57,6 +57,10 @@ BOT_KINDS: Final[dict[str, type[Bot]]] = {
 SEAT_WEIGHTS: Final = {2: 3, 3: 2, 4: 2, 5: 2, 6: 6, 7: 2, 8: 2, 9: 6, 10: 3}
 ROUND_BIG_BLINDS: Final = (2, 4, 10, 20, 50, 100)
 KIND_SHARE: Final = 0.5  # the chance each kind joins a table's subset
+# The fuzz's wider swarm (draw_fuzz_table): the caps of short tables, in big blinds, and
+# the chances of each kind joining.
+SHORT_CAPS: Final = (2, 3, 4, 5, 6, 8, 10, 15, 20)
+FUZZ_KIND_SHARES: Final = (0.25, 0.5, 0.75)
 
 Opening = tuple[int, str, str, int]  # (seat, kind, name, buy_in)
 # An experiment's line-up entry: (kind as stored, built-in kind or package.module:Class,
@@ -116,12 +120,42 @@ def draw_table(run_seed: int, table_id: int) -> TableSpec:
     rng = random.Random(seed)
     config = draw_config(rng)
     filled = draw_filled_seats(config.seats, rng)
-    kinds = draw_kinds(rng)
+    return TableSpec(table_id, seed, config, draw_players(config, filled, draw_kinds(rng), rng))
+
+
+def draw_fuzz_table(run_seed: int, table_id: int) -> TableSpec:
+    """The table ``table_id`` of the fuzz seeded ``run_seed``: the swarm with two more knobs,
+    so that the fuzz's steering (``sim.fuzz.steer``) has settings to choose between.
+
+    - Short tables: on half the tables every buy-in is one big blind up to a cap of 2 to 20
+      big blinds (busted players rebuy to the cap, so the table stays short). Stacks a few
+      big blinds deep make the rarest edges: all-ins on the blinds and the ante, short
+      all-ins that do or do not reopen the betting, side pots at several levels.
+    - Fewer or more kinds: each kind joins the table's subset with a chance of 1/4, 1/2 or
+      3/4 instead of 1/2 alone, so some tables are one or two kinds (only shovers and
+      limpers, say) and some have nearly every kind.
+    """
+    seed = derive_seed(run_seed, "fuzz table", table_id)
+    rng = random.Random(seed)
+    config = draw_config(rng)
+    if rng.random() < 0.5:
+        cap = rng.choice(SHORT_CAPS) * config.big_blind
+        config = TableConfig(seats=config.seats, small_blind=config.small_blind,
+                             big_blind=config.big_blind, ante=config.ante,
+                             min_buy_in=config.big_blind, max_buy_in=cap)
+    filled = draw_filled_seats(config.seats, rng)
+    kinds = draw_kinds(rng, rng.choice(FUZZ_KIND_SHARES))
+    return TableSpec(table_id, seed, config, draw_players(config, filled, kinds, rng))
+
+
+def draw_players(config: TableConfig, filled: list[int], kinds: list[str],
+                 rng: random.Random) -> tuple[Opening, ...]:
+    """The opening players of ``filled`` seats: a kind from ``kinds`` and a stack each."""
     bots = []
     for seat in filled:
         kind = rng.choice(kinds)
         bots.append((seat, kind, bot_name(kind, seat), draw_stack(config, rng)))
-    return TableSpec(table_id, seed, config, tuple(bots))
+    return tuple(bots)
 
 
 def draw_config(rng: random.Random) -> TableConfig:
@@ -162,9 +196,10 @@ def draw_filled_seats(seats: int, rng: random.Random) -> list[int]:
     return sorted(rng.sample(range(seats), count))
 
 
-def draw_kinds(rng: random.Random) -> list[str]:
-    """The table's subset of bot kinds (never empty), in ``BOT_KINDS`` order."""
-    kinds = [kind for kind in BOT_KINDS if rng.random() < KIND_SHARE]
+def draw_kinds(rng: random.Random, share: float = KIND_SHARE) -> list[str]:
+    """The table's subset of bot kinds (never empty), in ``BOT_KINDS`` order: each kind
+    joins with chance ``share``."""
+    kinds = [kind for kind in BOT_KINDS if rng.random() < share]
     return kinds or [rng.choice(list(BOT_KINDS))]
 
 
@@ -173,7 +208,7 @@ def draw_stack(config: TableConfig, rng: random.Random) -> int:
     low, high, big = config.min_buy_in, config.max_buy_in, config.big_blind
     r = rng.random()
     if r < 0.15 and low <= 3 * big:
-        return rng.randint(max(low, big), 3 * big)  # 1 to 3 big blinds
+        return rng.randint(max(low, big), min(3 * big, high))  # 1 to 3 big blinds
     if r < 0.30:
         return high
     if r < 0.40:

@@ -176,6 +176,11 @@ def resumed_settings(folder: Path) -> tuple[Any, Path]:
         row = store.run_row()
     if row is None:
         raise click.BadParameter(f"{path} holds no run.", param_hint="--resume")
+    if str(row["command"]).startswith("sim fuzz"):
+        # A fuzz plays steered table ids from its wider swarm, not a run's table plan.
+        raise click.BadParameter(f"{folder} holds a fuzz, which --resume cannot finish; play "
+                                 f"its tables again with: {row['command']}",
+                                 param_hint="--resume")
     from sim.experiment import from_json
 
     return RunSettings(seed=row["seed"], hands=row["hands_requested"],
@@ -185,8 +190,6 @@ def resumed_settings(folder: Path) -> tuple[Any, Path]:
                                    else None),
                        planted=tuple(row["planted_bugs"] or ()),
                        failures_dir=folder / "failures", only_table=row["only_table"]), folder
-
-
 
 
 def experiment_of(config: Path | None, plugin_bots: tuple[str, ...]) -> Any:

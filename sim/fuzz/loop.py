@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sim.failures.triage import Bug, triage
@@ -46,6 +46,7 @@ def fuzz(settings: RunSettings, out: Path, workers: int, minutes: float | None =
     """Play steered tables for ``minutes`` (or exactly ``tables`` of them), store them in
     ``out`` like any run, then triage: each failure signature shrunk within
     ``shrink_seconds``."""
+    settings = replace(settings, fuzz=True)
     source = FuzzSource(Steering(settings.seed), settings.hands_per_table,
                         seconds=minutes * 60 if minutes is not None else None, tables=tables)
     pending = fuzz_command(settings, tables or 0, workers, out, backend)

@@ -51,4 +51,4 @@ class FuzzSource:
     def observe(self, records: Iterable[TableRecord]) -> None:
         """Tables that came back: what the steering learns from."""
         for record in records:
-            self.steering.observe(record.table_id, record.hands_played, record.coverage)
+            self.steering.observe(record.table_id, record.dispatches, record.coverage)

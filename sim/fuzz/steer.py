@@ -1,12 +1,15 @@
 """Swarm steering: draw more tables like the ones that reach the rarest rule edges.
 
 A coverage-guided fuzzer keeps what reached something new. Here a table is drawn whole
-from its id (``sim.bots.draw_table``), so steering chooses ids: slot k of the fuzz looks at
+from its id (``sim.bots.draw_fuzz_table``), so steering chooses ids: slot k of the fuzz looks at
 table ids ``k * CANDIDATES`` to ``k * CANDIDATES + CANDIDATES - 1``, describes each drawn
-table by its swarm setting (table size, stack depth, blinds and ante, which bot kinds
-sit), and takes the one whose setting has reached the least-hit coverage points most
-often per hand so far. Every ``EXPLORE_EVERY``-th slot takes the first id unsteered, so
-no setting starves.
+table by its swarm setting (table size, stack depth and cap, blinds and ante, which bot
+kinds sit, how many, and which holds the most seats), and takes the one whose setting has reached the least-hit
+coverage points most often per dispatch so far. Per dispatch, not per hand: a fuzz has a
+time budget, and a setting whose hands are long (a min-raise war at a full table) must
+earn its time. Dispatches, unlike seconds, are the same on every machine, so the choice
+stays reproducible. Every ``EXPLORE_EVERY``-th slot takes the first id unsteered, so no
+setting starves.
 
 Slot k learns from slots 0 to k - LAG - 1 exactly, in slot order, whatever the order in
 which tables finish: the tables a fuzz plays follow from its seed and its table count
@@ -15,23 +18,23 @@ The lag is far longer than the tables in flight at once, so a slot almost never 
 
     >>> steer = Steering(seed=7)
     >>> table_id = steer.choose()        # None: wait for the table LAG slots back
-    >>> steer.observe(table_id, hands, coverage)
+    >>> steer.observe(table_id, dispatches, coverage)
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import Final
 
-from sim.bots import draw_table
+from sim.bots import draw_fuzz_table
 from sim.bots.swarm import BOT_KINDS, TableSpec
 from sim.invariants.coverage import COVERAGE_POINTS
 
-CANDIDATES: Final = 8  # table ids looked at per slot
-EXPLORE_EVERY: Final = 4  # every 4th slot plays the unsteered draw
+CANDIDATES: Final = 16  # table ids looked at per slot
+EXPLORE_EVERY: Final = 8  # every 8th slot plays the unsteered draw
 LAG: Final = 32  # slot k learns from the slots before k - LAG
-PRIOR_HANDS: Final = 2000.0  # how many hands of the run-wide rate a setting starts with
+PRIOR: Final = 20_000.0  # how many dispatches of the run-wide rate a setting starts with
 
 
 def features(spec: TableSpec) -> tuple[str, ...]:
@@ -44,9 +47,15 @@ def features(spec: TableSpec) -> tuple[str, ...]:
             else "full")
     deep = ("1-5bb" if depth <= 5 else "5-30bb" if depth <= 30 else "30-100bb"
             if depth <= 100 else "deep")
+    cap = config.max_buy_in // config.big_blind
+    capped = "2-4bb" if cap <= 4 else "5-8bb" if cap <= 8 else "10-20bb" if cap <= 20 else "deep"
     blinds = "equal" if config.small_blind == config.big_blind else "usual"
     kinds = spec.kinds()
-    return (f"size:{size}", f"depth:{deep}", f"ante:{bool(config.ante)}", f"blinds:{blinds}",
+    mix = "1-2" if len(kinds) <= 2 else "3-5" if len(kinds) <= 5 else "6+"
+    seated = Counter(kind for _, kind, _, _ in spec.bots)
+    most = max(sorted(seated), key=seated.__getitem__) if seated else "none"
+    return (f"size:{size}", f"depth:{deep}", f"cap:{capped}", f"ante:{bool(config.ante)}",
+            f"blinds:{blinds}", f"kinds:{mix}", f"most:{most}",
             *(f"bot:{kind}:{kind in kinds}" for kind in BOT_KINDS))
 
 
@@ -58,9 +67,9 @@ class Steering:
         self.slots: list[int] = []  # the table id chosen for each slot
         self.learnt = 0  # slots 0 .. learnt - 1 are in the statistics
         self.results: dict[int, tuple[int, Mapping[str, int]]] = {}  # table id -> result
-        self.hands: dict[str, float] = defaultdict(float)  # feature -> hands seen
+        self.work: dict[str, float] = defaultdict(float)  # feature -> dispatches seen
         self.hits: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        self.total_hands = 0.0
+        self.total_work = 0.0
         self.total_hits: dict[str, float] = dict.fromkeys(COVERAGE_POINTS, 0.0)
 
     def choose(self) -> int | None:
@@ -69,18 +78,18 @@ class Steering:
         if not self._learn_up_to(slot - LAG):
             return None
         first = slot * CANDIDATES
-        if self.total_hands == 0 or slot % EXPLORE_EVERY == 0:
+        if self.total_work == 0 or slot % EXPLORE_EVERY == 0:
             chosen = first
         else:
-            best = max((self._score(features(draw_table(self.seed, first + v))), -v)
+            best = max((self._score(features(draw_fuzz_table(self.seed, first + v))), -v)
                        for v in range(CANDIDATES))
             chosen = first - best[1]
         self.slots.append(chosen)
         return chosen
 
-    def observe(self, table_id: int, hands: int, coverage: Mapping[str, int]) -> None:
-        """A chosen table finished: what it played and reached."""
-        self.results[table_id] = (hands, coverage)
+    def observe(self, table_id: int, dispatches: int, coverage: Mapping[str, int]) -> None:
+        """A chosen table finished: how many dispatches it took and what it reached."""
+        self.results[table_id] = (dispatches, coverage)
 
     # -- internals ----------------------------------------------------------------------
     def _learn_up_to(self, end: int) -> bool:
@@ -90,17 +99,17 @@ class Steering:
             table_id = self.slots[self.learnt]
             if table_id not in self.results:
                 return False
-            hands, coverage = self.results.pop(table_id)
-            self._add(features(draw_table(self.seed, table_id)), hands, coverage)
+            work, coverage = self.results.pop(table_id)
+            self._add(features(draw_fuzz_table(self.seed, table_id)), work, coverage)
             self.learnt += 1
         return True
 
-    def _add(self, named: tuple[str, ...], hands: int, coverage: Mapping[str, int]) -> None:
-        if not hands:
+    def _add(self, named: tuple[str, ...], work: int, coverage: Mapping[str, int]) -> None:
+        if not work:
             return
-        self.total_hands += hands
+        self.total_work += work
         for f in named:
-            self.hands[f] += hands
+            self.work[f] += work
         for point, count in coverage.items():
             if point in self.total_hits and count:
                 self.total_hits[point] += count
@@ -108,19 +117,22 @@ class Steering:
                     self.hits[f][point] += count
 
     def _score(self, named: tuple[str, ...]) -> float:
-        """Expected hits per hand of each point, weighted by how rare the point is.
+        """How much a table of this setting is worth: for each point, how many times more
+        often per dispatch than the run as a whole it is expected to reach the point (its
+        lift), weighted by the point's rarity, 1 / (hits so far + 1). A point hit a
+        hundred times less than another counts a hundred times more, so the rarest points
+        steer, and a point stops pulling once it is hit as often as the others.
 
-        Each feature's rate of a point, against the run-wide rate, is a lift; a table's
-        expected rate is the run-wide rate times the lifts of all its features (features
-        taken as independent, as naive Bayes does), so settings that several features
-        favour stand out. Rates are smoothed toward the run-wide rate by PRIOR_HANDS."""
+        Each feature's rate of a point, against the run-wide rate, is a lift; a setting's
+        lift is the product of its features' lifts (features taken as independent, as naive
+        Bayes does), so settings that several features favour stand out. Rates are smoothed
+        toward the run-wide rate by PRIOR dispatches."""
         score = 0.0
         for point, seen in self.total_hits.items():
-            overall = (seen + 1.0) / (self.total_hands + 1.0)
-            expected = overall
+            overall = (seen + 1.0) / (self.total_work + 1.0)
+            lift = 1.0
             for f in named:
-                rate = (self.hits[f][point] + PRIOR_HANDS * overall) / (self.hands[f]
-                                                                       + PRIOR_HANDS)
-                expected *= rate / overall
-            score += expected / (seen + 1.0)
+                rate = (self.hits[f][point] + PRIOR * overall) / (self.work[f] + PRIOR)
+                lift *= rate / overall
+            score += lift / (seen + 1.0)
         return score

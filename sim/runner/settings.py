@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from sim.bots import TableSpec, draw_table
+from sim.bots import TableSpec, draw_fuzz_table, draw_table
 from sim.hooks.faults import Fault
 
 EXPERIMENT_FILE = "experiment.json"  # the run folder's copy of its experiment
@@ -34,12 +34,16 @@ class RunSettings:
     oracle: int = 0  # compare 1 finished hand in this many with PokerKit (0: never)
     # A sim.experiment.Experiment: the tables and bots to play; None: swarm testing.
     experiment: Any = None
+    fuzz: bool = False  # swarm tables from the fuzz's wider swarm (sim.bots.draw_fuzz_table)
 
     def draw(self, table_id: int) -> TableSpec:
-        """Table ``table_id`` of this run: from the experiment, or drawn by the swarm."""
+        """Table ``table_id`` of this run: from the experiment, or drawn by the swarm (the
+        fuzz's wider one in a fuzz)."""
         if self.experiment is not None:
             spec: TableSpec = self.experiment.draw(self.seed, table_id)
             return spec
+        if self.fuzz:
+            return draw_fuzz_table(self.seed, table_id)
         return draw_table(self.seed, table_id)
 
     def __reduce__(self) -> tuple[Any, ...]:

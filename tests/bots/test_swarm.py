@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from sim.bots import BOT_KINDS, TableSpec, draw_table, make_bot
+from sim.bots import BOT_KINDS, TableSpec, draw_fuzz_table, draw_table, make_bot
 from sim.bots.base import Bot
 from sim.engine import Controller
 from sim.engine.seeds import derive_seed
@@ -105,3 +105,48 @@ def test_bot_kinds_registry() -> None:
     assert [kind for kind, cls in BOT_KINDS.items() if cls.chaos] == ["chaos"]
     with pytest.raises(ValueError, match="Unknown bot kind 'shark'"):
         make_bot("shark", "shark-1")
+
+
+# -- the fuzz's wider swarm -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def fuzz_specs() -> list[TableSpec]:
+    return [draw_fuzz_table(run_seed=20240601, table_id=table_id) for table_id in range(500)]
+
+
+def test_fuzz_draw_is_deterministic_and_its_own() -> None:
+    assert draw_fuzz_table(3, 5) == draw_fuzz_table(3, 5)
+    assert draw_fuzz_table(3, 5).seed == derive_seed(3, "fuzz table", 5)
+    assert draw_fuzz_table(3, 5) != draw_table(3, 5)  # a plain run's tables are unchanged
+
+
+def test_fuzz_tables_open_with_buy_ins_in_range(fuzz_specs: list[TableSpec]) -> None:
+    for spec in fuzz_specs:
+        config = spec.config
+        assert 2 <= len(spec.bots) <= config.seats
+        assert all(config.min_buy_in <= buy_in <= config.max_buy_in
+                   for _, _, _, buy_in in spec.bots)
+        controller = Controller(config, seed=spec.seed, players=spec.players())
+        # A hand is dealt (the first may already be over: all in on the blinds).
+        assert controller.state.hand_no >= 1
+
+
+def test_half_the_fuzz_tables_are_short(fuzz_specs: list[TableSpec]) -> None:
+    caps = Counter(spec.config.max_buy_in // spec.config.big_blind for spec in fuzz_specs
+                   if spec.config.max_buy_in < 20 * spec.config.big_blind
+                   or spec.config.min_buy_in == spec.config.big_blind
+                   and spec.config.max_buy_in <= 20 * spec.config.big_blind)
+    assert 200 < sum(caps.values()) < 320, caps
+    assert {2, 3, 4, 5, 6, 8, 10, 15} <= set(caps)
+    short = [b for spec in fuzz_specs for _, _, _, b in spec.bots
+             if b <= 5 * spec.config.big_blind]
+    plain = [b for spec in (draw_table(20240601, t) for t in range(500))
+             for _, _, _, b in spec.bots if b <= 5 * spec.config.big_blind]
+    assert len(short) > 3 * len(plain)
+
+
+def test_fuzz_tables_range_from_one_kind_to_nearly_all(fuzz_specs: list[TableSpec]) -> None:
+    sizes = Counter(len(spec.kinds()) for spec in fuzz_specs)
+    few = sum(n for size, n in sizes.items() if size <= 2)
+    many = sum(n for size, n in sizes.items() if size >= 6)  # as many as the seats allow
+    assert few > 120 and sizes[1] > 30 and many > 10, sizes

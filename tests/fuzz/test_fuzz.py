@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import invoke_cli, query
 
-from sim.bots import draw_table
+from sim.bots import draw_fuzz_table
 from sim.fuzz.steer import CANDIDATES, EXPLORE_EVERY, LAG, Steering, features
 from sim.invariants.coverage import COVERAGE_POINTS
 from sim.store.digest import digest
@@ -55,7 +55,7 @@ def test_steering_prefers_the_settings_that_reach_the_rare_points():
     def play(table_id: int) -> None:
         # Pretend only heads-up tables reach three-way side pots, and every other point is
         # common everywhere.
-        heads_up = "size:heads-up" in features(draw_table(11, table_id))
+        heads_up = "size:heads-up" in features(draw_fuzz_table(11, table_id))
         steer.observe(table_id, 200, {**dict.fromkeys(COVERAGE_POINTS, 100),
                                       "three_way_side_pot": 50 if heads_up else 0})
 
@@ -69,10 +69,33 @@ def test_steering_prefers_the_settings_that_reach_the_rare_points():
         if slot % EXPLORE_EVERY == 0:
             continue
         candidates = [slot * CANDIDATES + v for v in range(CANDIDATES)]
-        heads_up = [c for c in candidates if "size:heads-up" in features(draw_table(11, c))]
+        heads_up = [c for c in candidates if "size:heads-up" in features(draw_fuzz_table(11, c))]
         offered += bool(heads_up)
         taken += steer.slots[slot] in heads_up
     assert offered >= 5 and taken >= offered - 1, (taken, offered)
+
+
+def test_features_name_the_setting_steering_chooses_between():
+    named = [features(draw_fuzz_table(5, table_id)) for table_id in range(300)]
+    for prefix in ("size:", "depth:", "cap:", "ante:", "blinds:", "kinds:", "most:"):
+        assert all(sum(f.startswith(prefix) for f in one) == 1 for one in named), prefix
+    seen = {f for one in named for f in one}
+    assert {"cap:2-4bb", "cap:5-8bb", "cap:10-20bb", "cap:deep"} <= seen
+    assert {"kinds:1-2", "kinds:3-5", "kinds:6+"} <= seen
+    assert len({f for f in seen if f.startswith("most:")}) >= 6
+
+
+def test_the_rarer_point_pulls_harder():
+    # Two settings, the same work: "a" alone reaches a point 5 times, "b" alone another
+    # point 200 times. Each is about as many times above the run's rate of its point, but
+    # the point hit 5 times is the rarer: "a" is worth more.
+    steer = Steering(2)
+    steer._add(("a",), 100_000, {"short_big_blind": 1000, "three_way_side_pot": 5})
+    steer._add(("b",), 100_000, {"short_big_blind": 1000, "odd_chip_split": 200})
+    assert steer._score(("a",)) > steer._score(("b",))
+    # Once the rare point is hit as often as the other, the pull evens out.
+    steer._add(("c",), 100_000, {"three_way_side_pot": 195})
+    assert steer._score(("b",)) > steer._score(("a",))
 
 
 # -- the command ------------------------------------------------------------------------------
@@ -87,6 +110,12 @@ def test_the_same_tables_whatever_the_workers(tmp_path):
     assert stored(tmp_path / "one") == stored(tmp_path / "two")
     ids = [t for t, in query(tmp_path / "one", "SELECT table_id FROM tables ORDER BY 1")]
     assert len(ids) == 40 and ids != list(range(40))  # steered: not the plain plan
+    # A fuzz's tables are steered ids of its own swarm: --resume cannot finish one, and
+    # says which command plays it again, leaving the folder as it was.
+    resumed = invoke_cli("run", "--resume", tmp_path / "one")
+    assert resumed.exit_code == 2, resumed.output
+    assert "sim fuzz --seed 3 --tables 40" in resumed.output
+    assert stored(tmp_path / "one") == stored(tmp_path / "two")
 
 
 def test_a_timed_fuzz_prints_the_command_that_plays_its_tables_again(tmp_path):
