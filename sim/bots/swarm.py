@@ -140,9 +140,7 @@ def draw_fuzz_table(run_seed: int, table_id: int) -> TableSpec:
     config = draw_config(rng)
     if rng.random() < 0.5:
         cap = rng.choice(SHORT_CAPS) * config.big_blind
-        config = TableConfig(seats=config.seats, small_blind=config.small_blind,
-                             big_blind=config.big_blind, ante=config.ante,
-                             min_buy_in=config.big_blind, max_buy_in=cap)
+        config = config.replace(min_buy_in=config.big_blind, max_buy_in=cap)
     filled = draw_filled_seats(config.seats, rng)
     kinds = draw_kinds(rng, rng.choice(FUZZ_KIND_SHARES))
     return TableSpec(table_id, seed, config, draw_players(config, filled, kinds, rng))

@@ -1,15 +1,15 @@
 """Swarm steering: draw more tables like the ones that reach the rarest rule edges.
 
 A coverage-guided fuzzer keeps what reached something new. Here a table is drawn whole
-from its id (``sim.bots.draw_fuzz_table``), so steering chooses ids: slot k of the fuzz looks at
-table ids ``k * CANDIDATES`` to ``k * CANDIDATES + CANDIDATES - 1``, describes each drawn
-table by its swarm setting (table size, stack depth and cap, blinds and ante, which bot
-kinds sit, how many, and which holds the most seats), and takes the one whose setting has reached the least-hit
-coverage points most often per dispatch so far. Per dispatch, not per hand: a fuzz has a
-time budget, and a setting whose hands are long (a min-raise war at a full table) must
-earn its time. Dispatches, unlike seconds, are the same on every machine, so the choice
-stays reproducible. Every ``EXPLORE_EVERY``-th slot takes the first id unsteered, so no
-setting starves.
+from its id (the fuzz's swarm, ``sim.bots.draw_fuzz_table``), so steering chooses ids: slot
+k of the fuzz looks at table ids ``k * CANDIDATES`` to ``k * CANDIDATES + CANDIDATES - 1``,
+describes each drawn table by its swarm setting (table size, stack depth and cap, blinds
+and ante, which bot kinds sit, how many, and which holds the most seats), and takes the
+one whose setting has reached the least-hit coverage points most often per dispatch so
+far. Per dispatch, not per hand: a fuzz has a time budget, and a setting whose hands are
+long (a min-raise war at a full table) must earn its time. Dispatches, unlike seconds, are
+the same on every machine, so the choice stays reproducible. Every ``EXPLORE_EVERY``-th
+slot takes the first id unsteered, so no setting starves.
 
 Slot k learns from slots 0 to k - LAG - 1 exactly, in slot order, whatever the order in
 which tables finish: the tables a fuzz plays follow from its seed and its table count
