@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from sim.engine import bugs
-from sim.finding import EXIT_USAGE
+from sim import exits
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,7 +50,7 @@ def names(value: str | None) -> tuple[str, ...] | None:
 class BadInput(click.ClickException):
     """A file or value the user gave is not what the command takes: exit 2, one line."""
 
-    exit_code = EXIT_USAGE
+    exit_code = exits.USAGE
 
 
 def table_options(command: F) -> F:

@@ -1,12 +1,19 @@
 """Failure signatures: one bug, one signature, however many tables it broke.
 
-A signature is the finding's name, its message with what varies from table to table
-taken out (numbers, cards, seats and player names), and for an exception the exception's
-type and the innermost frame of ours (``sim/...``) it went through. Findings with the
-same signature are taken to be one bug.
+A signature is the finding's name, the shape of its message (its template: what varies
+from table to table is a value, never part of it; see ``sim.finding.Message``), and for an
+exception the exception's type and the innermost frame of ours (``sim/...``) it went
+through. Findings with the same signature are taken to be one bug.
 
-    >>> signature(Finding(Kind.INVARIANT, "pot_consistency", "pot 40 != contributions 38"))
-    'pot_consistency: pot N != contributions N'
+>>> from sim.finding import Finding, Kind, Message
+>>> signature(Finding.of(Kind.INVARIANT, "pot_consistency",
+...                      Message("Pot {pot} is not {paid}.", pot=40, paid=38)))
+'pot_consistency: Pot {pot} is not {paid}.'
+
+A finding recorded before findings kept their template (a version-2 dump) has only its
+sentence; its shape is then guessed from it (``guessed_shape``: numbers, cards, player
+names and lists of them taken out), and compared with a new finding's guessed the same way
+(``same_bug``).
 """
 
 from __future__ import annotations
@@ -14,31 +21,10 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from sim.finding import Finding
+from sim.finding import Finding, guessed_shape
 
-_CARD: Final = re.compile(r"\b[2-9TJQKA][cdhs]\b")
-_PLAYER: Final = re.compile(r"\b[a-z_]+-\d+\b")  # bot names: kind-seat, as the swarm names them
-_NUMBER: Final = re.compile(r"-?\d+")
-# A bracketed group holding only data (N, C, P, groups already collapsed), and a run of
-# one item repeated ("N, N, N", "C C", "(…), (…)").
-_DATA_GROUP: Final = re.compile(r"[(\[](?:[NCP…]|[,;: ]|\(…\))*[)\]]")
-_REPEAT: Final = re.compile(r"(\(…\)|\b[NCP]\b)(?:,? \1)+")
 _FRAME: Final = re.compile(r'File "[^"]*?/(sim/[^"]+)", line \d+, in (\S+)')
 _EXCEPTION: Final = re.compile(r"^(\w[\w.]*(?:Error|Exception|Interrupt|Exit|Warning)?):", re.M)
-
-
-def shape(message: str) -> str:
-    """``message`` with cards, player names and numbers replaced by C, P and N, and lists
-    of them (which grow with the hand: pots, shares, boards) by one element."""
-    message = _CARD.sub("C", message)
-    message = _PLAYER.sub("P", message)
-    message = _NUMBER.sub("N", message)
-    for _ in range(32):  # bounded: each pass removes at least one bracket pair or repeat
-        collapsed = _REPEAT.sub(r"\1", _DATA_GROUP.sub("(…)", message))
-        if collapsed == message:
-            break
-        message = collapsed
-    return message
 
 
 def innermost_frame(trace: str) -> str | None:
@@ -56,11 +42,20 @@ def exception_type(trace: str) -> str | None:
     return found[1] if found else None
 
 
-def signature(finding: Finding) -> str:
-    """The finding's signature (see the module's docstring)."""
-    parts = [f"{finding.name}: {shape(finding.message)}"]
+def signature(finding: Finding, legacy: bool = False) -> str:
+    """The finding's signature (see the module's docstring); ``legacy``: from the guessed
+    shape of its sentence even when it has its template."""
+    shape = guessed_shape(finding.message) if legacy or not finding.shape else finding.shape
+    parts = [f"{finding.name}: {shape}"]
     if finding.kind.is_exception:
         kind = exception_type(finding.trace)
         frame = innermost_frame(finding.trace)
         parts += [part for part in (kind, frame) if part]
     return " | ".join(parts)
+
+
+def same_bug(recorded: Finding, found: Finding) -> bool:
+    """Do the two findings have one signature? When either was recorded without its
+    template, both are compared by the shape guessed from their sentences."""
+    legacy = not (recorded.shape and found.shape)
+    return signature(recorded, legacy) == signature(found, legacy)

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import json
 
+from sim.driver.hooks import TableHook
 from sim.engine.actions import action_from_dict, action_to_dict
 from sim.engine.log import HandRecord
 from sim.engine.state import TableState
 from sim.finding import Kind
-from sim.hooks.base import TableHook
 from sim.hooks.rerun import Draws, rerun
 from sim.invariants.base import CheckContext
 from sim.invariants.pipeline import CheckedTable

@@ -12,11 +12,11 @@ hand, in any process, at any time.
 
 from __future__ import annotations
 
+from sim.driver.hooks import TableHook
 from sim.engine import dealer
 from sim.engine.cards import card_to_str
 from sim.engine.log import HandRecord
 from sim.finding import Kind
-from sim.hooks.base import TableHook
 from sim.hooks.rerun import Draws, rerun
 from sim.invariants.pipeline import CheckedTable
 

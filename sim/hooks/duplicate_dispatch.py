@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.driver.hooks import TableHook
 from sim.engine.actions import BETTING_CLASSES
 from sim.engine.errors import IllegalAction
 from sim.engine.log import HandRecord
-from sim.finding import Kind
-from sim.hooks.base import TableHook
+from sim.finding import Kind, Message, shown
 from sim.hooks.rerun import Draws, state_difference
 from sim.invariants.base import CheckContext
 from sim.invariants.pipeline import CheckedTable
@@ -72,12 +72,15 @@ def _refused(table: CheckedTable, action: Any, what: str) -> None:
     except IllegalAction:
         if table.state is not state or state != saved:
             changed = state_difference(table.state, saved)
-            raise table.found(Kind.INVARIANT, NAME, f"{action!r} {what} was refused but "
-                              f"changed the state: {changed}") from None
+            raise table.found(Kind.INVARIANT, NAME, Message(
+                "{action} {what} was refused but changed the state: {changed}",
+                action=shown(action), what=what, changed=changed)) from None
         return
     except Exception as error:  # noqa: BLE001 - any crash is a finding
-        raise table.found(Kind.INVARIANT, NAME, f"{action!r} {what} raised {error!r} instead "
-                          "of being refused") from error
+        raise table.found(Kind.INVARIANT, NAME, Message(
+            "{action} {what} raised {error} instead of being refused", action=shown(action),
+            what=what, error=repr(error))) from error
     turn = "no one's" if state.to_act is None else f"seat {state.to_act}'s"
-    raise table.found(Kind.INVARIANT, NAME, f"{action!r} {what} was accepted; it is {turn} "
-                      "turn")
+    raise table.found(Kind.INVARIANT, NAME, Message(
+        "{action} {what} was accepted; it is {turn} turn", action=shown(action), what=what,
+        turn=turn))

@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sim.hooks.base import TableHook
+from sim.driver.hooks import TableHook
 from sim.hooks.crash_restore import CrashRestore
 from sim.hooks.determinism import Determinism
 from sim.hooks.duplicate_dispatch import DuplicateDispatch

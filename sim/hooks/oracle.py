@@ -10,10 +10,10 @@ compared and the masks hit are counted (the store's ``counters`` table).
 
 from __future__ import annotations
 
+from sim.driver.hooks import TableHook
 from sim.engine.log import HandRecord
 from sim.engine.seeds import derive_seed
-from sim.finding import Kind
-from sim.hooks.base import TableHook
+from sim.finding import Kind, Message, Quoted
 from sim.invariants.pipeline import CheckedTable
 from sim.outside.pokerkit_oracle import OracleTally, compare_hand, require_pokerkit
 
@@ -33,8 +33,9 @@ class OracleSample(TableHook):
         self.tally.add(report)
         if report.differences:
             raise table.found(Kind.INVARIANT, "oracle",
-                              f"PokerKit disagrees on hand {record.hand_no}: "
-                              f"{report.differences[0]}")
+                              Message("PokerKit disagrees on hand {hand}: {difference}",
+                                      hand=record.hand_no,
+                                      difference=Quoted(report.differences[0])))
 
     def counts(self) -> dict[str, int]:
         tally = self.tally

@@ -29,9 +29,9 @@ import time
 from types import FrameType
 from typing import Any, Final
 
+from sim.driver.hooks import Interrupt, TableHook
 from sim.engine.log import HandRecord
-from sim.finding import Kind
-from sim.hooks.base import Interrupt, TableHook
+from sim.finding import Kind, Message
 from sim.invariants.base import CheckContext
 from sim.invariants.pipeline import CheckedTable
 
@@ -57,8 +57,9 @@ class HandWatchdog(TableHook):
         self.started = 0.0  # when the current hand started (time.monotonic)
         self.fired = False  # the handler raised: later signals are ignored
 
-    def message(self) -> str:
-        return f"the hand did not end within {self.seconds:g} s (hand_timeout)"
+    def message(self) -> Message:
+        return Message("the hand did not end within {seconds:g} s (hand_timeout)",
+                       seconds=self.seconds)
 
     def table_started(self, table_id: int) -> None:
         self.fired = False

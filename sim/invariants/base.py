@@ -32,7 +32,7 @@ from sim.engine.controller import Controller
 from sim.engine.events import EVENT_TYPES, Event
 from sim.engine.log import HandRecord, TableLog
 from sim.engine.state import TableState
-from sim.finding import FindingError, invariant_failed
+from sim.finding import FindingError, Message, invariant_failed
 
 
 class Mode:
@@ -166,10 +166,14 @@ def invariant(name: str, description: str,
     return register
 
 
-def fail(name: str, message: str) -> FindingError:
-    """``raise fail("pot_consistency", "...")``: the engine's fault, not the input's (so not
-    an IllegalAction)."""
-    return invariant_failed(name, message)
+def fail(name: str, template: str, **values: Any) -> FindingError:
+    """``raise fail("pot_consistency", "Pot {pot} is not {paid}.", pot=40, paid=38)``: the
+    engine's fault, not the input's (so not an IllegalAction).
+
+    The sentence is a template and its values (``sim.finding.Message``): every part that
+    varies from table to table is a value, so that one bug has one signature. A value may
+    be a Message (a judge's reason) whose template then belongs to the shape too."""
+    return invariant_failed(name, Message(template, **values))
 
 
 def seats_text(seats: Sequence[int]) -> str:

@@ -5,10 +5,11 @@ rules, written apart from it (the betting part through ``oracle.legal_set``), so
 can tell when the engine accepted what the rules forbid (the ``action_legal`` invariant)
 or refused what they allow (``CheckedTable.offer``).
 
-    >>> judge(state, Check(seat=2))
-    'seat 2 may not check: 4 is owed'
-    >>> judge(state, Fold(seat=2))
-    ''
+    judge(state, Check(seat=2))     # Message('seat 2 may not check: 4 is owed')
+    judge(state, Fold(seat=2))      # None: the rules allow it
+
+The reasons are ``sim.finding.Message``s: a check that quotes one keeps its template in
+the finding's shape, so two bugs the judge tells apart stay two bugs.
 
 Only the committed state before the action is read: its betting books were proven equal
 to the events' at the dispatch before (``legal_actions``).
@@ -42,6 +43,7 @@ from sim.engine.state import (
     TableState,
     total,
 )
+from sim.finding import Message, shown
 from sim.invariants import oracle
 
 Legal = tuple[int, bool, int, int, int, int, int, int]
@@ -60,98 +62,107 @@ def legal_now(s: TableState, seat: int) -> Legal:
                             s.pot + total(s.bet), room)
 
 
-def judge(s: TableState, action: Any, legal: Legal | None = None) -> str:
-    """Why ``action`` is illegal in ``s`` (a phrase), or ``""`` when the rules allow it.
+def judge(s: TableState, action: Any, legal: Legal | None = None) -> Message | None:
+    """Why ``action`` is illegal in ``s`` (a phrase), or None when the rules allow it.
     ``legal`` may pass in ``legal_now(s, s.to_act)`` when the caller has it already."""
     kind = type(action)
     if kind not in ACTION_CLASSES:
-        return f"{action!r} is not an action"
+        return Message("{action} is not an action", action=shown(action))
     seat = action.seat
     if type(seat) is not int or not 0 <= seat < s.config.seats:
-        return f"seat {seat!r} does not exist"
+        return Message("seat {seat} does not exist", seat=repr(seat))
     if kind is Fold or kind is Check or kind is Call or kind is Bet or kind is RaiseTo \
             or kind is Timeout:
         return _betting(s, action, seat, legal)
     if kind is Sit:
         return _sit(s, action, seat)
     if s.player[seat] is None:
-        return f"seat {seat} is empty"
+        return Message("seat {seat} is empty", seat=seat)
     if kind is Leave:
-        return f"seat {seat} is already leaving" if s.pending_leave[seat] else ""
+        return Message("seat {seat} is already leaving", seat=seat) \
+            if s.pending_leave[seat] else None
     if s.pending_leave[seat]:
-        return f"seat {seat} is leaving and may ask for nothing more"
+        return Message("seat {seat} is leaving and may ask for nothing more", seat=seat)
     out = s.pending_status[seat] == GO_OUT or (s.status[seat] == SITTING_OUT
                                                 and s.pending_status[seat] != GO_IN)
     if kind is SitOut:
-        return f"seat {seat} already sits out" if out else ""
+        return Message("seat {seat} already sits out", seat=seat) if out else None
     if kind is SitIn:
-        return "" if out else f"seat {seat} already sits in"
+        return None if out else Message("seat {seat} already sits in", seat=seat)
     if kind is Rebuy:
         return _rebuy(s, action.amount, seat)
     return _post(s, seat)
 
 
-def _betting(s: TableState, action: Any, seat: int, legal: Legal | None) -> str:
+def _betting(s: TableState, action: Any, seat: int, legal: Legal | None) -> Message | None:
     kind = type(action)
     if kind is Bet or kind is RaiseTo:
         if not chips(action.amount):
-            return f"{action.amount!r} is not a positive whole number of chips"
+            return Message("{amount} is not a positive whole number of chips",
+                           amount=repr(action.amount))
     if s.phase != BETTING or s.to_act != seat:
-        return f"it is not seat {seat}'s turn (to act: {s.to_act})"
+        return Message("it is not seat {seat}'s turn (to act: {to_act})", seat=seat,
+                       to_act=s.to_act)
     if kind is Fold or kind is Timeout:
-        return ""
+        return None
     if legal is None:
         legal = legal_now(s, seat)
     if kind is Check:
-        return "" if legal[1] else f"seat {seat} may not check: " \
-            f"{s.current_bet - s.bet[seat]} is owed"
+        return None if legal[1] else Message("seat {seat} may not check: {owed} is owed",
+                                             seat=seat, owed=s.current_bet - s.bet[seat])
     if kind is Call:
-        return "" if legal[2] > 0 else f"seat {seat} may not call: nothing is owed"
+        return None if legal[2] > 0 else Message("seat {seat} may not call: nothing is owed",
+                                                 seat=seat)
     amount: int = action.amount
     low, high = (legal[3], legal[4]) if kind is Bet else (legal[5], legal[6])
-    verb = "bet" if kind is Bet else "raise to"
     if high == 0:
-        return f"seat {seat} may not {verb} now"
+        return Message("seat {seat} may not bet now", seat=seat) if kind is Bet else \
+            Message("seat {seat} may not raise now", seat=seat)
     if not low <= amount <= high:
-        return f"seat {seat} may {verb} {low} to {high}, not {amount}"
-    return ""
+        return Message("seat {seat} may bet {low} to {high}, not {amount}", seat=seat,
+                       low=low, high=high, amount=amount) if kind is Bet else \
+            Message("seat {seat} may raise to {low} to {high}, not {amount}", seat=seat,
+                    low=low, high=high, amount=amount)
+    return None
 
 
-def _sit(s: TableState, action: Sit, seat: int) -> str:
+def _sit(s: TableState, action: Sit, seat: int) -> Message | None:
     name, buy_in, config = action.player, action.buy_in, s.config
     if s.player[seat] is not None:
-        return f"seat {seat} is taken"
+        return Message("seat {seat} is taken", seat=seat)
     if type(name) is not str or not name.strip():
-        return f"{name!r} is not a player name"
+        return Message("{name} is not a player name", name=repr(name))
     if name in s.player:
-        return f"{name!r} is seated already"
+        return Message("{name} is seated already", name=repr(name))
     if not chips(buy_in) or not config.min_buy_in <= buy_in <= config.max_buy_in:
-        return (f"a buy-in of {buy_in!r} is not {config.min_buy_in} to "
-                f"{config.max_buy_in} chips")
-    return ""
+        return Message("a buy-in of {buy_in} is not {low} to {high} chips",
+                       buy_in=repr(buy_in), low=config.min_buy_in, high=config.max_buy_in)
+    return None
 
 
-def _rebuy(s: TableState, amount: Any, seat: int) -> str:
+def _rebuy(s: TableState, amount: Any, seat: int) -> Message | None:
     """Up to the maximum buy-in, counting what is queued and, during a hand the player is
     dealt into, the chips they put in the pot."""
     if not chips(amount):
-        return f"a rebuy of {amount!r} is not a positive whole number of chips"
+        return Message("a rebuy of {amount} is not a positive whole number of chips",
+                       amount=repr(amount))
     held = s.stack[seat] + s.pending_rebuy[seat]
     if s.phase != IDLE and s.dealt[seat]:
         held += s.contrib[seat]
     if held + amount > s.config.max_buy_in:
-        return (f"a rebuy of {amount} takes seat {seat} to {held + amount} chips (pot "
-                f"included), above the maximum buy-in of {s.config.max_buy_in}")
-    return ""
+        return Message("a rebuy of {amount} takes seat {seat} to {held} chips (pot "
+                       "included), above the maximum buy-in of {high}", amount=amount,
+                       seat=seat, held=held + amount, high=s.config.max_buy_in)
+    return None
 
 
-def _post(s: TableState, seat: int) -> str:
+def _post(s: TableState, seat: int) -> Message | None:
     waiting = s.status[seat] == WAITING or (s.pending_status[seat] == GO_IN
                                             and s.missed_bb[seat])
     if not waiting:
-        return f"seat {seat} is not waiting for the big blind"
+        return Message("seat {seat} is not waiting for the big blind", seat=seat)
     if s.will_post[seat]:
-        return f"seat {seat} has posted already"
+        return Message("seat {seat} has posted already", seat=seat)
     if s.stack[seat] <= 0:
-        return f"seat {seat} has no chips to post"
-    return ""
+        return Message("seat {seat} has no chips to post", seat=seat)
+    return None

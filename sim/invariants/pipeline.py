@@ -32,7 +32,7 @@ from sim.engine.handsetup import HandSetup
 from sim.engine.log import HandRecord, TableLog
 from sim.engine.state import TableConfig, TableState
 from sim.engine.subscriber import Subscriber
-from sim.finding import Finding, FindingError, Kind
+from sim.finding import Finding, FindingError, Kind, Message, Quoted, shown
 from sim.invariants.base import CheckContext, fail, run_all, select
 from sim.invariants.coverage import Coverage
 from sim.invariants.judge import judge
@@ -86,7 +86,8 @@ class CheckedTable:
             events = self.controller.open(players)
         except Exception as error:  # noqa: BLE001 - any crash is a finding
             raise self.found(Kind.ENGINE_EXCEPTION, "engine_exception",
-                             f"opening the table raised {error!r}", tb.format_exc()) from error
+                             Message("opening the table raised {error}", error=repr(error)),
+                             tb.format_exc()) from error
         # A dump of a finding here replays the first hand, which may have ended (blinds
         # that put everyone all-in) and been followed by the next in this same dispatch.
         log = self.log
@@ -105,8 +106,8 @@ class CheckedTable:
             events = self.controller.replay_from(record.snapshot, stop_at_hand_end)
         except Exception as error:  # noqa: BLE001
             raise self.found(Kind.ENGINE_EXCEPTION, "engine_exception",
-                             f"dealing the hand from its snapshot raised {error!r}",
-                             tb.format_exc()) from error
+                             Message("dealing the hand from its snapshot raised {error}",
+                                     error=repr(error)), tb.format_exc()) from error
         return self._checked(record.snapshot, None, events, finished)
 
     def dispatch(self, action: Any, chosen_by: object = None) -> CheckContext:
@@ -121,10 +122,13 @@ class CheckedTable:
         except IllegalAction as error:
             who = f"{chosen_by!r} chose " if chosen_by is not None else ""
             raise self.found(Kind.LEGAL_ACTION_REFUSED, "legal_action_rejected",
-                             f"{who}{action!r}, which the engine rejected: {error}") from error
+                             Message("{who}{action}, which the engine rejected: {error}",
+                                     who=who, action=shown(action), error=Quoted(error))
+                             ) from error
         except Exception as error:  # noqa: BLE001 - any crash is a finding
             raise self.found(Kind.ENGINE_EXCEPTION, "engine_exception",
-                             f"dispatching {action!r} raised {error!r}",
+                             Message("dispatching {action} raised {error}",
+                                     action=shown(action), error=repr(error)),
                              tb.format_exc()) from error
         return self._checked(before, action, events, finished)
 
@@ -147,7 +151,8 @@ class CheckedTable:
             return None
         except Exception as error:  # noqa: BLE001
             raise self.found(Kind.ENGINE_EXCEPTION, "engine_exception",
-                             f"dispatching {action!r} raised {error!r}",
+                             Message("dispatching {action} raised {error}",
+                                     action=shown(action), error=repr(error)),
                              tb.format_exc()) from error
         if junk:
             try:
@@ -158,9 +163,9 @@ class CheckedTable:
         return self._checked(before, action, events, finished)
 
     # -- findings -----------------------------------------------------------------------------
-    def found(self, kind: Kind, name: str, message: str, trace: str = "") -> FindingError:
+    def found(self, kind: Kind, name: str, message: Message, trace: str = "") -> FindingError:
         """A finding located at the current dispatch: ``raise table.found(...)``."""
-        return FindingError(self._located(Finding(kind, name, message), trace))
+        return FindingError(self._located(Finding.of(kind, name, message), trace))
 
     def _located(self, finding: Finding, trace: str) -> Finding:
         base = self.base if self.base is not None else self.log.current
@@ -184,15 +189,18 @@ class CheckedTable:
         if not judge(before, action):
             self.tail.append(action)
             raise self.found(Kind.LEGAL_ACTION_REFUSED, "legal_action_rejected",
-                             f"{action!r} is legal by the independent judge, but the engine "
-                             f"rejected it: {error}")
+                             Message("{action} is legal by the independent judge, but the "
+                                     "engine rejected it: {error}", action=shown(action),
+                                     error=Quoted(error)))
         after = self.controller.state
         if after is not before or after != saved:
             raise self.found(Kind.INVARIANT, "rejection_changed_state",
-                             f"{action!r} was rejected but the table state changed")
+                             Message("{action} was rejected but the table state changed",
+                                     action=shown(action)))
         if marks != self._marks():
             raise self.found(Kind.INVARIANT, "rejection_changed_log",
-                             f"{action!r} was rejected but the log or animations grew")
+                             Message("{action} was rejected but the log or animations grew",
+                                     action=shown(action)))
         self.rejected += 1
         self.coverage.chaos_rejected()
 
@@ -209,7 +217,8 @@ class CheckedTable:
             raise FindingError(self._located(error.finding, tb.format_exc())) from error
         except Exception as error:  # noqa: BLE001 - a crashing check is a finding too
             raise self.found(Kind.CHECK_EXCEPTION, "invariant_crashed",
-                             f"an invariant raised {error!r}", tb.format_exc()) from error
+                             Message("an invariant raised {error}", error=repr(error)),
+                             tb.format_exc()) from error
         self.coverage.observe(ctx)
         self.last = ctx
         return ctx
@@ -217,6 +226,6 @@ class CheckedTable:
 
 def _junk_accepted(before: TableState, action: Any) -> None:
     """The engine accepted junk: an ``action_legal`` finding at once, whatever the checks."""
-    why = judge(before, action) or "the judge finds it legal: the junk maker erred"
-    raise fail("action_legal", f"The engine accepted the chaos bot's junk {action!r}, which "
-                               f"is built to be illegal ({why}).")
+    why = judge(before, action) or Message("the judge finds it legal: the junk maker erred")
+    raise fail("action_legal", "The engine accepted the chaos bot's junk {action}, which is "
+                               "built to be illegal ({why}).", action=shown(action), why=why)

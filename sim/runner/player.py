@@ -4,7 +4,7 @@ A table is the unit of work. ``play_table(spec, hands, settings)`` plays one tab
 seed: it asks each seat's bot for its action and hands it to the checked pipeline
 (``sim.invariants.pipeline``), which dispatches it and checks every selected invariant;
 the store's rows come from a subscriber (``sim.runner.rows``); hooks
-(``sim.hooks.base``) are called at fixed points. The first finding stops the table and
+(``sim.driver.hooks``) are called at fixed points. The first finding stops the table and
 is dumped (``sim.failures.dump``). Everything follows from the table's seed, so the same
 run seed gives the same tables whatever the number of workers.
 
@@ -22,6 +22,7 @@ from typing import Any, Final
 
 from sim.bots import TableSpec
 from sim.bots.base import Bot
+from sim.driver.hooks import Interrupt, TableHook
 from sim.engine import bugs
 from sim.engine.actions import Action, Rebuy, Sit, SitIn, Timeout
 from sim.engine.log import HandRecord
@@ -29,8 +30,7 @@ from sim.engine.seeds import derive_seed
 from sim.engine.state import IDLE, SITTING_OUT, TableState
 from sim.engine.views import PlayerView, player_view
 from sim.failures.dump import Dump, assemble
-from sim.finding import Finding, FindingError, Kind
-from sim.hooks.base import Interrupt, TableHook
+from sim.finding import Finding, FindingError, Kind, Message, shown
 from sim.hooks.oracle import OracleSample
 from sim.invariants.judge import judge
 from sim.invariants.pipeline import CheckedTable
@@ -155,8 +155,9 @@ class TablePlayer:
                     self.outcome.interrupted = True
                     return
         if budget <= 0:
-            raise self.table.found(Kind.LIVENESS, "liveness", f"the table made no progress "
-                                   f"in {self.target * 10_000} loop rounds")
+            raise self.table.found(Kind.LIVENESS, "liveness", Message(
+                "the table made no progress in {rounds} loop rounds",
+                rounds=self.target * 10_000))
 
     def _turn(self, seat: int) -> None:
         bot = self.bots[seat]
@@ -177,16 +178,16 @@ class TablePlayer:
         try:
             action = bot.act(self._view(seat), rng)
         except Exception as error:  # noqa: BLE001 - any crash of a plug-in is its fault
-            raise self.table.found(Kind.BOT_FAULT, "bot_fault",
-                                   f"plug-in bot {bot!r} raised {error!r} on its turn",
-                                   tb.format_exc()) from error
+            raise self.table.found(Kind.BOT_FAULT, "bot_fault", Message(
+                "plug-in bot {bot} raised {error} on its turn", bot=repr(bot),
+                error=repr(error)), tb.format_exc()) from error
         # Judged by the independent reading of the rules: an action it allows and the
         # engine refuses is the engine's fault (``legal_action_rejected``), not the bot's.
         why = judge(self.table.state, action)
         if why:
-            raise self.table.found(Kind.BOT_FAULT, "bot_fault",
-                                   f"plug-in bot {bot!r} sent {action!r}, which is not legal "
-                                   f"now: {why}")
+            raise self.table.found(Kind.BOT_FAULT, "bot_fault", Message(
+                "plug-in bot {bot} sent {action}, which is not legal now: {why}",
+                bot=repr(bot), action=shown(action), why=why))
         return action
 
     def _view(self, seat: int) -> PlayerView:
@@ -250,9 +251,9 @@ class TablePlayer:
             except Exception as error:
                 if bot not in self.plugins:
                     raise
-                raise self.table.found(Kind.BOT_FAULT, "bot_fault",
-                                       f"plug-in bot {bot!r} raised {error!r} between hands",
-                                       tb.format_exc()) from error
+                raise self.table.found(Kind.BOT_FAULT, "bot_fault", Message(
+                    "plug-in bot {bot} raised {error} between hands", bot=repr(bot),
+                    error=repr(error)), tb.format_exc()) from error
             # A request the independent judge finds legal must be accepted (a refusal is a
             # finding); one it finds illegal is dropped, unless it is the chaos bot's.
             if request is not None and (bot.chaos or not judge(state, request)):

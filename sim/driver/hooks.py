@@ -1,6 +1,7 @@
-"""Table hooks: what the table player calls at fixed points of a table, as the controller
-calls its subscribers. Fault injection, oracle sampling, re-runs and watchdogs are hooks,
-each in its own module; the player knows only this interface.
+"""Table hooks: what the driver and the table player call at fixed points of a table, as the
+controller calls its subscribers. Fault injection, oracle sampling, re-runs and watchdogs are
+hooks, each in its own module (``sim.hooks``); the driver and the player know only this
+interface.
 
     >>> class CountHands(TableHook):
     ...     def hand_ended(self, table, record): self.hands += 1
@@ -12,7 +13,7 @@ from __future__ import annotations
 from mypy_extensions import mypyc_attr
 
 from sim.engine.log import HandRecord
-from sim.finding import Kind
+from sim.finding import Kind, Message
 from sim.invariants.base import CheckContext
 from sim.invariants.pipeline import CheckedTable
 
@@ -47,7 +48,7 @@ class Interrupt(BaseException):
     it interrupts. The table player and the replayer turn it into a finding located at the
     current dispatch."""
 
-    def __init__(self, kind: Kind, name: str, message: str) -> None:
+    def __init__(self, kind: Kind, name: str, message: Message) -> None:
         super().__init__(f"{name}: {message}")
         self.kind = kind
         self.name = name
