@@ -30,7 +30,7 @@ from collections.abc import Callable
 
 from sim.bots import draw_table
 from sim.engine.log import HandRecord
-from sim.hooks.base import TableHook
+from sim.driver.hooks import TableHook
 from sim.invariants.pipeline import CheckedTable
 from sim.outside.pokerkit_oracle import OracleTally, compare_hand, require_pokerkit
 from sim.runner import RunSettings, TablePlayer

@@ -12,6 +12,7 @@ the README to it); ``sim.finding`` maps each kind of finding to its code.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 from typing import Final
 
@@ -52,12 +53,20 @@ def worst(codes: Iterable[int], interrupted: bool = False) -> int:
 
 
 def help_text(codes: Iterable[int]) -> str:
-    """The lines of ``TABLE`` for ``codes``, as a click help paragraph (kept unwrapped)."""
+    """The lines of ``TABLE`` for ``codes``, as a click help paragraph (click keeps it as
+    written: ``\\b``)."""
     lines = ["\b", "Exit status (several kinds of failure: the most severe of "
              f"{', '.join(map(str, SEVERITY))} decides):"]
     for code in codes:
-        lines.append(f"  {code:<4} {_plain(CODES[code])}")
+        lines += hanging(f"{code:<4} ", _plain(CODES[code]))
     return "\n".join(lines)
+
+
+def hanging(head: str, text: str, width: int = 78) -> list[str]:
+    """``text`` after ``head``, wrapped to ``width`` with the lines after the first indented
+    to line up under the text: one entry of a help table."""
+    return textwrap.wrap(text, width, initial_indent="  " + head,
+                         subsequent_indent=" " * (2 + len(head)))
 
 
 def markdown() -> str:

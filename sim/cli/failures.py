@@ -8,9 +8,11 @@ from typing import Any
 
 import click
 
+from sim import exits
 from sim.cli import main
 from sim.cli.params import BadInput
 from sim.engine import bugs
+from sim.failures.verdict import help_text as verdict_help
 
 
 @main.command()
@@ -25,16 +27,11 @@ from sim.engine import bugs
                    "for PokerKit or any PHH tool.")
 def replay(target: Path, hand: str | None, step: bool, to: int | None,
            phh: Path | None) -> None:
-    """Replay a failure dump (or, with --hand, any stored hand), checking every invariant.
-
-    \b
-    Exit status:
-      0    the hand replays clean
-      1    it fails an invariant (3: the engine or a check raised; 4: liveness)
-      2    usage error, or TARGET is not a failure dump (malformed, another format, a
-           dump from a newer version)"""
+    """Replay a failure dump (or, with --hand, any stored hand) through the engine,
+    checking every invariant after every dispatch, and end with one verdict."""
     from sim.failures.replay import replay as replay_case
-    from sim.failures.sources import NotStored, from_dump, from_store
+    from sim.failures.sources import NotRebuilt, NotStored, from_dump, from_store
+    from sim.failures.verdict import judge_replay
 
     recorded = None
     try:
@@ -50,6 +47,11 @@ def replay(target: Path, hand: str | None, step: bool, to: int | None,
         result = replay_case(case)
     except NotStored as error:  # no such table or hand in the store: the user's words
         raise click.BadParameter(str(error.args[0]), param_hint="--hand") from error
+    except NotRebuilt as error:
+        if error.finding is None:
+            raise BadInput(f"{target}: {error}") from error
+        click.echo(f"FAILED while rebuilding the hand: {error.finding}")
+        sys.exit(error.finding.kind.exit_code)
     except ValueError as error:
         raise BadInput(f"{target}: {error}") from error
     click.echo(f"replaying table {case.table_id} (seed {case.table_seed}) hand "
@@ -67,13 +69,19 @@ def replay(target: Path, hand: str | None, step: bool, to: int | None,
         click.echo(cursor.describe())
     if step:
         _walk(cursor, to or 0)
-    if result.finding is not None:
-        click.echo(f"REPRODUCED at dispatch {result.finding.dispatch}: {result.finding}")
-        if to is None and not step:
-            cursor.goto(cursor.last)
-            click.echo(cursor.describe())
-        sys.exit(result.finding.kind.exit_code)
-    click.echo(f"replayed clean: {cursor.last + 1} dispatches, {result.checks} invariant checks")
+    judged = judge_replay(recorded, result)
+    if to is None and not step and result.unplayed:
+        cursor.goto(cursor.last)
+        click.echo(cursor.describe())  # where it stopped
+    for line in judged.lines():
+        click.echo(line)
+    sys.exit(judged.exit_code)
+
+
+replay.help = "\n\n".join([replay.help or "", verdict_help(),
+                            exits.help_text([exits.CLEAN, exits.FAILED, exits.USAGE,
+                                             exits.CRASHED, exits.LIVENESS,
+                                             exits.DIFFERENT])])
 
 
 def _write_phh(record: Any, path: Path, title: str) -> None:
@@ -89,7 +97,11 @@ def _write_phh(record: Any, path: Path, title: str) -> None:
 
 
 def _table_and_hand(hand: str | None) -> tuple[int, int]:
-    parts = (hand or "").split(":")
+    if hand is None:
+        raise click.BadParameter("a run folder needs the hand to replay, e.g. --hand 3:17 "
+                                 "(table 3, hand 17); a failure dump needs none.",
+                                 param_hint="--hand")
+    parts = hand.split(":")
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
         raise click.BadParameter(f"{hand!r} is not TABLE:HAND; with a run folder, name the "
                                  "hand as e.g. --hand 3:17 (table 3, hand 17).",

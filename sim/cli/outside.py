@@ -48,4 +48,5 @@ def export_phh(run: Path, out: Path, where: str | None) -> None:
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"wrote {written} hands to {out}"
-               + (f"; {left_out} left out (live posts PHH cannot describe)" if left_out else ""))
+               + (f"; {left_out} left out (live posts PHH cannot describe, or hands this "
+                  "engine does not rebuild from the store)" if left_out else ""))

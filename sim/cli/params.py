@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 import click
 
-from sim.engine import bugs
 from sim import exits
+from sim.engine import bugs
 
 F = TypeVar("F", bound=Callable[..., Any])
 

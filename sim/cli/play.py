@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from sim import exits
 from sim.cli import main
 from sim.cli.params import (
     HandsType,
@@ -20,15 +21,8 @@ from sim.cli.params import (
 )
 from sim.finding import exit_code
 
-EXIT_STATUS = """\b
-    Exit status (when several kinds of failure occur, the most severe: 3, then 4, then 1):
-      0    every invariant held
-      1    an invariant failed (or the engine refused a legal action)
-      2    usage error or bad input (or a backend that cannot start)
-      3    the engine or the harness raised an exception (or a worker process died, or
-           a plug-in bot crashed or sent an illegal action)
-      4    liveness: a hand or a table did not end
-      130  interrupted (Ctrl-C) with no failure so far"""
+EXIT_STATUS = exits.help_text([exits.CLEAN, exits.FAILED, exits.USAGE, exits.CRASHED,
+                               exits.LIVENESS, exits.INTERRUPTED])
 
 
 def _where(workers: int, backend: str, scheduler: str | None) -> str:

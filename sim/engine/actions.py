@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Final
 
+from sim.engine.config import MAX_CHIPS
 from sim.engine.errors import IllegalAction
 from sim.engine.record import Record
 
@@ -112,6 +113,32 @@ ACTION_CLASSES: Final = frozenset(ACTION_TYPES.values())
 # The actions taken in turn during a hand (the others are requests about the seat), for
 # ``type(action) in BETTING_CLASSES``: compiled, isinstance() with a tuple is a generic call.
 BETTING_CLASSES: Final = frozenset({Fold, Check, Call, Bet, RaiseTo, Timeout})
+
+
+def malformed(action: Any, seats: int) -> str:
+    """Why no table of ``seats`` seats could ever have logged ``action`` (a phrase), or ''.
+
+    Malformed is what no state makes legal: not an action, a seat that is not one of the
+    table's, an amount that is not a whole number of chips from 1 to ``MAX_CHIPS``, a
+    player name that is not a name. (A raise below the minimum is illegal, not malformed.)
+    """
+    if type(action) not in ACTION_CLASSES:
+        return f"{action!r} is not an action"
+    seat = action.seat
+    if type(seat) is not int or not 0 <= seat < seats:
+        return f"seat {seat!r} is not a seat of a table of {seats}"
+    if isinstance(action, SizedAction) and not _chips(action.amount):
+        return f"an amount of {action.amount!r} is not 1 to {MAX_CHIPS} chips"
+    if isinstance(action, Sit):
+        if type(action.player) is not str or not action.player.strip():
+            return f"{action.player!r} is not a player name"
+        if not _chips(action.buy_in):
+            return f"a buy-in of {action.buy_in!r} is not 1 to {MAX_CHIPS} chips"
+    return ""
+
+
+def _chips(value: Any) -> bool:
+    return type(value) is int and 0 < value <= MAX_CHIPS
 
 
 def action_to_dict(action: Action) -> dict[str, Any]:

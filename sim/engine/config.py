@@ -13,6 +13,9 @@ from typing import Any, ClassVar, Final
 from sim.engine.errors import IllegalAction
 from sim.engine.record import Record
 
+# The most chips any amount may be: what the store's BIGINT columns hold.
+MAX_CHIPS: Final = 2**63 - 1
+
 
 class TableConfig(Record):
     """A table's fixed settings. ``TableConfig(seats=6, small_blind=1, big_blind=2)``."""

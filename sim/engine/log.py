@@ -79,17 +79,27 @@ class HandRecord:
                    steps=steps, final=final)
 
 
-def upcast(data: dict[str, Any]) -> dict[str, Any]:
-    """Bring a stored hand document up to the current VERSION (without editing the input)."""
-    if data.get("format") != FORMAT:
-        raise ValueError(f"Not a hand log: format is {data.get('format')!r}, expected {FORMAT!r}.")
-    version = data.get("version")
-    if not isinstance(version, int) or version > VERSION:
-        raise ValueError(f"Hand log version {version!r} is not supported; this engine reads "
-                         f"versions 1 to {VERSION}.")
-    while version < VERSION:
-        data = UPCASTERS[version](data)
-        version = data["version"]
+class UnknownFormat(ValueError):
+    """A document of another format, or of a version this code does not read."""
+
+
+def upcast(data: Any, kind: str = FORMAT, version: int = VERSION,
+           upcasters: dict[int, Any] = UPCASTERS, what: str = "hand log") -> dict[str, Any]:
+    """Bring a stored document of format ``kind`` up to ``version`` (without editing the
+    input): ``upcasters[v]`` turns a version-v document into a version-(v + 1) one. Every
+    versioned document (a hand log, a failure dump) is read through here; a document of
+    another format or of a version this code does not read raises ValueError saying so."""
+    if not isinstance(data, dict) or data.get("format") != kind:
+        found = data.get("format") if isinstance(data, dict) else type(data).__name__
+        raise UnknownFormat(f"Not a {what}: found {found!r}, expected an object with format "
+                            f"{kind!r}.")
+    have = data.get("version")
+    if type(have) is not int or not 1 <= have <= version:
+        raise UnknownFormat(f"{what.capitalize()} version {have!r} is not supported; this "
+                            f"harness reads versions 1 to {version}.")
+    while have < version:
+        data = upcasters[have](data)
+        have = data["version"]
     return data
 
 

@@ -23,7 +23,7 @@ from sim.engine.apply import apply
 from sim.engine.dealer import advance
 from sim.engine.events import Event
 from sim.engine.log import HandRecord
-from sim.engine.state import TableState
+from sim.engine.state import FIELDS, TableState
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,3 +135,13 @@ def first_difference(derived: list[Event], recorded: list[Event]) -> str:
             return f"event {index}: replay derived {mine}, the log has {theirs}"
     return (f"replay derived {len(derived)} events, the log has {len(recorded)}: "
             f"{derived[len(recorded):] or recorded[len(derived):]}")
+
+
+def state_difference(mine: TableState, theirs: TableState | None, most: int = 3) -> str:
+    """The fields in which two states differ, the first ``most`` of them, each as
+    ``name (mine vs theirs)``; 'nothing' when none does."""
+    if theirs is None:
+        return "everything: there is no state to compare with"
+    names = [name for name in FIELDS if getattr(mine, name) != getattr(theirs, name)]
+    return ", ".join(f"{name} ({getattr(mine, name)!r} vs {getattr(theirs, name)!r})"
+                     for name in names[:most]) or "nothing"

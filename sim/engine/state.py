@@ -178,6 +178,10 @@ class TableState:
 
     @classmethod
     def from_snapshot(cls, data: dict[str, Any]) -> TableState:
+        """The state ``data`` (a ``snapshot()``) describes. A snapshot read back from a
+        file is input: every field is checked first, and a ValueError names the first
+        that is not what a table could hold."""
+        check_snapshot(data)
         s = cls()
         s.config = TableConfig(**data["config"])
         for name in SEAT_LISTS:
@@ -235,6 +239,89 @@ class TableState:
 
     def __repr__(self) -> str:
         return f"<TableState hand {self.hand_no} {PHASE_NAMES[self.phase]} to_act={self.to_act}>"
+
+
+def check_snapshot(data: Any) -> None:
+    """Raise ValueError naming the first field of snapshot ``data`` that no table could
+    hold (a wrong type, a seat, card or status out of range); the checks that follow
+    from the rules (chips add up, ...) are the invariants'."""
+    if type(data) is not dict:
+        raise ValueError(f"a table snapshot is an object, not {type(data).__name__}")
+    missing = [name for name in FIELDS if name not in data]
+    if missing:
+        raise ValueError(f"the table snapshot has no {', '.join(missing)}")
+    config = data["config"]
+    if type(config) is not dict:
+        raise ValueError("the table snapshot's config is not an object")
+    n = TableConfig(**config).seats
+    seat = _seat_in(n)
+    for name, judge in _SNAPSHOT_SEATS.items():
+        values = data[name]
+        if type(values) is not list or len(values) != n:
+            raise ValueError(f"the table snapshot's {name} is not a list of {n} seats")
+        for value in values:
+            if not judge(value):
+                raise ValueError(f"the table snapshot's {name} holds {value!r:.40}, which "
+                                 "no seat can")
+    for name in SCALAR_FIELDS:
+        value = data[name]
+        ok = seat(value) if name in _SEAT_SCALARS else _natural(value)
+        if ok and name in _SCALAR_RANGES:
+            ok = value < _SCALAR_RANGES[name]
+        if not ok:
+            raise ValueError(f"the table snapshot's {name} is {value!r:.40}, which no table "
+                             "can have")
+    for name in TUPLE_FIELDS:
+        values = data[name]
+        judge = seat if name in ("order", "posters") else _card
+        if type(values) is not list or not all(judge(v) for v in values) \
+                or len(set(values)) != len(values):
+            raise ValueError(f"the table snapshot's {name} is {values!r:.60}, which is not "
+                             "a list of distinct " + ("seats" if judge is seat else "cards"))
+    if data["deck"] and len(data["deck"]) != 52:
+        raise ValueError("the table snapshot's deck is not a deck of 52 cards")
+    pots = data["pots"]
+    if type(pots) is not list or not all(
+            type(pot) is list and len(pot) == 2 and _natural(pot[0])
+            and type(pot[1]) is list and all(seat(x) for x in pot[1]) for pot in pots):
+        raise ValueError(f"the table snapshot's pots are {pots!r:.60}, not [[chips, [seats]]]")
+
+
+def _natural(value: Any) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _card(value: Any) -> bool:
+    return type(value) is int and 0 <= value < 52
+
+
+def _seat_in(n: int) -> Any:
+    return lambda value: value is None or (type(value) is int and 0 <= value < n)
+
+
+def _hole(value: Any) -> bool:
+    return value is None or (type(value) is list and len(value) == 2 and _card(value[0])
+                             and _card(value[1]) and value[0] != value[1])
+
+
+def _flag(value: Any) -> bool:
+    return type(value) is bool
+
+
+_SNAPSHOT_SEATS: Final[dict[str, Any]] = {
+    "stack": _natural, "bet": _natural, "contrib": _natural,
+    "acted_level": lambda v: type(v) is int and v >= NOT_ACTED,
+    "player": lambda v: v is None or (type(v) is str and bool(v.strip())),
+    "status": lambda v: type(v) is int and EMPTY <= v <= WAITING,
+    "dealt": _flag, "folded": _flag, "hole": _hole, "shown": _flag,
+    "pending_status": lambda v: type(v) is int and NO_CHANGE <= v <= GO_IN,
+    "pending_leave": _flag, "pending_rebuy": _natural, "will_post": _flag,
+    "missed_bb": _flag,
+}
+_SEAT_SCALARS: Final = frozenset({"button", "small_blind_seat", "big_blind_seat",
+                                  "last_actor", "to_act", "last_aggressor"})
+_SCALAR_RANGES: Final[dict[str, int]] = {"phase": BETTING + 1, "street": RIVER + 1,
+                                         "deck_pos": 53}
 
 
 def clockwise(seats: list[int], first: int, n: int) -> list[int]:

@@ -7,8 +7,12 @@ that were on. A ``Dump`` is a case with the ``Finding`` that stopped the table a
 ``sim replay FILE`` reproduces it; copying the file into ``tests/regressions/`` makes it
 a test.
 
-    >>> dump = load(Path("runs/x/failures/table000003-hand00012-pot_consistency.json"))
-    >>> dump.finding.name, dump.case.record.hand_no
+    dump = load(Path("runs/x/failures/table000003-hand00012-pot_consistency.json"))
+    dump.finding.name, dump.case.record.hand_no, dump.case.script()
+
+A dump is input like any other: ``load`` checks every field it reads (types, ranges, the
+table snapshot's every field) and refuses a damaged one with a ValueError that names the
+field, before anything is replayed.
 """
 
 from __future__ import annotations
@@ -18,16 +22,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from sim.engine import ENGINE_VERSION, bugs
+from sim.driver.script import Resumed, Script
+from sim.engine import ENGINE_VERSION, IllegalAction, TableConfig, bugs
 from sim.engine import actions as ac
-from sim.engine.log import HandRecord
+from sim.engine.log import HandRecord, UnknownFormat, upcast
 from sim.finding import Finding, Kind
+from sim.hooks.faults import parse as parse_fault
+from sim.invariants.base import select
 from sim.invariants.pipeline import CheckedTable
 
 FORMAT: Final = "sim.failure"
-VERSION: Final = 2
-# Upcasters: UPCASTERS[v] turns a version-v document into a version-(v + 1) one. Stored
-# dumps are never edited.
+VERSION: Final = 3
+# Stored dumps are never edited: an older version is upcast when read (``UPCASTERS``).
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +62,13 @@ class Case:
     @property
     def hand_no(self) -> int:
         return self.record.hand_no if self.record is not None else 0
+
+    def script(self) -> Script:
+        """What the driver plays: the hand from its snapshot, then every logged action."""
+        if self.record is None:
+            raise ValueError("This dump holds no hand log (the table failed before its "
+                             "first hand), so there is nothing to replay.")
+        return Script(Resumed(self.record, self.stop_at_hand_end), self.actions)
 
 
 @dataclass(slots=True)
@@ -88,16 +101,55 @@ class Dump:
 
     @classmethod
     def from_dict(cls, data: Any) -> Dump:
-        data = upcast(data)
-        seeds = data["seeds"]
-        record = HandRecord.from_dict(data["hand"]) if data.get("hand") else None
-        case = Case(seeds["run"], seeds["table_id"], seeds["table"], data["config"],
-                    tuple(data["planted_bugs"]),
-                    tuple(data["invariants"]) if data.get("invariants") is not None else None,
-                    record, [ac.action_from_dict(a) for a in data["actions"]],
-                    {int(seat): kind for seat, kind in data.get("bots", {}).items()},
-                    faults=tuple(data.get("faults", ())))  # older dumps have none
-        return cls(case, Finding.from_dict(data["finding"]), data["describe"])
+        """The dump ``data`` holds; ValueError saying what is wrong when it is not one, or
+        is damaged (naming the field)."""
+        try:
+            return cls._read(upcast(data, FORMAT, VERSION, UPCASTERS, "failure dump"))
+        except KeyError as error:
+            raise ValueError(f"a damaged failure dump: it has no {error.args[0]!r} "
+                             "field") from None
+        except (TypeError, AttributeError, IndexError, AssertionError, IllegalAction) as error:
+            raise ValueError(f"a damaged failure dump: {error}") from None
+        except UnknownFormat:
+            raise
+        except ValueError as error:
+            raise ValueError(f"a damaged failure dump: {error}") from None
+
+    @classmethod
+    def _read(cls, data: dict[str, Any]) -> Dump:
+        seeds = _object(data, "seeds")
+        config = _object(data, "config")
+        try:
+            TableConfig(**config)
+        except (TypeError, IllegalAction) as error:
+            raise ValueError(f"its config is not a table's settings: {error}") from None
+        planted = _strings(data, "planted_bugs")
+        unknown = sorted(set(planted) - set(bugs.BUGS))
+        if unknown:
+            raise ValueError(f"it plants unknown bugs {', '.join(unknown)}")
+        invariants = None if data.get("invariants") is None else _strings(data, "invariants")
+        if invariants is not None:
+            select(invariants)  # unknown names: a ValueError naming them
+        faults = _strings(data, "faults") if "faults" in data else []  # older dumps have none
+        for spec in faults:
+            parse_fault(spec)
+        hand = data["hand"]
+        if hand is not None and type(hand) is not dict:
+            raise ValueError(f"its hand is {type(hand).__name__}, not an object or null")
+        record = HandRecord.from_dict(hand) if hand else None
+        actions = data["actions"]
+        if type(actions) is not list:
+            raise ValueError(f"its actions are {type(actions).__name__}, not a list")
+        bots = _object(data, "bots") if "bots" in data else {}
+        case = Case(_whole(seeds, "run"), _whole(seeds, "table_id"), _whole(seeds, "table"),
+                    config, tuple(planted), tuple(invariants) if invariants is not None else None,
+                    record, [ac.action_from_dict(a) for a in actions],
+                    {_seat_key(seat): str(kind) for seat, kind in bots.items()},
+                    faults=tuple(faults))
+        describe = data["describe"]
+        if type(describe) is not str:
+            raise ValueError(f"its describe is {type(describe).__name__}, not text")
+        return cls(case, _finding(_object(data, "finding")), describe)
 
     def file_name(self) -> str:
         return (f"table{self.case.table_id:06d}-hand{self.case.hand_no:05d}-"
@@ -114,20 +166,50 @@ class Dump:
         return path
 
 
-def upcast(data: Any) -> dict[str, Any]:
-    """Bring a dump document up to the current VERSION (without editing the input)."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        found = data.get("format") if isinstance(data, dict) else type(data).__name__
-        raise ValueError(f"Not a failure dump: found {found!r}, expected an object with "
-                         f"format {FORMAT!r} (written by `sim run`).")
-    version = data.get("version")
-    if not isinstance(version, int) or not 1 <= version <= VERSION:
-        raise ValueError(f"Failure dump version {version!r} is not supported; this harness "
-                         f"reads versions 1 to {VERSION}.")
-    while version < VERSION:
-        data = UPCASTERS[version](data)
-        version = data["version"]
-    return data
+def _object(data: dict[str, Any], name: str) -> dict[str, Any]:
+    value = data[name]
+    if type(value) is not dict:
+        raise ValueError(f"its {name} is {type(value).__name__}, not an object")
+    return value
+
+
+def _strings(data: dict[str, Any], name: str) -> list[str]:
+    value = data[name]
+    if type(value) is not list or not all(type(item) is str for item in value):
+        raise ValueError(f"its {name} must be a list of names, not {value!r:.80}")
+    return value
+
+
+def _whole(data: dict[str, Any], name: str) -> int:
+    value = data[name]
+    if type(value) is not int or value < 0:
+        raise ValueError(f"its {name} is {value!r:.80}, not a whole number of at least 0")
+    return value
+
+
+def _seat_key(seat: Any) -> int:
+    if type(seat) is not str or not seat.isdigit() or int(seat) > 9:
+        raise ValueError(f"its bots name seat {seat!r:.40}, not a seat number 0 to 9")
+    return int(seat)
+
+
+def _finding(data: dict[str, Any]) -> Finding:
+    kinds = [kind.value for kind in Kind]
+    if data.get("kind") not in kinds:
+        raise ValueError(f"its finding's kind is {data.get('kind')!r:.40}; kinds are "
+                         f"{', '.join(kinds)}")
+    for name in ("name", "message"):
+        if type(data.get(name)) is not str:
+            raise ValueError(f"its finding's {name} is {data.get(name)!r:.40}, not text")
+    for name in ("table_id", "hand_no", "dispatch"):
+        value = data.get(name)
+        if value is not None and (type(value) is not int or value < 0):
+            raise ValueError(f"its finding's {name} is {value!r:.40}, not a whole number "
+                             "or null")
+    for name in ("trace", "shape"):
+        if type(data.get(name, "")) is not str:
+            raise ValueError(f"its finding's {name} is not text")
+    return Finding.from_dict(data)
 
 
 # Version 1 kept the finding as top-level "invariant", "message" and "traceback" strings.
@@ -146,21 +228,30 @@ def _upcast_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
     return {**new, "version": 2, "finding": finding.to_dict()}
 
 
-UPCASTERS: Final[dict[int, Any]] = {1: _upcast_v1_v2}
+def _upcast_v2_v3(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 3 keeps the finding's template (its shape); a version-2 finding has none.
+    return {**data, "version": 3}
+
+
+UPCASTERS: Final[dict[int, Any]] = {1: _upcast_v1_v2, 2: _upcast_v2_v3}
 
 
 def load(path: Path) -> Dump:
-    """Read a dump; a file that is not one raises ValueError saying what it is."""
+    """Read a dump; a file that is not one, or a damaged one, raises ValueError saying
+    what is wrong."""
     try:
         data = json.loads(Path(path).read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ValueError(f"{path} is not JSON ({error}); expected a failure dump written by "
-                         "`sim run`.") from error
+                         "`sim run`.") from None
+    except RecursionError:
+        raise ValueError(f"{path} nests its JSON too deeply to be a failure dump.") from None
     try:
         dump = Dump.from_dict(data)
-    except KeyError as error:
-        raise ValueError(f"{path} is a failure dump with no {error.args[0]!r} field; it is "
-                         "damaged or was not written by `sim run`.") from error
+    except RecursionError:
+        raise ValueError(f"{path} nests its JSON too deeply to be a failure dump.") from None
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}.") from None
     dump.path = Path(path)
     return dump
 

@@ -2,20 +2,22 @@
 
 Starting from a dump, ``shrink`` deals the failing hand again at a fresh table (the same
 settings, the players dealt in with their stacks, the same button and deck, through
-``HandSetup``) and replays its actions through the checked pipeline; then it tries
-smaller versions, keeping one only if it still fails with the same signature:
+``HandSetup``) and plays its actions through the hand driver, with the dump's checks and
+faults; then it tries smaller versions, keeping one only if it still fails with the same
+signature:
 
 - fewer players (a seat and its actions left out);
 - fewer actions (chunks of the list left out, halves first, then smaller);
 - simpler actions (a bet or raise replaced by a call or check, a call by a check or fold);
 - smaller stacks (halved, all at once, then one by one), no ante.
 
-An action that is not legal where it now falls is skipped (and left out of the result),
-so a candidate is always a legal hand. The search is greedy and bounded in time; its
-result is an ordinary dump that ``sim replay`` reproduces.
+An action that is not legal where it now falls is skipped (``Refused.SKIP``: left out of
+the result), so a candidate is always a legal hand. The search is greedy and bounded in
+time; its result is an ordinary dump, with the dump's faults, that ``sim replay``
+reproduces (``verdict`` says so, in the replayer's words).
 
-    >>> result = shrink(load(path), seconds=30)
-    >>> result.dump.write(folder), result.before, result.after
+    result = shrink(load(path), seconds=30)
+    result.dump.write(folder), result.before, result.after, result.verdict.word
 """
 
 from __future__ import annotations
@@ -25,13 +27,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sim.driver.drive import Refused, drive
+from sim.driver.script import Opening, Script
 from sim.engine import actions as ac
 from sim.engine import bugs
 from sim.engine.handsetup import HandSetup
 from sim.engine.state import TableConfig
 from sim.failures.dump import Dump, assemble
-from sim.failures.signature import signature
-from sim.finding import Finding, FindingError
+from sim.failures.replay import replay
+from sim.failures.signature import same_bug
+from sim.failures.verdict import Judged, judge_replay
+from sim.finding import Finding
+from sim.hooks.faults import replayed_hooks
 from sim.invariants.pipeline import CheckedTable
 
 
@@ -69,13 +76,15 @@ class Size:
 
 @dataclass(slots=True)
 class Shrunk:
-    """The smallest dump found, the sizes before and after, and how the search went."""
+    """The smallest dump found, the sizes before and after, how the search went, and the
+    verdict of replaying the shrunk dump (``reproduced``, unless something is amiss)."""
 
     dump: Dump
     before: Size
     after: Size
     tries: int
     seconds: float
+    verdict: Judged
 
 
 class _Judge:
@@ -83,7 +92,7 @@ class _Judge:
 
     def __init__(self, original: Dump, deadline: float) -> None:
         self.case = original.case
-        self.target = signature(original.finding)
+        self.target = original.finding
         self.deadline = deadline
         self.tries = 0
         self.best: tuple[Hand, CheckedTable, Finding] | None = None
@@ -96,7 +105,7 @@ class _Judge:
         kept as the best so far."""
         self.tries += 1
         table, finding = self._play(hand)
-        if finding is None or signature(finding) != self.target:
+        if finding is None or not same_bug(self.target, finding):
             return False
         played = replace(hand, actions=tuple(table.tail))
         if self.best is None or played.size <= self.best[0].size:
@@ -105,18 +114,12 @@ class _Judge:
 
     def _play(self, hand: Hand) -> tuple[CheckedTable, Finding | None]:
         case = self.case
+        script = Script(Opening(hand.config, case.table_seed, hand.players,
+                                setups={1: HandSetup(hand.button, hand.deck)}), hand.actions)
         with bugs.planted(*case.planted):
-            table = CheckedTable(hand.config, case.table_seed, checks=case.invariants, keep=2,
-                                 keep_actions=False, table_id=case.table_id,
-                                 setups={1: HandSetup(hand.button, hand.deck)})
-            try:
-                table.open(hand.players)
-                for action in hand.actions:
-                    if table.controller.can(action):
-                        table.dispatch(action)
-            except FindingError as error:
-                return table, error.finding
-            return table, None
+            driven = drive(script, checks=case.invariants, hooks=replayed_hooks(case.faults),
+                           refused=Refused.SKIP, table_id=case.table_id, keep=2)
+        return driven.table, driven.finding
 
 
 def shrink(original: Dump, seconds: float = 30.0) -> Shrunk | None:
@@ -139,9 +142,11 @@ def shrink(original: Dump, seconds: float = 30.0) -> Shrunk | None:
     case = original.case
     with bugs.planted(*case.planted):
         dump = assemble(table, finding, case.run_seed, case.table_id, case.table_seed,
-                        case.invariants, {s: k for s, k in case.bots.items() if s in hand.players})
+                        case.invariants, {s: k for s, k in case.bots.items() if s in hand.players},
+                        case.faults)
     after = Size(len(hand.players), len(dump.case.actions))
-    return Shrunk(dump, before, after, judge.tries, time.monotonic() - started)
+    verdict = judge_replay(finding, replay(dump.case))
+    return Shrunk(dump, before, after, judge.tries, time.monotonic() - started, verdict)
 
 
 def _first_hand(original: Dump) -> Hand | None:

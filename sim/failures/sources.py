@@ -1,11 +1,11 @@
 """Where replay cases come from: a failure dump, or any hand stored in a run's database.
 
-    >>> case = from_dump(Path("runs/x/failures/table000003-hand00012-pot_consistency.json"))
-    >>> case = from_store(Path("runs/demo"), table_id=3, hand_no=17)
+    dump = from_dump(Path("runs/x/failures/table000003-hand00012-pot_consistency.json"))
+    case = from_store(Path("runs/demo"), table_id=3, hand_no=17)
 
 The store keeps each table's settings, its opening seats and every action it accepted, in
-order (``actions.seq``). Replaying a table's actions from its opening rebuilds every
-hand's log exactly, so any stored hand becomes a case like a dump's.
+order (``actions.seq``). Driving a table's actions from its opening (unchecked: fast)
+rebuilds every hand's log exactly, so any stored hand becomes a case like a dump's.
 """
 
 from __future__ import annotations
@@ -16,15 +16,27 @@ from typing import Any
 
 import duckdb
 
+from sim.driver.drive import drive
+from sim.driver.script import Opening, Script
 from sim.engine import TableConfig, bugs
-from sim.engine import actions as ac
 from sim.engine.log import HandRecord
 from sim.failures.dump import Case, Dump, load
+from sim.finding import Finding
 from sim.invariants.pipeline import CheckedTable
+from sim.store.schema import stored_action
 
 
 class NotStored(LookupError):
     """The table or hand asked for is not in the run's database."""
+
+
+class NotRebuilt(ValueError):
+    """This engine does not rebuild a stored hand from the table's stored actions: it
+    refused one of them, or raised (``finding``)."""
+
+    def __init__(self, message: str, finding: Finding | None = None) -> None:
+        super().__init__(message)
+        self.finding = finding
 
 
 def from_dump(path: Path) -> Dump:
@@ -70,25 +82,23 @@ def _read_table(con: Any, path: Path, table_id: int, hand_no: int) -> tuple[Any,
     return table, actions
 
 
-def stored_action(kind: str, seat: int, amount: int | None, player: str | None) -> ac.Action:
-    """The action a row of ``actions`` stores."""
-    if kind == "Sit":
-        return ac.Sit(seat, player or "", amount or 0)
-    if kind in ("Bet", "RaiseTo", "Rebuy"):
-        return ac.ACTION_TYPES[kind](seat, amount)  # type: ignore[no-any-return]
-    return ac.ACTION_TYPES[kind](seat)  # type: ignore[no-any-return]
-
-
 def _rebuild(config: TableConfig, seed: int, players: dict[int, tuple[str, int]],
              actions: list[tuple[Any, ...]], hand_no: int) -> HandRecord:
-    """Replay the table's stored actions (unchecked) until hand ``hand_no`` has ended."""
-    table = CheckedTable(config, seed, players, checks=(), keep=1, keep_actions=False)
-    for row in actions:
+    """Drive the table's stored actions (unchecked) until hand ``hand_no`` has ended."""
+    def ended(table: CheckedTable) -> bool:
         last = table.log.last_hand
-        if last is not None and last.hand_no == hand_no:
-            return last
-        table.dispatch(stored_action(*row))
-    last = table.log.last_hand
-    if last is None or last.hand_no != hand_no:
-        raise ValueError(f"Replaying table actions did not reach the end of hand {hand_no}.")
-    return last
+        return last is not None and last.hand_no == hand_no
+
+    script = Script(Opening(config, seed, players), [stored_action(*row) for row in actions])
+    driven = drive(script, checks=(), keep=1, until=ended)
+    record = driven.table.log.last_hand
+    if record is not None and record.hand_no == hand_no:
+        return record
+    where = f"table's stored actions do not rebuild hand {hand_no} on this engine"
+    if driven.finding is not None:
+        raise NotRebuilt(f"The {where}: {driven.finding}", driven.finding)
+    if driven.stopped is not None:
+        stop = driven.stopped
+        raise NotRebuilt(f"The {where}: it refused stored action {stop.index}, "
+                         f"{stop.action!r} ({stop.reason}).")
+    raise NotRebuilt(f"The {where}: they end before it does.")

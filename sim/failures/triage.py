@@ -45,6 +45,7 @@ class Bug:
     players_after: int | None
     actions_after: int | None
     replay_command: str | None
+    repro: str | None  # the shrunk repro's replay verdict (``sim.failures.verdict``)
 
     @property
     def sizes(self) -> str:
@@ -70,8 +71,8 @@ def triage(folder: Path, seconds_per_bug: float = 30.0) -> list[Bug]:
         for group in _groups(con):
             bug = known.get(group["signature"]) or _triaged(folder, group, seconds_per_bug)
             if group["signature"] not in known:
-                con.execute("INSERT INTO bugs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                            "?)", [run_id[0], *_values(bug)])
+                values = [run_id[0], *_values(bug)]
+                con.execute(f"INSERT INTO bugs VALUES ({', '.join('?' * len(values))})", values)
             bugs.append(bug)
         return bugs
     finally:
@@ -103,6 +104,7 @@ def _triaged(folder: Path, group: dict[str, Any], seconds: float) -> Bug:
     before: tuple[int | None, int | None] = (None, None)
     after: tuple[int | None, int | None] = (None, None)
     command = group["replay_command"]
+    repro = None
     if dumps:
         dump_path = dumps[0][2]
         original = load(Path(dump_path))
@@ -115,9 +117,10 @@ def _triaged(folder: Path, group: dict[str, Any], seconds: float) -> Bug:
             shrunk_path = str(target)
             after = (result.after.players, result.after.actions)
             command = shlex.join(["sim", "replay", shrunk_path])
+            repro = result.verdict.word
     return Bug(group["signature"], group["kind"], group["invariant"], group["message"],
                group["count"], group["first_table"], group["first_hand"], dump_path,
-               shrunk_path, *before, *after, command)
+               shrunk_path, *before, *after, command, repro)
 
 
 def _slug(group: dict[str, Any]) -> str:
@@ -132,7 +135,7 @@ def _values(bug: Bug) -> list[Any]:
     return [bug.signature, bug.kind, bug.invariant, bug.message, bug.failures,
             bug.first_table, bug.first_hand, bug.dump_path, bug.shrunk_path,
             bug.players_before, bug.actions_before, bug.players_after, bug.actions_after,
-            bug.replay_command]
+            bug.replay_command, bug.repro]
 
 
 def promote(bugs: list[Bug], regressions: Path) -> list[Path]:
@@ -148,7 +151,7 @@ def promote(bugs: list[Bug], regressions: Path) -> list[Path]:
     return copied
 
 
-COLUMNS: Final = ("invariant", "message", "failures", "first", "shrunk", "replay")
+COLUMNS: Final = ("invariant", "message", "failures", "first", "shrunk", "repro", "replay")
 
 
 def rows(bugs: list[Bug]) -> list[tuple[Any, ...]]:
@@ -156,7 +159,7 @@ def rows(bugs: list[Bug]) -> list[tuple[Any, ...]]:
     def first(bug: Bug) -> str:
         return f"table {bug.first_table} hand {'-' if bug.first_hand is None else bug.first_hand}"
     return [(bug.invariant, _short(bug.message), bug.failures, first(bug), bug.sizes,
-             bug.replay_command or "-") for bug in bugs]
+             bug.repro or "-", bug.replay_command or "-") for bug in bugs]
 
 
 def _short(message: str, width: int = 100) -> str:

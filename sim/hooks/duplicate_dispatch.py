@@ -23,8 +23,9 @@ from sim.driver.hooks import TableHook
 from sim.engine.actions import BETTING_CLASSES
 from sim.engine.errors import IllegalAction
 from sim.engine.log import HandRecord
+from sim.engine.replay import state_difference
 from sim.finding import Kind, Message, shown
-from sim.hooks.rerun import Draws, state_difference
+from sim.hooks.rerun import Draws
 from sim.invariants.base import CheckContext
 from sim.invariants.pipeline import CheckedTable
 

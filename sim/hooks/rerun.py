@@ -1,9 +1,9 @@
-"""A logged hand played again on a fresh controller and compared, dispatch by dispatch,
+"""A logged hand played again through the hand driver and compared, dispatch by dispatch,
 with the table that played it: what the ``crash_restore`` and ``determinism`` faults
 share. Nothing in memory is shared with the table but the record compared against.
 
-    >>> problem = rerun(snapshot, record.actions, record, live={3: state_after_dispatch_3})
-    >>> problem is None      # else a sentence: what first differed, and where
+    problem = rerun(snapshot, record.actions, record, live={3: state_after_dispatch_3})
+    problem is None      # else a Message: what first differed, and where
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Final
 
+from sim.driver.drive import Driven, drive
+from sim.driver.script import Resumed, Script
 from sim.engine.actions import Action
-from sim.engine.controller import Controller
-from sim.engine.errors import IllegalAction
 from sim.engine.log import HandRecord
-from sim.engine.replay import first_difference
+from sim.engine.replay import first_difference, state_difference
 from sim.engine.seeds import derive_seed
-from sim.engine.state import FIELDS, TableState
+from sim.engine.state import TableState
+from sim.finding import Message, Quoted, shown
 
 _MASK64: Final = (1 << 64) - 1
 _LCG_MULTIPLIER: Final = 6364136223846793005  # Knuth's MMIX constants
@@ -46,40 +47,45 @@ class Draws:
 
 
 def rerun(snapshot: TableState, actions: Sequence[Action], record: HandRecord,
-          live: Mapping[int, TableState] | None = None) -> str | None:
-    """Deal ``record``'s hand from ``snapshot`` on a fresh controller, dispatch ``actions``
-    (the hand's logged actions) and compare each dispatch's events with the record's, the
-    state after dispatch i with ``live[i]`` where given, and the final state with the
-    record's. Returns the first difference as a sentence, or None."""
+          live: Mapping[int, TableState] | None = None) -> Message | None:
+    """Deal ``record``'s hand from ``snapshot`` on a fresh table (the driver, unchecked),
+    dispatch ``actions`` (the hand's logged actions) and compare each dispatch's events
+    with the record's, the state after dispatch i with ``live[i]`` where given, and the
+    final state with the record's. Returns the first difference as a sentence, or None."""
     steps = record.steps
     assert len(actions) == len(steps) - 1, f"{len(actions)} actions for {len(steps)} steps"
-    controller = Controller(snapshot.config, snapshot.table_seed)
-    step = 0
-    try:
-        events = controller.replay_from(snapshot, stop_at_hand_end=True)
-        for step, (_, recorded) in enumerate(steps):
-            if step:
-                events = controller.dispatch(actions[step - 1])
-            if events != recorded:
-                return f"dispatch {step}: {first_difference(events, recorded)}"
-            expected = live.get(step) if live else None
-            if expected is not None and controller.state != expected:
-                return (f"after dispatch {step} the state differs from the table's: "
-                        f"{state_difference(controller.state, expected)}")
-    except IllegalAction as error:
-        return f"dispatch {step}: {actions[step - 1]!r} was refused: {error}"
-    except Exception as error:  # noqa: BLE001 - a crash is what differed
-        return f"dispatch {step} raised {error!r}"
+    again = HandRecord(record.hand_no, snapshot, record.started)
+    driven = drive(Script(Resumed(again), actions), checks=(), keep_states=True, keep=1)
+    played = driven.hand(record.hand_no)
+    replayed = played.steps if played is not None else []
+    for step, ((_, events), (_, recorded)) in enumerate(zip(replayed, steps, strict=False)):
+        if events != recorded:
+            return Message("dispatch {step}: {difference}", step=step,
+                           difference=Quoted(first_difference(events, recorded)))
+        expected = live.get(step) if live else None
+        if expected is not None and driven.states[step] != expected:
+            return Message("after dispatch {step} the state differs from the table's: "
+                           "{difference}", step=step,
+                           difference=state_difference(driven.states[step], expected))
+    stopped = _stopped(driven)
+    if stopped is not None:
+        return stopped
     final = record.final
-    if final is not None and controller.state != final:
-        return f"the final state differs: {state_difference(controller.state, final)}"
+    if final is not None and (played is None or played.final != final):
+        mine = played.final if played is not None and played.final is not None else \
+            driven.table.state
+        return Message("the final state differs: {difference}",
+                       difference=state_difference(mine, final))
     return None
 
 
-def state_difference(mine: TableState, theirs: TableState) -> str:
-    """The first field in which two states differ, as ``name is X, the table's is Y``."""
-    for name in FIELDS:
-        value, expected = getattr(mine, name), getattr(theirs, name)
-        if value != expected:
-            return f"{name} is {value!r}, the table's is {expected!r}"
-    return "no field differs"
+def _stopped(driven: Driven) -> Message | None:
+    """What ended the re-run before the hand did: a refused action, or a crash."""
+    if driven.stopped is not None:
+        stop = driven.stopped
+        return Message("dispatch {step}: {action} was refused: {reason}", step=stop.index,
+                       action=shown(stop.action), reason=Quoted(stop.reason))
+    if driven.finding is not None:
+        return Message("dispatch {step} raised: {finding}", step=driven.finding.dispatch,
+                       finding=Quoted(driven.finding.message))
+    return None

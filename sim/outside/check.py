@@ -1,18 +1,22 @@
 """``sim check-phh``: replay PHH hands through the engine with every invariant on.
 
-Each no-limit hold'em hand is dealt as the file gives it (button, stacks, cards) and its
-actions are dispatched one by one through the checked pipeline
-(``sim.invariants.pipeline.CheckedTable``). A hand is then
+Each no-limit hold'em hand is a script for the hand driver (``sim.driver``): dealt as the
+file gives it (button, stacks, cards), then its actions dispatched one by one through the
+checked pipeline, each step read off the table as it stands ("cc" is a check or a call).
+A hand is then
 - accepted: every action was legal, every invariant held, and the outcome the file records
   (``finishing_stacks``, ``winnings``) agrees, up to rake: chips the site kept, taken only
-  from what the engine paid the players it paid;
+  from what the engine paid the players it paid (the rake's total is reported);
 - skipped: the engine cannot express it (another variant, straddles, uneven antes, ...);
 - rejected: the engine refused an action the site accepted (file, hand, step, sentence);
 - mismatched: the outcome differs beyond rake, or the file ends while the engine waits;
 - failed: an invariant broke (an engine fault).
 
-    >>> report = check_paths([Path("hands/")])
-    >>> report.counts(), report.exit_code()
+A hand whose recorded outcome no hand could have (a finishing stack below zero, or chips
+missing beyond everything the pot paid out) is bad input, not rake: NotPhh, exit 2.
+
+    report = check_paths([Path("hands/")])
+    report.counts(), report.exit_code()
 """
 
 from __future__ import annotations
@@ -20,14 +24,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from sim.engine import IllegalAction
+from sim.driver.drive import drive
+from sim.driver.script import Opening, Script
 from sim.engine import actions as ac
-from sim.engine.controller import Controller
 from sim.engine.events import BetReturned, PotAwarded
-from sim.engine.state import IDLE
-from sim.finding import FindingError
 from sim.invariants.pipeline import CheckedTable
 from sim.outside.phh import NotPhh, find_files, read_path
 from sim.outside.plan import Plan, Skip, Step, make_plan
@@ -54,6 +58,7 @@ class Report:
     scaled: Counter[int] = field(default_factory=Counter)  # hands by scale factor (> 1)
     unchecked: int = 0  # accepted hands whose outcome could not be compared
     rake: int = 0  # accepted hands whose outcome matched only once rake was accounted for
+    raked: Decimal = Decimal(0)  # the rake of those hands, in the files' own units
     files: int = 0
 
     def counts(self) -> dict[str, int]:
@@ -76,7 +81,8 @@ class Report:
             out.append(f"  amounts scaled by {scale} to whole chips in {hands} hands")
         if self.rake:
             out.append(f"  {self.rake} accepted hands paid out less than the pot (rake, or a "
-                       "chip the source dropped)")
+                       f"chip the source dropped): {self.raked.normalize():f} in all, in "
+                       "the files' own units")
         if self.unchecked:
             out.append(f"  {self.unchecked} accepted hands record no outcome, or reach showdown "
                        "with unknown cards: their outcome is not compared")
@@ -117,24 +123,17 @@ class Replayed:
 
 
 def replay(plan: Plan) -> Replayed:
-    """Deal ``plan``'s hand and dispatch its actions through the checked pipeline."""
-    try:
-        table = CheckedTable(plan.config, 0, plan.players, keep=1, setups={1: plan.setup},
-                             stop_at_hand_end=True)
-        controller = table.controller
-        for step in plan.steps:
-            if step.verb == "sm":  # the engine shows or mucks by the rules; cards were read
-                continue
-            if controller.state.phase == IDLE:
-                return _found("rejected", plan, step, "the hand is over; no one is to act.")
-            action = _action(controller, step)
-            try:
-                controller.verify(action)
-            except IllegalAction as error:
-                return _found("rejected", plan, step, str(error))
-            table.dispatch(action)
-    except FindingError as error:
-        return _found("failed", plan, None, str(error.finding))
+    """Deal ``plan``'s hand and play its actions through the hand driver, every invariant
+    on; the first action the engine refuses stops it (``rejected``)."""
+    script = Script(Opening(plan.config, 0, plan.players, {1: plan.setup},
+                            stop_at_hand_end=True), plan.steps)
+    driven = drive(script, keep=1, resolve=_action)
+    if driven.finding is not None:
+        return _found("failed", plan, None, str(driven.finding))
+    if driven.stopped is not None:
+        return _found("rejected", plan, plan.steps[driven.stopped.index - 1],
+                      driven.stopped.reason)
+    table = driven.table
     record = table.log.last_hand
     if record is None or record.final is None:
         waiting = table.state.to_act
@@ -154,10 +153,16 @@ def replay(plan: Plan) -> Replayed:
                     frozenset(live) if len(live) > 1 else frozenset())
 
 
-def _action(controller: Controller, step: Step) -> ac.Action:
+def _action(table: CheckedTable, step: Any) -> ac.Action | None:
+    """The action ``step`` is at ``table`` now (None for a show or muck: the engine shows
+    and mucks by the rules, and the cards were read already)."""
+    assert isinstance(step, Step)
     seat = step.seat
+    if step.verb == "sm":
+        return None
     if step.verb == "f":
         return ac.Fold(seat)
+    controller = table.controller
     if step.verb == "cc":
         legal = controller.legal_actions()
         return ac.Check(seat) if legal is not None and legal.can_check else ac.Call(seat)
@@ -185,15 +190,20 @@ def _count(report: Report, plan: Plan, replayed: Replayed) -> None:
         report.findings.append(Finding("mismatched", plan.where, 0, problem))
         return
     report.accepted += 1
-    report.rake += raked
+    if raked:
+        report.rake += 1
+        report.raked += Decimal(raked) / plan.scale
 
 
-def outcome_difference(plan: Plan, replayed: Replayed) -> tuple[str, bool]:
-    """('', raked) when the file's outcome agrees with the engine's up to rake; else a
-    sentence saying what differs. Rake is what the engine paid a seat beyond what the file
-    records for it: only seats the engine paid may show it, and with a ``rake`` field it
-    must add up to that. Sites differ on whether winnings count the uncalled chips a seat
-    got back (a big blind everyone folded to "wins" its own blind): they may."""
+def outcome_difference(plan: Plan, replayed: Replayed) -> tuple[str, int]:
+    """('', rake) when the file's outcome agrees with the engine's up to ``rake`` chips;
+    else a sentence saying what differs. Rake is what the engine paid a seat beyond what
+    the file records for it: only seats the engine paid may show it, with a ``rake``
+    field it must add up to that, and it can only come out of what the pot paid. Sites
+    differ on whether winnings count the uncalled chips a seat got back (a big blind
+    everyone folded to "wins" its own blind): they may. An outcome no hand could have
+    raises NotPhh (see the module docstring)."""
+    _possible(plan, replayed)
     won = replayed.won
     start = {seat: stack for seat, (_, stack) in plan.players.items()}
     kept: dict[int, int] = {}  # by seat: what the engine paid beyond the file
@@ -209,19 +219,32 @@ def outcome_difference(plan: Plan, replayed: Replayed) -> tuple[str, bool]:
             if plan.winnings is not None and difference != kept[seat]:
                 return (f"seat {seat} finishes with {replayed.final[seat]} in the engine and "
                         f"{chips} in the file, which its winnings do not explain "
-                        f"(start {start[seat]}, scale {plan.scale}).", False)
+                        f"(start {start[seat]}, scale {plan.scale}).", 0)
             kept[seat] = difference
+    shortfall, paid = sum(c for c in kept.values() if c > 0), sum(won.values())
+    if shortfall > paid:
+        raise NotPhh(f"{plan.where}: the file's outcome is {shortfall} chips short of the "
+                     f"engine's, more than the {paid} chips the pot paid out (scale "
+                     f"{plan.scale}): no rake explains that.")
     for seat, chips in kept.items():
-        if chips < 0 or (chips > 0 and not won.get(seat)):
+        if not 0 <= chips <= won.get(seat, 0):  # rake only out of what the seat was paid
             engine = replayed.final[seat], won.get(seat, 0)
             return (f"seat {seat} ends with {engine[0]} and wins {engine[1]} in the engine, "
                     f"{chips:+} against the file (engine final stacks "
-                    f"{_show(replayed.final)}, won {_show(won)}; scale {plan.scale}).", False)
+                    f"{_show(replayed.final)}, won {_show(won)}; scale {plan.scale}).", 0)
     total = sum(kept.values())
     if plan.rake is not None and total != plan.rake:
         return (f"the engine paid out {total} more than the file, but the file's rake is "
-                f"{plan.rake} (scale {plan.scale}).", False)
-    return "", total > 0
+                f"{plan.rake} (scale {plan.scale}).", 0)
+    return "", total
+
+
+def _possible(plan: Plan, replayed: Replayed) -> None:
+    """Refuse a recorded outcome no hand could have (NotPhh: bad input)."""
+    for seat, chips in (plan.finishing or {}).items():
+        if chips < 0:
+            raise NotPhh(f"{plan.where}: seat {seat} finishes with {chips} chips (scale "
+                         f"{plan.scale}); a stack is never below zero.")
 
 
 def _show(by_seat: dict[int, int]) -> str:

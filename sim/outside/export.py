@@ -1,9 +1,10 @@
 """Writing hands as PHH: ``hand_to_phh(record)`` for one logged hand, ``export_run`` for the
-stored hands of a run (rebuilt from the store's openings and actions, as ``sim.failures.sources``
-does), so any PHH tool (PokerKit, ``sim check-phh``) can open them.
+stored hands of a run (rebuilt by driving the store's openings and actions through the
+hand driver, as ``sim.failures.sources`` does), so any PHH tool (PokerKit,
+``sim check-phh``) can open them.
 
-    >>> text = hand_to_phh(table_log.last_hand)
-    >>> export_run(Path("runs/demo"), "pot > 100", Path("big.phhs"))   # hands written
+    text = hand_to_phh(table_log.last_hand)
+    export_run(Path("runs/demo"), "pot > 100", Path("big.phhs"))   # (written, left out)
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ from pathlib import Path
 
 import duckdb
 
-from sim.engine import Controller, TableConfig, bugs
+from sim.driver.drive import drive
+from sim.driver.hooks import TableHook
+from sim.driver.script import Opening, Script
+from sim.engine import TableConfig, bugs
+from sim.engine.actions import Action
 from sim.engine.cards import cards_to_str
 from sim.engine.events import (
     BetMade,
@@ -27,7 +32,9 @@ from sim.engine.events import (
     HoleCardsDealt,
     RaisedTo,
 )
-from sim.engine.log import HandRecord, TableLog
+from sim.engine.log import HandRecord
+from sim.invariants.pipeline import CheckedTable
+from sim.store.schema import stored_action
 
 
 class NotExpressible(ValueError):
@@ -93,10 +100,8 @@ def _string(text: str) -> str:
 
 def export_run(folder: Path, where: str | None, out: Path) -> tuple[int, int]:
     """Write the hands of run ``folder`` matching SQL ``where`` (on table ``hands``; None:
-    all) to ``out`` as a ``.phhs`` collection. Returns (hands written, hands left out
-    because PHH cannot describe them)."""
-    from sim.failures.sources import stored_action
-
+    all) to ``out`` as a ``.phhs`` collection. Returns (hands written, hands left out:
+    those PHH cannot describe, and any this engine does not rebuild from the store)."""
     path = Path(folder) / "stats.duckdb"
     if not path.exists():
         raise ValueError(f"{folder} holds no stats.duckdb.")
@@ -124,8 +129,11 @@ def export_run(folder: Path, where: str | None, out: Path) -> tuple[int, int]:
     with out.open("w", encoding="utf-8") as sink:
         for table_id, hands in sorted(by_table.items()):
             seed, seats, small, big, ante, low, high, opening, planted = tables[table_id]
-            for record in _records(TableConfig(seats, small, big, ante, low, high), seed,
-                                   opening, actions[table_id], hands, planted, stored_action):
+            rows = [stored_action(*row) for row in actions[table_id]]
+            records = _records(TableConfig(seats, small, big, ante, low, high), seed, opening,
+                               rows, hands, planted)
+            left_out += len(hands) - len(records)
+            for record in records:
                 try:
                     text = hand_to_phh(record, f"run {folder.name}, table {table_id}, "
                                                f"hand {record.hand_no}")
@@ -137,26 +145,26 @@ def export_run(folder: Path, where: str | None, out: Path) -> tuple[int, int]:
     return written, left_out
 
 
-def _records(config: TableConfig, seed: int, opening: str, actions: list[tuple],
-             hands: set[int], planted: list[str] | None, make: object
-             ) -> list[HandRecord]:
-    """The finished records of ``hands``, replaying the table's actions from its opening."""
-    assert callable(make)
-    log = TableLog(keep=64, keep_actions=False)
+class _Collect(TableHook):
+    """Keeps the finished records of the hands wanted."""
+
+    def __init__(self, wanted: set[int]) -> None:
+        self.wanted = wanted
+        self.found: dict[int, HandRecord] = {}
+
+    def hand_ended(self, table: CheckedTable, record: HandRecord) -> None:
+        if record.hand_no in self.wanted:
+            self.found[record.hand_no] = record
+
+
+def _records(config: TableConfig, seed: int, opening: str, actions: list[Action],
+             hands: set[int], planted: list[str] | None) -> list[HandRecord]:
+    """The finished records of ``hands``, driving the table's actions (unchecked) from its
+    opening. Hands the drive does not reach (this engine refused a stored action) are left
+    out; the caller counts them."""
     players = {int(seat): (name, stack) for seat, (name, stack) in json.loads(opening).items()}
-    found: dict[int, HandRecord] = {}
-    previous = bugs.enabled()
-    bugs.enable(planted or ())  # the run's planted bugs shaped its hands
-    try:
-        table = Controller(config, seed, players, subscribers=[log])
-        for row in [None, *actions]:
-            if row is not None:
-                table.dispatch(make(*row))
-            for record in log.hands:
-                if record.hand_no in hands and record.final is not None:
-                    found[record.hand_no] = record
-            if len(found) == len(hands):
-                break
-    finally:
-        bugs.enable(previous)
-    return [found[n] for n in sorted(found)]
+    collect = _Collect(hands)
+    with bugs.planted(*(planted or ())):  # the run's planted bugs shaped its hands
+        drive(Script(Opening(config, seed, players), actions), checks=(), hooks=[collect],
+              keep=1, until=lambda table: len(collect.found) == len(hands))
+    return [collect.found[n] for n in sorted(collect.found)]

@@ -16,6 +16,8 @@ from typing import Any, Final, NamedTuple
 
 import pyarrow as pa
 
+from sim.engine import actions
+
 
 class HandRow(NamedTuple):
     """One row of ``hands``: a finished hand."""
@@ -134,3 +136,13 @@ def ddl(name: str) -> str:
     """``CREATE TABLE`` for one row type's table, keyed by ``run_id`` first."""
     columns = ", ".join(f"{column} {kind}" for column, kind, _ in SCHEMA[name])
     return f"CREATE TABLE IF NOT EXISTS {name} (run_id VARCHAR, {columns});\n"
+
+
+def stored_action(kind: str, seat: int, amount: int | None,
+                  player: str | None) -> actions.Action:
+    """The action a row of ``actions`` stores."""
+    if kind == "Sit":
+        return actions.Sit(seat, player or "", amount or 0)
+    if kind in ("Bet", "RaiseTo", "Rebuy"):
+        return actions.ACTION_TYPES[kind](seat, amount)  # type: ignore[no-any-return]
+    return actions.ACTION_TYPES[kind](seat)  # type: ignore[no-any-return]

@@ -17,10 +17,10 @@ import pytest
 from conftest import invoke_cli
 
 from sim.bots import draw_table
+from sim.driver.hooks import TableHook
 from sim.failures.dump import load
 from sim.failures.replay import replay
 from sim.finding import Kind
-from sim.hooks.base import TableHook
 from sim.hooks.faults import FAULTS, FUZZ_FAULTS, parse
 from sim.runner import RunSettings, TablePlayer, play_table
 from sim.runner.settings import reproduce_command
@@ -140,7 +140,7 @@ def test_a_dump_records_the_faults_and_an_old_dump_reads_as_none(tmp_path):
     assert case.faults == ("crash_restore=1", "determinism=1000")
     assert replay(case).finding.name == "crash_restore"
     # Without the fault the replay has nothing to catch it with: the invariants miss it.
-    assert not replay(replace(case, faults=())).reproduced
+    assert replay(replace(case, faults=())).finding is None
     del data["faults"]
     old = tmp_path / "old.json"
     old.write_text(json.dumps(data))

@@ -14,16 +14,18 @@ import pytest
 pytest.importorskip("pokerkit")
 
 from sim.bots import draw_table  # noqa: E402
+from sim.driver.hooks import TableHook  # noqa: E402
 from sim.engine import actions as ac  # noqa: E402
 from sim.engine import bugs  # noqa: E402
-from sim.engine.handsetup import HandSetup  # noqa: E402
-from sim.engine.log import TableLog  # noqa: E402
 from sim.engine.controller import Controller  # noqa: E402
-from sim.engine.log import HandRecord, TableLog  # noqa: E402
+from sim.engine.handsetup import HandSetup  # noqa: E402
+from sim.engine.log import (
+    HandRecord,  # noqa: E402
+    TableLog,  # noqa: E402
+)
 from sim.engine.state import TableConfig  # noqa: E402
 from sim.outside import pokerkit_oracle as oracle  # noqa: E402
 from sim.outside.pokerkit_oracle import OracleTally, compare_hand  # noqa: E402
-from sim.hooks.base import TableHook  # noqa: E402
 from sim.runner import RunSettings, TablePlayer  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "engine"))
