@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import pytest
 
-from sim.finding import EXIT_CODES, Finding, FindingError, Kind, exit_code, invariant_failed
+from sim import exits
+from sim.finding import (
+    EXIT_CODES,
+    Finding,
+    FindingError,
+    Kind,
+    Message,
+    exit_code,
+    invariant_failed,
+)
 
 
 def test_every_kind_has_an_exit_code_and_exceptions_are_3():
@@ -28,8 +38,28 @@ def test_the_most_severe_kind_decides_the_exit_code(kinds, interrupted, code):
 
 
 def test_liveness_findings_are_of_kind_liveness():
-    assert invariant_failed("liveness", "x").finding.kind is Kind.LIVENESS
-    assert invariant_failed("pot_consistency", "x").finding.kind is Kind.INVARIANT
+    assert invariant_failed("liveness", Message("x")).finding.kind is Kind.LIVENESS
+    assert invariant_failed("pot_consistency", Message("x")).finding.kind is Kind.INVARIANT
+
+
+def test_a_finding_keeps_its_messages_template_as_its_shape():
+    finding = invariant_failed("pots", Message("Pot {pot} is {chips} chips, {{not}} {paid}.",
+                                               pot=1, chips=40, paid=38)).finding
+    assert finding.message == "Pot 1 is 40 chips, {not} 38."
+    assert finding.shape == "Pot {pot} is {chips} chips, {not} {paid}."
+    assert Finding.from_dict(finding.to_dict()) == finding
+
+
+def test_the_exit_codes_are_one_table_and_each_means_one_thing():
+    codes = [code for code, _ in exits.TABLE]
+    assert len(codes) == len(set(codes)) == len(exits.CODES)
+    assert set(EXIT_CODES.values()) <= set(codes)
+    assert exits.markdown().count("\n") == len(codes) + 2
+
+
+def test_the_readme_shows_the_exit_code_table_as_the_code_has_it():
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    assert exits.markdown() in readme
 
 
 def test_at_fills_only_what_is_missing():

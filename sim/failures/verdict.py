@@ -46,18 +46,27 @@ class Verdict(enum.Enum):
 
     REPRODUCED = ("reproduced", None, "the recorded finding again, with the same signature")
     DIFFERENT = ("different failure", exits.DIFFERENT,
-                 "a finding with another signature than the recorded one")
-    FAILED = ("failed", None, "a finding, where none was recorded (a stored hand)")
+                 "a finding with another signature than the recorded one; both are shown, "
+                 "each with its dispatch")
+    FAILED = ("failed", None, "a finding where none was recorded (a stored hand)")
     CLEAN = ("clean", exits.CLEAN, "every logged action replayed and nothing failed")
     STOPPED = ("stopped early", exits.CLEAN,
-               "the engine refused a logged action the rules forbid: the bug is fixed")
+               "the engine refused a logged action the rules forbid: junk the engine that "
+               "recorded it let through. A fixed bug looks like this")
     MALFORMED = ("malformed", exits.USAGE,
-                 "the engine refused a logged action no table could log: a damaged log")
+                 "the engine refused a logged action no table could log (an amount or seat "
+                 "out of every range, a wrong type), or one the rules forbid before the "
+                 "dispatch that failed although the recording table judged every action it "
+                 "accepted: the log is damaged")
 
     def __init__(self, word: str, code: int | None, meaning: str) -> None:
         self.word = word
         self.code = code
         self.meaning = meaning
+
+    @property
+    def exit(self) -> str:
+        return "the finding's (1, 3, 4)" if self.code is None else str(self.code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +138,15 @@ def help_text() -> str:
     """The verdicts and their exit codes, for ``sim replay --help``."""
     lines = ["\b", "Verdicts (the last line printed starts with one, in capitals):"]
     for verdict in Verdict:
-        code = "the finding's code" if verdict.code is None else f"exit {verdict.code}"
-        lines += exits.hanging(f"{verdict.word:<18} ", f"{verdict.meaning} ({code})")
+        lines += exits.hanging(f"{verdict.word:<18} ", f"exit {verdict.exit}: {verdict.meaning}")
     return "\n".join(lines)
+
+
+def markdown() -> str:
+    """The verdicts as the README's Markdown table."""
+    rows = ["| verdict | exit | when |", "|---|---|---|"]
+    rows += [f"| {v.word} | {v.exit} | {v.meaning} |" for v in Verdict]
+    return "\n".join(rows) + "\n"
 
 
 def _count(number: int, noun: str) -> str:

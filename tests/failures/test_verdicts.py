@@ -153,3 +153,10 @@ def test_each_verdict_has_one_code_and_the_help_shows_them():
     for code, _ in exits.TABLE:
         if code != exits.INTERRUPTED:
             assert f"  {code} " in help_text
+
+
+def test_the_readme_shows_the_verdicts_as_the_code_has_them():
+    from sim.failures.verdict import markdown
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert markdown() in readme
