@@ -16,6 +16,7 @@ import hashlib
 import re
 import shlex
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -25,6 +26,8 @@ import duckdb
 from sim.failures.dump import load
 from sim.failures.shrink import shrink
 from sim.store.writer import BUGS_DDL
+
+SHRINK_TRIES: Final = 3  # dumps tried per bug, smallest first, sharing the shrink's time
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,29 +101,31 @@ def _groups(con: Any) -> list[dict[str, Any]]:
 
 
 def _triaged(folder: Path, group: dict[str, Any], seconds: float) -> Bug:
-    """Shrink the group's smallest dump (fewest actions before the failure)."""
-    dumps = sorted(group["dumps"])
-    shrunk_path = dump_path = None
-    before: tuple[int | None, int | None] = (None, None)
-    after: tuple[int | None, int | None] = (None, None)
-    command = group["replay_command"]
-    repro = None
-    if dumps:
-        dump_path = dumps[0][2]
-        original = load(Path(dump_path))
-        record = original.case.record
-        before = (len(record.snapshot.order) if record is not None else None,
-                  len(original.case.actions))
-        result = shrink(original, seconds)
+    """Shrink the group's smallest dump (fewest actions before the failure); one that does
+    not fail again at a fresh table (a hand with a live post, say) gives way to the next
+    smallest, up to ``SHRINK_TRIES`` of them within ``seconds`` in all."""
+    dumps = [path for _, _, path in sorted(group["dumps"])]
+    sizes: tuple[int | None, ...] = (None, None, None, None)
+    command, repro, shrunk_path = group["replay_command"], None, None
+    deadline = time.monotonic() + seconds
+    for path in dumps[:SHRINK_TRIES]:
+        original = load(Path(path))
+        result = shrink(original, max(0.1, deadline - time.monotonic()))
         if result is not None:
             target = result.dump.write(Path(folder) / "shrunk", f"{_slug(group)}.json")
-            shrunk_path = str(target)
-            after = (result.after.players, result.after.actions)
+            shrunk_path, repro = str(target), result.verdict.word
+            sizes = (result.before.players, result.before.actions, result.after.players,
+                     result.after.actions)
             command = shlex.join(["sim", "replay", shrunk_path])
-            repro = result.verdict.word
+            dumps = [path]
+            break
+    if dumps and shrunk_path is None:  # not shrunk: the smallest dump's size, as it is
+        record = load(Path(dumps[0])).case
+        sizes = (len(record.record.snapshot.order) if record.record is not None else None,
+                 len(record.actions), None, None)
     return Bug(group["signature"], group["kind"], group["invariant"], group["message"],
-               group["count"], group["first_table"], group["first_hand"], dump_path,
-               shrunk_path, *before, *after, command, repro)
+               group["count"], group["first_table"], group["first_hand"],
+               dumps[0] if dumps else None, shrunk_path, *sizes, command, repro)
 
 
 def _slug(group: dict[str, Any]) -> str:

@@ -90,6 +90,8 @@ class TablePlayer:
         self.recorder.watch(self.table.controller)
 
     # -- the loop ----------------------------------------------------------------------------
+    # Not the hand driver's (sim.driver.drive): that plays a logged list of actions; here
+    # the bots choose each action live. The hooks are called as the driver calls them.
     def play(self) -> TableOutcome:
         started = time.perf_counter()
         with bugs.planted(*self.settings.planted):

@@ -7,12 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import invoke_cli, query
+from conftest import invoke_cli, isolated, query
 
+from sim.bots import draw_table
 from sim.failures.dump import load
 from sim.failures.replay import replay
 from sim.failures.shrink import shrink
-from sim.failures.signature import signature
+from sim.failures.signature import same_bug
+from sim.failures.verdict import Verdict
+from sim.hooks.faults import parse
+from sim.runner import RunSettings, play_table
 
 REGRESSIONS = Path(__file__).parents[1] / "regressions"
 
@@ -28,11 +32,39 @@ def test_a_shrunk_dump_is_smaller_and_fails_the_same_way(bug):
     if bug != "min_raise_ignores_last_raise":  # that dump is 4 players and 1 action already
         assert (result.after.players, result.after.actions) < \
             (result.before.players, result.before.actions)
-    assert signature(result.dump.finding) == signature(original.finding)
-    # An ordinary dump: it replays to the same finding.
+    assert same_bug(original.finding, result.dump.finding)
+    # An ordinary dump: it replays to the same finding, and says so in the replay's words.
+    assert result.verdict.verdict is Verdict.REPRODUCED
     replayed = replay(result.dump.case)
     assert replayed.finding is not None
-    assert signature(replayed.finding) == signature(original.finding)
+    assert same_bug(original.finding, replayed.finding)
+
+
+@pytest.mark.parametrize("bug, fault", [("restore_misreads_last_actor", "crash_restore=1"),
+                                        ("check_skips_turn", "duplicate_dispatch=1")])
+def test_a_bug_only_a_fault_finds_shrinks_with_its_fault(bug, fault, tmp_path):
+    """The bug this guards: shrinking played candidates without the case's faults, so a
+    bug only a fault catches never failed again and could not shrink."""
+    settings = RunSettings(seed=5, hands=50, hands_per_table=50, planted=(bug,),
+                           failures_dir=tmp_path, faults=(parse(fault),))
+    dumps = []
+    for table_id in range(8):
+        with isolated():
+            outcome = play_table(draw_table(5, table_id), 50, settings)
+        if outcome.dump is not None:
+            dumps.append(outcome.dump)
+    assert dumps, f"{bug} was not caught"
+    # As triage does: the smallest dump that deals again at a fresh table (one with a live
+    # post does not).
+    smallest = sorted(dumps, key=lambda d: len(d.case.actions))[:3]
+    results = [shrink(dump, seconds=10) for dump in smallest]
+    assert all(dump.case.faults == (fault,) for dump in dumps)
+    result = next((r for r in results if r is not None), None)
+    assert result is not None, "a fault-only bug did not shrink"
+    assert result.dump.case.faults == (fault,)
+    assert result.verdict.verdict is Verdict.REPRODUCED, result.verdict.lines()
+    assert (result.after.players, result.after.actions) <= \
+        (result.before.players, result.before.actions)
 
 
 def test_a_dump_that_does_not_fail_again_is_not_shrunk(tmp_path):

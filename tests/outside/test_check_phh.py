@@ -185,3 +185,34 @@ def test_a_file_that_is_not_phh_exits_2_with_one_line(tmp_path, text, why):
     assert result.exit_code == 2
     assert str(path) in result.output and why in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+# -- impossible outcomes are bad input, never rake ----------------------------------------------
+
+@pytest.mark.parametrize("finishing, why", [
+    ("[102, -2, 100]", "seat 1 finishes with -2 chips"),
+    ("[50, 98, 100]", "52 chips short of the engine's, more than the 4 chips the pot paid"),
+    ("[90, 98, 90]", "22 chips short of the engine's, more than the 4 chips"),
+])
+def test_an_outcome_no_hand_could_have_exits_2_and_is_never_rake(tmp_path, finishing, why):
+    path = tmp_path / "impossible.phh"
+    path.write_text(HAND.replace("[102, 98, 100]", finishing))
+    with pytest.raises(NotPhh, match=why):
+        check_paths([path])
+    result = CliRunner().invoke(main, ["check-phh", str(path)])
+    assert result.exit_code == 2, result.output
+    assert why in result.output and "accepted" not in result.output
+
+
+def test_rake_comes_only_out_of_what_the_pot_paid_and_its_amount_is_reported(tmp_path):
+    raked = tmp_path / "raked.phh"
+    raked.write_text(HAND.replace("[102, 98, 100]", "[101, 98, 100]"))  # one chip kept
+    report = check_paths([raked])
+    assert report.counts()["accepted"] == 1 and report.rake == 1
+    assert report.raked == Decimal(1)
+    assert any("1 accepted hands paid out less than the pot" in line and " 1 in all" in line
+               for line in report.lines())
+    unpaid = tmp_path / "unpaid.phh"  # a chip short from a seat the pot paid nothing
+    unpaid.write_text(HAND.replace("[102, 98, 100]", "[102, 97, 100]"))
+    report = check_paths([unpaid])
+    assert report.counts()["mismatched"] == 1 and report.rake == 0
