@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The install compiles the hot modules with mypyc (see setup.py), so it is redone whenever
 # one of them changes; `make clean` drops the compiled modules and this stamp.
 STAMP := $(VENV)/.installed
-COMPILED := $(wildcard sim/engine/*.py sim/invariants/*.py sim/bots/*.py sim/runner/*.py sim/hooks/*.py sim/outside/phh.py sim/outside/plan.py)
+COMPILED := $(wildcard sim/engine/*.py sim/invariants/*.py sim/bots/*.py sim/runner/*.py sim/driver/*.py sim/hooks/*.py sim/outside/phh.py sim/outside/plan.py)
 
 $(STAMP): pyproject.toml setup.py $(COMPILED)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

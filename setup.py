@@ -26,6 +26,7 @@ ROOT = Path(__file__).parent
 COMPILED = sorted(
     str(path.relative_to(ROOT))
     for pattern in ("sim/engine/*.py", "sim/invariants/*.py", "sim/bots/*.py", "sim/runner/*.py",
+                    "sim/driver/*.py",
                     "sim/hooks/*.py", "sim/outside/phh.py", "sim/outside/plan.py")
     for path in ROOT.glob(pattern)
 )

@@ -11,6 +11,6 @@ Every logged hand goes through ``drive``: a failure dump's (``sim replay``), a h
 stored in a run's database, a shrinking candidate, a PHH hand (``sim check-phh``), the
 hands ``sim export-phh`` rebuilds, and the faults' re-runs of a hand
 (``sim.hooks.rerun``). The table player (``sim.runner.player``) is not a replay: its
-bots choose each action live, so it has a loop of its own and calls the hooks the same
-way (``call_hooks``).
+bots choose each action live, so it has a loop of its own, and calls the hooks at the
+same points.
 """
