@@ -10,6 +10,7 @@ from __future__ import annotations
 import traceback as tb
 from dataclasses import dataclass
 
+from sim.driver.hooks import Interrupt, TableHook
 from sim.engine import bugs
 from sim.engine.actions import Action
 from sim.engine.log import HandRecord
@@ -17,7 +18,6 @@ from sim.engine.replay import Cursor
 from sim.engine.state import TableState
 from sim.failures.dump import Case
 from sim.finding import Finding, FindingError
-from sim.hooks.base import Interrupt, TableHook
 from sim.hooks.faults import replayed_hooks
 from sim.invariants.base import CheckContext
 from sim.invariants.judge import judge
