@@ -23,7 +23,7 @@ from sim.driver.hooks import TableHook
 from sim.engine.actions import action_from_dict, action_to_dict
 from sim.engine.log import HandRecord
 from sim.engine.state import TableState
-from sim.finding import Kind
+from sim.finding import Kind, Message
 from sim.hooks.rerun import Draws, rerun
 from sim.invariants.base import CheckContext
 from sim.invariants.pipeline import CheckedTable
@@ -67,5 +67,6 @@ class CrashRestore(TableHook):
         problem = rerun(snapshot, actions, record, {crash: states[crash]})
         if problem is not None:
             raise table.found(Kind.INVARIANT, NAME,
-                              f"hand {record.hand_no} crashed after dispatch {crash} of {last} "
-                              f"and restored from its log: {problem}")
+                              Message("hand {hand} crashed after dispatch {crash} of {last} and "
+                                      "restored from its log: {problem}", hand=record.hand_no,
+                                      crash=crash, last=last, problem=problem))

@@ -16,7 +16,7 @@ from sim.driver.hooks import TableHook
 from sim.engine import dealer
 from sim.engine.cards import card_to_str
 from sim.engine.log import HandRecord
-from sim.finding import Kind
+from sim.finding import Kind, Message
 from sim.hooks.rerun import Draws, rerun
 from sim.invariants.pipeline import CheckedTable
 
@@ -34,20 +34,23 @@ class Determinism(TableHook):
         problem = _dealt_again(record)
         if problem is not None:
             raise table.found(Kind.INVARIANT, NAME,
-                              f"hand {record.hand_no} played again from its seed: {problem}")
+                              Message("hand {hand} played again from its seed: {problem}",
+                                      hand=record.hand_no, problem=problem))
 
 
-def _dealt_again(record: HandRecord) -> str | None:
+def _dealt_again(record: HandRecord) -> Message | None:
     snapshot = record.snapshot
     seed = dealer.hand_seed(snapshot.table_seed, snapshot.hand_no)
     if seed != snapshot.hand_seed:
-        return (f"its seed derives to {seed} from table seed {snapshot.table_seed}, but it "
-                f"was dealt with seed {snapshot.hand_seed}")
+        return Message("its seed derives to {seed} from table seed {table_seed}, but it was "
+                       "dealt with seed {dealt}", seed=seed, table_seed=snapshot.table_seed,
+                       dealt=snapshot.hand_seed)
     deck = dealer.deck_for(seed)
     if deck != snapshot.deck:
         at = next(i for i, (a, b) in enumerate(zip(deck, snapshot.deck, strict=True)) if a != b)
-        return (f"seed {seed} shuffles to a deck with {card_to_str(deck[at])} at position "
-                f"{at}, but the hand was dealt {card_to_str(snapshot.deck[at])} there")
+        return Message("seed {seed} shuffles to a deck with {card} at position {at}, but the "
+                       "hand was dealt {dealt} there", seed=seed, card=card_to_str(deck[at]),
+                       at=at, dealt=card_to_str(snapshot.deck[at]))
     again = snapshot.copy()
     again.deck = deck
     return rerun(again, record.actions, record)

@@ -3,7 +3,7 @@ with the table that played it: what the ``crash_restore`` and ``determinism`` fa
 share. Nothing in memory is shared with the table but the record compared against.
 
     >>> problem = rerun(snapshot, record.actions, record, live={3: state_after_dispatch_3})
-    >>> problem is None      # else a sentence: what first differed, and where
+    >>> problem is None      # else a Message: what first differed, and where
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sim.engine.log import HandRecord
 from sim.engine.replay import first_difference
 from sim.engine.seeds import derive_seed
 from sim.engine.state import FIELDS, TableState
+from sim.finding import Message, Quoted, shown
 
 _MASK64: Final = (1 << 64) - 1
 _LCG_MULTIPLIER: Final = 6364136223846793005  # Knuth's MMIX constants
@@ -46,11 +47,11 @@ class Draws:
 
 
 def rerun(snapshot: TableState, actions: Sequence[Action], record: HandRecord,
-          live: Mapping[int, TableState] | None = None) -> str | None:
+          live: Mapping[int, TableState] | None = None) -> Message | None:
     """Deal ``record``'s hand from ``snapshot`` on a fresh controller, dispatch ``actions``
     (the hand's logged actions) and compare each dispatch's events with the record's, the
     state after dispatch i with ``live[i]`` where given, and the final state with the
-    record's. Returns the first difference as a sentence, or None."""
+    record's. Returns the first difference as a sentence (a ``Message``), or None."""
     steps = record.steps
     assert len(actions) == len(steps) - 1, f"{len(actions)} actions for {len(steps)} steps"
     controller = Controller(snapshot.config, snapshot.table_seed)
@@ -60,19 +61,23 @@ def rerun(snapshot: TableState, actions: Sequence[Action], record: HandRecord,
         for step, (_, recorded) in enumerate(steps):
             if step:
                 events = controller.dispatch(actions[step - 1])
-            if events != recorded:
-                return f"dispatch {step}: {first_difference(events, recorded)}"
+            if events != recorded:  # the engine's sentence, its template unknown: quoted
+                return Message("dispatch {step}: {difference}", step=step,
+                               difference=Quoted(first_difference(events, recorded)))
             expected = live.get(step) if live else None
             if expected is not None and controller.state != expected:
-                return (f"after dispatch {step} the state differs from the table's: "
-                        f"{state_difference(controller.state, expected)}")
+                return Message("after dispatch {step} the state differs from the table's: "
+                               "{difference}", step=step,
+                               difference=state_difference(controller.state, expected))
     except IllegalAction as error:
-        return f"dispatch {step}: {actions[step - 1]!r} was refused: {error}"
+        return Message("dispatch {step}: {action} was refused: {error}", step=step,
+                       action=shown(actions[step - 1]), error=Quoted(error))
     except Exception as error:  # noqa: BLE001 - a crash is what differed
-        return f"dispatch {step} raised {error!r}"
+        return Message("dispatch {step} raised {error}", step=step, error=repr(error))
     final = record.final
     if final is not None and controller.state != final:
-        return f"the final state differs: {state_difference(controller.state, final)}"
+        return Message("the final state differs: {difference}",
+                       difference=state_difference(controller.state, final))
     return None
 
 
