@@ -38,6 +38,8 @@ def round_closure(ctx: CheckContext) -> None:
 
 def _check_round_end(end: RoundEnd) -> None:
     street = STREET_NAMES[end.street]
+    # Values, not shape: one bug closes a round by collecting bets on one table and by
+    # dealing the next street on another.
     closer = type(end.closer).__name__
     if type(end.closer) is BoardDealt and len(end.live) < 2:
         raise fail("round_closure",

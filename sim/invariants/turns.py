@@ -241,8 +241,8 @@ def legal_actions(ctx: CheckContext) -> None:
     s = ctx.state
     books = walk(ctx).betting
     if books.bet != s.bet:
-        raise fail("legal_actions", "The state's bets are {bets} but the events give {books}.",
-                   bets=s.bet, books=books.bet)
+        raise fail("legal_actions", "The state's bets are {bets} but the events give {given}.",
+                   bets=s.bet, given=books.bet)
     # Compared directly first; the loop below only finds what differs, for the message.
     if s.phase == BETTING and (books.level != s.current_bet or books.min_raise != s.min_raise
                                or books.acted != s.acted_level
