@@ -105,7 +105,7 @@ def _triaged(folder: Path, group: dict[str, Any], seconds: float) -> Bug:
     not fail again at a fresh table (a hand with a live post, say) gives way to the next
     smallest, up to ``SHRINK_TRIES`` of them within ``seconds`` in all."""
     dumps = [path for _, _, path in sorted(group["dumps"])]
-    sizes: tuple[int | None, ...] = (None, None, None, None)
+    sizes: tuple[int | None, int | None, int | None, int | None] = (None, None, None, None)
     command, repro, shrunk_path = group["replay_command"], None, None
     deadline = time.monotonic() + seconds
     for path in dumps[:SHRINK_TRIES]:

@@ -32,6 +32,7 @@ from sim.engine.events import (
 )
 from sim.engine.log import HandRecord
 from sim.engine.state import TableState
+from sim.finding import Message
 from sim.invariants import oracle
 from sim.invariants.base import MODE, CheckContext, fail, invariant, mask, seats_text
 from sim.invariants.handrank import rank7
@@ -58,8 +59,9 @@ def _check_award(award: Award) -> None:
         winner = live[0]
         if True in s.shown:
             raise fail("awards_correct",
-                       f"Hand {s.hand_no} was won uncontested by seat {winner}, yet seats "
-                       f"{seats_text([x for x in s.order if s.shown[x]])} showed cards.")
+                       "Hand {hand} was won uncontested by seat {winner}, yet seats {shown} "
+                       "showed cards.", hand=s.hand_no, winner=winner,
+                       shown=seats_text([x for x in s.order if s.shown[x]]))
         expected = [(index, amount, ((winner, amount),))
                     for index, (amount, _) in _side_pots_first(s.pots)]
     else:
@@ -67,19 +69,22 @@ def _check_award(award: Award) -> None:
     got = [(e.pot, e.amount, e.shares) for e in award.awards]
     if got != expected:
         raise fail("awards_correct",
-                   f"Hand {s.hand_no} awarded {got} (pot, amount, shares); the board "
-                   f"{cards_to_str(s.board)}, the hands shown and pots {s.pots} with the "
-                   f"button on seat {s.button} give {expected}.")
+                   "Hand {hand} awarded {got} (pot, amount, shares); the board {board}, the "
+                   "hands shown and pots {pots} with the button on seat {button} give "
+                   "{expected}.", hand=s.hand_no, got=got, board=cards_to_str(s.board),
+                   pots=s.pots, button=s.button, expected=expected)
     awarded = sum(amount for _, amount, _ in got)
     if awarded != s.pot:
-        raise fail("awards_correct", f"Hand {s.hand_no} awarded {awarded} of a pot of {s.pot}.")
+        raise fail("awards_correct", "Hand {hand} awarded {awarded} of a pot of {pot}.",
+                   hand=s.hand_no, awarded=awarded, pot=s.pot)
 
 
 def _showdown_awards(s: TableState, live: list[int]) -> list[Any]:
     board = tuple(s.board)
     if len(board) != 5:
-        raise fail("awards_correct", f"Hand {s.hand_no} was settled at showdown between seats "
-                                     f"{seats_text(live)} on a board of {len(board)} cards.")
+        raise fail("awards_correct", "Hand {hand} was settled at showdown between seats "
+                                     "{seats} on a board of {cards} cards.", hand=s.hand_no,
+                   seats=seats_text(live), cards=len(board))
     assert s.button is not None
     ranks: dict[int, tuple[int, ...]] = {}
     exact: dict[int, tuple[int, ...]] = {}  # by the reference evaluator, for ties
@@ -88,8 +93,9 @@ def _showdown_awards(s: TableState, live: list[int]) -> list[Any]:
         contenders = [x for x in eligible if s.shown[x]]
         if not contenders:
             raise fail("awards_correct",
-                       f"Pot {index} of hand {s.hand_no} ({amount} chips) has no eligible "
-                       f"player who showed (eligible: {seats_text(eligible)}).")
+                       "Pot {index} of hand {hand} ({amount} chips) has no eligible player who "
+                       "showed (eligible: {eligible}).", index=index, hand=s.hand_no,
+                       amount=amount, eligible=seats_text(eligible))
         winners = (_best(s, contenders, board, ranks, exact) if len(contenders) > 1
                    else contenders)
         expected.append((index, amount,
@@ -132,8 +138,8 @@ def _side_pots_first(pots: Sequence[oracle.Pot]) -> list[tuple[int, oracle.Pot]]
 def _seven(s: TableState, seat: int, board: tuple[int, ...]) -> tuple[int, ...]:
     hole = s.hole[seat]
     if hole is None:
-        raise fail("awards_correct", f"Seat {seat} is in hand {s.hand_no} at showdown but "
-                                     "holds no cards.")
+        raise fail("awards_correct", "Seat {seat} is in hand {hand} at showdown but holds no "
+                                     "cards.", seat=seat, hand=s.hand_no)
     return (*hole, *board)
 
 
@@ -149,9 +155,10 @@ def _check_mucks(s: TableState, live: list[int], board: tuple[int, ...]) -> None
                 shown = [strength[x] for x in eligible if s.shown[x]]
                 if not shown or strength[seat] >= max(shown):
                     raise fail("awards_correct",
-                               f"Seat {seat} mucked {cards_to_str(s.hole[seat] or ())} in "
-                               f"hand {s.hand_no} although it wins or ties pot {index} on "
-                               f"{cards_to_str(board)}.")
+                               "Seat {seat} mucked {cards} in hand {hand} although it wins or "
+                               "ties pot {index} on {board}.", seat=seat,
+                               cards=cards_to_str(s.hole[seat] or ()), hand=s.hand_no,
+                               index=index, board=cards_to_str(board))
 
 
 @invariant("showdown_order",
@@ -206,14 +213,26 @@ def _check_showing_order(record: HandRecord) -> None:
     expected = list(oracle.clockwise_from(first, live, seats))
     if run_out >= 0 and shown_before != set(live):
         raise fail("showdown_order",
-                   f"Hand {record.hand_no} ran out the board with seats {seats_text(live)} in, "
-                   f"but only seats {seats_text(sorted(shown_before))} were tabled before it: "
-                   "with the betting over, every hand is shown.")
-    if order != expected or first_mucked:
-        who = (f"seat {aggressor} bet or raised last on the river" if aggressor is not None
-               else "no one bet on the river")
+                   "Hand {hand} ran out the board with seats {live} in, but only seats {shown} "
+                   "were tabled before it: with the betting over, every hand is shown.",
+                   hand=record.hand_no, live=seats_text(live),
+                   shown=seats_text(sorted(shown_before)))
+    # Which rule gives the first to show (the river's aggressor, or the first seat left of
+    # the button) is part of an order's shape; whether the first also mucked is a detail.
+    who = (Message("seat {aggressor} bet or raised last on the river", aggressor=aggressor)
+           if aggressor is not None else Message("no one bet on the river"))
+    if order != expected:
         raise fail("showdown_order",
-                   f"Hand {record.hand_no} went to showdown with seats {seats_text(live)} "
-                   f"({who}, button {button}); they showed or mucked in the order "
-                   f"{seats_text(order)}{' (the first mucked)' if first_mucked else ''}, the "
-                   f"rules give {seats_text(expected)}, the first showing.")
+                   "Hand {hand} went to showdown with seats {live} ({who}, button {button}); "
+                   "they showed or mucked in the order {order}{mucked}, the rules give "
+                   "{expected}, the first showing.", hand=record.hand_no,
+                   live=seats_text(live), who=who, button=button, order=seats_text(order),
+                   mucked=" (the first mucked)" if first_mucked else "",
+                   expected=seats_text(expected))
+    if first_mucked:  # in the right order, but the first to show mucked
+        raise fail("showdown_order",
+                   "Hand {hand} went to showdown with seats {live} ({who}, button {button}); "
+                   "they showed or mucked in the order {order} (the first mucked), the rules "
+                   "give {expected}, the first showing.", hand=record.hand_no,
+                   live=seats_text(live), who=str(who), button=button,
+                   order=seats_text(order), expected=seats_text(expected))

@@ -42,6 +42,7 @@ from sim.engine.state import (
     WAITING,
     TableState,
 )
+from sim.finding import Message
 from sim.invariants import oracle
 from sim.invariants.base import CheckContext, fail, invariant, mask, seats_text
 from sim.invariants.walk import Start, walk
@@ -69,41 +70,47 @@ def _check_positions(prior: TableState, e: HandStarted, base: TableState) -> Non
                             prior.will_post, PLAYING, WAITING)
     if found is None:
         raise fail("button_and_blinds",
-                   f"Hand {e.hand_no} started although fewer than two players could play.")
+                   "Hand {hand} started although fewer than two players could play.",
+                   hand=e.hand_no)
     sitting_in, waiters, posters = found
     if e.hand_no != prior.hand_no + 1:
-        raise fail("button_and_blinds",
-                   f"Hand {e.hand_no} followed hand {prior.hand_no}.")
+        raise fail("button_and_blinds", "Hand {hand} followed hand {prior}.", hand=e.hand_no,
+                   prior=prior.hand_no)
     if prior.button is None:
         if e.button not in sitting_in:
             raise fail("button_and_blinds",
-                       f"The first button is seat {e.button}, not one of the seats sitting "
-                       f"in ({seats_text(sitting_in)}).")
+                       "The first button is seat {button}, not one of the seats sitting in "
+                       "({sitting_in}).", button=e.button, sitting_in=seats_text(sitting_in))
     else:
         button = oracle.next_clockwise(sitting_in, prior.button, n)
         if e.button != button:
             raise fail("button_and_blinds",
-                       f"The button moved from seat {prior.button} to seat {e.button}; the "
-                       f"next seat sitting in with chips is seat {button} (sitting in: "
-                       f"{seats_text(sitting_in)}).")
+                       "The button moved from seat {prior} to seat {button}; the next seat "
+                       "sitting in with chips is seat {expected} (sitting in: {sitting_in}).",
+                       prior=prior.button, button=e.button, expected=button,
+                       sitting_in=seats_text(sitting_in))
     small, big = oracle.blind_seats(e.button, sitting_in, waiters, n)
     if (e.small_blind_seat, e.big_blind_seat) != (small, big):
         raise fail("button_and_blinds",
-                   f"With the button on seat {e.button} the blinds are seats "
-                   f"{e.small_blind_seat} and {e.big_blind_seat}; they should be seats {small} "
-                   f"and {big} (sitting in: {seats_text(sitting_in)}, waiting: "
-                   f"{seats_text(waiters)}).")
+                   "With the button on seat {button} the blinds are seats {small} and {big}; "
+                   "they should be seats {expected_small} and {expected_big} (sitting in: "
+                   "{sitting_in}, waiting: {waiting}).", button=e.button,
+                   small=e.small_blind_seat, big=e.big_blind_seat, expected_small=small,
+                   expected_big=big, sitting_in=seats_text(sitting_in),
+                   waiting=seats_text(waiters))
     dealt = oracle.clockwise_from((e.button + 1) % n,
                                   sorted(set(sitting_in) | set(posters) | {big}), n)
     if e.dealt != dealt or tuple(sorted(e.posters)) != tuple(sorted(posters)):
         raise fail("button_and_blinds",
-                   f"Hand {e.hand_no} deals in seats {seats_text(e.dealt)} with posters "
-                   f"{seats_text(e.posters)}; expected seats {seats_text(dealt)} with posters "
-                   f"{seats_text(posters)}.")
+                   "Hand {hand} deals in seats {dealt} with posters {posters}; expected seats "
+                   "{expected_dealt} with posters {expected_posters}.", hand=e.hand_no,
+                   dealt=seats_text(e.dealt), posters=seats_text(e.posters),
+                   expected_dealt=seats_text(dealt), expected_posters=seats_text(posters))
     if (base.button, base.small_blind_seat, base.big_blind_seat) != (e.button, small, big):
         raise fail("button_and_blinds",
-                   f"The state's button and blinds {base.button}, {base.small_blind_seat}, "
-                   f"{base.big_blind_seat} differ from hand {e.hand_no}'s start.")
+                   "The state's button and blinds {button}, {small}, {big} differ from hand "
+                   "{hand}'s start.", button=base.button, small=base.small_blind_seat,
+                   big=base.big_blind_seat, hand=e.hand_no)
 
 
 def _check_posts(start: Start) -> None:
@@ -131,9 +138,10 @@ def _check_posts(start: Start) -> None:
            for e in posts if e.amount]
     if got != expected:
         raise fail("button_and_blinds",
-                   f"Hand {base.hand_no} posted {got}; with stacks "
-                   f"{[base.stack[s] for s in base.order]} (seats {seats_text(base.order)}) the "
-                   f"posts are {expected}.")
+                   "Hand {hand} posted {got}; with stacks {stacks} (seats {seats}) the posts "
+                   "are {expected}.", hand=base.hand_no, got=got,
+                   stacks=[base.stack[s] for s in base.order], seats=seats_text(base.order),
+                   expected=expected)
 
 
 STATUS_EVENTS: Final = mask(PlayerSeated, PlayerLeft, SatOut, SatIn, HandStarted,
@@ -155,9 +163,10 @@ def waiting_for_big_blind(ctx: CheckContext) -> None:
         books.on(event)
     if tuple(books.status) != s.status or tuple(books.missed) != s.missed_bb:
         raise fail("waiting_for_big_blind",
-                   f"The seats' statuses {list(s.status)} and missed big blinds "
-                   f"{list(s.missed_bb)} should be {books.status} and {books.missed} by the "
-                   "events.")
+                   "The seats' statuses {statuses} and missed big blinds {missed} should be "
+                   "{expected_statuses} and {expected_missed} by the events.",
+                   statuses=list(s.status), missed=list(s.missed_bb),
+                   expected_statuses=books.status, expected_missed=books.missed)
     # Compared one by one, not in a loop over a tuple of pairs: this runs a few times a hand.
     _queued("leaves", books.leaving, s.pending_leave)
     _queued("rebuys", books.rebuy, s.pending_rebuy)
@@ -167,8 +176,10 @@ def waiting_for_big_blind(ctx: CheckContext) -> None:
 
 def _queued(name: str, mine: list[Any], theirs: tuple[Any, ...]) -> None:
     if tuple(mine) != theirs:
+        # Which queue differs belongs to the shape: a Message.
         raise fail("waiting_for_big_blind",
-                   f"The seats' queued {name} are {list(theirs)}; the events give {mine}.")
+                   "The seats' queued {queue} are {theirs}; the events give {mine}.",
+                   queue=Message(name), theirs=list(theirs), mine=mine)
 
 
 class _Seats:
@@ -191,11 +202,15 @@ class _Seats:
     def on(self, e: Any) -> None:
         # type(e) tests narrow the event for its fields.
         if type(e) is PlayerSeated:
+            # Two failures, two sentences: seated during a hand one waits, between hands not.
             if e.waiting != self.running:
+                if self.running:
+                    raise fail("waiting_for_big_blind",
+                               "Seat {seat} sat down during hands but does not wait for the "
+                               "big blind.", seat=e.seat)
                 raise fail("waiting_for_big_blind",
-                           f"Seat {e.seat} sat down {'during' if self.running else 'between'} "
-                           f"hands but {'waits' if e.waiting else 'does not wait'} for the "
-                           "big blind.")
+                           "Seat {seat} sat down between hands but waits for the big blind.",
+                           seat=e.seat)
             self.status[e.seat] = WAITING if e.waiting else PLAYING
             self.missed[e.seat] = False
         elif type(e) is PlayerLeft:
@@ -227,9 +242,12 @@ class _Seats:
             self._asked(e.seat, GO_IN, "sat in")
             waits = self.missed[e.seat] or self.status[e.seat] == WAITING
             if e.waiting != waits:
+                if waits:
+                    raise fail("waiting_for_big_blind",
+                               "Seat {seat} sat in playing; it owes the big blind.", seat=e.seat)
                 raise fail("waiting_for_big_blind",
-                           f"Seat {e.seat} sat in {'waiting' if e.waiting else 'playing'}; "
-                           f"it {'owes' if waits else 'does not owe'} the big blind.")
+                           "Seat {seat} sat in waiting; it does not owe the big blind.",
+                           seat=e.seat)
             self.status[e.seat] = WAITING if waits else PLAYING
         elif type(e) is HandStarted:
             self._started(e)
@@ -237,10 +255,13 @@ class _Seats:
             self.running = False
 
     def _asked(self, seat: int, request: int, verb: str) -> None:
+        # ``verb`` says which event came ("sat out", "sat in"): part of the shape.
         if self.running:
-            raise fail("waiting_for_big_blind", f"Seat {seat} {verb} during a hand.")
+            raise fail("waiting_for_big_blind", "Seat {seat} {verb} during a hand.", seat=seat,
+                       verb=Message(verb))
         if self.asked[seat] != request:
-            raise fail("waiting_for_big_blind", f"Seat {seat} {verb} without asking to.")
+            raise fail("waiting_for_big_blind", "Seat {seat} {verb} without asking to.",
+                       seat=seat, verb=Message(verb))
         self.asked[seat] = NO_CHANGE
 
     def _started(self, e: HandStarted) -> None:
@@ -255,9 +276,10 @@ class _Seats:
                     break
         if tuple(passed) != tuple(e.missed):
             raise fail("waiting_for_big_blind",
-                       f"Hand {e.hand_no}'s big blind moved from seat {self.big} to seat "
-                       f"{e.big_blind_seat}, passing sitting-out seats {seats_text(passed)}; "
-                       f"the hand says {seats_text(e.missed)}.")
+                       "Hand {hand}'s big blind moved from seat {last_big} to seat {big}, "
+                       "passing sitting-out seats {passed}; the hand says {missed}.",
+                       hand=e.hand_no, last_big=self.big, big=e.big_blind_seat,
+                       passed=seats_text(passed), missed=seats_text(e.missed))
         for seat in e.dealt:
             self.status[seat] = PLAYING
             self.missed[seat] = False

@@ -16,6 +16,7 @@ from typing import Final
 
 from sim.engine.events import BetsCollected, PlayerLeft, PlayerSeated, RebuyApplied
 from sim.engine.state import IDLE, total
+from sim.finding import Message
 from sim.invariants import oracle
 from sim.invariants.base import CheckContext, fail, invariant, kinds, mask, seats_text
 from sim.invariants.walk import Collection, walk
@@ -31,9 +32,10 @@ def chip_conservation(ctx: CheckContext) -> None:
     chips = total(s.stack) + total(s.bet) + s.pot
     if chips != s.chips_in - s.chips_out:
         raise fail("chip_conservation",
-                   f"The table holds {chips} chips (stacks {sum(s.stack)}, bets {sum(s.bet)}, "
-                   f"pot {s.pot}) but chips in {s.chips_in} - chips out {s.chips_out} = "
-                   f"{s.chips_in - s.chips_out}.")
+                   "The table holds {chips} chips (stacks {stacks}, bets {bets}, pot {pot}) but "
+                   "chips in {chips_in} - chips out {chips_out} = {net}.", chips=chips,
+                   stacks=sum(s.stack), bets=sum(s.bet), pot=s.pot, chips_in=s.chips_in,
+                   chips_out=s.chips_out, net=s.chips_in - s.chips_out)
     bought = cashed = 0
     if kinds(ctx) & CASH_EVENTS:
         for event in ctx.events:
@@ -45,29 +47,33 @@ def chip_conservation(ctx: CheckContext) -> None:
                 cashed += event.cashed_out
     if s.chips_in - b.chips_in != bought or s.chips_out - b.chips_out != cashed:
         raise fail("chip_conservation",
-                   f"Chips in rose by {s.chips_in - b.chips_in} and chips out by "
-                   f"{s.chips_out - b.chips_out}, but the events bought in {bought} and "
-                   f"cashed out {cashed}.")
+                   "Chips in rose by {rise_in} and chips out by {rise_out}, but the events "
+                   "bought in {bought} and cashed out {cashed}.",
+                   rise_in=s.chips_in - b.chips_in, rise_out=s.chips_out - b.chips_out,
+                   bought=bought, cashed=cashed)
     previous = total(b.stack) + total(b.bet) + b.pot
     if chips - previous != bought - cashed:
         raise fail("chip_conservation",
-                   f"The table went from {previous} to {chips} chips, a change of "
-                   f"{chips - previous}, but buy-ins, rebuys and cash-outs explain "
-                   f"{bought - cashed}.")
+                   "The table went from {previous} to {chips} chips, a change of {change}, but "
+                   "buy-ins, rebuys and cash-outs explain {explained}.", previous=previous,
+                   chips=chips, change=chips - previous, explained=bought - cashed)
 
 
 @invariant("no_negative", "No stack, bet, contribution or pot is ever negative.")
 def no_negative(ctx: CheckContext) -> None:
     s = ctx.state
     if s.pot < 0:
-        raise fail("no_negative", f"The pot is {s.pot}.")
+        raise fail("no_negative", "The pot is {pot}.", pot=s.pot)
     for name, values in (("stack", s.stack), ("bet", s.bet), ("contrib", s.contrib)):
         for seat, value in enumerate(values):
             if value < 0:
-                raise fail("no_negative", f"Seat {seat}'s {name} is {value}.")
+                # Which of the three went negative belongs to the shape: a Message.
+                raise fail("no_negative", "Seat {seat}'s {field} is {value}.", seat=seat,
+                           field=Message(name), value=value)
     for index, (amount, _) in enumerate(s.pots):
         if amount <= 0:
-            raise fail("no_negative", f"Pot {index} holds {amount} chips.")
+            raise fail("no_negative", "Pot {index} holds {amount} chips.", index=index,
+                       amount=amount)
 
 
 COLLECTED: Final = mask(BetsCollected)
@@ -83,12 +89,13 @@ def pot_consistency(ctx: CheckContext) -> None:
         bets, contributed = total(s.bet), total(s.contrib)
         if s.pot + bets != contributed:
             raise fail("pot_consistency",
-                       f"Pot {s.pot} + bets {bets} = {s.pot + bets}, but the players "
-                       f"contributed {contributed} this hand.")
+                       "Pot {pot} + bets {bets} = {sum}, but the players contributed "
+                       "{contributed} this hand.", pot=s.pot, bets=bets, sum=s.pot + bets,
+                       contributed=contributed)
         if s.pots and total([amount for amount, _ in s.pots]) != s.pot:
             raise fail("pot_consistency",
-                       f"The pots {s.pots} add up to {sum(a for a, _ in s.pots)}, not the "
-                       f"pot of {s.pot}.")
+                       "The pots {pots} add up to {added}, not the pot of {pot}.", pots=s.pots,
+                       added=sum(a for a, _ in s.pots), pot=s.pot)
     if kinds(ctx) & COLLECTED:
         for collection in walk(ctx).collections:
             _check_collection(collection)
@@ -99,22 +106,25 @@ def _check_collection(c: Collection) -> None:
     got = [(amount, tuple(eligible)) for amount, eligible in c.event.pots]
     if stray:
         raise fail("pot_consistency",
-                   f"Folded players put in {stray} chips more than any live player "
-                   f"(contributions {c.contrib}); those chips belong in no pot.")
+                   "Folded players put in {stray} chips more than any live player "
+                   "(contributions {contrib}); those chips belong in no pot.", stray=stray,
+                   contrib=c.contrib)
     unmatched = oracle.unmatched_top(c.contrib)
     if unmatched is not None:
         seat, top, second = unmatched
         raise fail("pot_consistency",
-                   f"After collection seat {seat} has {top} chips in the pots but no one else "
-                   f"more than {second}: the uncalled {top - second} should have gone back "
-                   f"(contributions {c.contrib}).")
+                   "After collection seat {seat} has {top} chips in the pots but no one else "
+                   "more than {second}: the uncalled {uncalled} should have gone back "
+                   "(contributions {contrib}).", seat=seat, top=top, second=second,
+                   uncalled=top - second, contrib=c.contrib)
     if got != pots:
         raise fail("pot_consistency",
-                   f"The bets were collected into pots {got}, but contributions {c.contrib} "
-                   f"with live seats {seats_text([s for s, x in enumerate(c.live) if x])} and "
-                   f"all-in seats {seats_text([s for s, x in enumerate(c.all_in) if x])} make "
-                   f"{pots}.")
+                   "The bets were collected into pots {got}, but contributions {contrib} with "
+                   "live seats {live} and all-in seats {all_in} make {pots}.", got=got,
+                   contrib=c.contrib, live=seats_text([s for s, x in enumerate(c.live) if x]),
+                   all_in=seats_text([s for s, x in enumerate(c.all_in) if x]), pots=pots)
     collected = sum(amount for amount, _ in got)
     if collected != c.pot:
         raise fail("pot_consistency",
-                   f"The collected pots {got} add up to {collected}, not the pot of {c.pot}.")
+                   "The collected pots {got} add up to {collected}, not the pot of {pot}.",
+                   got=got, collected=collected, pot=c.pot)

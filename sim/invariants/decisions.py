@@ -26,6 +26,7 @@ def no_dead_decision(ctx: CheckContext) -> None:
         others = [x for x in s.order if x != seat and not s.folded[x]]
         contributions = ", ".join(f"seat {x} {s.contrib[x]}" for x in others)
         raise fail("no_dead_decision",
-                   f"Seat {seat} is asked to act with {s.contrib[seat]} in the pot, but every "
-                   f"other player still in the hand is all-in for no more ({contributions}): "
-                   "no one can win another chip from it, so the round should end for it.")
+                   "Seat {seat} is asked to act with {contributed} in the pot, but every other "
+                   "player still in the hand is all-in for no more ({contributions}): no one "
+                   "can win another chip from it, so the round should end for it.", seat=seat,
+                   contributed=s.contrib[seat], contributions=contributions)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sim.engine.replay import Replayer
 from sim.engine.state import FIELDS, TableState
+from sim.finding import Quoted
 from sim.invariants.base import CheckContext, fail, invariant
 from sim.invariants.walk import ended_records, hand_ended
 
@@ -24,12 +25,15 @@ def replay(ctx: CheckContext) -> None:
         replayer = Replayer(record, keep_states=False)
         if replayer.mismatches:
             first = replayer.mismatches[0]
-            raise fail("replay", f"Replaying hand {record.hand_no} parted from the log at "
-                                 f"dispatch {first.step}: {first.message}")
+            # The engine's sentence (its template unknown) is quoted: its shape is guessed.
+            raise fail("replay", "Replaying hand {hand} parted from the log at dispatch "
+                                 "{step}: {mismatch}", hand=record.hand_no, step=first.step,
+                       mismatch=Quoted(first.message))
         if not replayer.final_matches():
-            raise fail("replay", f"Replaying hand {record.hand_no}'s actions ends in a state "
-                                 f"that differs from the recorded final state in "
-                                 f"{_state_difference(replayer.states[-1], record.final)}.")
+            raise fail("replay", "Replaying hand {hand}'s actions ends in a state that differs "
+                                 "from the recorded final state in {difference}.",
+                       hand=record.hand_no,
+                       difference=_state_difference(replayer.states[-1], record.final))
 
 
 def _state_difference(mine: TableState, theirs: TableState | None) -> str:

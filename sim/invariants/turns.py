@@ -49,6 +49,7 @@ from sim.engine.state import (
     TableState,
     total,
 )
+from sim.finding import FindingError, Message, shown
 from sim.invariants import oracle
 from sim.invariants.base import MODE, CheckContext, fail, invariant
 from sim.invariants.judge import Legal, judge, legal_now
@@ -93,20 +94,23 @@ def action_legal(ctx: CheckContext) -> None:
         if type(actor) is int and actor == b.to_act:
             legal = RULED.legal if RULED.state is b else legal_now(b, actor)
     why = judge(b, action, legal)
-    if why:
-        raise fail("action_legal", f"The engine accepted {action!r} though {why}.")
+    if why is not None:  # the judge's reason, nested: its template is part of the shape
+        raise fail("action_legal", "The engine accepted {action} though {why}.",
+                   action=shown(action), why=why)
     seat: int = action.seat  # type: ignore[union-attr]  # legal: a seat of the table
     if kind is Leave:
         if b.to_act == seat and not _has(ctx.events, Folded(seat, "left")):
-            raise fail("action_legal", f"Seat {seat} left on its turn but was not folded.")
+            raise fail("action_legal", "Seat {seat} left on its turn but was not folded.",
+                       seat=seat)
         return
     if legal is None:  # a request between or during hands
         return
     events = ctx.events
     if not _made(events, action, seat, legal):
         expected = _outcome(b, action, seat, legal)
-        raise fail("action_legal", f"{action!r} made the events {events[:len(expected)]}; "
-                                   f"the rules give {expected}.")
+        raise fail("action_legal", "{action} made the events {events}; the rules give "
+                                   "{expected}.", action=shown(action),
+                   events=events[:len(expected)], expected=expected)
     if kind is Timeout:
         _check_sat_out(ctx, seat)
 
@@ -171,8 +175,9 @@ def _check_sat_out(ctx: CheckContext, seat: int) -> None:
         out = s.status[seat] == SITTING_OUT and not (s.phase != IDLE and s.dealt[seat])
     if not out:
         raise fail("action_legal",
-                   f"Seat {seat} timed out but is not sitting out from the next hand "
-                   f"(status {STATUS_NAMES[s.status[seat]]}, dealt {s.dealt[seat]}).")
+                   "Seat {seat} timed out but is not sitting out from the next hand (status "
+                   "{status}, dealt {dealt}).", seat=seat, status=STATUS_NAMES[s.status[seat]],
+                   dealt=s.dealt[seat])
 
 
 @invariant("valid_to_act",
@@ -185,29 +190,35 @@ def valid_to_act(ctx: CheckContext) -> None:
     if seat is None:
         if s.phase != IDLE:
             raise fail("valid_to_act",
-                       f"Hand {s.hand_no} is in phase {PHASE_NAMES[s.phase]} on the "
-                       f"{STREET_NAMES[s.street]} but no one is to act.")
+                       "Hand {hand} is in phase {phase} on the {street} but no one is to act.",
+                       hand=s.hand_no, phase=PHASE_NAMES[s.phase],
+                       street=STREET_NAMES[s.street])
         return
     if s.phase != BETTING:
-        raise fail("valid_to_act",
-                   f"Seat {seat} is to act in phase {PHASE_NAMES[s.phase]}.")
+        raise fail("valid_to_act", "Seat {seat} is to act in phase {phase}.", seat=seat,
+                   phase=PHASE_NAMES[s.phase])
     if not 0 <= seat < s.config.seats or s.player[seat] is None or not s.dealt[seat]:
-        raise fail("valid_to_act", f"Seat {seat} is to act but is not dealt in.")
-    if s.folded[seat] or s.stack[seat] <= 0 or s.pending_leave[seat]:
-        why = ("has folded" if s.folded[seat] else "has left" if s.pending_leave[seat]
-               else f"has a stack of {s.stack[seat]}")
-        raise fail("valid_to_act", f"Seat {seat} is to act but {why}.")
+        raise fail("valid_to_act", "Seat {seat} is to act but is not dealt in.", seat=seat)
+    if s.folded[seat]:
+        raise fail("valid_to_act", "Seat {seat} is to act but has folded.", seat=seat)
+    if s.pending_leave[seat]:
+        raise fail("valid_to_act", "Seat {seat} is to act but has left.", seat=seat)
+    if s.stack[seat] <= 0:
+        raise fail("valid_to_act", "Seat {seat} is to act but has a stack of {stack}.",
+                   seat=seat, stack=s.stack[seat])
     books = walk(ctx).betting
     if not oracle.needs_to_act(books.acted[seat], books.bet[seat], books.level):
         raise fail("valid_to_act",
-                   f"Seat {seat} is to act but already acted at {books.acted[seat]} and "
-                   f"matched the bet of {books.level} with {books.bet[seat]}.")
+                   "Seat {seat} is to act but already acted at {acted} and matched the bet of "
+                   "{level} with {bet}.", seat=seat, acted=books.acted[seat], level=books.level,
+                   bet=books.bet[seat])
     _check_turn_order(s, seat, books.last_actor, books)
 
 
 def _check_turn_order(s: TableState, seat: int, anchor: int | None, books: Betting) -> None:
     if anchor is None:
-        raise fail("valid_to_act", f"Seat {seat} is to act but no one acted or posted first.")
+        raise fail("valid_to_act", "Seat {seat} is to act but no one acted or posted first.",
+                   seat=seat)
     n = s.config.seats
     for step in range(1, n + 1):  # the anchor itself comes last
         other = (anchor + step) % n
@@ -216,9 +227,9 @@ def _check_turn_order(s: TableState, seat: int, anchor: int | None, books: Betti
         if (s.dealt[other] and not s.folded[other] and s.stack[other] > 0
                 and oracle.needs_to_act(books.acted[other], books.bet[other], books.level)):
             raise fail("valid_to_act",
-                       f"Seat {seat} is to act, but seat {other} comes first clockwise after "
-                       f"seat {anchor} and still has to act (bet {books.bet[other]} of "
-                       f"{books.level}).")
+                       "Seat {seat} is to act, but seat {other} comes first clockwise after "
+                       "seat {anchor} and still has to act (bet {bet} of {level}).", seat=seat,
+                       other=other, anchor=anchor, bet=books.bet[other], level=books.level)
 
 
 @invariant("legal_actions",
@@ -230,8 +241,8 @@ def legal_actions(ctx: CheckContext) -> None:
     s = ctx.state
     books = walk(ctx).betting
     if books.bet != s.bet:
-        raise fail("legal_actions",
-                   f"The state's bets are {s.bet} but the events give {books.bet}.")
+        raise fail("legal_actions", "The state's bets are {bets} but the events give {given}.",
+                   bets=s.bet, given=books.bet)
     # Compared directly first; the loop below only finds what differs, for the message.
     if s.phase == BETTING and (books.level != s.current_bet or books.min_raise != s.min_raise
                                or books.acted != s.acted_level
@@ -241,14 +252,16 @@ def legal_actions(ctx: CheckContext) -> None:
                                    ("acted levels", books.acted, s.acted_level),
                                    ("last actor", books.last_actor, s.last_actor)):
             if mine != theirs:
+                # Which book differs belongs to the shape: a Message.
                 raise fail("legal_actions",
-                           f"The state's {name} is {theirs} but the street's events give "
-                           f"{mine}.")
+                           "The state's {book} is {theirs} but the street's events give "
+                           "{mine}.", book=Message(name), theirs=theirs, mine=mine)
     seat = s.to_act
     engine = engine_legal_actions(s)
     if seat is None:
         if engine is not None:
-            raise fail("legal_actions", f"No one is to act but the engine offers {engine}.")
+            raise fail("legal_actions", "No one is to act but the engine offers {engine}.",
+                       engine=engine)
         return
     room = oracle.answerable(seat, s.order, s.folded, s.stack, s.contrib)
     if room is not None and room <= 0:
@@ -258,19 +271,25 @@ def legal_actions(ctx: CheckContext) -> None:
                                 s.config.big_blind, s.pot + total(s.bet), room)
     RULED.state, RULED.legal = s, expected  # the next action's legal set (action_legal)
     if engine is None or engine.values() != expected:
-        raise fail("legal_actions", _legal_difference(seat, engine, expected, books))
+        raise _legal_difference(seat, engine, expected, books)
 
 
-def _legal_difference(seat: int, engine: Any, expected: tuple[Any, ...], books: Any) -> str:
-    context = (f"(bet {books.bet[seat]}, bet to match {books.level}, last full raise "
-               f"{books.min_raise}, acted at {books.acted[seat]})")
+def _legal_difference(seat: int, engine: Any, expected: tuple[Any, ...],
+                      books: Any) -> FindingError:
+    context = Message("(bet {bet}, bet to match {level}, last full raise {min_raise}, acted "
+                      "at {acted})", bet=books.bet[seat], level=books.level,
+                      min_raise=books.min_raise, acted=books.acted[seat])
     if engine is None:
-        return f"Seat {seat} is to act but the engine offers no legal actions {context}."
+        return fail("legal_actions",
+                    "Seat {seat} is to act but the engine offers no legal actions {context}.",
+                    seat=seat, context=context)
     for name, mine, theirs in zip(LegalActions.FIELDS, expected, engine.values(),
                                   strict=True):
-        if mine != theirs:
-            return (f"For seat {seat} the engine's {name} is {theirs}, the rules give {mine} "
-                    f"{context}; engine: {engine.describe()}.")
+        if mine != theirs:  # which of the legal set's fields differs belongs to the shape
+            return fail("legal_actions",
+                        "For seat {seat} the engine's {field} is {theirs}, the rules give "
+                        "{mine} {context}; engine: {engine}.", seat=seat, field=Message(name),
+                        theirs=theirs, mine=mine, context=context, engine=engine.describe())
     raise AssertionError("no difference")
 
 
@@ -301,10 +320,13 @@ def verify_agrees(ctx: CheckContext) -> None:
     for probe in _probes(s, MODE.thorough):
         accepted = can(s, probe, legal)
         why = judge(s, probe)
-        if accepted == bool(why):
+        if accepted and why is not None:  # the judge's reason nested: part of the shape
             raise fail("verify_agrees",
-                       f"The engine {'accepts' if accepted else 'rejects'} {probe!r}, which "
-                       f"the rules {'forbid: ' + why if why else 'allow'}.")
+                       "The engine accepts {probe}, which the rules forbid: {why}.",
+                       probe=shown(probe), why=why)
+        if not accepted and why is None:
+            raise fail("verify_agrees", "The engine rejects {probe}, which the rules allow.",
+                       probe=shown(probe))
 
 
 def _probes(s: TableState, every_seat: bool) -> list[Any]:

@@ -20,6 +20,7 @@ from sim.engine.cards import cards_to_str
 from sim.engine.events import BoardDealt, CardsShown, HandEnded, HandStarted, HoleCardsDealt
 from sim.engine.state import TableState
 from sim.engine.views import HIDDEN, PublicView, player_view, public_view, redact, visible_cards
+from sim.finding import Message, shown
 from sim.invariants.base import MODE, CheckContext, fail, invariant, kinds, mask
 from sim.invariants.steps import play_steps
 
@@ -50,8 +51,8 @@ def no_private_leak(ctx: CheckContext) -> None:
     if frame is not None:
         leaked = visible_cards(frame.after) - public
         if leaked:
-            raise fail("no_private_leak",
-                       f"The public view reveals {_secrets(s, leaked)}.")
+            raise fail("no_private_leak", "The public view reveals {secrets}.",
+                       secrets=_secrets(s, leaked))
         if any(step.cards for step in frame.steps):  # compiled, any() of a generator is a loop
             _check_steps(ctx, frame.steps)
     found = kinds(ctx)
@@ -91,11 +92,11 @@ def _check_seat_views(ctx: CheckContext, public: set[int]) -> None:
         mine = view.public.seats[viewer].cards
         if leaked or view.hole != s.hole[viewer] or mine != (s.hole[viewer] or None):
             raise fail("no_private_leak",
-                       f"Seat {viewer}'s view reveals {_secrets(s, leaked) or 'nothing'} "
-                       f"(its own cards are {cards_to_str(own)}, its view's "
-                       f"{cards_to_str(view.hole or ())}, its seat's "
-                       f"{cards_to_str(mine or ())}; public cards "
-                       f"{cards_to_str(sorted(public))}).")
+                       "Seat {viewer}'s view reveals {secrets} (its own cards are {own}, its "
+                       "view's {view}, its seat's {seat}; public cards {public}).",
+                       viewer=viewer, secrets=_secrets(s, leaked) or "nothing",
+                       own=cards_to_str(own), view=cards_to_str(view.hole or ()),
+                       seat=cards_to_str(mine or ()), public=cards_to_str(sorted(public)))
 
 
 def _check_feeds(ctx: CheckContext) -> None:
@@ -121,24 +122,25 @@ def _check_feeds(ctx: CheckContext) -> None:
         for viewer in viewers:
             sent = redact(event, viewer)
             if type(sent) is not kind:
-                raise fail("no_private_leak",
-                           f"Seat {viewer}'s feed turned {event} into {sent}.")
+                raise fail("no_private_leak", "Seat {viewer}'s feed turned {event} into {sent}.",
+                           viewer=viewer, event=shown(event), sent=shown(sent))
             if type(sent) is HandStarted:
                 if sent.deck or sent.seed != HIDDEN:
                     raise fail("no_private_leak",
-                               f"Seat {viewer}'s feed shows hand {sent.hand_no}'s deck "
-                               f"({len(sent.deck)} cards) or the seed it is shuffled from "
-                               f"({sent.seed}).")
+                               "Seat {viewer}'s feed shows hand {hand}'s deck ({cards} cards) or "
+                               "the seed it is shuffled from ({seed}).", viewer=viewer,
+                               hand=sent.hand_no, cards=len(sent.deck), seed=sent.seed)
             elif type(sent) is HoleCardsDealt:
                 if sent.seat != viewer and sent.cards:
                     raise fail("no_private_leak",
-                               f"Seat {viewer}'s feed shows seat {sent.seat}'s hole cards "
-                               f"{cards_to_str(sent.cards)}.")
+                               "Seat {viewer}'s feed shows seat {seat}'s hole cards {cards}.",
+                               viewer=viewer, seat=sent.seat, cards=cards_to_str(sent.cards))
             elif type(sent) is BoardDealt and type(event) is BoardDealt:
                 if sent.burnt != HIDDEN or sent.cards != event.cards:
                     raise fail("no_private_leak",
-                               f"Seat {viewer}'s feed shows the board dealt as {sent}, the "
-                               f"dealer's event is {event} (the burnt card is secret).")
+                               "Seat {viewer}'s feed shows the board dealt as {sent}, the "
+                               "dealer's event is {event} (the burnt card is secret).",
+                               viewer=viewer, sent=sent, event=event)
 
 
 def _check_steps(ctx: CheckContext, steps: tuple[Step, ...]) -> None:
@@ -164,10 +166,12 @@ def _check_steps(ctx: CheckContext, steps: tuple[Step, ...]) -> None:
         if step.cards and hand < len(hands):
             leaked = set(step.cards) - hands[hand]
             if leaked:
+                # Which step leaked belongs to the shape (the engine's step kinds are
+                # names, with no braces): a Message.
                 raise fail("no_private_leak",
-                           f"The public animation step {step.kind} for seat {step.seat} "
-                           f"carries {cards_to_str(sorted(leaked))}, which the table has "
-                           "not shown.")
+                           "The public animation step {step} for seat {seat} carries {cards}, "
+                           "which the table has not shown.", step=Message(step.kind),
+                           seat=step.seat, cards=cards_to_str(sorted(leaked)))
 
 
 @invariant("animation_sanity",
@@ -189,18 +193,20 @@ def animation_sanity(ctx: CheckContext) -> None:
     if stacks != ctx.state.stack:
         seat = next(x for x, chips in enumerate(stacks) if chips != ctx.state.stack[x])
         raise fail("animation_sanity",
-                   f"The steps move seat {seat} from {frame.before.seats[seat].stack} to "
-                   f"{stacks[seat]} chips, but its stack became {ctx.state.stack[seat]}.")
+                   "The steps move seat {seat} from {before} to {after} chips, but its stack "
+                   "became {stack}.", seat=seat, before=frame.before.seats[seat].stack,
+                   after=stacks[seat], stack=ctx.state.stack[seat])
     if played != frame.after:
         by_engine = played if thorough else play(frame.before, frame.steps)
         if by_engine != frame.after:
             raise fail("animation_sanity",
                        "Playing the steps gives a view that differs from the frame's "
-                       f"after-view in {_view_difference(by_engine, frame.after)}.")
+                       "after-view in {difference}.",
+                       difference=_view_difference(by_engine, frame.after))
         if played != by_engine:
             raise fail("animation_sanity",
                        "animation.play and the steps' documented meaning disagree in "
-                       f"{_view_difference(played, by_engine)}.")
+                       "{difference}.", difference=_view_difference(played, by_engine))
     # The after-view against the state: rebuilt in full where hands start and end; in
     # between, the fields a dispatch changes (a wrong seat field in between shows up above,
     # as steps that do not play to the after-view).
@@ -210,13 +216,14 @@ def animation_sanity(ctx: CheckContext) -> None:
         if frame.after != now:
             raise fail("animation_sanity",
                        "The frame's after-view differs from the public view of the state in "
-                       f"{_view_difference(frame.after, now)}.")
+                       "{difference}.", difference=_view_difference(frame.after, now))
     else:
         state_print = (s.hand_no, s.to_act, s.pot, len(s.board), s.stack, s.bet)
         if _fingerprint(frame.after) != state_print:
             raise fail("animation_sanity",
                        "The frame's after-view (hand, to act, pot, board size, stacks, bets) "
-                       f"{_fingerprint(frame.after)} is not the state's {state_print}.")
+                       "{view} is not the state's {state}.", view=_fingerprint(frame.after),
+                       state=state_print)
 
 
 def _fingerprint(view: PublicView) -> tuple[Any, ...]:
