@@ -17,7 +17,7 @@ to the events' at the dispatch before (``legal_actions``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from sim.engine.actions import (
     ACTION_CLASSES,
@@ -47,6 +47,9 @@ from sim.finding import Message, shown
 from sim.invariants import oracle
 
 Legal = tuple[int, bool, int, int, int, int, int, int]
+# What ``action_legal`` says of an accepted action the judge forbids, whoever sent it (a
+# bot, or the chaos bot's junk): one sentence, so one bug is one signature.
+ACCEPTED_ILLEGAL: Final = "The engine accepted {action} though {why}."
 
 
 def chips(value: Any) -> bool:

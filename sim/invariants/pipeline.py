@@ -35,7 +35,7 @@ from sim.engine.subscriber import Subscriber
 from sim.finding import Finding, FindingError, Kind, Message, Quoted, shown
 from sim.invariants.base import CheckContext, fail, run_all, select
 from sim.invariants.coverage import Coverage
-from sim.invariants.judge import judge
+from sim.invariants.judge import ACCEPTED_ILLEGAL, judge
 
 
 class CheckedTable:
@@ -225,7 +225,7 @@ class CheckedTable:
 
 
 def _junk_accepted(before: TableState, action: Any) -> None:
-    """The engine accepted junk: an ``action_legal`` finding at once, whatever the checks."""
+    """The engine accepted junk: an ``action_legal`` finding at once, whatever the checks,
+    in ``action_legal``'s own words (one bug, one signature, whoever sent the action)."""
     why = judge(before, action) or Message("the judge finds it legal: the junk maker erred")
-    raise fail("action_legal", "The engine accepted the chaos bot's junk {action}, which is "
-                               "built to be illegal ({why}).", action=shown(action), why=why)
+    raise fail("action_legal", ACCEPTED_ILLEGAL, action=shown(action), why=why)

@@ -8,8 +8,7 @@ It runs when a hand ended in the dispatch (``walk.hand_ended``).
 
 from __future__ import annotations
 
-from sim.engine.replay import Replayer
-from sim.engine.state import FIELDS, TableState
+from sim.engine.replay import Replayer, state_difference
 from sim.finding import Quoted
 from sim.invariants.base import CheckContext, fail, invariant
 from sim.invariants.walk import ended_records, hand_ended
@@ -33,12 +32,5 @@ def replay(ctx: CheckContext) -> None:
             raise fail("replay", "Replaying hand {hand}'s actions ends in a state that differs "
                                  "from the recorded final state in {difference}.",
                        hand=record.hand_no,
-                       difference=_state_difference(replayer.states[-1], record.final))
+                       difference=state_difference(replayer.states[-1], record.final))
 
-
-def _state_difference(mine: TableState, theirs: TableState | None) -> str:
-    if theirs is None:
-        return "everything: the record has no final state"
-    names = [n for n in FIELDS if getattr(mine, n) != getattr(theirs, n)]
-    return ", ".join(f"{n} ({getattr(mine, n)!r} vs {getattr(theirs, n)!r})"
-                     for n in names[:3]) or "nothing"

@@ -52,7 +52,7 @@ from sim.engine.state import (
 from sim.finding import FindingError, Message, shown
 from sim.invariants import oracle
 from sim.invariants.base import MODE, CheckContext, fail, invariant
-from sim.invariants.judge import Legal, judge, legal_now
+from sim.invariants.judge import ACCEPTED_ILLEGAL, Legal, judge, legal_now
 from sim.invariants.walk import Betting, hand_ended, walk
 
 
@@ -95,7 +95,7 @@ def action_legal(ctx: CheckContext) -> None:
             legal = RULED.legal if RULED.state is b else legal_now(b, actor)
     why = judge(b, action, legal)
     if why is not None:  # the judge's reason, nested: its template is part of the shape
-        raise fail("action_legal", "The engine accepted {action} though {why}.",
+        raise fail("action_legal", ACCEPTED_ILLEGAL,
                    action=shown(action), why=why)
     seat: int = action.seat  # type: ignore[union-attr]  # legal: a seat of the table
     if kind is Leave:
