@@ -18,6 +18,7 @@ from sim.engine.replay import Cursor
 from sim.failures.dump import Case
 from sim.finding import Finding
 from sim.hooks.faults import replayed_hooks
+from sim.invariants.base import every_failure
 
 
 @dataclass(slots=True)
@@ -49,3 +50,18 @@ def replay(case: Case) -> Replay:
                        table_id=case.table_id, keep_states=True)
     return Replay(case, driven.cursor, driven.finding, driven.stopped, driven.table.checks_run,
                   driven.hand(case.hand_no), driven.unplayed)
+
+
+def broken_together(case: Case) -> list[Finding]:
+    """The finding ``case`` replays to, and every other check its failing dispatch breaks
+    too: one bug's symptoms, whichever check a table happened to notice first (triage
+    merges signatures by them). Empty when it replays without a finding."""
+    with bugs.planted(*case.planted):
+        driven = drive(case.script(), checks=case.invariants,
+                       hooks=replayed_hooks(case.faults), refused=Refused.JUDGE,
+                       table_id=case.table_id)
+        table = driven.table
+        if driven.finding is None:
+            return []
+        others = every_failure(table.failed, table.checks) if table.failed is not None else []
+    return [driven.finding, *others]

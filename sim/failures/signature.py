@@ -1,14 +1,17 @@
 """Failure signatures: one bug, one signature, however many tables it broke.
 
-A signature is the finding's name, the shape of its message (its template: what varies
-from table to table is a value, never part of it; see ``sim.finding.Message``), and for an
-exception the exception's type and the innermost frame of ours (``sim/...``) it went
-through. Findings with the same signature are taken to be one bug.
+A signature is the shape of a finding's message (its template: what varies from table to
+table is a value, never part of it; see ``sim.finding.Message``), and for an exception the
+exception's type and the innermost frame of ours (``sim/...``) it went through. Findings
+with the same signature are taken to be one bug. Which check noticed is not part of it:
+two checks that see one failure say it in one sentence (``action_legal`` on an accepted
+action the rules forbid, ``verify_agrees`` on a probe the engine accepts: the judge's
+``ACCEPTED_ILLEGAL``), and it is one bug wherever it was noticed.
 
 >>> from sim.finding import Finding, Kind, Message
 >>> signature(Finding.of(Kind.INVARIANT, "pot_consistency",
 ...                      Message("Pot {pot} is not {paid}.", pot=40, paid=38)))
-'pot_consistency: Pot {pot} is not {paid}.'
+'Pot {pot} is not {paid}.'
 
 A finding recorded before findings kept their template (a version-2 dump) has only its
 sentence; its shape is then guessed from it (``guessed_shape``: numbers, cards, player
@@ -46,7 +49,7 @@ def signature(finding: Finding, legacy: bool = False) -> str:
     """The finding's signature (see the module's docstring); ``legacy``: from the guessed
     shape of its sentence even when it has its template."""
     shape = guessed_shape(finding.message) if legacy or not finding.shape else finding.shape
-    parts = [f"{finding.name}: {shape}"]
+    parts = [shape]
     if finding.kind.is_exception:
         kind = exception_type(finding.trace)
         frame = innermost_frame(finding.trace)

@@ -1,10 +1,14 @@
-"""Triage: one row per bug (per failure signature), each with a shrunk repro.
+"""Triage: one row per bug, each with a shrunk repro.
 
-``triage(folder)`` groups a run's failures by signature, shrinks the smallest dump of
-each (``sim.failures.shrink``, bounded in time) into ``shrunk/`` beside ``failures/``,
-and keeps the rows in the run's database (table ``bugs``), so a second call only reads
-them. ``promote`` copies shrunk dumps into a regression folder under names that say what
-broke: a dump becomes a test by copying a file.
+``triage(folder)`` groups a run's failures by signature; then it merges the signatures
+one bug shows at different tables: the smallest dump of each is replayed, and every check
+its failing dispatch breaks is read (``sim.failures.replay.broken_together``): two
+signatures that one dispatch breaks together are one bug, noticed by whichever check came
+first. It shrinks the smallest dump of each bug (``sim.failures.shrink``, bounded in
+time) into ``shrunk/`` beside ``failures/``, and keeps the rows in the run's database
+(table ``bugs``), so a second call only reads them. ``promote`` copies shrunk dumps into
+a regression folder under names that say what broke: a dump becomes a test by copying a
+file.
 
     >>> bugs = triage(Path("runs/nightly"))
     >>> print(markdown(bugs))
@@ -24,7 +28,9 @@ from typing import Any, Final
 import duckdb
 
 from sim.failures.dump import load
+from sim.failures.replay import broken_together
 from sim.failures.shrink import shrink
+from sim.failures.signature import signature
 from sim.store.writer import BUGS_DDL
 
 SHRINK_TRIES: Final = 3  # dumps tried per bug, smallest first, sharing the shrink's time
@@ -49,6 +55,7 @@ class Bug:
     actions_after: int | None
     replay_command: str | None
     repro: str | None  # the shrunk repro's replay verdict (``sim.failures.verdict``)
+    merged: list[str]  # the other signatures of this bug (broken together with its own)
 
     @property
     def sizes(self) -> str:
@@ -68,16 +75,17 @@ def triage(folder: Path, seconds_per_bug: float = 30.0) -> list[Bug]:
         con.execute(BUGS_DDL)
         run_id = con.execute("SELECT run_id FROM runs LIMIT 1").fetchone()
         assert run_id is not None, f"{path} holds no run"
-        known = {row[1]: Bug(*row[1:]) for row in con.execute(
-            "SELECT * FROM bugs WHERE run_id = ?", [run_id[0]]).fetchall()}
-        bugs = []
-        for group in _groups(con):
-            bug = known.get(group["signature"]) or _triaged(folder, group, seconds_per_bug)
-            if group["signature"] not in known:
-                values = [run_id[0], *_values(bug)]
-                con.execute(f"INSERT INTO bugs VALUES ({', '.join('?' * len(values))})", values)
+        known = [Bug(*row[1:]) for row in con.execute(
+            "SELECT * FROM bugs WHERE run_id = ?", [run_id[0]]).fetchall()]
+        seen = {sig for bug in known for sig in (bug.signature, *bug.merged)}
+        fresh = [group for group in _groups(con) if group["signature"] not in seen]
+        bugs = list(known)
+        for group in merge(fresh):
+            bug = _triaged(folder, group, seconds_per_bug)
+            values = [run_id[0], *_values(bug)]
+            con.execute(f"INSERT INTO bugs VALUES ({', '.join('?' * len(values))})", values)
             bugs.append(bug)
-        return bugs
+        return sorted(bugs, key=lambda bug: bug.first_table)
     finally:
         con.close()
 
@@ -98,6 +106,49 @@ def _groups(con: Any) -> list[dict[str, Any]]:
         if dump is not None:
             group["dumps"].append((dispatch if dispatch is not None else 10**9, table, dump))
     return list(groups.values())
+
+
+def merge(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``groups`` (one per signature) with the signatures of one bug merged: two groups
+    are one bug when the failing dispatch of either's smallest dump breaks the other's
+    signature too. A merged group is named by its signature seen most often; it counts
+    every failure and keeps every dump."""
+    together = {group["signature"]: _together(group) for group in groups}
+    root = {sig: sig for sig in together}
+
+    def find(sig: str) -> str:
+        for _ in range(len(root)):  # bounded: each step climbs one link
+            if root[sig] == sig:
+                break
+            sig = root[sig]
+        return sig
+
+    for sig, broken in together.items():
+        for other in broken & together.keys():
+            root[find(other)] = find(sig)
+    bugs: dict[str, list[dict[str, Any]]] = {}
+    for group in groups:
+        bugs.setdefault(find(group["signature"]), []).append(group)
+    return [_combined(members) for members in bugs.values()]
+
+
+def _together(group: dict[str, Any]) -> set[str]:
+    """The signatures the failing dispatch of the group's smallest dump breaks."""
+    if not group["dumps"]:
+        return {group["signature"]}
+    case = load(Path(min(group["dumps"])[2])).case
+    if case.record is None:
+        return {group["signature"]}
+    return {group["signature"], *(signature(found) for found in broken_together(case))}
+
+
+def _combined(members: list[dict[str, Any]]) -> dict[str, Any]:
+    main = max(members, key=lambda group: (group["count"], -group["first_table"]))
+    first = min(members, key=lambda group: group["first_table"])
+    return {**main, "count": sum(group["count"] for group in members),
+            "first_table": first["first_table"], "first_hand": first["first_hand"],
+            "dumps": [dump for group in members for dump in group["dumps"]],
+            "merged": sorted(group["signature"] for group in members if group is not main)}
 
 
 def _triaged(folder: Path, group: dict[str, Any], seconds: float) -> Bug:
@@ -125,7 +176,8 @@ def _triaged(folder: Path, group: dict[str, Any], seconds: float) -> Bug:
                  len(record.actions), None, None)
     return Bug(group["signature"], group["kind"], group["invariant"], group["message"],
                group["count"], group["first_table"], group["first_hand"],
-               dumps[0] if dumps else None, shrunk_path, *sizes, command, repro)
+               dumps[0] if dumps else None, shrunk_path, *sizes, command, repro,
+               group.get("merged", []))
 
 
 def _slug(group: dict[str, Any]) -> str:
@@ -140,7 +192,7 @@ def _values(bug: Bug) -> list[Any]:
     return [bug.signature, bug.kind, bug.invariant, bug.message, bug.failures,
             bug.first_table, bug.first_hand, bug.dump_path, bug.shrunk_path,
             bug.players_before, bug.actions_before, bug.players_after, bug.actions_after,
-            bug.replay_command, bug.repro]
+            bug.replay_command, bug.repro, bug.merged]
 
 
 def promote(bugs: list[Bug], regressions: Path) -> list[Path]:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from sim.engine.cards import cards_to_str
-from sim.engine.evaluator import evaluate7, reference_evaluate
+from sim.engine.evaluator import reference_evaluate
 from sim.engine.events import (
     BetMade,
     BoardDealt,
@@ -42,10 +42,11 @@ SETTLING: Final = mask(PotAwarded, HandEnded)
 
 
 @invariant("awards_correct",
-           "Each pot goes to the best hand among its eligible players who showed (by the "
-           "brute-force reference evaluator), split with odd chips from the first seat left "
-           "of the button, side pots first; an uncontested hand gives every pot to the "
-           "last player in, unshown.",
+           "Each pot goes to the best hand among its eligible players (by the brute-force "
+           "reference evaluator): whoever could win or tie it showed, so a mucked winner "
+           "is a wrong award; split with odd chips from the first seat left of the button, "
+           "side pots first; an uncontested hand gives every pot to the last player in, "
+           "unshown.",
            on=SETTLING)
 def awards_correct(ctx: CheckContext) -> None:
     for award in walk(ctx).awards:
@@ -68,18 +69,31 @@ def _check_award(award: Award) -> None:
         expected = _showdown_awards(s, live)
     got = [(e.pot, e.amount, e.shares) for e in award.awards]
     if got != expected:
+        # Whether the pots went to the wrong players or the right ones split wrongly (odd
+        # chips) belongs to the shape: two failures, told apart.
+        wrong = Message("awarded {got} (pot, amount, shares)", got=got) if \
+            _winners(got) != _winners(expected) else \
+            Message("split its pots {got} (pot, amount, shares)", got=got)
         raise fail("awards_correct",
-                   "Hand {hand} awarded {got} (pot, amount, shares); the board {board}, the "
-                   "hands shown and pots {pots} with the button on seat {button} give "
-                   "{expected}.", hand=s.hand_no, got=got, board=cards_to_str(s.board),
-                   pots=s.pots, button=s.button, expected=expected)
+                   "Hand {hand} {wrong}; the board {board}, the hands still in and pots "
+                   "{pots} with the button on seat {button} give {expected}.", hand=s.hand_no,
+                   wrong=wrong, board=cards_to_str(s.board), pots=s.pots, button=s.button,
+                   expected=expected)
     awarded = sum(amount for _, amount, _ in got)
     if awarded != s.pot:
         raise fail("awards_correct", "Hand {hand} awarded {awarded} of a pot of {pot}.",
                    hand=s.hand_no, awarded=awarded, pot=s.pot)
 
 
+def _winners(awards: list[Any]) -> list[tuple[int, tuple[int, ...]]]:
+    """Each pot of ``awards`` and the seats it went to, whatever their shares."""
+    return [(pot, tuple(sorted(seat for seat, _ in shares))) for pot, _, shares in awards]
+
+
 def _showdown_awards(s: TableState, live: list[int]) -> list[Any]:
+    """Each pot to the best hands among its eligible players, shown or not: one that could
+    win or tie must have shown, so an engine that mucked it awarded the pot wrongly (one
+    failure, whether a table shows it as a mucked winner or as a wrong winner shown)."""
     board = tuple(s.board)
     if len(board) != 5:
         raise fail("awards_correct", "Hand {hand} was settled at showdown between seats "
@@ -90,17 +104,16 @@ def _showdown_awards(s: TableState, live: list[int]) -> list[Any]:
     exact: dict[int, tuple[int, ...]] = {}  # by the reference evaluator, for ties
     expected = []
     for index, (amount, eligible) in _side_pots_first(s.pots):
-        contenders = [x for x in eligible if s.shown[x]]
-        if not contenders:
+        if not any(s.shown[x] for x in eligible):
             raise fail("awards_correct",
                        "Pot {index} of hand {hand} ({amount} chips) has no eligible player who "
                        "showed (eligible: {eligible}).", index=index, hand=s.hand_no,
                        amount=amount, eligible=seats_text(eligible))
+        contenders = list(eligible)
         winners = (_best(s, contenders, board, ranks, exact) if len(contenders) > 1
                    else contenders)
         expected.append((index, amount,
                          oracle.split_shares(amount, winners, s.button, s.config.seats)))
-    _check_mucks(s, live, board)
     return expected
 
 
@@ -141,24 +154,6 @@ def _seven(s: TableState, seat: int, board: tuple[int, ...]) -> tuple[int, ...]:
         raise fail("awards_correct", "Seat {seat} is in hand {hand} at showdown but holds no "
                                      "cards.", seat=seat, hand=s.hand_no)
     return (*hole, *board)
-
-
-def _check_mucks(s: TableState, live: list[int], board: tuple[int, ...]) -> None:
-    """A player mucks only a hand that can neither win nor tie any pot it is in."""
-    mucked = [x for x in live if not s.shown[x]]
-    if not mucked:
-        return
-    strength = {x: evaluate7(_seven(s, x, board)) for x in live}
-    for seat in mucked:
-        for index, (_, eligible) in enumerate(s.pots):
-            if seat in eligible:
-                shown = [strength[x] for x in eligible if s.shown[x]]
-                if not shown or strength[seat] >= max(shown):
-                    raise fail("awards_correct",
-                               "Seat {seat} mucked {cards} in hand {hand} although it wins or "
-                               "ties pot {index} on {board}.", seat=seat,
-                               cards=cards_to_str(s.hole[seat] or ()), hand=s.hand_no,
-                               index=index, board=cards_to_str(board))
 
 
 @invariant("showdown_order",

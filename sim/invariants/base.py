@@ -32,7 +32,7 @@ from sim.engine.controller import Controller
 from sim.engine.events import EVENT_TYPES, Event
 from sim.engine.log import HandRecord, TableLog
 from sim.engine.state import TableState
-from sim.finding import FindingError, Message, invariant_failed
+from sim.finding import Finding, FindingError, Message, invariant_failed
 
 
 class Mode:
@@ -208,6 +208,23 @@ def run_all(ctx: CheckContext, selected: list[Invariant]) -> int:
         if inv.on & found or (inv.when is not None and inv.when(ctx, found)):
             inv.check(ctx)
     return len(selected)
+
+
+def every_failure(ctx: CheckContext, selected: list[Invariant]) -> list[Finding]:
+    """Every finding of the ``selected`` invariants on this dispatch, not only the first:
+    which checks one dispatch breaks together (triage merges the signatures of one bug
+    by them). A check that crashes is left out."""
+    found = kinds(ctx) | EVERY_DISPATCH
+    findings = []
+    for inv in selected:
+        if inv.on & found or (inv.when is not None and inv.when(ctx, found)):
+            try:
+                inv.check(ctx)
+            except FindingError as error:
+                findings.append(error.finding)
+            except Exception:  # noqa: BLE001, S112 - a crashing check says nothing here
+                continue
+    return findings
 
 
 _ORDERED: Final[list[int]] = [-1]  # how many invariants INVARIANTS held when last ordered

@@ -16,7 +16,6 @@ from typing import Final
 
 from sim.engine.events import BetsCollected, PlayerLeft, PlayerSeated, RebuyApplied
 from sim.engine.state import IDLE, total
-from sim.finding import Message
 from sim.invariants import oracle
 from sim.invariants.base import CheckContext, fail, invariant, kinds, mask, seats_text
 from sim.invariants.walk import Collection, walk
@@ -67,9 +66,10 @@ def no_negative(ctx: CheckContext) -> None:
     for name, values in (("stack", s.stack), ("bet", s.bet), ("contrib", s.contrib)):
         for seat, value in enumerate(values):
             if value < 0:
-                # Which of the three went negative belongs to the shape: a Message.
+                # Which amount went negative is a value: one bug (a short stack posting in
+                # full) drives a stack negative at one table and a bet at the next.
                 raise fail("no_negative", "Seat {seat}'s {field} is {value}.", seat=seat,
-                           field=Message(name), value=value)
+                           field=name, value=value)
     for index, (amount, _) in enumerate(s.pots):
         if amount <= 0:
             raise fail("no_negative", "Pot {index} holds {amount} chips.", index=index,

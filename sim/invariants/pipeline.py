@@ -67,6 +67,7 @@ class CheckedTable:
         self.checks_run = 0
         self.rejected = 0  # untrusted actions rightly rejected
         self.last: CheckContext | None = None
+        self.failed: CheckContext | None = None  # the dispatch whose checks failed
         # What a dump replays: the hand running when the last dispatch began, and every
         # action dispatched since its snapshot (the failing one included).
         self.base: HandRecord | None = None
@@ -214,6 +215,7 @@ class CheckedTable:
         try:
             self.checks_run += run_all(ctx, self.checks)
         except FindingError as error:
+            self.failed = ctx  # what every_failure() reads, to tell what else broke here
             raise FindingError(self._located(error.finding, tb.format_exc())) from error
         except Exception as error:  # noqa: BLE001 - a crashing check is a finding too
             raise self.found(Kind.CHECK_EXCEPTION, "invariant_crashed",

@@ -321,9 +321,8 @@ def verify_agrees(ctx: CheckContext) -> None:
         accepted = can(s, probe, legal)
         why = judge(s, probe)
         if accepted and why is not None:  # the judge's reason nested: part of the shape
-            raise fail("verify_agrees",
-                       "The engine accepts {probe}, which the rules forbid: {why}.",
-                       probe=shown(probe), why=why)
+            # action_legal's sentence: the same failure, probed rather than dispatched
+            raise fail("verify_agrees", ACCEPTED_ILLEGAL, action=shown(probe), why=why)
         if not accepted and why is None:
             raise fail("verify_agrees", "The engine rejects {probe}, which the rules allow.",
                        probe=shown(probe))

@@ -55,9 +55,11 @@ CREATE TABLE IF NOT EXISTS bugs (
     run_id VARCHAR, signature VARCHAR, kind VARCHAR, invariant VARCHAR, message VARCHAR,
     failures INTEGER, first_table INTEGER, first_hand INTEGER, dump_path VARCHAR,
     shrunk_path VARCHAR, players_before INTEGER, actions_before INTEGER,
-    players_after INTEGER, actions_after INTEGER, replay_command VARCHAR, repro VARCHAR);
--- Stores triaged before the shrunk repro's verdict was kept:
+    players_after INTEGER, actions_after INTEGER, replay_command VARCHAR, repro VARCHAR,
+    merged VARCHAR[]);
+-- Stores triaged before the repro's verdict and the merged signatures were kept:
 ALTER TABLE bugs ADD COLUMN IF NOT EXISTS repro VARCHAR;
+ALTER TABLE bugs ADD COLUMN IF NOT EXISTS merged VARCHAR[];
 """
 
 
