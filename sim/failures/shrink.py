@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Final
 
 from sim.driver.drive import Refused, drive
 from sim.driver.script import Opening, Script
@@ -38,7 +38,7 @@ from sim.failures.replay import replay
 from sim.failures.signature import same_bug
 from sim.failures.verdict import Judged, judge_replay
 from sim.finding import Finding
-from sim.hooks.faults import replayed_hooks
+from sim.hooks.faults import Fault, parse, replayed_hooks
 from sim.invariants.pipeline import CheckedTable
 
 
@@ -61,6 +61,9 @@ class Hand:
                 sum(stack for _, stack in self.players.values()))
 
 
+# The longest a candidate's hand may take: a hand is a millisecond's work, so a candidate
+# still going after this has hung (the search's time is better spent on the next one).
+CANDIDATE_HAND_S: Final = 1.0
 # Simpler actions weigh less: a hand of checks and folds is the easiest to read.
 _WEIGHTS: dict[type, int] = {ac.Bet: 3, ac.RaiseTo: 3, ac.Call: 2}
 
@@ -96,6 +99,14 @@ class _Judge:
         self.deadline = deadline
         self.tries = 0
         self.best: tuple[Hand, CheckedTable, Finding] | None = None
+        # The case's faults, with a hand watchdog of at most CANDIDATE_HAND_S: a candidate
+        # that hangs must not spend the search's time (a liveness finding's signature does
+        # not depend on the limit, so a hang still shrinks as one).
+        faults = [spec for spec in self.case.faults if parse(spec).name != "hand_timeout"]
+        limits = [parse(spec).value for spec in self.case.faults
+                  if parse(spec).name == "hand_timeout"]
+        limit = min([*limits, CANDIDATE_HAND_S])
+        self.faults = (*faults, Fault("hand_timeout", limit).spec())
 
     def expired(self) -> bool:
         return time.monotonic() >= self.deadline
@@ -117,7 +128,7 @@ class _Judge:
         script = Script(Opening(hand.config, case.table_seed, hand.players,
                                 setups={1: HandSetup(hand.button, hand.deck)}), hand.actions)
         with bugs.planted(*case.planted):
-            driven = drive(script, checks=case.invariants, hooks=replayed_hooks(case.faults),
+            driven = drive(script, checks=case.invariants, hooks=replayed_hooks(self.faults),
                            refused=Refused.SKIP, table_id=case.table_id, keep=2)
         return driven.table, driven.finding
 
