@@ -165,7 +165,7 @@ def triage(folder: Path, as_markdown: bool, promote_to: str | None, seconds: flo
     if promote_to is not None:
         for path in promote(bugs, Path(promote_to)):
             click.echo(f"promoted: {path}")
-    sys.exit(1 if bugs else 0)
+    sys.exit(exits.FAILED if bugs else exits.CLEAN)
 
 
 @main.command(name="bugs")

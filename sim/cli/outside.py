@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from sim import exits
 from sim.cli import main
 
 
@@ -25,7 +26,7 @@ def check_phh(paths: tuple[Path, ...], as_json: bool) -> None:
     found, problem = report_for(paths)
     if found is None:
         click.echo(problem, err=True)
-        sys.exit(2)
+        sys.exit(exits.USAGE)
     for line in found.lines():
         click.echo(line)
     if as_json:

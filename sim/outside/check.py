@@ -28,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from sim import exits
 from sim.driver.drive import drive
 from sim.driver.script import Opening, Script
 from sim.engine import actions as ac
@@ -69,7 +70,7 @@ class Report:
 
     def exit_code(self) -> int:
         """0 when nothing was rejected, mismatched or failed; 1 otherwise."""
-        return 1 if self.findings else 0
+        return exits.FAILED if self.findings else exits.CLEAN
 
     def lines(self) -> list[str]:
         """The human summary, one fact a line."""
