@@ -125,11 +125,14 @@ def test_report_of_a_run_that_stored_nothing_yet(tmp_path):
     assert f"coverage: 0/{len(COVERAGE_POINTS)} points reached" in result.output
 
 
-def test_report_of_a_folder_without_a_database(tmp_path):
-    result = invoke_cli("report", tmp_path)
-    assert result.exit_code == 1
-    assert isinstance(result.exception, SystemExit)
-    assert "stats.duckdb" in result.output
+def test_report_of_a_folder_without_a_database_is_bad_input_like_a_missing_one(tmp_path):
+    empty = invoke_cli("report", tmp_path)
+    assert empty.exit_code == 2
+    assert isinstance(empty.exception, SystemExit)
+    assert f"{tmp_path} holds no run: give a run folder (with stats.duckdb)" in empty.output
+    missing = invoke_cli("report", tmp_path / "missing")
+    assert missing.exit_code == 2
+    assert "does not exist" in missing.output
 
 
 # -- sim query ----------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ JOIN tables t USING (run_id, table_id);
 """
 
 # The statistics of a group of player-hands, for the per-bot and per-position views.
-_STATS: Final = """
+STATS: Final = """
        count(*) AS hands,
        round(100 * avg(net_bb), 2) AS bb_per_100,
        round(100 * avg(vpip::INTEGER), 1) AS vpip_pct,
@@ -47,11 +47,11 @@ _STATS: Final = """
 
 VIEWS: Final = PLAYER_HANDS + f"""
 CREATE OR REPLACE VIEW bot_stats AS
-SELECT run_id, bot, {_STATS}
+SELECT run_id, bot, {STATS}
 FROM player_hands GROUP BY run_id, bot;
 
 CREATE OR REPLACE VIEW position_stats AS
-SELECT run_id, bot, position, {_STATS}
+SELECT run_id, bot, position, {STATS}
 FROM player_hands GROUP BY run_id, bot, position;
 
 CREATE OR REPLACE VIEW table_results AS
