@@ -72,6 +72,12 @@ def read_text(text: str, where: str, collection: bool) -> list[PhhHand]:
             document = tomllib.loads(text, parse_float=Decimal)
         except tomllib.TOMLDecodeError as error:
             raise NotPhh(f"{where}: not TOML ({error}).") from None
+        except ArithmeticError:  # a float Decimal cannot hold (an exponent past its range)
+            raise NotPhh(f"{where}: a number is too large or too small to read as an "
+                         "amount.") from None
+        except RecursionError:  # tomllib reads nested arrays and tables by recursion
+            raise NotPhh(f"{where}: arrays or tables nested too deeply to read; a PHH hand "
+                         "nests arrays one level.") from None
     if not collection:
         return [_hand(where, document)]
     hands = []

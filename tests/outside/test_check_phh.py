@@ -134,7 +134,7 @@ def test_heads_up_the_first_player_is_the_big_blind():
     (("variant = 'NT'", "variant = 'PO'"), "variant PO"),
     (("'d dh p1 AsAd'", "'d dh p1 AsAd', 'd db 2c3c4c5c6c7c'"), "run it twice"),
     (("min_bet = 2", "min_bet = 4"), "a minimum bet other than the big blind"),
-    (("[100, 100, 100]", "[100, inf, 100]"), "unknown or empty starting stacks"),
+    (("[100, 100, 100]", "[100, inf, 100]"), "unknown starting stacks (inf)"),
 ])
 def test_what_the_engine_cannot_express_is_skipped_with_its_reason(change, reason):
     skipped = plan_of(HAND.replace(*change))
