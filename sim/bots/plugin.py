@@ -36,7 +36,7 @@ def load_bot_class(target: str) -> Any:
         sys.path.insert(0, here)
     try:
         module = importlib.import_module(module_name)
-    except Exception as error:  # noqa: BLE001 - any import failure is the user's to fix
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - the user's to fix, sys.exit too
         raise ValueError(f"bot {target!r}: importing {module_name} failed: {error!r} "
                          f"(modules are looked up from {here} and the installed packages).") \
             from error
