@@ -72,8 +72,12 @@ def query(folders: tuple[Path, ...], sql: str, as_csv: bool, as_json: bool) -> N
         cursor = con.execute(sql)
         columns = [d[0] for d in cursor.description] if cursor.description else []
         rows = cursor.fetchall() if columns else []
+    except duckdb.PermissionException as error:
+        raise BadInput(f"the query was refused: {_one_line(error)}; sim query reads the runs' "
+                       "own data only (it writes no file, reads no other, attaches, installs "
+                       "and loads nothing, and changes no setting).") from error
     except duckdb.Error as error:
-        raise click.ClickException(f"the query failed: {_one_line(error)}") from error
+        raise BadInput(f"the query failed: {_one_line(error)}") from error
     finally:
         con.close()
     if as_csv:
@@ -155,4 +159,5 @@ def _html(con: Any) -> str:
 
 
 def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split())
+    """DuckDB's message up to its excerpt of the SQL (``LINE 1: ...``), on one line."""
+    return " ".join(str(error).split("\nLINE ")[0].split())

@@ -161,9 +161,9 @@ def _checked_tables(con: duckdb.DuckDBPyConnection, path: Path, alias: str) -> s
     if "runs" not in present:
         raise NoRuns(f"{path} is a DuckDB file with no runs table, not a run's database; "
                      "give the folder of a run made by `sim run` or `sim fuzz`.")
-    row = con.execute("SELECT block_size, total_blocks FROM pragma_database_size() "
-                      "WHERE database_name = ?", [alias]).fetchone()
-    needed = HEADER_BYTES + row[0] * row[1] if row is not None else 0
+    sizes = con.execute("SELECT block_size * total_blocks FROM pragma_database_size() "
+                        "WHERE database_name = ?", [alias]).fetchall()
+    needed = HEADER_BYTES + sizes[0][0] if sizes else 0
     if path.stat().st_size < needed:
         raise NoRuns(f"{path} is cut short: {path.stat().st_size:,} bytes of the {needed:,} its "
                      "blocks take; it is damaged (copy it again, or play the run again).")
