@@ -34,12 +34,6 @@ MISSING_EXTRA: Final = ("sim report --html needs the plots extra: "
                         "pip install 'sim[plots]' (matplotlib)")
 MIN_CELL_HANDS: Final = 200  # a bot and position with fewer hands is greyed, not drawn
 POINTS: Final = 400  # points per line of the cumulative winnings plot
-# Failures grouped by what went wrong: the invariant and its message with numbers blanked.
-SIGNATURES: Final = """
-SELECT kind, invariant, regexp_replace(message, '[0-9]+', 'N', 'g') AS signature,
-       count(*) AS tables, min(table_id) AS first_table
-FROM failures GROUP BY ALL ORDER BY tables DESC, signature
-"""
 CUMULATIVE: Final = f"""
 WITH numbered AS (
     SELECT run_id, table_id, hand_no,
@@ -120,7 +114,7 @@ def _page(con: duckdb.DuckDBPyConnection, plt: Any, found: dict[str, Table]) -> 
                            _table(*found["hand_classes"])),
                   "<h2>How the hands went</h2>", _pot_sizes(con, plt)]
     parts += ["<h2>Coverage</h2>", _coverage(found["coverage"], plt), "<h2>Failures</h2>",
-              _failures(con, plt)]
+              _failures(found["failures"], plt)]
     style = ("body{font-family:sans-serif;max-width:1100px;margin:auto;padding:1em}"
              "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;"
              "text-align:right}img{max-width:100%;display:block;margin:1em 0}"
@@ -280,15 +274,17 @@ def _coverage(coverage: Table, plt: Any) -> str:
     return _png(fig, plt, "coverage points")
 
 
-def _failures(con: duckdb.DuckDBPyConnection, plt: Any) -> str:
-    cursor = con.execute(SIGNATURES)
-    columns = [d[0] for d in cursor.description]
-    rows = cursor.fetchall()
+def _failures(failures: Table, plt: Any) -> str:
+    """One bar per bug (failure signature, as ``sim report`` and ``sim triage`` group
+    them), then the table."""
+    columns, rows = failures
     if not rows:
         return "<p>No failures.</p>"
+    at = {name: columns.index(name) for name in ("invariant", "tables", "message")}
     fig, ax = plt.subplots(figsize=(8, 0.4 * len(rows) + 1.5))
-    ax.barh(range(len(rows)), [r[3] for r in rows], color="tab:red")
-    ax.set_yticks(range(len(rows)), [f"{r[1]}: {r[2][:60]}" for r in rows], fontsize=7)
+    ax.barh(range(len(rows)), [row[at["tables"]] for row in rows], color="tab:red")
+    ax.set_yticks(range(len(rows)), [f"{row[at['invariant']]}: {str(row[at['message']])[:60]}"
+                                     for row in rows], fontsize=7)
     ax.invert_yaxis()
     ax.set_xlabel("failing tables")
     ax.set_title("Failures by signature")
