@@ -14,18 +14,15 @@ for the runs a bot-fault case plays).
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import invoke_cli
-
-from sim.store.export import export_parquet
+from conftest import fingerprint, invoke_cli
+from test_experiment import BASE
 
 Content = str | bytes | Callable[[Path], bytes]  # text, bytes, or made from the run's folder
 
@@ -41,17 +38,7 @@ class Case:
 
 # -- what the cases are made of ---------------------------------------------------------------
 
-EXPERIMENT = """\
-[table]
-seats = 4
-{table}
-[[bots]]
-bot = "nit"
-count = 2
-[[bots]]
-bot = "calling_station"
-count = 2
-"""
+EXPERIMENT = BASE.replace("seats = 4\n", "seats = 4\n{table}\n")
 
 
 def experiment(table: str = "", top: str = "") -> str:
@@ -360,27 +347,6 @@ def test_the_corpus_is_large_and_its_names_unique():
 
 # -- the test -------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def clean(small_run, tmp_path_factory) -> dict[str, Path]:
-    """A copy of the clean small run (so nothing here can touch the shared one), and its
-    Parquet export."""
-    root = tmp_path_factory.mktemp("corpus")
-    run = root / "run"
-    shutil.copytree(small_run, run)
-    export_parquet([run], root / "export")
-    return {"run": run, "export": root / "export"}
-
-
-def fingerprint(*folders: Path) -> dict[str, str]:
-    """Every file under ``folders`` (and every folder) by path, with its content's hash."""
-    seen = {}
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            seen[str(path)] = (hashlib.sha256(path.read_bytes()).hexdigest()
-                               if path.is_file() else "folder")
-    return seen
-
-
 def meaningful(output: str) -> list[str]:
     """The answer's lines, without click's usage preamble."""
     return [line for line in output.splitlines() if line.strip()
@@ -388,7 +354,9 @@ def meaningful(output: str) -> list[str]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
-def test_a_bad_input_gets_one_line_and_changes_nothing(case, clean, tmp_path, monkeypatch):
+def test_a_bad_input_gets_one_line_and_changes_nothing(case, run_and_export, tmp_path,
+                                                       monkeypatch):
+    clean = run_and_export
     work = tmp_path / "work"
     work.mkdir()
     out = tmp_path / "out"

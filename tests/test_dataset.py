@@ -6,18 +6,16 @@ or change a setting is refused on each of them, and leaves no file behind."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import invoke_cli, query
+from conftest import fingerprint, invoke_cli, query
 
 from sim.store import dataset
 from sim.store.dataset import open_dataset, open_for_bugs, repeated_runs
-from sim.store.export import export_parquet
 
 REFUSED = {
     "copy to a file": "COPY (SELECT 1) TO '{work}/out.csv'",
@@ -39,23 +37,10 @@ REFUSED = {
 }
 
 
-@pytest.fixture(scope="module")
-def stores(small_run, tmp_path_factory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("locked")
-    run = root / "run"
-    shutil.copytree(small_run, run)
-    export_parquet([run], root / "export")
-    return {"run": run, "export": root / "export"}
-
-
-def digest(*folders: Path) -> dict[str, str]:
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "folder"
-            for folder in folders for p in sorted(folder.rglob("*"))}
-
-
-def connection(kind: str, stores: dict[str, Path]) -> tuple[duckdb.DuckDBPyConnection, Path]:
+def connection(kind: str, run_and_export: dict[str, Path]
+               ) -> tuple[duckdb.DuckDBPyConnection, Path]:
     """A connection as each reader opens it, and a file of the data it reads."""
-    run, export = stores["run"], stores["export"]
+    run, export = run_and_export["run"], run_and_export["export"]
     if kind == "query, report, export-phh, replay --hand":
         return open_dataset([run]), run / "stats.duckdb"
     if kind == "query of an export":
@@ -69,9 +54,9 @@ KINDS = ("query, report, export-phh, replay --hand", "query of an export", "tria
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("what", REFUSED)
-def test_each_locked_connection_refuses_what_reaches_outside(kind, what, stores, tmp_path):
-    before = digest(stores["run"], stores["export"], tmp_path)
-    con, target = connection(kind, stores)
+def test_each_locked_connection_refuses_what_reaches_outside(kind, what, run_and_export, tmp_path):
+    before = fingerprint(run_and_export["run"], run_and_export["export"], tmp_path)
+    con, target = connection(kind, run_and_export)
     try:
         with pytest.raises(duckdb.Error):
             con.execute(REFUSED[what].format(work=tmp_path, target=target)).fetchall()
@@ -80,12 +65,12 @@ def test_each_locked_connection_refuses_what_reaches_outside(kind, what, stores,
             == (False,)
     finally:
         con.close()
-    assert digest(stores["run"], stores["export"], tmp_path) == before
+    assert fingerprint(run_and_export["run"], run_and_export["export"], tmp_path) == before
 
 
-def test_triage_writes_its_bugs_table_and_the_run_keeps_the_rest(stores, tmp_path):
+def test_triage_writes_its_bugs_table_and_the_run_keeps_the_rest(run_and_export, tmp_path):
     run = tmp_path / "run"
-    shutil.copytree(stores["run"], run)
+    shutil.copytree(run_and_export["run"], run)
     con = open_for_bugs(run / "stats.duckdb")
     try:
         con.execute("INSERT INTO bugs (run_id, signature) VALUES ('run', 'x: y')")
@@ -93,15 +78,15 @@ def test_triage_writes_its_bugs_table_and_the_run_keeps_the_rest(stores, tmp_pat
     finally:
         con.close()
     assert sorted(p.name for p in run.iterdir()) == sorted(
-        p.name for p in stores["run"].iterdir())
+        p.name for p in run_and_export["run"].iterdir())
     assert query(run, "SELECT signature FROM bugs") == [("x: y",)]
 
 
-def test_every_reader_opens_the_runs_through_the_one_lock(stores, tmp_path, monkeypatch):
+def test_every_reader_opens_the_runs_through_the_one_lock(run_and_export, tmp_path, monkeypatch):
     locked = []
     real = dataset.lock
     monkeypatch.setattr(dataset, "lock", lambda con: (locked.append(con), real(con)))
-    run = stores["run"]
+    run = run_and_export["run"]
     for args in (("query", run, "SELECT 1"), ("report", run), ("export-phh", run,
                  tmp_path / "h.phhs"), ("replay", run, "--hand", "0:1"),
                  ("export", run, "--parquet", tmp_path / "pq"), ("triage", run)):
@@ -111,7 +96,7 @@ def test_every_reader_opens_the_runs_through_the_one_lock(stores, tmp_path, monk
         assert len(locked) > before, args
 
 
-def test_export_phh_where_is_one_condition_and_runs_nothing_else(stores, tmp_path,
+def test_export_phh_where_is_one_condition_and_runs_nothing_else(run_and_export, tmp_path,
                                                                 monkeypatch):
     from sim.outside.export import export_run
 
@@ -119,18 +104,18 @@ def test_export_phh_where_is_one_condition_and_runs_nothing_else(stores, tmp_pat
     for where in ("1=1; COPY hands TO 'x.csv'; --", "1=1) UNION ALL (SELECT 1, 1",
                   "pot > 0; SELECT 1"):
         with pytest.raises(ValueError, match="is not one SQL condition on the hands table"):
-            export_run(stores["run"], where, tmp_path / "h.phhs")
+            export_run(run_and_export["run"], where, tmp_path / "h.phhs")
     assert list(tmp_path.iterdir()) == []
-    written, _ = export_run(stores["run"], "pot > (SELECT min(pot) FROM hands)",
+    written, _ = export_run(run_and_export["run"], "pot > (SELECT min(pot) FROM hands)",
                             tmp_path / "h.phhs")
     assert written > 0  # a condition may still hold a subquery of the run's own tables
 
 
-def test_a_clean_runs_export_has_every_table_even_empty_ones(stores):
+def test_a_clean_runs_export_has_every_table_even_empty_ones(run_and_export):
     for table in dataset.TABLES:
-        files = list((stores["export"] / table).glob("run_id=run/*.parquet"))
+        files = list((run_and_export["export"] / table).glob("run_id=run/*.parquet"))
         assert files, table
-    con = open_dataset([stores["export"]])
+    con = open_dataset([run_and_export["export"]])
     try:
         for table in ("failures", "counters", "bugs"):
             assert con.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
@@ -139,9 +124,9 @@ def test_a_clean_runs_export_has_every_table_even_empty_ones(stores):
         con.close()
 
 
-def test_a_run_missing_the_newer_tables_still_has_them_empty(stores, tmp_path):
+def test_a_run_missing_the_newer_tables_still_has_them_empty(run_and_export, tmp_path):
     run = tmp_path / "old"
-    shutil.copytree(stores["run"], run)
+    shutil.copytree(run_and_export["run"], run)
     con = duckdb.connect(str(run / "stats.duckdb"))
     con.execute("DROP TABLE counters")
     con.execute("DROP TABLE bugs")
@@ -154,23 +139,24 @@ def test_a_run_missing_the_newer_tables_still_has_them_empty(stores, tmp_path):
         locked.close()
 
 
-def test_a_run_given_with_its_export_is_counted_twice_and_said(stores):
-    con = open_dataset([stores["run"], stores["export"]])
+def test_a_run_given_with_its_export_is_counted_twice_and_said(run_and_export):
+    con = open_dataset([run_and_export["run"], run_and_export["export"]])
     try:
         assert repeated_runs(con) == [("run", 2)]
     finally:
         con.close()
-    result = invoke_cli("query", stores["run"], stores["export"], "SELECT count(*) FROM runs")
+    result = invoke_cli("query", run_and_export["run"], run_and_export["export"],
+                        "SELECT count(*) FROM runs")
     assert result.exit_code == 0
     assert "warning: run run is in the data 2 times" in result.output
-    alone = invoke_cli("query", stores["run"], "SELECT count(*) FROM runs")
+    alone = invoke_cli("query", run_and_export["run"], "SELECT count(*) FROM runs")
     assert "warning" not in alone.output
 
 
-def test_query_json_prints_null_for_nan_and_infinity(stores):
-    result = invoke_cli("query", stores["run"], "SELECT 'nan'::DOUBLE AS a, 'inf'::DOUBLE AS b, "
-                                                "-'inf'::DOUBLE AS c, 1.5::DOUBLE AS d",
-                        "--json")
+def test_query_json_prints_null_for_nan_and_infinity(run_and_export):
+    result = invoke_cli("query", run_and_export["run"],
+                        "SELECT 'nan'::DOUBLE AS a, 'inf'::DOUBLE AS b, -'inf'::DOUBLE AS c, "
+                        "1.5::DOUBLE AS d", "--json")
     assert result.exit_code == 0, result.output
     assert "NaN" not in result.output and "Infinity" not in result.output
     assert json.loads(result.output) == [{"a": None, "b": None, "c": None, "d": 1.5}]
