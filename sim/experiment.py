@@ -2,6 +2,10 @@
 
     >>> experiment = load(Path("examples/experiment.toml"))
     >>> spec = experiment.draw(run_seed=42, table_id=3)      # a sim.bots.TableSpec
+    >>> spec.config
+    TableConfig(seats=6, small_blind=1, big_blind=2, ante=0, min_buy_in=100, max_buy_in=300)
+    >>> sorted(kind for _, kind, _, _ in spec.bots)
+    ['calling_station', 'calling_station', 'nit', 'nit', 'pot_odds', 'pot_odds']
 
 A run without one draws its tables by swarm testing (``sim.bots.swarm``). With one, each
 table draws from ``random.Random(derive_seed(run_seed, "table", table_id))``, the same

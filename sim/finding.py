@@ -7,7 +7,12 @@ outcome and its dump; the store keeps it as a row of ``failures``; the report pr
 and the run's exit code follows from its kind. The same value all the way.
 
     >>> finding = Finding(Kind.INVARIANT, "pot_consistency", "pot 40 != contributions 38")
+    >>> print(finding), finding.kind.exit_code
+    pot_consistency: pot 40 != contributions 38
+    (None, 1)
     >>> raise FindingError(finding)
+    Traceback (most recent call last):
+    sim.finding.FindingError: pot_consistency: pot 40 != contributions 38
 """
 
 from __future__ import annotations

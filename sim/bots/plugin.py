@@ -2,6 +2,8 @@
 
     >>> cls = load_bot_class("examples.pot_odds_bot:PotOddsBot")
     >>> bot = cls("pot-odds-3", margin=0.1)
+    >>> cls.kind, bot.name, bot.margin
+    ('pot_odds', 'pot-odds-3', 0.1)
 
 The module is imported as Python imports any module, with the current directory first
 on the path (as ``python -m`` does), so a bot in ``./my_bots/tight.py`` is

@@ -11,8 +11,9 @@ actions are dispatched one by one through the checked pipeline
 - mismatched: the outcome differs beyond rake, or the file ends while the engine waits;
 - failed: an invariant broke (an engine fault).
 
-    >>> report = check_paths([Path("hands/")])
+    >>> report = check_paths([Path("tests/outside/data/spec-dwan-ivey-2009.phh")])
     >>> report.counts(), report.exit_code()
+    ({'accepted': 1, 'skipped': 0, 'rejected': 0, 'mismatched': 0, 'failed': 0}, 0)
 """
 
 from __future__ import annotations

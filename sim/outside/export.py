@@ -2,8 +2,28 @@
 stored hands of a run (rebuilt from the store's openings and actions, as ``sim.failures.sources``
 does), so any PHH tool (PokerKit, ``sim check-phh``) can open them.
 
-    >>> text = hand_to_phh(table_log.last_hand)
-    >>> export_run(Path("runs/demo"), "pot > 100", Path("big.phhs"))   # hands written
+    >>> from sim.engine import Controller, TableConfig
+    >>> from sim.engine.actions import Call, Fold
+    >>> from sim.engine.log import TableLog
+    >>> log = TableLog(keep=4)
+    >>> table = Controller(TableConfig(seats=2), seed=1,
+    ...                    players={0: ("ann", 100), 1: ("bob", 100)}, subscribers=[log])
+    >>> events = table.dispatch(Call(seat=0)), table.dispatch(Fold(seat=1))
+    >>> print(hand_to_phh(log.last_hand))
+    variant = 'NT'
+    antes = [0, 0]
+    blinds_or_straddles = [1, 2]
+    min_bet = 2
+    starting_stacks = [100, 100]
+    actions = ['d dh p1 9dQh', 'd dh p2 6s8s', 'p2 cc', 'p1 f']
+    hand = 1
+    seats = [2, 1]
+    seat_count = 2
+    players = ["bob", "ann"]
+    finishing_stacks = [98, 102]
+    <BLANKLINE>
+
+``export_run(Path("runs/demo"), "pot > 100", Path("big.phhs"))`` writes a run's hands.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ parser of that subset; anything else in a file (a multi-line array, a date, a co
 a value, a control character) sends the whole file to ``tomllib``. Decimal amounts are
 read as ``Decimal``.
 
-    >>> hands = read_path(Path("pluribus.phhs"))    # list[PhhHand]
+    >>> hands = read_path(Path("tests/outside/data/pluribus-2019-sample.phhs"))
+    >>> len(hands), hands[0].where
+    (500, 'tests/outside/data/pluribus-2019-sample.phhs [1]')
     >>> hands[0].fields["actions"][:2]
     ['d dh p1 TcQc', 'd dh p2 8s4c']
 """

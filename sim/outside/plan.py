@@ -7,7 +7,12 @@ field, when given, places them at a table (1-based seat numbers, gaps allowed). 
 scaled to whole chips by the smallest power of ten that makes every amount of the hand
 whole. Unknown hole cards (``????``) are filled, in a fixed order, with cards no one showed.
 
-    >>> plan = make_plan(hand)      # a Plan, or a Skip with its reason
+    >>> from pathlib import Path
+    >>> from sim.outside.phh import read_path
+    >>> make_plan(read_path(Path("tests/outside/data/pluribus-2019-sample.phhs"))[0]).config
+    TableConfig(seats=6, small_blind=50, big_blind=100, ante=0, min_buy_in=1, max_buy_in=10000)
+    >>> make_plan(read_path(Path("tests/outside/data/spec-arieh-yockey-2019.phh"))[0]).reason
+    "variant F2L3D (only no-limit hold'em, NT, is replayed)"
 """
 
 from __future__ import annotations

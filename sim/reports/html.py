@@ -9,7 +9,9 @@ drawn), with which hands (the 13x13 grid) and how the hands went (pot sizes), pl
 the runs covered (coverage points) and what failed (failures grouped by signature).
 Results by position and by starting-hand class are tables too, complete, under each plot.
 
-    >>> Path("report.html").write_text(html_report([Path("runs/demo")]))
+    >>> page = html_report([run])                  # write it where you like
+    >>> page.startswith("<!DOCTYPE html>"), "<script" in page
+    (True, False)
 """
 
 from __future__ import annotations

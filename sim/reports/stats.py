@@ -11,9 +11,14 @@ group's per-table sums, in table order), registered on every connection
 ``position_intervals``. ``bb_per_100`` asks the same function, so ``sim report``, the
 HTML report and a query give the same interval.
 
-    >>> con = open_dataset([Path("runs/demo")])
-    >>> for row in bb_per_100(con, by=("bot",)):
-    ...     print(row.group, row.hands, row.bb_per_100, row.low, row.high)
+    >>> from sim.store.dataset import open_dataset
+    >>> con = open_dataset([run])
+    >>> best = bb_per_100(con, by=("bot",))[0]       # best first
+    >>> best.low <= best.bb_per_100 <= best.high or best.tables == 1
+    True
+    >>> row = f"SELECT ci_low FROM bot_intervals WHERE bot = '{best.group[0]}'"
+    >>> con.execute(row).fetchall() == [(round(best.low, 2) if best.tables > 1 else None,)]
+    True
 """
 
 from __future__ import annotations

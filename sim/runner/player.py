@@ -8,7 +8,8 @@ the store's rows come from a subscriber (``sim.runner.rows``); hooks
 is dumped (``sim.failures.dump``). Everything follows from the table's seed, so the same
 run seed gives the same tables whatever the number of workers.
 
-    >>> outcome = play_table(draw_table(run_seed=1, table_id=0), hands=200, settings=settings)
+``play_table(draw_table(run_seed=1, table_id=0), hands=200, settings=settings)`` plays
+table 0 of run seed 1 and returns its ``TableOutcome``.
 """
 
 from __future__ import annotations

@@ -5,8 +5,12 @@ Every reader of a run's data opens it here (``sim query``, ``sim report``, ``sim
 it spans one run: every table keeps ``run_id``, and the statistics views
 (``sim.store.views``) group by it.
 
-    >>> con = open_dataset([Path("runs/a"), Path("runs/b")])     # or Path("runs"), or
-    >>> con.sql("SELECT run_id, bot, bb_per_100 FROM bot_stats")  # a `sim export` folder
+    >>> con = open_dataset([run])          # runs, folders of runs, `sim export` folders
+    >>> con.execute("SELECT count(*) FROM runs").fetchall()
+    [(1,)]
+    >>> con.execute("COPY hands TO 'hands.csv'")
+    Traceback (most recent call last):
+    _duckdb.PermissionException: Permission Error: Cannot access file "hands.csv" - ...
 
 Each run's ``stats.duckdb`` is attached read-only; the tables are views that put the
 runs' rows together (``UNION ALL BY NAME``) with an empty table of today's columns, so

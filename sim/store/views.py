@@ -7,8 +7,13 @@ the same over one run and over several (``sim query`` with many runs, or Parquet
 A confidence interval for bb/100 cannot be a view: hands at one table are not independent,
 so ``sim.reports.stats.bb_per_100`` bootstraps over tables from ``table_results``.
 
-    >>> create_views(con)          # CREATE OR REPLACE: safe on an existing store
-    >>> con.sql("SELECT * FROM bot_stats ORDER BY bb_per_100 DESC")
+``create_views(con)`` (CREATE OR REPLACE: safe on an existing store) makes them; every
+connection ``sim.store.dataset.open_dataset`` opens has them:
+
+    >>> from sim.store.dataset import open_dataset
+    >>> con = open_dataset([run])
+    >>> con.execute("SELECT sum(hands) = (SELECT count(*) FROM results) FROM bot_stats").fetchall()
+    [(True,)]
 """
 
 from __future__ import annotations
