@@ -37,6 +37,7 @@ from typing import Any, Final
 
 from sim.engine.log import HandRecord
 from sim.outside.pokerkit_replay import ENDING, MASKS, Replay
+from sim.reports.tables import plural
 
 __all__ = ["ENDING", "MASKS", "OracleReport", "OracleTally", "OracleUnavailable",
            "compare_hand", "require_pokerkit"]
@@ -98,9 +99,9 @@ class OracleTally:
 
     def summary(self) -> str:
         masks = ", ".join(f"{n} {c}" for n, c in sorted(self.masks.items())) or "none"
-        return (f"{self.hands} hands compared ({self.complete} to the end), "
-                f"{self.decisions} decisions, {len(self.differences)} unmasked "
-                f"differences; masks: {masks}")
+        return (f"{plural(self.hands, 'hand')} compared ({self.complete} to the end), "
+                f"{plural(self.decisions, 'decision')}, "
+                f"{plural(len(self.differences), 'unmasked difference')}; masks: {masks}")
 
 
 def compare_hand(record: HandRecord) -> OracleReport:
