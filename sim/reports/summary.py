@@ -121,9 +121,11 @@ def position_rank(name: str | None) -> int:
 
 
 def estimates_csv(found: dict[str, Table]) -> str:
-    """bb/100 per bot (position empty) and per bot and position, with the statistics."""
+    """bb/100 per bot (position empty) and per bot and position, with the statistics; an
+    interval that cannot be had (one table) is empty."""
     bots = [(row[0], None, *row[1:]) for row in found.get("bots", ([], []))[1]]
-    return csv_table(POSITION_COLUMNS, bots + found.get("positions", ([], []))[1])
+    rows = bots + found.get("positions", ([], []))[1]
+    return csv_table(POSITION_COLUMNS, [tuple(map(json_value, row)) for row in rows])
 
 
 def as_json(found: dict[str, Table]) -> dict[str, list[dict[str, Any]]]:
