@@ -1,7 +1,8 @@
 """PHH replay speed: hands per second on one core through ``sim check-phh``'s pipeline
-(parse, plan, deal and dispatch every action with every invariant on), over the shared
-Pluribus hands. Rounds are timed separately and the median is printed, because the
-machine is shared and noisy.
+(parse, plan, deal and dispatch every action with every invariant on), over the Pluribus
+hands: the 5,000 of PokerKit's repository where they sit beside this one
+(``../shared/phh``), else the 500 of ``tests/outside/data``. Rounds are timed separately
+and the median is printed, because the machine is shared and noisy.
 
     python benchmarks/phh.py [--rounds 3] [--hands 5000] [PATH]
 
@@ -20,7 +21,9 @@ from sim.outside.check import Report, _count, replay
 from sim.outside.phh import read_path
 from sim.outside.plan import Skip, make_plan
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "phh" / "pluribus-2019-a.phhs"
+ROOT = Path(__file__).resolve().parents[1]
+FULL = ROOT / ".." / "shared" / "phh" / "pluribus-2019-a.phhs"
+SAMPLE = ROOT / "tests" / "outside" / "data" / "pluribus-2019-sample.phhs"
 
 
 def one_round(path: Path, hands: int) -> tuple[float, float, float, Report]:
@@ -41,13 +44,12 @@ def one_round(path: Path, hands: int) -> tuple[float, float, float, Report]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("path", nargs="?", type=Path, default=SHARED)
+    parser.add_argument("path", nargs="?", type=Path, default=FULL if FULL.exists() else SAMPLE)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--hands", type=int, default=5000)
     args = parser.parse_args()
     if not args.path.exists():
-        sys.exit(f"{args.path} is missing: the shared PHH hands live in ../shared/phh beside "
-                 "the repository.")
+        sys.exit(f"{args.path} is missing; give a PHH file.")
     rounds = [one_round(args.path, args.hands) for _ in range(args.rounds)]
     report = rounds[-1][3]
     hands = report.accepted + sum(report.skipped.values()) + len(report.findings)

@@ -8,7 +8,8 @@ Generate the run once (about 3 minutes on 2 idle cores, compiled), then time the
 Each view is read whole (``SELECT * FROM view``, fetched), through the same connection
 ``sim query`` opens; so is the bootstrap behind ``sim report``'s intervals. Figures are
 medians over rounds (the machine is shared and noisy). Then the bytes per hand of the
-DuckDB file and of a Parquet export (``sim export``, written to a temporary folder).
+DuckDB file and of a Parquet export (``sim export``, written to a temporary folder), and
+the views read over that export (``sim query`` reads Parquet through pyarrow).
 Last line: ``all views: S s``.
 """
 
@@ -62,8 +63,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         export_s = timed(lambda: export_parquet([args.run], Path(folder)))
         parquet = folder_bytes(Path(folder))
+        exported = open_dataset([Path(folder)])
+        over_export = statistics.median(
+            sum(timed(lambda v=view: exported.execute(f"SELECT * FROM {v}").fetchall())
+                for view in VIEWS) for _ in range(args.rounds))
+        exported.close()
     print(f"bytes per hand: Parquet {parquet / hands:,.0f} ({parquet / 2**20:,.0f} MiB, "
           f"exported in {export_s:.1f} s)")
+    print(f"all views over the Parquet export: {over_export:.2f} s")
     views = sum(statistics.median(seconds[view]) for view in VIEWS)
     print(f"all views: {views:.2f} s")
 

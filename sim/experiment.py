@@ -2,6 +2,10 @@
 
     >>> experiment = load(Path("examples/experiment.toml"))
     >>> spec = experiment.draw(run_seed=42, table_id=3)      # a sim.bots.TableSpec
+    >>> spec.config
+    TableConfig(seats=6, small_blind=1, big_blind=2, ante=0, min_buy_in=100, max_buy_in=300)
+    >>> sorted(kind for _, kind, _, _ in spec.bots)
+    ['calling_station', 'calling_station', 'nit', 'nit', 'pot_odds', 'pot_odds']
 
 A run without one draws its tables by swarm testing (``sim.bots.swarm``). With one, each
 table draws from ``random.Random(derive_seed(run_seed, "table", table_id))``, the same
@@ -33,6 +37,7 @@ from sim.bots.plugin import is_plugin, load_bot_class
 from sim.bots.swarm import BOT_KINDS, TableSpec, bot_name
 from sim.engine.config import TableConfig
 from sim.engine.seeds import derive_seed
+from sim.limits import MAX_CHIPS, MAX_HANDS, MAX_HANDS_PER_TABLE, MAX_SEED
 
 TOP_KEYS: Final = ("hands", "seed", "hands_per_table", "table", "bots")
 TABLE_KEYS: Final = ("seats", "small_blind", "big_blind", "ante", "stack_bb")
@@ -40,6 +45,7 @@ BOT_KEYS: Final = ("bot", "count", "name", "params")
 # What `--bot` plays against without a config: one of each, in this order, up to 6 seats.
 DEFAULT_OPPONENTS: Final = ("calling_station", "nit", "maniac", "random", "limper")
 DEFAULT_SEATS: Final = 6
+MAX_SEATS_OF_A_BOT: Final = 1000  # a bot's count; tables sample the line-up's seats
 
 
 class ExperimentError(ValueError):
@@ -149,17 +155,22 @@ def from_dict(data: Mapping[str, Any]) -> Experiment:
     if not seat_choices or not all(_whole(s) and 2 <= s <= 10 for s in seat_choices):
         raise ExperimentError(f"table.seats = {seats!r}: give a number of seats from 2 to "
                               "10, or a list of them to draw from.")
-    small = _number(table, "small_blind", 1, "[table]", minimum=1)
-    big = _number(table, "big_blind", 2, "[table]", minimum=1)
+    small = _number(table, "small_blind", 1, "[table]", minimum=1, maximum=MAX_CHIPS)
+    big = _number(table, "big_blind", 2, "[table]", minimum=1, maximum=MAX_CHIPS)
     if small > big:
         raise ExperimentError(f"table.small_blind = {small} is above table.big_blind = {big}; "
                               "the small blind is at most the big blind.")
+    stack_bb = _stack_range(table.get("stack_bb", 100))
+    if stack_bb[1] * big > MAX_CHIPS:
+        raise ExperimentError(f"table.stack_bb = {table.get('stack_bb', 100)!r} at big_blind "
+                              f"{big} makes buy-ins of up to {stack_bb[1] * big:,} chips, above "
+                              f"the {MAX_CHIPS:,} a buy-in may be; lower one of them.")
     experiment = Experiment(
         seats=seat_choices, small_blind=small, big_blind=big,
-        ante=_number(table, "ante", 0, "[table]", minimum=0),
-        stack_bb=_stack_range(table.get("stack_bb", 100)), bots=entries,
-        hands=_optional(data, "hands", 1), seed=_optional(data, "seed", 0),
-        hands_per_table=_optional(data, "hands_per_table", 1))
+        ante=_number(table, "ante", 0, "[table]", minimum=0, maximum=MAX_CHIPS),
+        stack_bb=stack_bb, bots=entries,
+        hands=_optional(data, "hands", 1, MAX_HANDS), seed=_optional(data, "seed", 0, MAX_SEED),
+        hands_per_table=_optional(data, "hands_per_table", 1, MAX_HANDS_PER_TABLE))
     return _checked(experiment)
 
 
@@ -209,8 +220,8 @@ def _entry(entry: Any, where: str) -> BotEntry:
     if not isinstance(name, str) or not name or "," in name:
         raise ExperimentError(f"{where}.name = {name!r}: give a non-empty name without commas "
                               "(it is the bot's name in the store).")
-    return BotEntry(name, target, _number(entry, "count", 1, where, minimum=1),
-                    tuple(sorted(params.items())))
+    count = _number(entry, "count", 1, where, minimum=1, maximum=MAX_SEATS_OF_A_BOT)
+    return BotEntry(name, target, count, tuple(sorted(params.items())))
 
 
 def _default_name(target: str) -> str:
@@ -233,6 +244,9 @@ def _build(entry: BotEntry) -> Bot:
     except TypeError as error:
         raise ExperimentError(f"bot {entry.target!r} with params {dict(entry.params)!r} "
                               f"cannot be built: {error}.") from error
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - a plug-in's crash, sys.exit too
+        raise ExperimentError(f"bot {entry.target!r} raised {error!r} when it was built; a "
+                              "plug-in bot must build with the params given.") from error
 
 
 def _known(data: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
@@ -246,21 +260,23 @@ def _whole(value: Any) -> bool:
     return type(value) is int
 
 
-def _number(data: Mapping[str, Any], key: str, fallback: int, where: str, minimum: int) -> int:
+def _number(data: Mapping[str, Any], key: str, fallback: int, where: str, minimum: int,
+            maximum: int) -> int:
     value = data.get(key, fallback)
-    if not _whole(value) or value < minimum:
-        raise ExperimentError(f"{where} {key} = {value!r}: give a whole number of at least "
-                              f"{minimum}.")
+    if not _whole(value) or not minimum <= value <= maximum:
+        raise ExperimentError(f"{where} {key} = {value!r}: give a whole number from "
+                              f"{minimum:,} to {maximum:,}.")
     return int(value)
 
 
-def _optional(data: Mapping[str, Any], key: str, minimum: int) -> int | None:
-    return _number(data, key, 0, "the experiment's", minimum) if key in data else None
+def _optional(data: Mapping[str, Any], key: str, minimum: int, maximum: int) -> int | None:
+    return _number(data, key, 0, "the experiment's", minimum, maximum) if key in data else None
 
 
 def _stack_range(value: Any) -> tuple[int, int]:
     pair = value if isinstance(value, list) else [value, value]
-    if len(pair) != 2 or not all(_whole(v) and v >= 1 for v in pair) or pair[0] > pair[1]:
+    if len(pair) != 2 or not all(_whole(v) and 1 <= v <= MAX_CHIPS for v in pair) \
+            or pair[0] > pair[1]:
         raise ExperimentError(f"table.stack_bb = {value!r}: give a whole number of big blinds "
                               "(at least 1), or [low, high] with low <= high.")
     return int(pair[0]), int(pair[1])

@@ -5,8 +5,8 @@ records" (``play_task``); an execution backend (``sim.backends``: in this proces
 process pool, or a Dask cluster) plays the tasks and hands the records back. One writer in
 the main process stores each finished table, once, in a single DuckDB transaction.
 
-    >>> summary = run(settings, out=Path("runs/demo"), workers=2, command="sim run ...")
-    >>> summary = run(settings, out, workers=2, command=..., backend="dask")
+``run(settings, out=Path("runs/demo"), workers=2, command="sim run ...")`` plays the run
+and returns its ``RunSummary``; ``backend="dask"`` plays it on Dask instead.
 """
 
 from __future__ import annotations

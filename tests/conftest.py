@@ -93,3 +93,25 @@ def small_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.exit_code == 0, result.output
     (out.parent / "output.txt").write_text(result.output)  # what `sim run` printed
     return out
+
+
+@pytest.fixture(scope="session")
+def run_and_export(small_run: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A copy of the small run (a test may hash it, or try to change it, without touching
+    the shared one) and its Parquet export."""
+    from sim.store.export import export_parquet
+
+    root = tmp_path_factory.mktemp("copy")
+    run = root / "run"
+    shutil.copytree(small_run, run)
+    export_parquet([run], root / "export")
+    return {"run": run, "export": root / "export"}
+
+
+def fingerprint(*folders: Path) -> dict[str, str]:
+    """Every file and folder under ``folders`` by path, with its content's hash: equal
+    fingerprints, nothing written, changed or removed."""
+    import hashlib
+
+    return {str(path): hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file()
+            else "folder" for folder in folders for path in sorted(folder.rglob("*"))}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sys
 from typing import Any
 
 from sim.bots.base import Bot
@@ -44,3 +45,28 @@ class Spy(Bot):
                 raise AssertionError(f"seat {seat}'s cards {other.cards} are visible")
         assert view.hole is not None and view.legal is not None
         return Check(view.seat) if view.legal.can_check else Call(view.seat)
+
+
+class Quitter(Bot):
+    """Calls sys.exit(7) on its first turn, as a careless script might."""
+
+    def act(self, view: PlayerView, rng: random.Random) -> Any:
+        sys.exit(7)
+
+
+class QuitsBetweenHands(Bot):
+    """Plays, then calls sys.exit(7) when asked between hands."""
+
+    def act(self, view: PlayerView, rng: random.Random) -> Any:
+        assert view.legal is not None
+        return Check(view.seat) if view.legal.can_check else Call(view.seat)
+
+    def request(self, view: PlayerView, rng: random.Random) -> Any:
+        sys.exit(7)
+
+
+class QuitsWhenBuilt(Bot):
+    """Calls sys.exit(7) in its constructor."""
+
+    def __init__(self, name: str) -> None:
+        sys.exit(7)

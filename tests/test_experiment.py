@@ -51,8 +51,8 @@ def test_the_example_loads_with_its_plugin_bot():
     (BASE.replace("seats = 4", "seats = 4\nsmall_blind = 5\nbig_blind = 2"),
      "table.small_blind = 5 is above table.big_blind = 2"),
     (BASE.replace('bot = "nit"', 'bot = "shark"'), "bots[0].bot = 'shark' is not a built-in"),
-    (BASE.replace("count = 2", "count = 0", 1), "bots[0] count = 0: give a whole number of at "
-                                                "least 1"),
+    (BASE.replace("count = 2", "count = 0", 1), "bots[0] count = 0: give a whole number from "
+                                                "1 to 1,000"),
     (BASE.replace('bot = "nit"', 'bot = "nit"\nparams = { x = 1 }'),
      "the built-in bot 'nit' takes no parameters"),
     (BASE.replace('bot = "nit"', 'bot = "no_such_module:Bot"'), "importing no_such_module "
@@ -62,7 +62,7 @@ def test_the_example_loads_with_its_plugin_bot():
     (BASE.replace('bot = "nit"', 'bot = "plugin_bots:Crasher"\nparams = { speed = 2 }'),
      "cannot be built"),
     ("[table]\nseats = 2\n[[bots]]\nbot = \"nit\"\n", "the line-up seats 1 bot"),
-    ("hands = 0\n" + BASE, "hands = 0: give a whole number of at least 1"),
+    ("hands = 0\n" + BASE, "hands = 0: give a whole number from 1 to 10,000,000,000"),
 ])
 def test_a_bad_config_is_one_sentence_naming_the_key(tmp_path, text, message):
     with pytest.raises(ex.ExperimentError) as caught:

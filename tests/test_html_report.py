@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import invoke_cli
+from conftest import invoke_cli, query
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -111,3 +111,49 @@ def test_without_matplotlib_the_error_names_the_extra(small_run, tmp_path, monke
     result = invoke_cli("report", small_run, "--html", tmp_path / "r.html")
     assert result.exit_code == 1
     assert "needs the plots extra: pip install 'sim[plots]'" in result.output
+
+
+def test_positions_are_in_table_order_small_cells_greyed_and_every_cell_listed(small_run,
+                                                                              tmp_path):
+    pytest.importorskip("matplotlib", reason="the plots extra: pip install 'sim[plots]'")
+    import base64
+    import io
+
+    from matplotlib import image
+
+    from sim.reports.summary import POSITIONS
+
+    page = tmp_path / "report.html"
+    assert invoke_cli("report", small_run, "--html", page).exit_code == 0
+    text = page.read_text()
+    png = re.search(r'alt="bb/100 per bot and position[^"]*" src="data:image/png;base64,'
+                    r'([^"]+)"', text)
+    assert png
+    height = image.imread(io.BytesIO(base64.b64decode(png.group(1)))).shape[0]
+    assert height < 1400  # one panel per bot, not a row per cell (2,487 px before)
+    cells = query(small_run, "SELECT count(DISTINCT (bot, position)) FROM results")[0][0]
+    assert f"Every bot and position ({cells})" in text
+    rows = re.findall(r'<tr( class="small")?><td>([^<]*)</td><td>([^<]*)</td><td>([\d,]+)</td>',
+                      text.split("Every bot and position")[1].split("</table>")[0])
+    assert len(rows) == cells
+    for small, _, _, hands in rows:
+        if int(hands.replace(",", "")) < 200:
+            assert small  # too few hands to mean anything (one table: also greyed)
+    by_bot: dict[str, list[str]] = {}
+    for _, bot, position, _ in rows:
+        by_bot.setdefault(bot, []).append(position)
+    for positions in by_bot.values():
+        assert positions == sorted(positions, key=POSITIONS.index)
+    classes = query(small_run, "SELECT count(DISTINCT hand_class) FROM results")[0][0]
+    assert f"Every starting-hand class dealt ({classes})" in text
+
+
+def test_the_html_report_of_several_runs(small_run, tmp_path):
+    pytest.importorskip("matplotlib", reason="the plots extra: pip install 'sim[plots]'")
+    other = tmp_path / "other"
+    assert invoke_cli("run", "--hands", 100, "--hands-per-table", 50, "--seed", 8, "--workers",
+                      1, "--out", other).exit_code == 0
+    page = tmp_path / "both.html"
+    assert invoke_cli("report", small_run, other, "--html", page).exit_code == 0
+    text = page.read_text()
+    assert f"Runs {small_run.name}, other" in text or f"Runs other, {small_run.name}" in text

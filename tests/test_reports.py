@@ -125,11 +125,14 @@ def test_report_of_a_run_that_stored_nothing_yet(tmp_path):
     assert f"coverage: 0/{len(COVERAGE_POINTS)} points reached" in result.output
 
 
-def test_report_of_a_folder_without_a_database(tmp_path):
-    result = invoke_cli("report", tmp_path)
-    assert result.exit_code == 1
-    assert isinstance(result.exception, SystemExit)
-    assert "stats.duckdb" in result.output
+def test_report_of_a_folder_without_a_database_is_bad_input_like_a_missing_one(tmp_path):
+    empty = invoke_cli("report", tmp_path)
+    assert empty.exit_code == 2
+    assert isinstance(empty.exception, SystemExit)
+    assert f"{tmp_path} holds no run: give a run folder (with stats.duckdb)" in empty.output
+    missing = invoke_cli("report", tmp_path / "missing")
+    assert missing.exit_code == 2
+    assert "does not exist" in missing.output
 
 
 # -- sim query ----------------------------------------------------------------------------------
@@ -196,7 +199,7 @@ def test_query_shows_at_most_a_thousand_rows_as_text(small_run):
                                  "SELECT * FROM no_such_table"])
 def test_a_bad_query_is_a_clean_error(small_run, sql):
     result = invoke_cli("query", small_run, sql)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.output.startswith("Error: the query failed")
     assert "Traceback" not in result.output
@@ -205,7 +208,7 @@ def test_a_bad_query_is_a_clean_error(small_run, sql):
 def test_query_is_read_only(small_run):
     before = query(small_run, "SELECT count(*) FROM hands")
     result = invoke_cli("query", small_run, "DELETE FROM hands")
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)
     assert query(small_run, "SELECT count(*) FROM hands") == before
 
@@ -247,3 +250,78 @@ def test_a_run_summary_and_report_agree_on_totals(small_run):
     assert f"chaos actions rejected {rejected:,}" in printed
     assert rejected > 0
     assert f"stats: {small_run / 'stats.duckdb'};" in printed
+
+
+# -- several runs, JSON and CSV, intervals in SQL -------------------------------------------------
+
+def test_report_json_holds_every_section_and_no_nan(small_run):
+    result = invoke_cli("report", small_run, "--json")
+    assert result.exit_code == 0, result.output
+    assert "NaN" not in result.output
+    data = json.loads(result.output)
+    assert set(data) >= {"runs", "bots", "positions", "hand_classes", "decisions",
+                         "coverage", "oracle", "failures"}
+    assert [run["run_id"] for run in data["runs"]] == [small_run.name]
+    hands = query(small_run, "SELECT count(*) FROM results")[0][0]
+    assert sum(row["hands"] for row in data["bots"]) == hands
+    assert sum(row["hands"] for row in data["positions"]) == hands
+    assert sum(row["hands"] for row in data["hand_classes"]) == query(
+        small_run, "SELECT count(*) FROM results WHERE hand_class IS NOT NULL")[0][0]
+
+
+def test_report_csv_is_bb_per_100_per_bot_then_per_position(small_run):
+    result = invoke_cli("report", small_run, "--csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    per_bot = [row for row in rows if row["position"] == ""]
+    bots = dict(query(small_run, "SELECT bot, count(*) FROM results GROUP BY bot"))
+    assert {row["bot"]: int(row["hands"]) for row in per_bot} == bots
+    assert len(rows) > len(per_bot)
+    assert "nan" not in result.output  # an interval from one table is empty, not NaN
+
+
+def test_report_of_several_runs_adds_them_up(small_run, tmp_path):
+    other = tmp_path / "other"
+    assert invoke_cli("run", "--hands", 100, "--hands-per-table", 50, "--seed", 8, "--workers",
+                      1, "--out", other).exit_code == 0
+    result = invoke_cli("report", small_run, other, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert sorted(run["run_id"] for run in data["runs"]) == sorted([small_run.name, "other"])
+    hands = sum(query(run, "SELECT count(*) FROM results")[0][0] for run in (small_run, other))
+    assert sum(row["hands"] for row in data["bots"]) == hands
+    text = invoke_cli("report", small_run, other).output
+    assert f"run {small_run.name}: " in text and "run other: " in text
+
+
+def test_the_intervals_in_sql_are_the_reports(small_run):
+    from sim.reports.stats import bb_per_100
+    from sim.store.dataset import open_dataset
+
+    con = open_dataset([small_run])
+    try:
+        viewed = {row[0]: row[1:] for row in con.execute(
+            "SELECT bot, hands, tables, bb_per_100, ci_low, ci_high FROM bot_intervals")
+            .fetchall()}
+        for e in bb_per_100(con, ("bot",)):
+            hands, tables, point, low, high = viewed[e.group[0]]
+            assert (hands, tables) == (e.hands, e.tables)
+            assert point == round(e.bb_per_100, 2)
+            if e.tables > 1:
+                assert (low, high) == (round(e.low, 2), round(e.high, 2))
+            else:
+                assert low is None and high is None
+        by_position = con.execute("SELECT count(*), sum(hands) FROM position_intervals") \
+            .fetchone()
+        assert by_position[1] == con.execute("SELECT count(*) FROM results").fetchone()[0]
+        # The function takes any grouping: here, per run.
+        ((low, high),) = con.execute(
+            "SELECT ci.ci_low, ci.ci_high FROM (SELECT bb_per_100_interval(list(hands ORDER BY "
+            "table_id), list(net_bb ORDER BY table_id)) AS ci FROM (SELECT table_id, "
+            "sum(hands)::BIGINT AS hands, sum(net) / min(big_blind) AS net_bb FROM "
+            "table_results WHERE bot = 'random' GROUP BY table_id))").fetchall()
+        assert low is None or low <= high
+    finally:
+        con.close()
+    result = invoke_cli("query", small_run, "SELECT * FROM bot_intervals")
+    assert result.exit_code == 0, result.output

@@ -385,3 +385,38 @@ def test_a_ctrl_c_landing_while_the_stop_event_is_locked_does_not_deadlock():
         assert stop.is_set() and stop.event.is_set()  # passed on by ordinary code
         with pytest.raises(KeyboardInterrupt):  # a second Ctrl-C stops at once
             handler(signal.SIGINT, None)
+
+
+def test_resume_of_a_complete_run_says_so_and_changes_nothing(tmp_path):
+    out = tmp_path / "done"
+    args = ("--hands", 200, "--hands-per-table", 100, "--seed", 3, "--workers", 1,
+            "--invariants", "chip_conservation")
+    assert invoke_cli("run", *args, "--out", out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    result = invoke_cli("run", "--resume", out, "--workers", 1)
+    assert result.exit_code == 0, result.output
+    assert f"run done in {out} is complete: 200 hands on 2 tables, 0 failures; nothing to " \
+           "resume, nothing changed" in result.output
+    assert "coverage" not in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+def test_resume_of_a_complete_run_that_failed_exits_as_the_run_did(tmp_path):
+    out = tmp_path / "failed"
+    args = ("--hands", 50, "--hands-per-table", 25, "--seed", 5, "--workers", 1,
+            "--plant-bug", "neighbour_sees_hole")
+    assert invoke_cli("run", *args, "--out", out).exit_code == 1
+    result = invoke_cli("run", "--resume", out, "--workers", 1)
+    assert result.exit_code == 1, result.output
+    assert "is complete" in result.output
+
+
+def test_counts_of_one_are_singular(tmp_path):
+    out = tmp_path / "one"
+    result = invoke_cli("run", "--hands", 20, "--hands-per-table", 20, "--seed", 3,
+                        "--workers", 1, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^played 20 hands on 1 table in ", result.output, flags=re.M)
+    assert "1 worker," in result.output and "1 workers" not in result.output
+    report = invoke_cli("report", out).output
+    assert "20 hands on 1 table in" in report and "1 worker)" in report

@@ -81,7 +81,7 @@ def test_the_bootstrap_interval_holds_the_estimate_and_is_seeded(small_run):
             assert e.low <= e.bb_per_100 <= e.high
         else:
             assert math.isnan(e.low)
-    with pytest.raises(ValueError, match="group by one or more of bot, position, run_id"):
+    with pytest.raises(ValueError, match="group by one or more of run_id, bot, position"):
         bb_per_100(con, ("seat",))
 
 

@@ -3,7 +3,18 @@
 All of a bot's randomness comes from the ``rng`` it is handed (one per seat, derived from
 the table's seed), so a table replays exactly from its seed.
 
-    >>> action = bot.act(player_view(state, seat), rng)
+    >>> import random
+    >>> from sim.engine import Controller, TableConfig
+    >>> from sim.engine.actions import Call, Check
+    >>> from sim.engine.views import player_view
+    >>> class Caller(Bot):
+    ...     def act(self, view, rng):
+    ...         return Check(view.seat) if view.legal.can_check else Call(view.seat)
+    >>> table = Controller(TableConfig(seats=2), seed=1,
+    ...                    players={0: ("ann", 100), 1: ("bob", 100)})
+    >>> seat = table.state.to_act
+    >>> Caller("caller").act(player_view(table.state, seat), random.Random(seat))
+    Call(seat=0)
 """
 
 from __future__ import annotations

@@ -1,9 +1,17 @@
 """ChaosBot: between legal moves it sends malformed and illegal actions, which the engine
 must reject with an IllegalAction and no change at all (the harness checks both).
 
-    >>> bot = ChaosBot("chaos-1")
-    >>> bot.act(view, rng)          # a RandomBot move, or (JUNK_SHARE of the time) junk
-    >>> junk_action(view, rng)      # e.g. RaiseTo(1, 2.5), Check(99), {"type": "Fold"}
+    >>> import random
+    >>> from sim.engine import Controller, TableConfig
+    >>> from sim.engine.views import player_view
+    >>> players = {seat: (f"p{seat}", 100) for seat in range(4)}
+    >>> table = Controller(TableConfig(seats=4), seed=1, players=players)
+    >>> seat = table.state.to_act
+    >>> view = player_view(table.state, seat)
+    >>> ChaosBot("chaos-3").act(view, random.Random(1))  # junk (JUNK_SHARE of the time)
+    RaiseTo(seat=3, amount=-2)
+    >>> junk_action(view, random.Random(2))   # a bet from a seat not to act
+    Bet(seat=0, amount=4)
 
 What ``junk_action`` sends, each built to be illegal in any state the view allows:
 wrong turn (betting actions from seats not to act, its own off its turn); bad amounts

@@ -2,6 +2,8 @@
 
     >>> cls = load_bot_class("examples.pot_odds_bot:PotOddsBot")
     >>> bot = cls("pot-odds-3", margin=0.1)
+    >>> cls.kind, bot.name, bot.margin
+    ('pot_odds', 'pot-odds-3', 0.1)
 
 The module is imported as Python imports any module, with the current directory first
 on the path (as ``python -m`` does), so a bot in ``./my_bots/tight.py`` is
@@ -36,7 +38,7 @@ def load_bot_class(target: str) -> Any:
         sys.path.insert(0, here)
     try:
         module = importlib.import_module(module_name)
-    except Exception as error:  # noqa: BLE001 - any import failure is the user's to fix
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - the user's to fix, sys.exit too
         raise ValueError(f"bot {target!r}: importing {module_name} failed: {error!r} "
                          f"(modules are looked up from {here} and the installed packages).") \
             from error

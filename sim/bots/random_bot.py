@@ -2,9 +2,17 @@
 extra weight on the edges, where engines break: the minimum, one chip under all-in,
 all-in, and exactly pot-sized.
 
-    >>> bot = RandomBot("random-3")
-    >>> action = bot.act(player_view(state, 3), rng)
-    >>> random_amount(10, 200, 45, rng)      # an int in 10..200, often 10, 199, 200 or 45
+    >>> import random
+    >>> from sim.engine import Controller, TableConfig
+    >>> from sim.engine.views import player_view
+    >>> players = {seat: (f"p{seat}", 100) for seat in range(4)}
+    >>> table = Controller(TableConfig(seats=4), seed=1, players=players)
+    >>> seat = table.state.to_act
+    >>> view = player_view(table.state, seat)
+    >>> RandomBot("random-3").act(view, random.Random(1))
+    Fold(seat=3)
+    >>> [random_amount(10, 200, 45, random.Random(i)) for i in range(8)]  # often an edge
+    [45, 26, 11, 149, 36, 200, 45, 48]
 
 The small helpers here (``random_action``, ``passive_action``, ``pot_raise_to``...) are
 shared by the other bots; each is a few comparisons, since ``act`` runs on every turn.

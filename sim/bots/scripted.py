@@ -1,8 +1,15 @@
 """Scripted personalities: each plays one style hard, so a table of them drives the engine
 into the corners that style reaches (many showdowns, many all-ins, min-raise wars...).
 
-    >>> bot = MinRaiser("min_raiser-2")
-    >>> bot.act(view, rng)            # RaiseTo(2, view.legal.min_raise_to) when it can
+    >>> import random
+    >>> from sim.engine import Controller, TableConfig
+    >>> from sim.engine.views import player_view
+    >>> players = {seat: (f"p{seat}", 100) for seat in range(4)}
+    >>> table = Controller(TableConfig(seats=4), seed=1, players=players)
+    >>> seat = table.state.to_act
+    >>> view = player_view(table.state, seat)
+    >>> MinRaiser("min_raiser-3").act(view, random.Random(1))  # the minimum raise to
+    RaiseTo(seat=3, amount=4)
 
 - CallingStation: checks when free, otherwise calls; never folds, never bets.
 - Maniac: bets or raises whenever it can, all-in most of the time, otherwise big.

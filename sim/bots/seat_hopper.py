@@ -3,9 +3,17 @@ sits in, leaves, rebuys, posts to come in when waiting for the big blind, and si
 down a few hands after leaving. It drives the between-hands rules (pending requests, the
 big blind passing players who are out, live posts, cash-outs) that plain bots never touch.
 
-    >>> bot = SeatHopper("seat_hopper-4")
-    >>> bot.request(view, rng)           # Post(4), SitOut(4), Leave(4), Rebuy(4, 37)... or None
-    >>> bot.rejoin(4, config, rng)       # None for a few hands, then Sit(4, "seat_hopper-4", 180)
+    >>> import random
+    >>> from sim.engine import Controller, TableConfig
+    >>> from sim.engine.views import player_view
+    >>> table = Controller(TableConfig(seats=2), seed=1,
+    ...                    players={0: ("ann", 100), 1: ("seat_hopper-1", 100)})
+    >>> bot = SeatHopper("seat_hopper-1")
+    >>> [bot.request(player_view(table.state, 1), random.Random(i)) for i in range(5)]
+    [None, None, SitOut(seat=1), None, SitIn(seat=1)]
+
+``rejoin(seat, config, rng)``, asked while its seat is empty, returns None for a few hands,
+then a ``Sit`` back down.
 
 Every request is legal when sent (it checks its view and its ``RequestMemory`` first).
 """

@@ -6,9 +6,12 @@ long all-in sequences a table of shovers would reach. Swarm testing (Groce et al
 2012) gives each table a random subset of the behaviours instead, so across many tables
 every behaviour is tested both alone and in company, and some tables go deep.
 
+    >>> from sim.engine import Controller
     >>> spec = draw_table(run_seed=20240601, table_id=3)
     >>> table = Controller(spec.config, seed=spec.seed, players=spec.players())
     >>> bots = {seat: make_bot(kind, name) for seat, kind, name, _ in spec.bots}
+    >>> spec.players()
+    {0: ('maniac-0', 597), 1: ('shover-1', 702), 2: ('nit-2', 539), 3: ('nit-3', 256)}
 
 What ``draw_table`` draws, from ``random.Random(derive_seed(run_seed, "table", table_id))``
 (so one table replays on its own, whatever the worker or order):

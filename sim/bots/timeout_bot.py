@@ -2,8 +2,15 @@
 which checks or folds for it and sits it out from the next hand; later it sits back in
 (or, when it missed the big blind, posts to come back sooner).
 
-    >>> bot = TimeoutBot("timeout-5")
-    >>> bot.act(view, rng)               # Timeout(5) about one turn in seven
+    >>> import random
+    >>> from sim.engine import Controller, TableConfig
+    >>> from sim.engine.views import player_view
+    >>> players = {seat: (f"p{seat}", 100) for seat in range(4)}
+    >>> table = Controller(TableConfig(seats=4), seed=1, players=players)
+    >>> seat = table.state.to_act
+    >>> view = player_view(table.state, seat)
+    >>> [TimeoutBot("timeout-3").act(view, random.Random(i)) for i in range(4)]
+    [Call(seat=3), Timeout(seat=3), Fold(seat=3), RaiseTo(seat=3, amount=81)]
 """
 
 from __future__ import annotations

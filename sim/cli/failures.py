@@ -10,7 +10,7 @@ import click
 
 from sim import exits
 from sim.cli import main
-from sim.cli.params import BadInput
+from sim.cli.params import BadInput, OutputPath
 from sim.engine import bugs
 from sim.failures.verdict import help_text as verdict_help
 
@@ -22,7 +22,7 @@ from sim.failures.verdict import help_text as verdict_help
 @click.option("--step", is_flag=True, help="Walk the hand dispatch by dispatch (n, p, g N, q).")
 @click.option("--to", "to", type=click.IntRange(0), default=None,
               help="Show the table after dispatch N (0 is the start of the hand).")
-@click.option("--phh", "phh", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--phh", "phh", type=OutputPath(folder=False), default=None,
               help="Also write the hand (as replayed, to where it stopped) to this PHH file, "
                    "for PokerKit or any PHH tool.")
 def replay(target: Path, hand: str | None, step: bool, to: int | None,
@@ -136,8 +136,8 @@ def _walk(cursor: Any, position: int) -> None:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--markdown", "as_markdown", is_flag=True,
               help="Print the table as Markdown (for a CI job summary).")
-@click.option("--promote", "promote_to", is_flag=False, flag_value="tests/regressions",
-              default=None, metavar="[DIR]",
+@click.option("--promote", "promote_to", type=OutputPath(folder=True), is_flag=False,
+              flag_value="tests/regressions", default=None, metavar="[DIR]",
               help="Copy each shrunk dump into DIR (default tests/regressions), where it "
                    "becomes a test.")
 @click.option("--seconds", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,

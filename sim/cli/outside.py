@@ -9,6 +9,7 @@ import click
 
 from sim import exits
 from sim.cli import main
+from sim.cli.params import BadInput, OutputPath
 
 
 @main.command(name="check-phh")
@@ -18,7 +19,7 @@ from sim.cli import main
 def check_phh(paths: tuple[Path, ...], as_json: bool) -> None:
     """Replay the no-limit hold'em hands of PHH files (.phh, .phhs; folders recursively)
     through the engine with every invariant on. Exit 0 when nothing was rejected or
-    mismatched, 1 otherwise, 2 on a file that is not PHH."""
+    mismatched, 1 otherwise, 2 on a file that is not PHH or paths that hold no hand."""
     import json
 
     from sim.outside.check import report_for
@@ -37,9 +38,10 @@ def check_phh(paths: tuple[Path, ...], as_json: bool) -> None:
 
 @main.command(name="export-phh")
 @click.argument("run", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", type=OutputPath(folder=False))
 @click.option("--where", default=None,
-              help="SQL condition on the hands table, e.g. \"pot > 100\" (default: all).")
+              help="One SQL condition on the hands table, e.g. \"pot > 100\" (default: all); "
+                   "it filters hands and runs nothing else.")
 def export_phh(run: Path, out: Path, where: str | None) -> None:
     """Write a run's stored hands as a PHH collection (.phhs) for PokerKit or any PHH tool."""
     from sim.outside.export import export_run
@@ -47,7 +49,9 @@ def export_phh(run: Path, out: Path, where: str | None) -> None:
     try:
         written, left_out = export_run(run, where, out)
     except ValueError as error:
-        raise click.ClickException(str(error)) from error
+        raise BadInput(str(error)) from error
+    except OSError as error:
+        raise BadInput(f"cannot write {out}: {error.strerror or error}.") from error
     click.echo(f"wrote {written} hands to {out}"
                + (f"; {left_out} left out (live posts PHH cannot describe, or hands this "
                   "engine does not rebuild from the store)" if left_out else ""))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,6 +15,8 @@ import click
 
 from sim import exits
 from sim.engine import bugs
+from sim.limits import MAX_HANDS, MAX_HANDS_PER_TABLE, MAX_SEED
+from sim.reports.tables import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,10 +38,57 @@ class HandsType(click.ParamType):
                       "or 1e6.", param, ctx)
         if not math.isfinite(number) or number != int(number) or int(number) < 1:
             self.fail(f"{value!r} is not a whole number of hands of at least 1.", param, ctx)
-        if int(number) > 10**10:
-            self.fail(f"{value!r} hands is more than the 10,000,000,000 a run may play.",
+        if int(number) > MAX_HANDS:
+            self.fail(f"{value!r} hands is more than the {MAX_HANDS:,} a run may play.",
                       param, ctx)
         return int(number)
+
+
+class OutputPath(click.ParamType):
+    """Where a command writes: a file, or a folder (made with its parents if missing).
+
+    Checked where it enters, before anything runs: a file where a folder goes (or the
+    reverse), a parent that is a file, and a place that cannot be written (a read-only
+    folder, a missing parent of a file) are refused with a sentence saying what is wrong
+    and what is allowed."""
+
+    name = "path"
+
+    def __init__(self, folder: bool) -> None:
+        self.folder = folder
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> Path:
+        path = value if isinstance(value, Path) else Path(str(value))
+        problem = output_problem(path, self.folder)
+        if problem:
+            self.fail(problem, param, ctx)
+        return path
+
+
+def output_problem(path: Path, folder: bool) -> str:
+    """Why ``path`` cannot take the output (a folder when ``folder``, else a file), or ''."""
+    what = "a folder (it is made if missing)" if folder else "a file"
+    if path.is_dir() and not folder:
+        return f"{path} is a folder; give the name of a file to write."
+    if path.exists() and not path.is_dir() and folder:
+        return f"{path} is a file; give a folder (it is made if it does not exist)."
+    if path.exists() and not folder and not os.access(path, os.W_OK):
+        return f"{path} is read-only; give a file that can be written."
+    home = path if folder else path.parent
+    if not folder and not home.is_dir():
+        return (f"{home} is not a folder, so {path} cannot be made; give a file in a folder "
+                "that exists.")
+    nearest = next((p for p in (home, *home.parents) if p.exists()), Path("."))
+    if not nearest.is_dir():
+        return f"{nearest} is a file, so {path} cannot be made under it; give {what}."
+    try:
+        with tempfile.TemporaryFile(dir=nearest):
+            pass  # a file could be written there (and is gone again)
+    except OSError as error:
+        return (f"{path} cannot be written: making a file in {nearest} fails "
+                f"({error.strerror or error}); give {what} where you can write.")
+    return ""
 
 
 def names(value: str | None) -> tuple[str, ...] | None:
@@ -56,13 +106,13 @@ class BadInput(click.ClickException):
 def table_options(command: F) -> F:
     """The options of anything that plays tables (``sim run``, ``sim fuzz``)."""
     options = [
-        click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
+        click.option("--seed", type=click.IntRange(0, MAX_SEED), default=None,
                      help="Run seed; a random one is drawn (and printed) when left out."),
         click.option("--workers", type=click.IntRange(1, 256), default=None,
                      help="Worker processes  [default: the number of cores]"),
-        click.option("--out", type=click.Path(path_type=Path), default=None,
+        click.option("--out", type=OutputPath(folder=True), default=None,
                      help="Run folder (default: runs/DATE-seedSEED)."),
-        click.option("--hands-per-table", type=click.IntRange(1, 100_000), default=200,
+        click.option("--hands-per-table", type=click.IntRange(1, MAX_HANDS_PER_TABLE), default=200,
                      show_default=True, help="Hands each table plays before a new one is drawn."),
         click.option("--plant-bug", "planted", multiple=True, metavar="NAME",
                      help="Switch on a planted engine bug (see `sim bugs`); repeatable."),
@@ -166,16 +216,8 @@ def oracle_rate(spec: str | None) -> int:
 
 def resumed_settings(folder: Path) -> tuple[Any, Path]:
     from sim.runner.settings import RunSettings
-    from sim.store.writer import Store
 
-    path = folder / "stats.duckdb"
-    if not path.exists():
-        raise click.BadParameter(f"{folder} holds no stats.duckdb; --resume takes the folder "
-                                 "of a run started with `sim run --out`.", param_hint="--resume")
-    with Store(path) as store:
-        row = store.run_row()
-    if row is None:
-        raise click.BadParameter(f"{path} holds no run.", param_hint="--resume")
+    row = stored_run(folder)
     if str(row["command"]).startswith("sim fuzz"):
         # A fuzz plays steered table ids from its wider swarm, not a run's table plan.
         raise click.BadParameter(f"{folder} holds a fuzz, which --resume cannot finish; play "
@@ -183,13 +225,71 @@ def resumed_settings(folder: Path) -> tuple[Any, Path]:
                                  param_hint="--resume")
     from sim.experiment import from_json
 
+    try:
+        experiment = from_json(row["config"]) if row.get("config") else None
+    except ValueError as error:  # ExperimentError, or stored text that is not JSON
+        raise BadInput(f"{folder}: the stored experiment (runs.config) cannot be played: "
+                       f"{error}") from error
     return RunSettings(seed=row["seed"], hands=row["hands_requested"],
-                       hands_per_table=row["hands_per_table"],
-                       experiment=from_json(row["config"]) if row.get("config") else None,
+                       hands_per_table=row["hands_per_table"], experiment=experiment,
                        invariants=(tuple(row["invariants"]) if row["invariants"] is not None
                                    else None),
                        planted=tuple(row["planted_bugs"] or ()),
                        failures_dir=folder / "failures", only_table=row["only_table"]), folder
+
+
+def stored_run(folder: Path) -> dict[str, Any]:
+    """The ``runs`` row of the run in ``folder`` (with its failures' kinds and the tables
+    stored), read through
+    the locked connection, so reading changes nothing; bad input (no run, a damaged
+    file, several runs) is a one-line error."""
+    import duckdb
+
+    from sim.store.dataset import NoRuns, open_dataset
+
+    if not (folder / "stats.duckdb").is_file():
+        raise click.BadParameter(f"{folder} holds no stats.duckdb; --resume takes the folder "
+                                 "of a run started with `sim run --out`.", param_hint="--resume")
+    try:
+        con = open_dataset([folder])
+    except NoRuns as error:
+        raise BadInput(str(error)) from error
+    try:
+        cursor = con.execute("SELECT * FROM runs")
+        rows = cursor.fetchall()
+        names = [d[0] for d in cursor.description]
+        kinds = [kind for kind, in con.execute("SELECT kind FROM failures").fetchall()]
+        tables = {table_id for table_id, in con.execute("SELECT table_id FROM tables")
+                  .fetchall()}
+    except duckdb.Error as error:
+        raise BadInput(f"{folder}: the stored run cannot be read ({error}); its "
+                       "stats.duckdb may be damaged.") from error
+    finally:
+        con.close()
+    if len(rows) != 1:
+        raise BadInput(f"{folder / 'stats.duckdb'} holds {plural(len(rows), 'run')}; --resume "
+                       "finishes the one run of a run folder.")
+    return {**dict(zip(names, rows[0], strict=True)), "failure_kinds": kinds,
+            "stored_tables": tables}
+
+
+def completed(folder: Path, settings: Any) -> tuple[str, int] | None:
+    """For ``--resume`` of a run that is complete (marked so, and every table of its plan
+    stored): what to say and the run's exit code; nothing is played and nothing changes.
+    None when there is something to finish."""
+    from sim.finding import Kind, exit_code
+    from sim.runner.settings import table_plan
+
+    row = stored_run(folder)
+    if row["status"] != "completed" or any(
+            table_id not in row["stored_tables"] for table_id, _ in table_plan(settings)):
+        return None
+    known = {kind.value: kind for kind in Kind}
+    kinds = [known[kind] for kind in row["failure_kinds"] if kind in known]
+    return (f"run {row['run_id']} in {folder} is complete: {plural(row['hands'] or 0, 'hand')} "
+            f"on {plural(row['tables'] or 0, 'table')}, {plural(row['failures'] or 0, 'failure')}"
+            f"; nothing to resume, nothing changed. Its report: sim report {folder}",
+            exit_code(kinds))
 
 
 def experiment_of(config: Path | None, plugin_bots: tuple[str, ...]) -> Any:

@@ -12,6 +12,7 @@ from sim.cli import main
 from sim.cli.params import (
     HandsType,
     backend_ready,
+    completed,
     experiment_of,
     from_experiment,
     new_settings,
@@ -20,6 +21,7 @@ from sim.cli.params import (
     with_experiment,
 )
 from sim.finding import exit_code
+from sim.reports.tables import plural
 
 EXIT_STATUS = exits.help_text([exits.CLEAN, exits.FAILED, exits.USAGE, exits.CRASHED,
                                exits.LIVENESS, exits.INTERRUPTED])
@@ -28,8 +30,17 @@ EXIT_STATUS = exits.help_text([exits.CLEAN, exits.FAILED, exits.USAGE, exits.CRA
 def _where(workers: int, backend: str, scheduler: str | None) -> str:
     if scheduler is not None:
         return f"the Dask cluster at {scheduler}"
-    return f"{workers} worker{'s' if workers != 1 else ''}" + (
-        " (Dask)" if backend == "dask" else "")
+    return plural(workers, "worker") + (" (Dask)" if backend == "dask" else "")
+
+
+def _worker_to_crash(faults: tuple[str, ...], workers: int, backend: str) -> None:
+    """``--fault crash_worker`` kills a worker process; the pool with one worker plays in
+    this process, where there is none to kill."""
+    crash = [spec for spec in faults if spec.partition("=")[0] == "crash_worker"]
+    if crash and backend == "pool" and workers == 1:
+        raise click.UsageError(f"--fault {crash[0]} kills the worker process playing that "
+                               "table, and with --workers 1 the tables are played in this "
+                               "process, which it will not kill; use --workers 2 or more.")
 
 
 @main.command()
@@ -59,6 +70,7 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
     from sim.runner.settings import reproduce_command
 
     workers = backend_ready(backend, scheduler, workers)
+    _worker_to_crash(faults, workers, backend)
     ctx = click.get_current_context()
     if resume is not None:
         given = [param.opts[0] for param in ctx.command.params
@@ -71,6 +83,10 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
             raise click.UsageError(f"--resume takes the run's settings from its database; "
                                    f"leave out {', '.join(given)}.")
         settings, out = resumed_settings(resume)
+        done = completed(resume, settings)
+        if done is not None:
+            click.echo(done[0])
+            sys.exit(done[1])
     else:
         experiment = experiment_of(config, plugin_bots)
         if experiment is not None:
@@ -127,13 +143,15 @@ def fuzz(minutes: float | None, tables: int | None, seed: int | None, workers: i
         raise click.UsageError("give one of --minutes (a time budget) and --tables (a table "
                                "count, to play a fuzz again).")
     workers = backend_ready(backend, scheduler, workers)
+    _worker_to_crash(faults, workers, backend)
     if not faults:  # the engine faults a fuzz injects unless told otherwise
         faults = tuple(fault.spec() for fault in FUZZ_FAULTS)
     elif faults == ("none",):
         faults = ()
     settings, out = new_settings(hands_per_table, seed, out, hands_per_table, planted,
                                  invariants, None, faults, oracle)
-    budget = f"{minutes:g} minutes" if minutes is not None else f"{tables:,} tables"
+    budget = (f"{minutes:g} minute{'' if minutes == 1 else 's'}" if minutes is not None
+              else plural(tables or 0, "table"))
     click.echo(f"sim fuzz: seed {settings.seed}, {budget}, "
                f"{_where(workers, backend, scheduler)}, out {out}")
     try:

@@ -3,7 +3,8 @@
     >>> from sim.engine import Controller, TableConfig, actions
     >>> table = Controller(TableConfig(seats=2), seed=1,
     ...                    players={0: ("ann", 100), 1: ("bob", 100)})
-    >>> table.dispatch(actions.Call(seat=table.state.to_act))
+    >>> table.dispatch(actions.Call(seat=table.state.to_act))   # the events it caused
+    [Called(seat=0, amount=1), TurnStarted(seat=1)]
 """
 
 from sim.engine import actions, events

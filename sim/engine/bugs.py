@@ -1,7 +1,11 @@
 """Planted bugs: realistic engine faults that can be switched on to prove the harness
 catches them. Nothing here is active unless a run asks for it (``sim run --plant-bug``).
 
-    >>> with planted("odd_chip_to_button"): ...
+    >>> with planted("odd_chip_to_button"):
+    ...     active("odd_chip_to_button")
+    True
+    >>> active("odd_chip_to_button")
+    False
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ from typing import Any, ClassVar, Final
 from sim.engine.errors import IllegalAction
 from sim.engine.record import Record
 
-# The most chips any amount may be: what the store's BIGINT columns hold.
-MAX_CHIPS: Final = 2**63 - 1
+# The most chips a setting may be. The store keeps chips as 64-bit integers, and all a
+# table's chips (ten stacks, a rebuy per seat and hand, 100,000 hands) must fit in one.
+MAX_CHIPS: Final = 10**12
 
 
 class TableConfig(Record):
@@ -25,16 +26,18 @@ class TableConfig(Record):
 
     def __init__(self, seats: object = 6, small_blind: object = 1, big_blind: object = 2,
                  ante: object = 0, min_buy_in: object = 40, max_buy_in: object = 400) -> None:
-        self.seats: Final[int] = _positive("seats", seats)
+        if type(seats) is not int or not 2 <= seats <= 10:
+            raise IllegalAction(f"A table has 2 to 10 seats, not {seats!r}.")
+        self.seats: Final[int] = seats
         self.small_blind: Final[int] = _positive("small_blind", small_blind)
         self.big_blind: Final[int] = _positive("big_blind", big_blind)
         if type(ante) is not int or ante < 0:
             raise IllegalAction(f"Table setting ante={ante!r} must be a whole number >= 0.")
+        if ante > MAX_CHIPS:
+            raise IllegalAction(_too_many("ante", ante))
         self.ante: Final[int] = ante
         self.min_buy_in: Final[int] = _positive("min_buy_in", min_buy_in)
         self.max_buy_in: Final[int] = _positive("max_buy_in", max_buy_in)
-        if not 2 <= self.seats <= 10:
-            raise IllegalAction(f"A table has 2 to 10 seats, not {self.seats}.")
         if self.small_blind > self.big_blind:
             raise IllegalAction(f"Small blind {self.small_blind} is above the big blind "
                                 f"{self.big_blind}.")
@@ -53,4 +56,11 @@ class TableConfig(Record):
 def _positive(name: str, value: object) -> int:
     if type(value) is not int or value <= 0:
         raise IllegalAction(f"Table setting {name}={value!r} must be a positive integer.")
+    if value > MAX_CHIPS:
+        raise IllegalAction(_too_many(name, value))
     return value
+
+
+def _too_many(name: str, value: int) -> str:
+    return (f"Table setting {name}={value} is above {MAX_CHIPS:,}, the most chips a setting "
+            "may be (the store keeps chips as 64-bit integers).")

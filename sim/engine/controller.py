@@ -4,9 +4,15 @@
 a draft of the state and hands it to every subscriber (``internal_dispatch``), then
 ``commit()``s: either every change lands, or the state is exactly as before.
 
-    >>> table = Controller(TableConfig(seats=3), seed=7,
-    ...                    players={0: ("ann", 200), 1: ("bob", 200), 2: ("cy", 200)})
+    >>> from sim.engine.actions import Call, Check
+    >>> from sim.engine.state import TableConfig
+    >>> table = Controller(TableConfig(seats=2), seed=1,
+    ...                    players={0: ("ann", 100), 1: ("bob", 100)})
     >>> table.dispatch(Call(seat=table.state.to_act))
+    [Called(seat=0, amount=1), TurnStarted(seat=1)]
+    >>> table.dispatch(Check(seat=0))
+    Traceback (most recent call last):
+    sim.engine.errors.IllegalAction: Seat 0 cannot check: it is seat 1's turn.
 
 To deal a given hand (a replay from outside), give its button and deck by hand number:
 ``Controller(config, seed, players, setups={1: HandSetup(button=2, deck=deck)},

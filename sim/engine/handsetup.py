@@ -1,9 +1,14 @@
 """HandSetup: deal a given hand instead of a shuffled one (a replay from outside: a hand
 history, another engine's hand, a test scenario).
 
-    >>> setup = HandSetup(button=3, deck=deck)   # deck: a permutation of range(52)
-    >>> table = Controller(config, seed=0, players={1: ("ann", 200), 3: ("bob", 150)},
+    >>> from sim.engine import Controller, TableConfig
+    >>> from sim.engine.cards import cards_to_str
+    >>> setup = HandSetup(button=3, deck=tuple(range(51, -1, -1)))  # any order of the 52
+    >>> table = Controller(TableConfig(seats=4), seed=0,
+    ...                    players={1: ("ann", 200), 3: ("bob", 150)},
     ...                    setups={1: setup})        # hand 1 is dealt from it
+    >>> table.state.button, cards_to_str(table.state.hole[1]), cards_to_str(table.state.hole[3])
+    (3, 'As Ad', 'Ah Ac')
 
 The deck is dealt as the engine always deals (see ``sim.engine.dealer``): one card at a
 time from the seat left of the button, twice round, then a burnt card before the flop

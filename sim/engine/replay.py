@@ -8,9 +8,20 @@ states of a replayed hand, forwards and backwards; it is the one stepper, used b
 ``Replayer``, by the harness's checked replay (``sim.failures.replay``) and by
 ``sim replay --step``.
 
-    >>> cursor = Replayer(record).cursor
-    >>> cursor.goto(3); print(cursor.describe())
-    >>> cursor.back()
+    >>> from sim.engine import Controller, TableConfig
+    >>> from sim.engine.actions import Call, Fold
+    >>> from sim.engine.log import TableLog
+    >>> log = TableLog(keep=4)
+    >>> table = Controller(TableConfig(seats=2), seed=1,
+    ...                    players={0: ("ann", 100), 1: ("bob", 100)}, subscribers=[log])
+    >>> events = table.dispatch(Call(seat=0)), table.dispatch(Fold(seat=1))
+    >>> cursor = Replayer(log.last_hand).cursor
+    >>> cursor.goto(1)                    # the state after dispatch 1
+    <TableState hand 1 betting to_act=1>
+    >>> print(cursor.describe().splitlines()[0])
+    --- after dispatch 1/2: Call(seat=0)
+    >>> cursor.back(), cursor.position
+    (<TableState hand 1 betting to_act=0>, 0)
 """
 
 from __future__ import annotations

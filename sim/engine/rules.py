@@ -4,7 +4,12 @@ Neither knows of logs, bots, storage or processes. ``verify`` raises IllegalActi
 sentence naming the value, the limit and what is legal; ``derive`` yields the events an
 action causes, the automatic ones after it included (see ``dealer.advance``).
 
-    >>> events = events_for(state, Call(seat=3))   # a list, computed on a copy
+    >>> from sim.engine import Controller, TableConfig
+    >>> from sim.engine.actions import Call
+    >>> table = Controller(TableConfig(seats=2), seed=1,
+    ...                    players={0: ("ann", 100), 1: ("bob", 100)})
+    >>> events_for(table.state, Call(seat=0))   # computed on a copy: the table is unchanged
+    [Called(seat=0, amount=1), TurnStarted(seat=1)]
 """
 
 from __future__ import annotations

@@ -226,8 +226,12 @@ class PlayerFeeds(Subscriber):
     This is what a client at the table receives. ``feeds[seat]`` keeps the last ``keep``
     events that seat was sent.
 
-        >>> feeds = PlayerFeeds(); table = Controller(config, seed, players, [feeds])
-        >>> feeds.feeds[2][-1]
+        >>> from sim.engine import Controller, TableConfig
+        >>> feeds = PlayerFeeds()
+        >>> table = Controller(TableConfig(seats=2), seed=1,
+        ...                    players={0: ("ann", 100), 1: ("bob", 100)}, subscribers=[feeds])
+        >>> feeds.feeds[1][-1]
+        TurnStarted(seat=0)
     """
 
     def __init__(self, keep: int = 256) -> None:

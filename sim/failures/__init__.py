@@ -5,4 +5,7 @@
 - ``sources``: where cases come from: a dump file, a hand stored in a run's database.
 - ``replay``: the one replayer: a case through the checked pipeline, with a cursor to step
   through it.
+- ``signature``: one signature per bug: the invariant and the message's shape.
+- ``shrink``: the smallest hand that still fails with the same signature.
+- ``triage``: one row per signature with its shrunk repro (``sim triage``).
 """

@@ -14,8 +14,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from sim.driver.drive import drive
 from sim.driver.script import Opening, Script
 from sim.engine import TableConfig, bugs
@@ -23,6 +21,7 @@ from sim.engine.log import HandRecord
 from sim.failures.dump import Case, Dump, load
 from sim.finding import Finding
 from sim.invariants.pipeline import CheckedTable
+from sim.store.dataset import open_dataset
 from sim.store.schema import stored_action
 
 
@@ -49,7 +48,7 @@ def from_store(folder: Path, table_id: int, hand_no: int) -> Case:
     path = Path(folder) / "stats.duckdb"
     if not path.exists():
         raise ValueError(f"{folder} holds no stats.duckdb.")
-    con = duckdb.connect(str(path), read_only=True)
+    con = open_dataset([Path(folder)])  # locked: the run's data, nothing else
     try:
         table, actions = _read_table(con, path, table_id, hand_no)
     finally:

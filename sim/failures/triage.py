@@ -25,12 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-import duckdb
-
 from sim.failures.dump import load
 from sim.failures.replay import broken_together
 from sim.failures.shrink import shrink
 from sim.failures.signature import signature
+from sim.store.dataset import NoRuns, open_for_bugs
 from sim.store.writer import BUGS_DDL
 
 SHRINK_TRIES: Final = 3  # dumps tried per bug, smallest first, sharing the shrink's time
@@ -70,7 +69,10 @@ def triage(folder: Path, seconds_per_bug: float = 30.0) -> list[Bug]:
     path = Path(folder) / "stats.duckdb"
     if not path.exists():
         raise FileNotFoundError(f"{folder} holds no stats.duckdb; triage takes a run folder.")
-    con = duckdb.connect(str(path))
+    try:
+        con = open_for_bugs(path)  # locked: this run's file, nothing else
+    except NoRuns as error:  # damaged, or not a run's: the CLI's one line
+        raise FileNotFoundError(str(error)) from None
     try:
         con.execute(BUGS_DDL)
         run_id = con.execute("SELECT run_id FROM runs LIMIT 1").fetchone()

@@ -1,9 +1,8 @@
 """``sim fuzz``: play steered tables until the time is up, then triage what broke.
 
-    >>> result = fuzz(settings, Path("runs/nightly"), workers=2, minutes=30)
-    >>> result.command          # plays exactly the same tables again
-    'sim fuzz --seed 7 --tables 812 --workers 2 ...'
-    >>> result.bugs             # one per failure signature, each with a shrunk repro
+``fuzz(settings, Path("runs/nightly"), workers=2, minutes=30)`` returns the run's
+summary, ``result.command`` (``sim fuzz --seed 7 --tables 812 ...``: exactly the same
+tables again) and ``result.bugs`` (one per failure signature, each with a shrunk repro).
 """
 
 from __future__ import annotations

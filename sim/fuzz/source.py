@@ -7,8 +7,10 @@ which learns from the tables that came back. A time budget stops it choosing; th
 already chosen are played to the end, so the run stores whole tables, and ``--tables``
 with the count it chose plays exactly the same tables again.
 
-    >>> source = FuzzSource(Steering(seed), hands_per_table=200, seconds=120)
-    >>> source.next()          # [(table_id, hands)], None (not yet) or DONE
+    >>> from sim.fuzz.steer import Steering
+    >>> source = FuzzSource(Steering(seed=7), hands_per_table=200, tables=2)
+    >>> source.next(), source.next(), source.next()   # a task, None (not yet) or DONE
+    ([(0, 200)], [(16, 200)], 'done')
 """
 
 from __future__ import annotations

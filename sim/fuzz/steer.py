@@ -17,8 +17,9 @@ alone, for any number of workers (``sim fuzz --seed S --tables K`` plays them ag
 The lag is far longer than the tables in flight at once, so a slot almost never waits.
 
     >>> steer = Steering(seed=7)
-    >>> table_id = steer.choose()        # None: wait for the table LAG slots back
-    >>> steer.observe(table_id, dispatches, coverage)
+    >>> steer.choose(), steer.choose()   # slot 0's first id, then slot 1's (None: wait)
+    (0, 16)
+    >>> steer.observe(0, 812, {"run_out": 3})   # table 0 came back: dispatches, coverage
 """
 
 from __future__ import annotations

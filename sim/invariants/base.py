@@ -2,14 +2,16 @@
 
 An invariant is a small function of a ``CheckContext`` that raises a finding
 (``raise fail(name, sentence)``, a ``sim.finding.FindingError``) when the engine broke a
-rule. Register one with ``@invariant``, saying when it runs with ``on``:
+rule. Register one with ``@invariant``, saying when it runs with ``on``, as the family
+modules do: ``@invariant("no_negative", "...")`` runs after every dispatch,
+``@invariant("awards_correct", "...", on=mask(PotAwarded, HandEnded))`` when one of those
+events came, ``@invariant("replay", "...", on=hand_ended)`` when the predicate holds.
 
-    >>> @invariant("no_negative_stack", "No stack or bet is ever negative.")
-    ... def no_negative_stack(ctx: CheckContext) -> None: ...       # after every dispatch
-    >>> @invariant("awards_add_up", "...", on=mask(PotAwarded, HandEnded))
-    ... def awards_add_up(ctx: CheckContext) -> None: ...           # when one of those came
-    >>> @invariant("replays", "...", on=hand_ended)
-    ... def replays(ctx: CheckContext) -> None: ...                 # when the predicate holds
+    >>> [check.name for check in select(("chip_conservation", "pot_consistency"))]
+    ['chip_conservation', 'pot_consistency']
+    >>> select(("vibes",))
+    Traceback (most recent call last):
+    ValueError: Unknown invariant vibes; known invariants are chip_conservation, ...
 
 ``on`` is ``EVERY_DISPATCH`` (the default), a mask of event kinds (``mask(...)``: the check
 runs when the dispatch produced any of them), or a named predicate ``(ctx, found) -> bool``

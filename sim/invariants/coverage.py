@@ -3,11 +3,10 @@
 An invariant must hold always; a coverage point must happen sometimes. A run that never
 reaches a point never tested that rule, so the run's report lists the missing ones.
 
-    >>> coverage = Coverage()
-    >>> coverage.observe(ctx)            # after every dispatch, cheap
-    >>> coverage.hit("chaos_rejected")   # the runner counts rejected chaos actions itself
-    >>> coverage.missing()
-    ['short_all_ins_reopen', ...]
+    >>> coverage = Coverage()              # coverage.observe(ctx) after every dispatch
+    >>> coverage.hit("chaos_rejected")     # the runner counts rejected chaos actions itself
+    >>> coverage.counts["chaos_rejected"], coverage.missing()[:2]
+    (1, ['three_way_side_pot', 'odd_chip_split'])
 """
 
 from __future__ import annotations

@@ -5,8 +5,16 @@ rules, written apart from it (the betting part through ``oracle.legal_set``), so
 can tell when the engine accepted what the rules forbid (the ``action_legal`` invariant)
 or refused what they allow (``CheckedTable.offer``).
 
-    judge(state, Check(seat=2))     # Message('seat 2 may not check: 4 is owed')
-    judge(state, Fold(seat=2))      # None: the rules allow it
+    >>> from sim.engine import Controller, TableConfig
+    >>> from sim.engine.actions import Check, Fold
+    >>> table = Controller(TableConfig(seats=3), seed=7,
+    ...                    players={0: ("ann", 200), 1: ("bob", 200), 2: ("cy", 200)})
+    >>> judge(table.state, Check(seat=0))
+    Message('seat 0 may not check: 2 is owed')
+    >>> judge(table.state, Fold(seat=0)) is None
+    True
+    >>> print(judge(table.state, Fold(seat=1)))
+    it is not seat 1's turn (to act: 0)
 
 The reasons are ``sim.finding.Message``s: a check that quotes one keeps its template in
 the finding's shape, so two bugs the judge tells apart stay two bugs.

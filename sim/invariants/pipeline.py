@@ -6,11 +6,13 @@ from the store. It dispatches, builds the ``CheckContext``, runs the selected in
 counts coverage, and turns anything that goes wrong into one ``Finding`` (raised as a
 ``FindingError``) that says where: table, hand, dispatch, traceback.
 
+    >>> from sim.engine.actions import Call, Check
+    >>> from sim.engine.state import TableConfig
     >>> table = CheckedTable(TableConfig(seats=3), seed=7,
     ...                      players={0: ("ann", 200), 1: ("bob", 200), 2: ("cy", 200)})
     >>> ctx = table.dispatch(Call(seat=table.state.to_act))   # may raise FindingError
-    >>> table.offer(junk)            # an untrusted action: None when (rightly) rejected
-    >>> table.coverage.missing()
+    >>> table.offer(Check(seat=99)), table.rejected   # untrusted: None when rejected
+    (None, 1)
 
 ``dispatch`` is for actions that must be accepted (a bot's pick from the legal actions, a
 logged action); ``offer`` for actions that may be junk (the chaos bot's): a rejection

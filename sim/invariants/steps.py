@@ -6,7 +6,7 @@ microseconds where ``play`` costs ten. The animation check plays every dispatch'
 with it, and calls the engine's ``play`` too at the start and end of each hand (and on
 any mismatch); the tests hold the two equal on thousands of frames.
 
-    >>> after = play_steps(frame.before, frame.steps)
+``play_steps(frame.before, frame.steps)`` is the public view after a frame's steps.
 """
 
 from __future__ import annotations

@@ -8,9 +8,12 @@
 - ``export``: writes stored hands as PHH (``sim export-phh``).
 - ``pokerkit_oracle``: a second engine (PokerKit) as a live oracle, with its deliberate
   rule differences masked by name (``sim run --oracle``: ``sim.hooks.oracle``).
+- ``pokerkit_replay``: our state beside PokerKit's, event by event, for the oracle's tests
+  and for looking into a difference.
 
+    >>> from pathlib import Path
     >>> from sim.outside.check import check_paths
-    >>> report = check_paths(["hands/"])
+    >>> report = check_paths([Path("tests/outside/data/pluribus-2019-sample.phhs")])
     >>> report.counts()
-    {'accepted': 5000, 'skipped': 0, 'rejected': 0, 'mismatched': 0, 'failed': 0}
+    {'accepted': 500, 'skipped': 0, 'rejected': 0, 'mismatched': 0, 'failed': 0}
 """

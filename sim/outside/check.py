@@ -15,8 +15,9 @@ A hand is then
 A hand whose recorded outcome no hand could have (a finishing stack below zero, or chips
 missing beyond everything the pot paid out) is bad input, not rake: NotPhh, exit 2.
 
-    report = check_paths([Path("hands/")])
-    report.counts(), report.exit_code()
+    >>> report = check_paths([Path("tests/outside/data/spec-dwan-ivey-2009.phh")])
+    >>> report.counts(), report.exit_code()
+    ({'accepted': 1, 'skipped': 0, 'rejected': 0, 'mismatched': 0, 'failed': 0}, 0)
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from sim.engine.events import BetReturned, PotAwarded
 from sim.invariants.pipeline import CheckedTable
 from sim.outside.phh import NotPhh, find_files, read_path
 from sim.outside.plan import Plan, Skip, Step, make_plan
+from sim.reports.tables import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,18 +77,19 @@ class Report:
     def lines(self) -> list[str]:
         """The human summary, one fact a line."""
         c = self.counts()
-        out = [f"{self.files} files, {c['accepted'] + c['skipped'] + len(self.findings)} hands: "
+        hands = c['accepted'] + c['skipped'] + len(self.findings)
+        out = [f"{plural(self.files, 'file')}, {plural(hands, 'hand')}: "
                f"{c['accepted']} accepted, {c['skipped']} skipped, {c['rejected']} rejected, "
                f"{c['mismatched']} mismatched, {c['failed']} failed"]
         for scale, hands in sorted(self.scaled.items()):
-            out.append(f"  amounts scaled by {scale} to whole chips in {hands} hands")
+            out.append(f"  amounts scaled by {scale} to whole chips in {plural(hands, 'hand')}")
         if self.rake:
-            out.append(f"  {self.rake} accepted hands paid out less than the pot (rake, or a "
-                       f"chip the source dropped): {self.raked.normalize():f} in all, in "
-                       "the files' own units")
+            out.append(f"  accepted, paid out less than the pot (rake, or a chip the source "
+                       f"dropped): {self.rake}, {self.raked.normalize():f} in all in the "
+                       "files' own units")
         if self.unchecked:
-            out.append(f"  {self.unchecked} accepted hands record no outcome, or reach showdown "
-                       "with unknown cards: their outcome is not compared")
+            out.append(f"  accepted with no outcome to compare (none recorded, or a showdown "
+                       f"with unknown cards): {self.unchecked}")
         for reason, hands in self.skipped.most_common():
             out.append(f"  skipped {hands}: {reason}")
         for finding in self.findings:
@@ -253,8 +256,17 @@ def _show(by_seat: dict[int, int]) -> str:
 
 
 def report_for(paths: Iterable[Path]) -> tuple[Report | None, str]:
-    """``check_paths`` for the CLI: the report, or None and the one-line NotPhh message."""
+    """``check_paths`` for the CLI: the report, or None and a one-line message (a file that
+    is not PHH, or paths that hold no hand: nothing checked is not a pass)."""
+    given = list(paths)
     try:
-        return check_paths(paths), ""
+        report = check_paths(given)
     except NotPhh as error:
         return None, str(error)
+    named = ", ".join(map(str, given))
+    if not report.files:
+        return None, (f"{named}: no PHH file (.phh or .phhs) there; give PHH files, or "
+                      "folders that hold some.")
+    if not sum(report.counts().values()):
+        return None, f"{named}: no hand in the PHH files given; there is nothing to check."
+    return report, ""

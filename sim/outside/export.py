@@ -3,8 +3,28 @@ stored hands of a run (rebuilt by driving the store's openings and actions throu
 hand driver, as ``sim.failures.sources`` does), so any PHH tool (PokerKit,
 ``sim check-phh``) can open them.
 
-    text = hand_to_phh(table_log.last_hand)
-    export_run(Path("runs/demo"), "pot > 100", Path("big.phhs"))   # (written, left out)
+    >>> from sim.engine import Controller, TableConfig
+    >>> from sim.engine.actions import Call, Fold
+    >>> from sim.engine.log import TableLog
+    >>> log = TableLog(keep=4)
+    >>> table = Controller(TableConfig(seats=2), seed=1,
+    ...                    players={0: ("ann", 100), 1: ("bob", 100)}, subscribers=[log])
+    >>> events = table.dispatch(Call(seat=0)), table.dispatch(Fold(seat=1))
+    >>> print(hand_to_phh(log.last_hand))
+    variant = 'NT'
+    antes = [0, 0]
+    blinds_or_straddles = [1, 2]
+    min_bet = 2
+    starting_stacks = [100, 100]
+    actions = ['d dh p1 9dQh', 'd dh p2 6s8s', 'p2 cc', 'p1 f']
+    hand = 1
+    seats = [2, 1]
+    seat_count = 2
+    players = ["bob", "ann"]
+    finishing_stacks = [98, 102]
+    <BLANKLINE>
+
+``export_run(Path("runs/demo"), "pot > 100", Path("big.phhs"))`` writes a run's hands.
 """
 
 from __future__ import annotations
@@ -99,35 +119,15 @@ def _string(text: str) -> str:
 
 
 def export_run(folder: Path, where: str | None, out: Path) -> tuple[int, int]:
-    """Write the hands of run ``folder`` matching SQL ``where`` (on table ``hands``; None:
-    all) to ``out`` as a ``.phhs`` collection. Returns (hands written, hands left out:
-    those PHH cannot describe, and any this engine does not rebuild from the store)."""
-    path = Path(folder) / "stats.duckdb"
-    if not path.exists():
-        raise ValueError(f"{folder} holds no stats.duckdb.")
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        condition = f"WHERE {where}" if where else ""
-        wanted = con.execute(f"SELECT table_id, hand_no FROM hands {condition} "
-                             "ORDER BY table_id, hand_no").fetchall()
-        by_table: dict[int, set[int]] = {}
-        for table_id, hand_no in wanted:
-            by_table.setdefault(table_id, set()).add(hand_no)
-        tables = {row[0]: row[1:] for row in con.execute(
-            "SELECT t.table_id, t.table_seed, t.seats, t.small_blind, t.big_blind, t.ante, "
-            "t.min_buy_in, t.max_buy_in, t.opening, r.planted_bugs FROM tables t "
-            "JOIN runs r USING (run_id)").fetchall()}
-        actions = {table_id: con.execute(
-            "SELECT action, seat, amount, player FROM actions WHERE table_id = ? ORDER BY seq",
-            [table_id]).fetchall() for table_id in by_table}
-    except duckdb.Error as error:
-        first = str(error).strip().splitlines()[0]
-        raise ValueError(f"the --where condition {where!r} failed: {first}") from None
-    finally:
-        con.close()
+    """Write the hands of run ``folder`` matching SQL ``where`` (one condition on table
+    ``hands``; None: all) to ``out`` as a ``.phhs`` collection. Returns (hands written,
+    hands left out: those PHH cannot describe, and any this engine does not rebuild from the
+    store). The run is read through the locked connection (``sim.store.dataset``), and
+    ``where`` is parsed as one expression, so it filters hands and can run nothing else."""
+    wanted, tables, actions = _stored(folder, where)
     written = left_out = 0
     with out.open("w", encoding="utf-8") as sink:
-        for table_id, hands in sorted(by_table.items()):
+        for table_id, hands in sorted(wanted.items()):
             seed, seats, small, big, ante, low, high, opening, planted = tables[table_id]
             rows = [stored_action(*row) for row in actions[table_id]]
             records = _records(TableConfig(seats, small, big, ante, low, high), seed, opening,
@@ -143,6 +143,43 @@ def export_run(folder: Path, where: str | None, out: Path) -> tuple[int, int]:
                 written += 1
                 sink.write(f"[{written}]\n{text}\n")
     return written, left_out
+
+
+def _stored(folder: Path, where: str | None) -> tuple[dict[int, set[int]], dict[int, tuple],
+                                                       dict[int, list[tuple]]]:
+    """The hands ``where`` picks by table, the tables' settings and their actions."""
+    from sim.store.dataset import open_dataset
+
+    if not (Path(folder) / "stats.duckdb").is_file():
+        raise ValueError(f"{folder} holds no stats.duckdb; export-phh takes the folder of "
+                         "one run.")
+    con = open_dataset([Path(folder)])
+    try:
+        hands = con.table("hands")
+        try:
+            picked = hands.filter(where) if where else hands
+            rows = picked.select("table_id, hand_no").order("table_id, hand_no").fetchall()
+        except duckdb.Error as error:
+            raise ValueError(f"the --where condition {where!r} is not one SQL condition on "
+                             f"the hands table: {_first_line(error)}") from None
+        by_table: dict[int, set[int]] = {}
+        for table_id, hand_no in rows:
+            by_table.setdefault(table_id, set()).add(hand_no)
+        tables = {row[0]: row[1:] for row in con.execute(
+            "SELECT t.table_id, t.table_seed, t.seats, t.small_blind, t.big_blind, t.ante, "
+            "t.min_buy_in, t.max_buy_in, t.opening, r.planted_bugs FROM tables t "
+            "JOIN runs r USING (run_id)").fetchall()}
+        actions = {table_id: con.execute(
+            "SELECT action, seat, amount, player FROM actions WHERE table_id = ? ORDER BY seq",
+            [table_id]).fetchall() for table_id in by_table}
+    finally:
+        con.close()
+    return by_table, tables, actions
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 class _Collect(TableHook):

@@ -7,7 +7,9 @@ parser of that subset; anything else in a file (a multi-line array, a date, a co
 a value, a control character) sends the whole file to ``tomllib``. Decimal amounts are
 read as ``Decimal``.
 
-    >>> hands = read_path(Path("pluribus.phhs"))    # list[PhhHand]
+    >>> hands = read_path(Path("tests/outside/data/pluribus-2019-sample.phhs"))
+    >>> len(hands), hands[0].where
+    (500, 'tests/outside/data/pluribus-2019-sample.phhs [1]')
     >>> hands[0].fields["actions"][:2]
     ['d dh p1 TcQc', 'd dh p2 8s4c']
 """
@@ -72,6 +74,12 @@ def read_text(text: str, where: str, collection: bool) -> list[PhhHand]:
             document = tomllib.loads(text, parse_float=Decimal)
         except tomllib.TOMLDecodeError as error:
             raise NotPhh(f"{where}: not TOML ({error}).") from None
+        except ArithmeticError:  # a float Decimal cannot hold (an exponent past its range)
+            raise NotPhh(f"{where}: a number is too large or too small to read as an "
+                         "amount.") from None
+        except RecursionError:  # tomllib reads nested arrays and tables by recursion
+            raise NotPhh(f"{where}: arrays or tables nested too deeply to read; a PHH hand "
+                         "nests arrays one level.") from None
     if not collection:
         return [_hand(where, document)]
     hands = []

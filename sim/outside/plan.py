@@ -7,7 +7,12 @@ field, when given, places them at a table (1-based seat numbers, gaps allowed). 
 scaled to whole chips by the smallest power of ten that makes every amount of the hand
 whole. Unknown hole cards (``????``) are filled, in a fixed order, with cards no one showed.
 
-    >>> plan = make_plan(hand)      # a Plan, or a Skip with its reason
+    >>> from pathlib import Path
+    >>> from sim.outside.phh import read_path
+    >>> make_plan(read_path(Path("tests/outside/data/pluribus-2019-sample.phhs"))[0]).config
+    TableConfig(seats=6, small_blind=50, big_blind=100, ante=0, min_buy_in=1, max_buy_in=10000)
+    >>> make_plan(read_path(Path("tests/outside/data/spec-arieh-yockey-2019.phh"))[0]).reason
+    "variant F2L3D (only no-limit hold'em, NT, is replayed)"
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Final
 
 from sim.engine.cards import DECK_SIZE, card_from_str, card_to_str
+from sim.engine.config import MAX_CHIPS
 from sim.engine.handsetup import HandSetup
 from sim.engine.record import Record
 from sim.engine.state import TableConfig
@@ -83,12 +89,17 @@ def make_plan(hand: PhhHand) -> Plan | Skip:
     count = len(stacks)
     antes = _numbers(where, f, "antes", count)
     blinds = _numbers(where, f, "blinds_or_straddles", count)
+    _outcome_fields(where, f, count)
     reason = _inexpressible(f, stacks, antes, blinds)
     if reason:
         return Skip(where, reason)
     words = [_words(where, action) for action in f["actions"]]  # each action, split once
     scale = _scale(f, words, where, stacks, antes, blinds)
+    if scale > MAX_CHIPS:
+        return Skip(where, f"amounts with more decimal places than {MAX_CHIPS:,} chips hold")
     chips = [_chips(x, scale) for x in stacks]
+    if max(max(chips), _chips(blinds[1], scale), _chips(antes[0], scale)) > MAX_CHIPS:
+        return Skip(where, f"amounts above {MAX_CHIPS:,} chips once whole (the engine's most)")
     seats, table_seats = _seats(where, f, count)
     if table_seats > MAX_SEATS:
         return Skip(where, f"more than {MAX_SEATS} seats")
@@ -120,21 +131,45 @@ def _numbers(where: str, f: Mapping[str, Any], name: str, count: int | None = No
         size = "" if count is None else f" of {count} (one per player)"
         raise NotPhh(f"{where}: {name} must be an array{size}, not {values!r}.")
     for value in values:
-        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-            if name == "starting_stacks":
-                continue  # an unknown stack (inf or a string): skipped below
-            raise NotPhh(f"{where}: {name} holds {value!r}, not a number.")
+        _check_amount(where, name, value)
     return values
+
+
+def _check_amount(where: str, name: str, value: Any) -> None:
+    """NotPhh unless ``value`` is an amount ``name`` may hold: a number, 0 or more (a
+    starting stack: above 0, or inf when unknown)."""
+    stack = name == "starting_stacks"
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or (
+            isinstance(value, Decimal) and value.is_nan()):
+        shown = str(value) if isinstance(value, Decimal) else repr(value)
+        raise NotPhh(f"{where}: {name} holds {shown}, which is not a number.")
+    if value < 0 or (stack and value == 0):
+        raise NotPhh(f"{where}: {name} holds {value}; "
+                     + ("a starting stack is above 0 (inf when unknown)." if stack
+                        else "an amount is 0 or more."))
+    if isinstance(value, Decimal) and value.is_infinite() and not stack:
+        raise NotPhh(f"{where}: {name} holds {value}; an amount is a finite number.")
+
+
+def _outcome_fields(where: str, f: Mapping[str, Any], count: int) -> None:
+    """NotPhh unless the outcome the file records is numbers (``sim.outside.check``
+    compares it with the engine's)."""
+    for name in ("finishing_stacks", "winnings"):
+        if name in f:
+            _numbers(where, f, name, count)
+    if "rake" in f:
+        _check_amount(where, "rake", f["rake"])
+    _check_amount(where, "min_bet", f["min_bet"])
 
 
 def _inexpressible(f: Mapping[str, Any], stacks: list[Any], antes: list[Any],
                    blinds: list[Any]) -> str:
     """Why the engine cannot play this hand as written, or ''."""
     if not 2 <= len(stacks) <= MAX_SEATS:
-        return f"{len(stacks)} players (the engine seats 2 to {MAX_SEATS})"
-    if any(isinstance(s, bool) or not isinstance(s, (int, Decimal)) or not s > 0
-           or (isinstance(s, Decimal) and not s.is_finite()) for s in stacks):
-        return "unknown or empty starting stacks"
+        players = "1 player" if len(stacks) == 1 else f"{len(stacks)} players"
+        return f"{players} (the engine seats 2 to {MAX_SEATS})"
+    if any(isinstance(s, Decimal) and s.is_infinite() for s in stacks):
+        return "unknown starting stacks (inf)"
     if any(a != antes[0] for a in antes):
         return "uneven antes"
     if any(b for b in blinds[2:]):
@@ -166,14 +201,17 @@ def _scale(f: Mapping[str, Any], words: list[list[str]], where: str,
             exponent = amount.normalize().as_tuple().exponent
             if isinstance(exponent, int) and -exponent > places:
                 places = -exponent
-    return 10 ** places
+    return 10 ** min(places, 13)  # past 12 places, the hand is skipped
 
 
 def _amount(where: str, text: str) -> int | Decimal:
     try:
-        return int(text) if text.isdigit() else Decimal(text)
-    except ArithmeticError:
+        value = int(text) if text.isascii() and text.isdigit() else Decimal(text)
+    except (ArithmeticError, ValueError):
         raise NotPhh(f"{where}: amount {text!r} is not a number.") from None
+    if isinstance(value, Decimal) and not (value.is_finite() and value > 0):
+        raise NotPhh(f"{where}: amount {text!r} is not a positive number of chips.")
+    return value
 
 
 def _chips(value: Any, scale: int) -> int:
@@ -184,12 +222,21 @@ def _chips(value: Any, scale: int) -> int:
 
 def _seats(where: str, f: Mapping[str, Any], count: int) -> tuple[list[int], int]:
     """Engine seats by player (0-based), and the table's size. The file's ``seats`` are
-    used when they go clockwise from the small blind to the button; else positions."""
+    used when they go clockwise from the small blind to the button; else positions.
+    Seats that are not one distinct seat number (from 1) per player, or a ``seat_count``
+    below the highest seat, are not PHH."""
     given = f.get("seats")
-    if isinstance(given, list) and len(given) == count and all(
-            type(s) is int and s >= 1 for s in given) and len(set(given)) == count:
-        size = f.get("seat_count")
-        size = size if type(size) is int and size >= max(given) else max(given)
+    size = f.get("seat_count")
+    if given is not None and not (isinstance(given, list) and len(given) == count and all(
+            type(s) is int and s >= 1 for s in given) and len(set(given)) == count):
+        raise NotPhh(f"{where}: seats = {given!r}; give one seat number per player ({count}), "
+                     "each a different whole number from 1.")
+    lowest = max(given) if given is not None else count
+    if size is not None and not (type(size) is int and size >= lowest):
+        raise NotPhh(f"{where}: seat_count = {size!r}; give the table's number of seats, a "
+                     f"whole number of at least {lowest} (the players, or the highest seat).")
+    if given is not None:
+        size = size if size is not None else max(given)
         button = given[-1]
         distances = [(s - button) % size for s in given[:-1]]
         if distances == sorted(distances) and 0 not in distances:
@@ -314,8 +361,8 @@ def _steps(where: str, actions: list[Any], words: list[list[str]], seats: list[i
             steps.append(Step(index, seats[player], verb, 0))
         elif verb == "cbr" and len(action) == 3:
             amount = action[2]
-            chips = int(amount) * scale if amount.isdigit() else _chips(_amount(where, amount),
-                                                                         scale)
+            chips = int(amount) * scale if amount.isascii() and amount.isdigit() \
+                else _chips(_amount(where, amount), scale)
             steps.append(Step(index, seats[player], verb, chips))
         elif verb == "sm":
             steps.append(Step(index, seats[player], verb, 0))

@@ -12,11 +12,16 @@ has acted, who is all-in, how a pot was split), never from the numbers differing
 in ``ENDING`` end the hand's comparison (what follows is no longer the same hand in both
 engines); the others leave out only the part of the comparison they name.
 
-    >>> report = compare_hand(record)
-    >>> report.differences      # [] when PokerKit agrees, masks aside
-    []
-    >>> report.masks
-    {'odd_chips_remainder': 1}
+    >>> from sim.engine import Controller, TableConfig
+    >>> from sim.engine.actions import Call, Fold
+    >>> from sim.engine.log import TableLog
+    >>> log = TableLog(keep=4)
+    >>> table = Controller(TableConfig(seats=2), seed=1,
+    ...                    players={0: ("ann", 100), 1: ("bob", 100)}, subscribers=[log])
+    >>> events = table.dispatch(Call(seat=0)), table.dispatch(Fold(seat=1))
+    >>> report = compare_hand(log.last_hand)
+    >>> report.differences, report.masks, report.complete   # [] when PokerKit agrees
+    ([], {}, True)
 
 The first unmasked difference also ends the hand's comparison: later ones would follow
 from it. Dispatch numbers are the record's step indices (0 is the automatic start of the
@@ -32,6 +37,7 @@ from typing import Any, Final
 
 from sim.engine.log import HandRecord
 from sim.outside.pokerkit_replay import ENDING, MASKS, Replay
+from sim.reports.tables import plural
 
 __all__ = ["ENDING", "MASKS", "OracleReport", "OracleTally", "OracleUnavailable",
            "compare_hand", "require_pokerkit"]
@@ -93,9 +99,9 @@ class OracleTally:
 
     def summary(self) -> str:
         masks = ", ".join(f"{n} {c}" for n, c in sorted(self.masks.items())) or "none"
-        return (f"{self.hands} hands compared ({self.complete} to the end), "
-                f"{self.decisions} decisions, {len(self.differences)} unmasked "
-                f"differences; masks: {masks}")
+        return (f"{plural(self.hands, 'hand')} compared ({self.complete} to the end), "
+                f"{plural(self.decisions, 'decision')}, "
+                f"{plural(len(self.differences), 'unmasked difference')}; masks: {masks}")
 
 
 def compare_hand(record: HandRecord) -> OracleReport:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from sim.reports.tables import plural
 from sim.run import RunSummary
 from sim.store.writer import TableRecord
 
@@ -11,7 +12,8 @@ from sim.store.writer import TableRecord
 def print_summary(summary: RunSummary, command: str) -> None:
     s = summary
     state = "INTERRUPTED after" if s.interrupted else "played"
-    click.echo(f"{state} {s.hands:,} hands on {s.tables:,} tables in {s.seconds:.1f} s "
+    click.echo(f"{state} {plural(s.hands, 'hand')} on {plural(s.tables, 'table')} in "
+               f"{s.seconds:.1f} s "
                f"({s.hands_per_s:,.0f} hands/s), seed {s.settings.seed}")
     click.echo(f"  dispatches {s.dispatches:,}, invariant checks {s.checks:,}, chaos actions "
                f"rejected {s.rejected:,}, tables stalled {s.stalled:,}")
@@ -32,7 +34,7 @@ def print_summary(summary: RunSummary, command: str) -> None:
         finding = record.finding
         assert finding is not None
         hand = finding.hand_no if finding.hand_no is not None else "-"
-        also = f" (and {count - 1:,} more tables)" if count > 1 else ""
+        also = f" (and {plural(count - 1, 'more table')})" if count > 1 else ""
         click.echo(f"    table {record.table_id} hand {hand}{also}: {finding}")
         if record.replay_command:
             click.echo(f"      replay: {record.replay_command}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -24,12 +25,18 @@ def count(value: int) -> str:
     return f"{value:,}"
 
 
+def plural(value: int, noun: str) -> str:
+    """A count and its noun, singular for one: ``plural(1, "table") == "1 table"``,
+    ``plural(2_000, "hand") == "2,000 hands"``."""
+    return f"{value:,} {noun}{'' if value == 1 else 's'}"
+
+
 def number(value: float, decimals: int = 2) -> str:
     """A measured number: ``number(1234.5) == "1,234.50"``; NaN prints as ``-``."""
     return "-" if value != value else f"{value:,.{decimals}f}"
 
 
-def _cell(value: Any, column: str = "") -> str:
+def cell(value: Any, column: str = "") -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -43,7 +50,7 @@ def _cell(value: Any, column: str = "") -> str:
 
 def text_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], limit: int = 1000) -> str:
     """An aligned table; numbers right-aligned. Shows at most ``limit`` rows."""
-    shown = [[_cell(v, c) for v, c in zip(row, columns, strict=True)] for row in rows[:limit]]
+    shown = [[cell(v, c) for v, c in zip(row, columns, strict=True)] for row in rows[:limit]]
     widths = [max([len(c)] + [len(r[i]) for r in shown]) for i, c in enumerate(columns)]
     numeric = [all(isinstance(row[i], (int, float)) or row[i] is None for row in rows[:limit])
                for i in range(len(columns))]
@@ -68,5 +75,23 @@ def csv_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def json_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    return json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str,
-                      indent=1)
+    """A list of objects, one a row; NaN and infinities (which JSON has not) are null."""
+    return dumps([{c: json_value(v) for c, v in zip(columns, row, strict=True)}
+                  for row in rows])
+
+
+def dumps(data: Any) -> str:
+    """JSON as sim prints it: strict (no NaN), and what JSON has no type for (dates,
+    decimals) as text."""
+    return json.dumps(data, default=str, indent=1, allow_nan=False)
+
+
+def json_value(value: Any) -> Any:
+    """``value`` as JSON holds it: a float that is not finite is null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, list):
+        return [json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: json_value(item) for key, item in value.items()}
+    return value

@@ -5,8 +5,11 @@
 - ``player``: ``TablePlayer`` / ``play_table``: schedules the bots of one table and sends
   their actions through the checked pipeline; a finding stops the table and is dumped.
 - ``rows``: the subscriber that builds the store's rows as the table is played.
-- ``hooks``: ``TableHook``, what the player calls at fixed points of a table.
-- ``faults``: faults injected on purpose to test the harness (hooks).
+- ``handdata``: what a researcher asks of a hand: position names (BTN, SB, BB, UTG ...
+  CO) and the 169 starting-hand classes.
+
+What the player calls at fixed points of a table (faults, the oracle, the watchdog) are
+hooks, in ``sim.hooks``.
 """
 
 from sim.runner.player import TableOutcome, TablePlayer, play_table

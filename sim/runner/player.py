@@ -8,7 +8,8 @@ the store's rows come from a subscriber (``sim.runner.rows``); hooks
 is dumped (``sim.failures.dump``). Everything follows from the table's seed, so the same
 run seed gives the same tables whatever the number of workers.
 
-    >>> outcome = play_table(draw_table(run_seed=1, table_id=0), hands=200, settings=settings)
+``play_table(draw_table(run_seed=1, table_id=0), hands=200, settings=settings)`` plays
+table 0 of run seed 1 and returns its ``TableOutcome``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ from sim.runner.settings import RunSettings
 # Bounds that keep a broken engine from hanging a worker (TIGER_STYLE: every loop is bounded).
 MAX_CHAOS_TRIES: Final = 16  # junk actions in a row before the chaos bot's turn is played for it
 MAX_IDLE_ROUNDS: Final = 4  # request rounds on an idle table before it counts as stalled
+# What a plug-in bot's crash may raise: any exception, and sys.exit() too, which must stop
+# its table as a bot_fault, not end the process. Ctrl-C and a hook's Interrupt pass.
+PLUGIN_CRASHES: Final = (Exception, SystemExit)
 
 
 @dataclass(slots=True)
@@ -131,9 +135,15 @@ class TablePlayer:
     def _open(self) -> None:
         players = {}
         for seat, kind, name, buy_in in self.spec.bots:
-            bot = self.bots[seat] = self.spec.make(kind, name)
             if self.spec.plugin(kind):
+                try:
+                    bot = self.spec.make(kind, name)
+                except PLUGIN_CRASHES as error:  # noqa: BLE001 - its crash is its fault
+                    raise self._crashed(kind, error, "when it was made") from error
                 self.plugins.add(bot)
+            else:
+                bot = self.spec.make(kind, name)
+            self.bots[seat] = bot
             players[seat] = (name, buy_in)
         self.outcome.opening = dict(players)
         self._after(self.table.open(players))
@@ -179,10 +189,8 @@ class TablePlayer:
         the bot's fault (a ``bot_fault`` finding), not the engine's."""
         try:
             action = bot.act(self._view(seat), rng)
-        except Exception as error:  # noqa: BLE001 - any crash of a plug-in is its fault
-            raise self.table.found(Kind.BOT_FAULT, "bot_fault", Message(
-                "plug-in bot {bot} raised {error} on its turn", bot=repr(bot),
-                error=repr(error)), tb.format_exc()) from error
+        except PLUGIN_CRASHES as error:  # noqa: BLE001 - any crash of a plug-in is its fault
+            raise self._crashed(bot, error, "on its turn") from error
         # Judged by the independent reading of the rules: an action it allows and the
         # engine refuses is the engine's fault (``legal_action_rejected``), not the bot's.
         why = judge(self.table.state, action)
@@ -191,6 +199,12 @@ class TablePlayer:
                 "plug-in bot {bot} sent {action}, which is not legal now: {why}",
                 bot=repr(bot), action=shown(action), why=why))
         return action
+
+    def _crashed(self, bot: object, error: BaseException, when: str) -> FindingError:
+        """A plug-in bot's crash, as its own fault (``bot_fault``), with the trace."""
+        return self.table.found(Kind.BOT_FAULT, "bot_fault", Message(
+            "plug-in bot {bot} raised {error} {when}", bot=repr(bot), error=repr(error),
+            when=when), tb.format_exc())
 
     def _view(self, seat: int) -> PlayerView:
         """``seat``'s view, built on the public view the animator already made."""
@@ -250,12 +264,10 @@ class TablePlayer:
                     request = bot.rejoin(seat, state.config, rng)
                 else:
                     request = bot.request(self._view(seat), rng)
-            except Exception as error:
+            except PLUGIN_CRASHES as error:
                 if bot not in self.plugins:
                     raise
-                raise self.table.found(Kind.BOT_FAULT, "bot_fault", Message(
-                    "plug-in bot {bot} raised {error} between hands", bot=repr(bot),
-                    error=repr(error)), tb.format_exc()) from error
+                raise self._crashed(bot, error, "between hands") from error
             # A request the independent judge finds legal must be accepted (a refusal is a
             # finding); one it finds illegal is dropped, unless it is the chaos bot's.
             if request is not None and (bot.chaos or not judge(state, request)):

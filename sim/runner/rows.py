@@ -4,8 +4,8 @@ Action rows are kept as each dispatch commits. A hand's row and its players' res
 are made when it ends and staged until the table player has checked the dispatch that
 ended it (``keep_hands``): a hand that ends in a failing dispatch is not stored as played.
 
-    >>> rows = RowRecorder(table_id=3, bots={0: "random", 1: "nit"})
-    >>> table = CheckedTable(config, seed, subscribers=[rows]); rows.watch(table.controller)
+``RowRecorder(table_id=3, bots={0: "random", 1: "nit"})`` is handed to the table
+(``CheckedTable(config, seed, subscribers=[rows])``), then ``rows.watch(table.controller)``.
 """
 
 from __future__ import annotations

@@ -1,20 +1,32 @@
-"""One connection over many runs: run folders, folders of runs, or a Parquet export.
+"""One locked connection over many runs: run folders, folders of runs, or Parquet exports.
 
-``sim query`` and ``sim report`` read through this, so a question spans experiments the
-same way it spans one run: every table keeps ``run_id``, and the statistics views
+Every reader of a run's data opens it here (``sim query``, ``sim report``, ``sim export``,
+``sim export-phh``, ``sim replay --hand``), so a question spans experiments the same way
+it spans one run: every table keeps ``run_id``, and the statistics views
 (``sim.store.views``) group by it.
 
-    >>> con = open_dataset([Path("runs/a"), Path("runs/b")])     # or Path("runs"), or
-    >>> con.sql("SELECT run_id, bot, bb_per_100 FROM bot_stats")  # a `sim export` folder
+    >>> con = open_dataset([run])          # runs, folders of runs, `sim export` folders
+    >>> con.execute("SELECT count(*) FROM runs").fetchall()
+    [(1,)]
+    >>> con.execute("COPY hands TO 'hands.csv'")
+    Traceback (most recent call last):
+    _duckdb.PermissionException: Permission Error: Cannot access file "hands.csv" - ...
 
 Each run's ``stats.duckdb`` is attached read-only; the tables are views that put the
-runs' rows together (``UNION ALL BY NAME``), so runs stored before a column was added
-still read, with NULL there. A Parquet export (``sim export``) is read with its Hive
-partitions (``run_id=NAME/``).
+runs' rows together (``UNION ALL BY NAME``) with an empty table of today's columns, so
+runs stored before a column (or a table) was added still read, with NULL there. A Parquet
+export (``sim export``) is read with its Hive partitions (``run_id=NAME/``).
+
+Once the runs are open the connection is locked (``lock``): DuckDB's external access is
+off (no file read or written, no database attached, no extension installed or loaded)
+and its configuration cannot change again, so SQL from a user can read the runs and
+nothing else. Parquet files reach DuckDB as Arrow datasets that pyarrow reads: DuckDB's
+own way in, an allowed path, lets a query write the file as well as read it.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
@@ -25,10 +37,15 @@ from sim.store.views import create_views
 
 TABLES: Final = ("runs", "tables", "hands", "actions", "results", "failures", "coverage",
                   "counters", "bugs")
+# The schema of today's empty tables: each table's view unions it, so every table and
+# column exists whatever the runs stored.
+EMPTY: Final = "sim_empty"
+HEADER_BYTES: Final = 3 * 4096  # a DuckDB file's headers, before its blocks
 
 
 class NoRuns(ValueError):
-    """A path that holds no run: the message says what was looked for."""
+    """A path that holds no run, or a run DuckDB cannot open: the message says which and
+    what was looked for."""
 
 
 def run_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
@@ -48,33 +65,148 @@ def run_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     return stores, exports
 
 
-def open_dataset(paths: Sequence[Path]) -> duckdb.DuckDBPyConnection:
-    """An in-memory connection whose tables and views span every run in ``paths``."""
+def open_dataset(paths: Sequence[Path], write_to: Path | None = None
+                 ) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection whose tables and views span every run in ``paths``,
+    locked. ``write_to``: a folder the connection may also write (``sim export``'s, for
+    its own fixed statements; never with SQL from a user)."""
     stores, exports = run_files(paths)
-    con = duckdb.connect()
-    parts: dict[str, list[str]] = {name: [] for name in TABLES}
-    for i, path in enumerate(stores):
-        con.execute(f"ATTACH '{_quoted(path)}' AS run{i} (READ_ONLY)")
-        present = {name for name, in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_catalog = ?",
-            [f"run{i}"]).fetchall()}
-        for name in TABLES:
-            if name in present:
-                parts[name].append(f"SELECT * FROM run{i}.main.{name}")
-    for folder in exports:
-        for name in TABLES:
-            if any((folder / name).glob("run_id=*/*.parquet")):
-                parts[name].append(
-                    f"SELECT * FROM read_parquet('{_quoted(folder / name)}/*/*.parquet', "
-                    "hive_partitioning = true, union_by_name = true)")
-    for name, selects in parts.items():
-        if selects:
-            con.execute(f"CREATE VIEW {name} AS " + " UNION ALL BY NAME ".join(selects))
+    con = _connect()
     try:
+        parts = _empty_tables(con)
+        for i, path in enumerate(stores):
+            _attach(con, path, f"run{i}", parts)
+        for i, folder in enumerate(exports):
+            _register_export(con, folder, i, parts)
+        for name, selects in parts.items():
+            con.execute(f"CREATE VIEW {name} AS " + " UNION ALL BY NAME ".join(selects))
         create_views(con)
-    except duckdb.Error:
-        pass  # runs stored before the statistics' columns existed: the tables still read
+        from sim.reports.stats import register_intervals
+
+        register_intervals(con)
+        if write_to is not None:
+            con.execute("SET allowed_directories = ?", [[str(write_to.resolve())]])
+        lock(con)
+    except BaseException:
+        con.close()
+        raise
     return con
+
+
+def open_for_bugs(path: Path) -> duckdb.DuckDBPyConnection:
+    """The run file ``path`` opened to write, locked: what ``sim triage`` keeps its
+    ``bugs`` table with. It runs triage's own statements only, never a user's SQL."""
+    try:
+        con = duckdb.connect(str(path), config=_CONFIG)
+    except duckdb.Error as error:
+        raise NoRuns(_unreadable(path, error)) from None
+    try:
+        _checked_tables(con, path, con.execute("SELECT current_database()").fetchall()[0][0])
+    except duckdb.Error as error:
+        con.close()
+        raise NoRuns(_unreadable(path, error)) from None
+    except NoRuns:
+        con.close()
+        raise
+    lock(con)
+    return con
+
+
+def lock(con: duckdb.DuckDBPyConnection) -> None:
+    """No file, database or extension from now on; and no setting can undo that."""
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
+def repeated_runs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """Run ids that appear more than once (a run given with its own export): their rows
+    count that many times."""
+    counts = Counter(run_id for run_id, in con.execute("SELECT run_id FROM runs").fetchall())
+    return sorted((run_id, n) for run_id, n in counts.items() if n > 1)
+
+
+# Extensions are never fetched or loaded on their own: a query that needs one fails.
+_CONFIG: Final[dict[str, str | bool | int | float | list[str]]] = {
+    "autoload_known_extensions": False, "autoinstall_known_extensions": False}
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(config=_CONFIG)
+
+
+def _empty_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    from sim.store.writer import BUGS_DDL, DDL
+
+    con.execute(f"CREATE SCHEMA {EMPTY}")
+    con.execute(f"USE memory.{EMPTY}")
+    con.execute(DDL + BUGS_DDL)
+    con.execute("USE memory.main")
+    return {name: [f"SELECT * FROM {EMPTY}.{name}"] for name in TABLES}
+
+
+def _attach(con: duckdb.DuckDBPyConnection, path: Path, alias: str,
+            parts: dict[str, list[str]]) -> None:
+    try:
+        con.execute(f"ATTACH '{_quoted(path)}' AS {alias} (READ_ONLY)")
+        present = _checked_tables(con, path, alias)
+    except duckdb.Error as error:
+        raise NoRuns(_unreadable(path, error)) from None
+    for name in TABLES:
+        if name in present:
+            parts[name].append(f"SELECT * FROM {alias}.main.{name}")
+
+
+def _checked_tables(con: duckdb.DuckDBPyConnection, path: Path, alias: str) -> set[str]:
+    """The store's tables in the database ``alias``; a file that is not a run's, or is cut
+    short, fails here, at the door, not in the middle of a report."""
+    present = {name for name, in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = ?",
+        [alias]).fetchall()}
+    if "runs" not in present:
+        raise NoRuns(f"{path} is a DuckDB file with no runs table, not a run's database; "
+                     "give the folder of a run made by `sim run` or `sim fuzz`.")
+    sizes = con.execute("SELECT block_size * total_blocks FROM pragma_database_size() "
+                        "WHERE database_name = ?", [alias]).fetchall()
+    needed = HEADER_BYTES + sizes[0][0] if sizes else 0
+    if path.stat().st_size < needed:
+        raise NoRuns(f"{path} is cut short: {path.stat().st_size:,} bytes of the {needed:,} its "
+                     "blocks take; it is damaged (copy it again, or play the run again).")
+    return present
+
+
+def _register_export(con: duckdb.DuckDBPyConnection, folder: Path, index: int,
+                     parts: dict[str, list[str]]) -> None:
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    partition = pa.schema([("run_id", pa.string())])
+    for name in TABLES:
+        files = sorted(str(p.resolve()) for p in (folder / name).glob("run_id=*/*.parquet"))
+        if not files:
+            continue
+        try:
+            schema = pa.unify_schemas([pq.read_schema(f) for f in files] + [partition],
+                                      promote_options="permissive")
+            data = ds.dataset(files, schema=schema, format="parquet",
+                              partitioning=ds.partitioning(partition, flavor="hive"),
+                              partition_base_dir=str((folder / name).resolve()))
+        except (OSError, pa.ArrowException) as error:
+            raise NoRuns(f"{folder / name} holds a Parquet file pyarrow cannot read: "
+                         f"{_first_line(error)}") from None
+        view = f"export{index}_{name}"
+        con.register(view, data)
+        parts[name].append(f"SELECT * FROM {view}")
+
+
+def _unreadable(path: Path, error: BaseException) -> str:
+    return (f"{path} cannot be opened as a run's database ({_first_line(error)}); it may be "
+            "damaged, or not a DuckDB file.")
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def _quoted(path: Path) -> str:

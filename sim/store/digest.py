@@ -4,8 +4,9 @@ Two runs of the same seed must store the same hands, actions and results whateve
 number of workers or the backend; this says so in a line. Timings, memory, paths and
 the run's name are left out (they differ from run to run by nature).
 
-    >>> digest(Path("runs/demo/stats.duckdb"))
-    {'hands': '3f1c...', 'actions': '...', 'results': '...', 'tables': '...', ...}
+    >>> found = digest(run / "stats.duckdb")    # table -> the first 16 hex digits
+    >>> sorted(found), len(found["hands"])
+    (['actions', 'coverage', 'failures', 'hands', 'results', 'tables'], 16)
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ and has the same type, in every table). The tables' DDL and the Arrow schemas ar
 from these, so a row and its table cannot drift apart. README.md ("The DuckDB store")
 documents every column.
 
-    >>> ActionRow(table_id=3, hand_no=17, seq=40, seat=2, action="RaiseTo", amount=60, ...)
+    >>> ActionRow._fields[:6], COLUMN_TYPES["amount"]
+    (('table_id', 'hand_no', 'seq', 'seat', 'action', 'amount'), 'BIGINT')
 """
 
 from __future__ import annotations

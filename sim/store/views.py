@@ -7,8 +7,13 @@ the same over one run and over several (``sim query`` with many runs, or Parquet
 A confidence interval for bb/100 cannot be a view: hands at one table are not independent,
 so ``sim.reports.stats.bb_per_100`` bootstraps over tables from ``table_results``.
 
-    >>> create_views(con)          # CREATE OR REPLACE: safe on an existing store
-    >>> con.sql("SELECT * FROM bot_stats ORDER BY bb_per_100 DESC")
+``create_views(con)`` (CREATE OR REPLACE: safe on an existing store) makes them; every
+connection ``sim.store.dataset.open_dataset`` opens has them:
+
+    >>> from sim.store.dataset import open_dataset
+    >>> con = open_dataset([run])
+    >>> con.execute("SELECT sum(hands) = (SELECT count(*) FROM results) FROM bot_stats").fetchall()
+    [(True,)]
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ JOIN tables t USING (run_id, table_id);
 """
 
 # The statistics of a group of player-hands, for the per-bot and per-position views.
-_STATS: Final = """
+STATS: Final = """
        count(*) AS hands,
        round(100 * avg(net_bb), 2) AS bb_per_100,
        round(100 * avg(vpip::INTEGER), 1) AS vpip_pct,
@@ -47,11 +52,11 @@ _STATS: Final = """
 
 VIEWS: Final = PLAYER_HANDS + f"""
 CREATE OR REPLACE VIEW bot_stats AS
-SELECT run_id, bot, {_STATS}
+SELECT run_id, bot, {STATS}
 FROM player_hands GROUP BY run_id, bot;
 
 CREATE OR REPLACE VIEW position_stats AS
-SELECT run_id, bot, position, {_STATS}
+SELECT run_id, bot, position, {STATS}
 FROM player_hands GROUP BY run_id, bot, position;
 
 CREATE OR REPLACE VIEW table_results AS

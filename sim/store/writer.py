@@ -96,11 +96,10 @@ class TableRecord:
 class Store:
     """The single writer of one run's DuckDB file.
 
-    >>> with Store(Path("runs/x/stats.duckdb")) as store:
-    ...     store.start_run(run_id, seed, hands, hands_per_table, workers, planted,
-    ...                     invariants, command, engine_version, harness_version)
-    ...     store.write_table(run_id, record)
-    ...     store.finish_run(run_id, "completed", seconds, workers)
+    ``with Store(Path("runs/x/stats.duckdb")) as store:`` then ``store.start_run(run_id,
+    seed, hands, hands_per_table, workers, planted, invariants, command, engine_version,
+    harness_version)``, ``store.write_table(run_id, record)`` for each finished table, and
+    ``store.finish_run(run_id, "completed", seconds, workers)``.
     """
 
     def __init__(self, path: Path) -> None:

@@ -194,7 +194,11 @@ def test_malformed_logged_actions(data, fragments):
     ({"small_blind": 3, "big_blind": 2}, "Small blind 3 is above the big blind 2"),
     ({"ante": -1}, "ante=-1"),
     ({"ante": "5"}, "ante='5'"),
-    ({"seats": True}, "seats=True"),
+    ({"seats": True}, "2 to 10 seats, not True"),
+    ({"big_blind": 10**19}, "big_blind=10000000000000000000 is above 1,000,000,000,000, the most "
+                            "chips a setting may be"),
+    ({"ante": 10**13}, "ante=10000000000000 is above 1,000,000,000,000"),
+    ({"max_buy_in": 10**12 + 1}, "max_buy_in=1000000000001 is above"),
     ({"max_buy_in": None}, "max_buy_in=None"),
     ({"min_buy_in": 500, "max_buy_in": 400}, "Minimum buy-in 500 is above the maximum 400"),
 ])

@@ -16,9 +16,8 @@ from sim.outside.phh import NotPhh, read_path, read_text
 from sim.outside.plan import Plan, Skip, make_plan
 
 DATA = Path(__file__).parent / "data"
-SHARED = Path(__file__).parents[2] / ".." / "shared" / "phh" / "pluribus-2019-a.phhs"
-needs_shared = pytest.mark.skipif(not SHARED.exists(), reason=f"the shared Pluribus hands "
-                                  f"are not at {SHARED} (../shared/phh beside the repository)")
+# 500 of the 5,000 Pluribus hands (data/README.md): six-max, deep stacks, every card known.
+PLURIBUS = DATA / "pluribus-2019-sample.phhs"
 
 HAND = """variant = 'NT'
 antes = [0, 0, 0]
@@ -35,7 +34,7 @@ def plan_of(text: str) -> Plan | Skip:
 
 
 def test_the_fixtures_are_accepted_with_nothing_rejected_or_mismatched():
-    report = check_paths([DATA])
+    report = check_paths([path for path in DATA.glob("*.phh*") if path != PLURIBUS])
     assert report.counts() == {"accepted": 25, "skipped": 1, "rejected": 0, "mismatched": 0,
                                "failed": 0}
     assert dict(report.skipped) == {"variant F2L3D (only no-limit hold'em, NT, is replayed)": 1}
@@ -43,9 +42,8 @@ def test_the_fixtures_are_accepted_with_nothing_rejected_or_mismatched():
     assert report.rake == 10  # the online site raked ten of its pots
 
 
-@needs_shared
 def test_a_sample_of_the_pluribus_hands_is_accepted():
-    hands = read_path(SHARED)[::50]  # 100 of the 5,000
+    hands = read_path(PLURIBUS)[::5]  # 100 of the 500
     for hand in hands:
         plan = make_plan(hand)
         assert isinstance(plan, Plan)
@@ -55,11 +53,10 @@ def test_a_sample_of_the_pluribus_hands_is_accepted():
         assert replayed.final == dict(plan.finishing), hand.where
 
 
-@needs_shared
 @pytest.mark.slow
 def test_every_pluribus_hand_is_accepted():
-    report = check_paths([SHARED])
-    assert report.counts()["accepted"] == 5000, report.lines()[:5]
+    report = check_paths([PLURIBUS])
+    assert report.counts()["accepted"] == 500, report.lines()[:5]
 
 
 def test_the_fast_reader_agrees_with_tomllib():
@@ -134,7 +131,7 @@ def test_heads_up_the_first_player_is_the_big_blind():
     (("variant = 'NT'", "variant = 'PO'"), "variant PO"),
     (("'d dh p1 AsAd'", "'d dh p1 AsAd', 'd db 2c3c4c5c6c7c'"), "run it twice"),
     (("min_bet = 2", "min_bet = 4"), "a minimum bet other than the big blind"),
-    (("[100, 100, 100]", "[100, inf, 100]"), "unknown or empty starting stacks"),
+    (("[100, 100, 100]", "[100, inf, 100]"), "unknown starting stacks (inf)"),
 ])
 def test_what_the_engine_cannot_express_is_skipped_with_its_reason(change, reason):
     skipped = plan_of(HAND.replace(*change))
@@ -161,7 +158,8 @@ def test_an_outcome_the_engine_does_not_reach_is_a_mismatch(tmp_path):
 
 
 def test_the_command_counts_and_exits(tmp_path):
-    result = CliRunner().invoke(main, ["check-phh", str(DATA), "--json"])
+    others = sorted(str(path) for path in DATA.glob("*.phh*") if path != PLURIBUS)
+    result = CliRunner().invoke(main, ["check-phh", *others, "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output.splitlines()[-1]) == {
         "accepted": 25, "skipped": 1, "rejected": 0, "mismatched": 0, "failed": 0}

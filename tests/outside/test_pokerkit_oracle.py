@@ -333,5 +333,5 @@ def test_the_tally_adds_reports_up():
     assert (tally.hands, tally.complete, tally.decisions) == (2, 1, 5)
     assert tally.masks == {"odd_chips_remainder": 2, "heads_up_equal_blinds": 1}
     assert tally.differences == ["table 4 hand 2: dispatch 1: x."]
-    assert "2 hands compared (1 to the end), 5 decisions, 1 unmasked differences" in (
+    assert "2 hands compared (1 to the end), 5 decisions, 1 unmasked difference;" in (
         tally.summary())

@@ -1,0 +1,14 @@
+"""The largest values a run takes, the same wherever they enter (options, experiment
+files, the store's ``runs`` row): each fits the store's column for it."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sim.engine.config import MAX_CHIPS
+
+MAX_HANDS: Final = 10**10  # hands in a run
+MAX_HANDS_PER_TABLE: Final = 100_000
+MAX_SEED: Final = 2**63 - 1  # a run seed (UBIGINT in the store; signed 64 bits everywhere)
+
+__all__ = ["MAX_CHIPS", "MAX_HANDS", "MAX_HANDS_PER_TABLE", "MAX_SEED"]
