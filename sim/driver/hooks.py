@@ -3,9 +3,21 @@ controller calls its subscribers. Fault injection, oracle sampling, re-runs and 
 hooks, each in its own module (``sim.hooks``); the driver and the player know only this
 interface.
 
+    >>> from sim.driver.drive import drive
+    >>> from sim.driver.script import Opening, Script
+    >>> from sim.engine import TableConfig
+    >>> from sim.engine.actions import Call, Fold
     >>> class CountHands(TableHook):
+    ...     hands = 0
     ...     def hand_ended(self, table, record): self.hands += 1
-    >>> play_table(spec, hands, settings, hooks=[CountHands()])
+    >>> counter = CountHands()
+    >>> script = Script(Opening(TableConfig(seats=2), seed=1,
+    ...                         players={0: ("ann", 100), 1: ("bob", 100)}), [Call(0), Fold(1)])
+    >>> drive(script, hooks=[counter]).complete, counter.hands
+    (True, 1)
+
+The table player takes hooks the same way: ``play_table(spec, hands, settings,
+hooks=[CountHands()])``.
 """
 
 from __future__ import annotations

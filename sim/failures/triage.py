@@ -10,8 +10,8 @@ time) into ``shrunk/`` beside ``failures/``, and keeps the rows in the run's dat
 a regression folder under names that say what broke: a dump becomes a test by copying a
 file.
 
-    >>> bugs = triage(Path("runs/nightly"))
-    >>> print(markdown(bugs))
+    bugs = triage(Path("runs/nightly"))
+    print(markdown(bugs))
 """
 
 from __future__ import annotations

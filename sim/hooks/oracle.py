@@ -5,7 +5,7 @@ replayed in PokerKit and compared (``sim.outside.pokerkit_oracle``). A differenc
 named mask explains stops the table with a finding of invariant ``oracle``; the hands
 compared and the masks hit are counted (the store's ``counters`` table).
 
-    >>> play_table(spec, 200, settings, hooks=[OracleSample(every=100, table_seed=spec.seed)])
+    play_table(spec, 200, settings, hooks=[OracleSample(every=100, table_seed=spec.seed)])
 """
 
 from __future__ import annotations
