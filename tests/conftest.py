@@ -1,17 +1,20 @@
 """Shared fixtures for the harness tests (runner, runs, store, CLI, failures, reports).
 
 In-process runs (``sim run --workers 1`` through click's CliRunner, ``play_table``) change
-process-wide state: the planted bugs they switch on, the root logger's handlers and the
-SIGINT handler. Every test gets that state back as it found it, so a planted bug never
-leaks into the engine tests that happen to run next in the same xdist worker.
+process-wide state: the root logger's handlers and the SIGINT handler. Every test gets that
+state back as it found it. (Planted bugs change none: they run in a patched copy of the
+package, in a child process; ``in_copy`` runs a test's own code there.)
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import signal
+import subprocess
 import sys
+import textwrap
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,7 +26,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sim.cli import main
-from sim.engine import bugs
+from sim.planted.copy import patched_copy
 
 
 def sim_command() -> list[str]:
@@ -34,15 +37,13 @@ def sim_command() -> list[str]:
 
 @contextmanager
 def isolated() -> Iterator[None]:
-    """Put back the planted bugs, the root logger and the SIGINT handler on exit."""
-    planted = bugs.enabled()
+    """Put back the root logger and the SIGINT handler on exit."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     sigint = signal.getsignal(signal.SIGINT)
     try:
         yield
     finally:
-        bugs.enable(planted)
         root.handlers[:] = handlers
         root.setLevel(level)
         if threading.current_thread() is threading.main_thread():
@@ -52,7 +53,6 @@ def isolated() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _process_state_restored() -> Iterator[None]:
     with isolated():
-        bugs.enable(())  # every test starts with the engine as shipped
         yield
 
 
@@ -115,3 +115,17 @@ def fingerprint(*folders: Path) -> dict[str, str]:
 
     return {str(path): hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file()
             else "folder" for folder in folders for path in sorted(folder.rglob("*"))}
+
+
+def in_copy(planted: Any, code: str, **values: Any) -> Any:
+    """Run ``code`` in the patched copy of the package that carries the planted bugs
+    ``planted`` (a child Python, from the repository's root): it sees ``values`` (JSON)
+    as names, and sets ``result``, which comes back (JSON)."""
+    script = ("import json, sys\nsys.path.insert(0, sys.argv[1])\n"
+              "globals().update(json.loads(sys.argv[2]))\n" + textwrap.dedent(code)
+              + "\nprint('\\0' + json.dumps(result))\n")
+    done = subprocess.run([sys.executable, "-c", script, str(patched_copy(planted)),
+                           json.dumps(values)], capture_output=True, text=True,
+                          cwd=Path(__file__).parents[1], check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.rsplit("\0", 1)[1])

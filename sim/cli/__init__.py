@@ -13,7 +13,17 @@ from __future__ import annotations
 import click
 
 
-@click.group()
+class Sim(click.Group):
+    """The command group; it keeps the command line it was given (``ctx.meta["argv"]``),
+    so a command can run itself again elsewhere (in the copy of the package that carries
+    its planted bugs: ``sim.cli.params.in_planted_copy``)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["argv"] = list(args)
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=Sim)
 @click.version_option(package_name="sim")
 def main() -> None:
     """A fuzz-testing harness around an event-sourced no-limit hold'em engine.

@@ -10,8 +10,7 @@ import click
 
 from sim import exits
 from sim.cli import main
-from sim.cli.params import BadInput, OutputPath
-from sim.engine import bugs
+from sim.cli.params import BadInput, OutputPath, in_planted_copy, stored_run
 from sim.failures.verdict import help_text as verdict_help
 
 
@@ -37,6 +36,7 @@ def replay(target: Path, hand: str | None, step: bool, to: int | None,
     try:
         if target.is_dir():
             table_id, hand_no = _table_and_hand(hand)
+            in_planted_copy(stored_run(target)["planted_bugs"] or ())
             case = from_store(target, table_id, hand_no)
         elif hand is not None:
             raise click.BadParameter("--hand goes with a run folder, not a dump file.",
@@ -44,6 +44,7 @@ def replay(target: Path, hand: str | None, step: bool, to: int | None,
         else:
             dump = from_dump(target)
             case, recorded = dump.case, dump.finding
+            in_planted_copy(case.planted)
         result = replay_case(case)
     except NotStored as error:  # no such table or hand in the store: the user's words
         raise click.BadParameter(str(error.args[0]), param_hint="--hand") from error
@@ -152,6 +153,8 @@ def triage(folder: Path, as_markdown: bool, promote_to: str | None, seconds: flo
     from sim.failures.triage import triage as find_bugs
     from sim.reports.tables import text_table
 
+    if (folder / "stats.duckdb").is_file():
+        in_planted_copy(stored_run(folder)["planted_bugs"] or ())
     try:
         bugs = find_bugs(folder, seconds)
     except FileNotFoundError as error:
@@ -170,7 +173,11 @@ def triage(folder: Path, as_markdown: bool, promote_to: str | None, seconds: flo
 
 @main.command(name="bugs")
 def list_bugs() -> None:
-    """List the planted bugs, one name and one sentence a line."""
-    width = max(map(len, bugs.BUGS))
-    for name, sentence in bugs.BUGS.items():
-        click.echo(f"{name:<{width}}  {sentence}")
+    """List the planted bugs (``sim.planted``), one a line: its name, what catches it (and
+    with which fault), and what it breaks."""
+    from sim.planted.catalogue import CATALOGUE
+
+    width = max(map(len, CATALOGUE))
+    for bug in CATALOGUE.values():
+        caught = bug.caught_by + (f" (--fault {bug.fault})" if bug.fault else "")
+        click.echo(f"{bug.name:<{width}}  {caught:<34} {bug.description}")

@@ -9,7 +9,7 @@ import click
 
 from sim import exits
 from sim.cli import main
-from sim.cli.params import BadInput, OutputPath
+from sim.cli.params import BadInput, OutputPath, in_planted_copy, stored_run
 
 
 @main.command(name="check-phh")
@@ -46,6 +46,8 @@ def export_phh(run: Path, out: Path, where: str | None) -> None:
     """Write a run's stored hands as a PHH collection (.phhs) for PokerKit or any PHH tool."""
     from sim.outside.export import export_run
 
+    if (run / "stats.duckdb").is_file():  # its hands are rebuilt with its planted bugs
+        in_planted_copy(stored_run(run)["planted_bugs"] or ())
     try:
         written, left_out = export_run(run, where, out)
     except ValueError as error:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -14,8 +15,8 @@ from typing import Any, TypeVar
 import click
 
 from sim import exits
-from sim.engine import bugs
 from sim.limits import MAX_HANDS, MAX_HANDS_PER_TABLE, MAX_SEED
+from sim.planted.catalogue import known
 from sim.reports.tables import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -161,11 +162,10 @@ def new_settings(hands: int, seed: int | None, out: Path | None, hands_per_table
     from sim.invariants.base import select
     from sim.runner.settings import RunSettings
 
-    unknown = [name for name in planted if name not in bugs.BUGS]
-    if unknown:
-        raise click.BadParameter(f"unknown bug {', '.join(unknown)}; known bugs are "
-                                 f"{', '.join(bugs.BUGS)} (see `sim bugs`).",
-                                 param_hint="--plant-bug")
+    try:
+        planted = known(planted)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--plant-bug") from error
     selected = names(invariants)
     if invariants is not None and not selected:
         raise click.BadParameter(f"{invariants!r} names no invariant; give one or more names "
@@ -191,7 +191,7 @@ def new_settings(hands: int, seed: int | None, out: Path | None, hands_per_table
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--fault") from error
     return RunSettings(seed=seed, hands=hands, hands_per_table=hands_per_table,
-                       invariants=selected, planted=tuple(planted),
+                       invariants=selected, planted=planted,
                        failures_dir=out / "failures", only_table=only_table,
                        faults=injected, oracle=oracle_rate(oracle)), out
 
@@ -234,7 +234,7 @@ def resumed_settings(folder: Path) -> tuple[Any, Path]:
                        hands_per_table=row["hands_per_table"], experiment=experiment,
                        invariants=(tuple(row["invariants"]) if row["invariants"] is not None
                                    else None),
-                       planted=tuple(row["planted_bugs"] or ()),
+                       planted=known(row["planted_bugs"] or ()),
                        failures_dir=folder / "failures", only_table=row["only_table"]), folder
 
 
@@ -328,3 +328,21 @@ def with_experiment(settings: Any, experiment: Any, out: Path) -> Any:
     out.mkdir(parents=True, exist_ok=True)
     (out / EXPERIMENT_FILE).write_text(experiment.to_json() + "\n")
     return replace(settings, experiment=experiment)
+
+
+def in_planted_copy(planted: tuple[str, ...], scheduler: str | None = None) -> None:
+    """Run this command again, whole, in the copy of the package that carries the planted
+    bugs ``planted`` (``sim.planted``), and exit with its code; return when the running
+    code carries exactly them already. A cluster's workers run their own installed sim,
+    not this machine's copy: planted bugs and ``--scheduler`` do not go together."""
+    from sim.planted.child import run_command
+    from sim.planted.copy import carried
+
+    if tuple(sorted(planted)) == carried():
+        return
+    if scheduler is not None:
+        raise click.UsageError(f"planted bugs run from a patched copy of sim on this machine, "
+                               f"but the workers of the Dask cluster at {scheduler} run their "
+                               "own sim; use --backend pool, or --backend dask without "
+                               "--scheduler (a cluster started here).")
+    sys.exit(run_command(planted, click.get_current_context().meta["argv"]))

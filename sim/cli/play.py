@@ -15,6 +15,7 @@ from sim.cli.params import (
     completed,
     experiment_of,
     from_experiment,
+    in_planted_copy,
     new_settings,
     resumed_settings,
     table_options,
@@ -96,6 +97,7 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
                                      only_table, faults, oracle)
         if experiment is not None:
             settings = with_experiment(settings, experiment, out)
+    in_planted_copy(settings.planted, scheduler)
     command = reproduce_command(settings, workers, out)
     click.echo(f"sim run: seed {settings.seed}, {settings.hands:,} hands, "
                f"{_where(workers, backend, scheduler)}, out {out}")
@@ -150,6 +152,7 @@ def fuzz(minutes: float | None, tables: int | None, seed: int | None, workers: i
         faults = ()
     settings, out = new_settings(hands_per_table, seed, out, hands_per_table, planted,
                                  invariants, None, faults, oracle)
+    in_planted_copy(settings.planted, scheduler)
     budget = (f"{minutes:g} minute{'' if minutes == 1 else 's'}" if minutes is not None
               else plural(tables or 0, "table"))
     click.echo(f"sim fuzz: seed {settings.seed}, {budget}, "

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
-from sim.engine import bugs
 from sim.engine.events import (
     AntePosted,
     BetMade,
@@ -106,8 +105,6 @@ def steps_for(e: Event) -> list[Step]:
     if type(e) is TurnStarted:
         return [Step("turn", e.seat)]
     if type(e) is Called:
-        if bugs.active("animation_skips_chip_move"):
-            return [Step("acted", e.seat)]
         return [Step("chips_to_bet", e.seat, e.amount), Step("acted", e.seat)]
     if type(e) is Folded:
         return [Step("folded", e.seat)]

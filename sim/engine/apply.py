@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sim.engine import bugs
 from sim.engine.events import (
     AntePosted,
     BetMade,
@@ -93,8 +92,7 @@ def _left(s: TableState, e: PlayerLeft) -> None:
 
 def _rebuy(s: TableState, e: RebuyApplied) -> None:
     s.stack[e.seat] = s.stack[e.seat] + e.added
-    if not bugs.active("rebuy_chips_uncounted"):
-        s.chips_in += e.added
+    s.chips_in += e.added
     s.pending_rebuy = _put(s.pending_rebuy, e.seat, 0)
 
 
@@ -180,8 +178,7 @@ def _blind(s: TableState, e: BlindPosted) -> None:
     s.bet[seat] = s.bet[seat] + e.amount
     s.contrib[seat] = s.contrib[seat] + e.amount
     # A short big blind still sets the amount to call at the full big blind.
-    level = (e.amount if e.kind == "small" or bugs.active("short_big_blind_sets_call")
-             else s.config.big_blind)
+    level = e.amount if e.kind == "small" else s.config.big_blind
     if level > s.current_bet:
         s.current_bet = level
 
@@ -197,8 +194,6 @@ def _turn(s: TableState, e: TurnStarted) -> None:
 
 
 def _timed_out(s: TableState, e: TimedOut) -> None:
-    if bugs.active("timeout_keeps_player_in"):
-        return
     s.pending_status = _put(s.pending_status, e.seat, GO_OUT)
 
 
@@ -274,7 +269,7 @@ def _board(s: TableState, e: BoardDealt) -> None:
     s.min_raise = s.config.big_blind
     s.acted_level = [NOT_ACTED] * s.config.seats
     # after the flop, action starts left of the button
-    s.last_actor = s.small_blind_seat if bugs.active("postflop_skips_small_blind") else s.button
+    s.last_actor = s.button
     s.to_act = None
     s.last_aggressor = None
 

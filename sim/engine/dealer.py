@@ -9,11 +9,9 @@ state its previous events produced.
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Iterator, Mapping
 
-from sim.engine import bugs, cards
+from sim.engine import cards
 from sim.engine.errors import IllegalAction
 from sim.engine.evaluator import evaluate7
 from sim.engine.events import (
@@ -72,10 +70,6 @@ def advance(state: TableState, stop_at_hand_end: bool = False,
             seat = next_to_act(state)
             if seat is not None:
                 if state.pending_leave[seat]:
-                    while bugs.active("dealer_waits_for_leaver"):
-                        time.sleep(0.001)  # calls into Python: a watchdog's signal can stop it
-                    if bugs.active("left_player_stalls_hand"):
-                        return  # neither folded nor asked: no one is to act
                     yield Folded(seat, "left")  # a player who left is folded at their turn
                     continue
                 yield TurnStarted(seat)
@@ -112,23 +106,17 @@ def next_to_act(state: TableState) -> int | None:
     if able == 1:
         # Alone with chips: once it has put in as much as any all-in player, no one can win
         # another chip from it, and there is no decision to make.
-        if bugs.active("asks_dead_decision"):
-            if bet[last_able] >= current:
-                return None
-        else:
-            room = contestable(state, last_able)
-            assert room is not None
-            if room <= 0:
-                return None
+        room = contestable(state, last_able)
+        assert room is not None
+        if room <= 0:
+            return None
     n = state.config.seats
     last = state.last_actor
     assert last is not None
     for step in range(1, n + 1):
         seat = (last + step) % n
         if (state.dealt[seat] and not folded[seat] and stack[seat] > 0
-                and ((acted[seat] == NOT_ACTED and not (bugs.active("matched_skip_their_turn")
-                                                         and bet[seat] >= current))
-                     or bet[seat] < current)):
+                and (acted[seat] == NOT_ACTED or bet[seat] < current)):
             return seat
     return None
 
@@ -159,8 +147,7 @@ def start_hand(state: TableState, setup: HandSetup | None = None) -> HandStarted
     waiters = [s for s in can_play if status[s] == WAITING and not state.will_post[s]]
     if len(regular) < 2:  # no game is running: nobody needs to wait for the big blind
         regular, posters, waiters = sorted(regular + posters + waiters), [], []
-    if len(regular) < 2 or (len(regular) == 2 and state.hand_no > 0
-                            and bugs.active("heads_up_never_starts")):
+    if len(regular) < 2:
         return None
     if setup is not None and setup.button is not None:
         button = setup.button
@@ -170,20 +157,15 @@ def start_hand(state: TableState, setup: HandSetup | None = None) -> HandStarted
                                 f"{', '.join(str(s) for s in regular)}.")
     else:
         button = _next_in(regular, state.button, n)
-    if bugs.active("button_skips_seat") and state.button is not None and len(regular) > 2:
-        button = _next_in(regular, button, n)
     small = _next_in(regular, button, n)
     big = _next_in(regular + waiters, small, n)
-    if big == button and not (bugs.active("heads_up_button_posts_big")
-                              and state.button is not None):
+    if big == button:
         # two regulars: heads-up, the button posts the small blind
         small, big = button, small
     dealt_in = regular + posters + [big]
-    if bugs.active("waiting_player_dealt_in"):
-        dealt_in += waiters
     order = tuple(clockwise(dealt_in, button + 1, n))
     hand_no = state.hand_no + 1
-    seed = hand_seed(state.table_seed, 1 if bugs.active("deck_not_reshuffled") else hand_no)
+    seed = hand_seed(state.table_seed, hand_no)
     return HandStarted(hand_no, seed, button, small, big, order,
                        tuple(s for s in order if s in posters),
                        _missed_big_blind(state, big),
@@ -198,8 +180,6 @@ def hand_seed(table_seed: int, hand_no: int) -> int:
 
 def deck_for(seed: int) -> tuple[int, ...]:
     """The deck a hand with seed ``seed`` is dealt from."""
-    if bugs.active("shuffle_uses_global_random"):
-        return cards.shuffled_deck(seed ^ random.getrandbits(16))
     return cards.shuffled_deck(seed)
 
 
@@ -225,8 +205,7 @@ def post_and_deal(state: TableState) -> Iterator[Event]:
     order = state.order
     if config.ante:
         for seat in order:
-            amount = (config.ante if bugs.active("short_stack_posts_full_ante")
-                      else min(config.ante, state.stack[seat]))
+            amount = min(config.ante, state.stack[seat])
             if amount:
                 yield AntePosted(seat, amount)
     small, big = state.small_blind_seat, state.big_blind_seat
@@ -279,7 +258,7 @@ def collect_bets(state: TableState) -> Iterator[Event]:
     for seat in order:
         if seat != top and contrib[seat] > second:
             second = contrib[seat]
-    if contrib[top] > second and not folded[top] and not bugs.active("uncalled_bet_kept"):
+    if contrib[top] > second and not folded[top]:
         yield BetReturned(top, contrib[top] - second)
     # Folded chips above every live player's contribution can be won by no one (only an
     # all-in for less leaves them there): they go back to whoever put them in.
@@ -301,8 +280,6 @@ def collect_bets(state: TableState) -> Iterator[Event]:
 def deal_street(state: TableState, street: int) -> BoardDealt:
     position = state.deck_pos
     count = 3 if street == FLOP else 1
-    if street == FLOP + 1 and bugs.active("deal_reuses_card"):
-        return BoardDealt(street, state.deck[position], state.deck[position:position + 1])
     return BoardDealt(street, state.deck[position],
                       state.deck[position + 1:position + 1 + count])
 
@@ -316,9 +293,6 @@ def _any_bet(bets: list[int]) -> bool:
 
 
 def award_uncontested(state: TableState, winner: int) -> Iterator[Event]:
-    hole = state.hole[winner]
-    if bugs.active("uncontested_winner_shows") and hole is not None:
-        yield CardsShown(winner, hole)
     for index in range(len(state.pots) - 1, -1, -1):  # side pots first
         amount = state.pots[index][0]
         yield PotAwarded(index, amount, ((winner, amount),))
@@ -331,8 +305,7 @@ def showing_order(state: TableState) -> list[int]:
     n = state.config.seats
     live = [s for s in state.order if not state.folded[s]]
     first = state.last_aggressor
-    if (state.street != RIVER or first is None or state.folded[first]
-            or bugs.active("showdown_ignores_aggressor")):
+    if state.street != RIVER or first is None or state.folded[first]:
         assert state.button is not None
         first = _next_in(live, state.button, n)
     return clockwise(live, first, n)
@@ -359,8 +332,7 @@ def showdown(state: TableState) -> Iterator[Event]:
         hole = state.hole[seat]
         if not state.folded[seat]:
             assert hole is not None
-            strength[seat] = evaluate7((*hole, *board[:4]) if bugs.active(
-                "showdown_ignores_river") else (*hole, *board))
+            strength[seat] = evaluate7((*hole, *board))
     best: dict[int, int] = {}
     for position, seat in enumerate(showing_order(state)):
         mine = [i for i, (_, eligible) in enumerate(state.pots) if seat in eligible]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sim.engine import bugs
 from sim.engine.record import Record
 from sim.engine.state import NOT_ACTED, TableState, total
 
@@ -70,14 +69,13 @@ def can_reopen(state: TableState, seat: int) -> bool:
     """May ``seat`` bet or raise? Not once it has acted, unless the raises since then add up
     to a full raise; and never when every other player still in the hand is all-in."""
     level = state.acted_level[seat]
-    if (level != NOT_ACTED and state.current_bet - level < state.min_raise
-            and not bugs.active("short_all_in_reopens")):
+    if level != NOT_ACTED and state.current_bet - level < state.min_raise:
         return False
     stack, folded = state.stack, state.folded
     for other in state.order:
         if other != seat and stack[other] and not folded[other]:
             return True
-    return bugs.active("raise_against_all_ins")
+    return False
 
 
 def contestable(state: TableState, seat: int) -> int | None:
@@ -123,8 +121,7 @@ def legal_actions(state: TableState) -> LegalActions | None:
         if state.current_bet == 0:
             min_bet, max_bet = min(state.config.big_blind, most), most
         else:
-            increment = (state.config.big_blind if bugs.active("min_raise_ignores_last_raise")
-                         else state.min_raise)
+            increment = state.min_raise
             min_raise_to, max_raise_to = min(state.current_bet + increment, most), most
     return LegalActions(seat, owed <= 0, call, min_bet, max_bet, min_raise_to, max_raise_to,
                         state.pot + total(state.bet))

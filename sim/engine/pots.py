@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sim.engine import bugs
 from sim.engine.state import clockwise
 
 Pot = tuple[int, tuple[int, ...]]
@@ -32,15 +31,13 @@ def build_pots(contrib: list[int], live: list[bool], all_in: list[bool]) -> tupl
         assert c <= top, "a folded player put in more than any live one"
     levels = sorted({contrib[s] for s in range(n) if live[s] and all_in[s] and contrib[s] < top}
                     | {top})
-    # Who may win a pot: the live seats (with the planted bug, folded ones too).
-    counted = [True] * n if bugs.active("side_pot_includes_folded") else live
     pots: list[Pot] = []
     previous = 0
     for level in levels:
         amount = 0
         for c in contrib:
             amount += min(c, level) - min(c, previous)
-        eligible = tuple([s for s in range(n) if counted[s] and contrib[s] >= level])
+        eligible = tuple([s for s in range(n) if live[s] and contrib[s] >= level])
         if amount:
             pots.append((amount, eligible))
         previous = level
@@ -55,7 +52,7 @@ def split(amount: int, winners: Sequence[int], button: int,
     >>> split(7, [4, 1], button=3, seats=6)
     ((4, 4), (1, 3))
     """
-    first = button if bugs.active("odd_chip_to_button") else button + 1
+    first = button + 1
     ordered = clockwise(list(winners), first, seats)
     share, odd = divmod(amount, len(ordered))
     return tuple((seat, share + (1 if i < odd else 0)) for i, seat in enumerate(ordered))

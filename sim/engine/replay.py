@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.engine import bugs, rules
+from sim.engine import rules
 from sim.engine.actions import Action
 from sim.engine.apply import apply
 from sim.engine.dealer import advance
@@ -111,8 +111,6 @@ class Replayer:
                     self.mismatches.append(Mismatch(index, f"{action} was rejected: {error}"))
                     break
                 derived = rules.run(state, rules.derive(state, action, stop_at_hand_end=True))
-            if index == len(steps) - 1 and bugs.active("replay_drops_event") and derived:
-                derived = derived[:-1]
             if keep_states:
                 self.states.append(state.copy())
             self.events.append(derived)

@@ -18,7 +18,6 @@ from collections.abc import Iterator, Mapping
 from itertools import chain
 from typing import Any
 
-from sim.engine import bugs
 from sim.engine.actions import (
     ACTION_CLASSES,
     ACTION_TYPES,
@@ -74,8 +73,7 @@ from sim.engine.state import (
 
 
 def _amount(label: str, value: Any) -> int:
-    if type(value) is not int and not (type(value) is bool
-                                       and bugs.active("bool_amount_accepted")):
+    if type(value) is not int:
         # bool is an int subclass, and not an amount
         raise IllegalAction(f"{label} {value!r} is not a whole number of chips; "
                             "amounts are positive integers.")
@@ -128,18 +126,13 @@ def _closed_reason(state: TableState, seat: int) -> str:
 
 def verify_fold(state: TableState, action: Fold,
                 legal: LegalActions | None = None) -> None:
-    legal = _turn(state, action.seat, "fold", legal)
-    if legal.can_check and bugs.active("fold_refused_when_free"):
-        raise IllegalAction(f"Seat {action.seat} cannot fold: checking is free.")
+    _turn(state, action.seat, "fold", legal)
 
 
 def verify_check(state: TableState, action: Check,
                  legal: LegalActions | None = None) -> None:
-    if (bugs.active("check_skips_turn") and state.phase == BETTING
-            and state.bet[action.seat] == state.current_bet):
-        return
     legal = _turn(state, action.seat, "check", legal)
-    if not legal.can_check and not bugs.active("check_while_owing"):
+    if not legal.can_check:
         owed = state.current_bet - state.bet[action.seat]
         raise IllegalAction(f"Seat {action.seat} cannot check: {owed} is owed to call; "
                             f"legal: {legal.describe()}.")
@@ -167,7 +160,7 @@ def verify_bet(state: TableState, action: Bet,
     if amount > legal.max_bet:
         raise IllegalAction(f"Bet of {amount} is above seat {action.seat}'s stack of "
                             f"{legal.max_bet}; legal: {legal.describe()}.")
-    if amount < legal.min_bet and not bugs.active("wager_below_minimum"):
+    if amount < legal.min_bet:
         raise IllegalAction(f"Bet of {amount} is below the minimum bet of {legal.min_bet}; "
                             f"legal: {legal.describe()}.")
 
@@ -184,7 +177,7 @@ def verify_raise_to(state: TableState, action: RaiseTo,
     if amount > legal.max_raise_to:
         raise IllegalAction(f"Raise to {amount} is above seat {action.seat}'s all-in total of "
                             f"{legal.max_raise_to}; legal: {legal.describe()}.")
-    if amount < legal.min_raise_to and not bugs.active("wager_below_minimum"):
+    if amount < legal.min_raise_to:
         raise IllegalAction(f"Raise to {amount} is below the minimum raise to "
                             f"{legal.min_raise_to}; legal: {legal.describe()}.")
 
@@ -237,7 +230,7 @@ def verify_sit_in(state: TableState, action: SitIn,
                   legal: LegalActions | None = None) -> None:
     _occupied(state, action.seat)
     _not_leaving(state, action.seat)
-    if not _sitting_out(state, action.seat) and not bugs.active("sit_in_twice_accepted"):
+    if not _sitting_out(state, action.seat):
         raise IllegalAction(f"Seat {action.seat} is already sitting in "
                             f"({STATUS_NAMES[state.status[action.seat]]}); it may sit out.")
 
@@ -250,7 +243,7 @@ def verify_rebuy(state: TableState, action: Rebuy,
     _not_leaving(state, seat)
     # In a running hand, count the chips the player brought into it.
     base = state.stack[seat] + state.pending_rebuy[seat]
-    if state.phase != IDLE and state.dealt[seat] and not bugs.active("rebuy_ignores_pot_chips"):
+    if state.phase != IDLE and state.dealt[seat]:
         base += state.contrib[seat]
     if base + amount > most:
         room = max(0, most - base)
@@ -343,7 +336,7 @@ def _wager_events(state: TableState, action: ActionBase) -> Iterator[Event]:
     else:
         assert type(action) is Timeout
         yield TimedOut(seat)  # sits the player out from the next hand
-        if state.current_bet <= state.bet[seat] and not bugs.active("timeout_folds_when_free"):
+        if state.current_bet <= state.bet[seat]:
             yield Checked(seat)
         else:
             yield Folded(seat, "timeout")
@@ -359,7 +352,7 @@ def _table_events(state: TableState, action: Any) -> Iterator[Event]:
         request = {Leave: "leave", SitOut: "sit_out", SitIn: "sit_in",
                    Rebuy: "rebuy"}[kind]
         yield RequestQueued(seat, request, action.amount if kind is Rebuy else 0)
-        if kind is Leave and state.to_act == seat and not bugs.active("leave_not_folded"):
+        if kind is Leave and state.to_act == seat:
             yield Folded(seat, "left")
     elif kind is Leave:
         name = state.player[seat]

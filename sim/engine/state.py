@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sim.engine import bugs
 from sim.engine.config import TableConfig
 
 # Seat status.
@@ -190,8 +189,6 @@ class TableState:
             setattr(s, name, tuple([tuple(v) if isinstance(v, list) else v for v in data[name]]))
         for name in SCALAR_FIELDS:
             setattr(s, name, data[name])
-        if bugs.active("restore_misreads_last_actor"):
-            s.last_actor = data["small_blind_seat"]
         for name in TUPLE_FIELDS:
             setattr(s, name, tuple(data[name]))
         s.pots = tuple([(amount, tuple(eligible)) for amount, eligible in data["pots"]])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sim.engine import bugs
 from sim.engine.events import BoardDealt, HandStarted, HoleCardsDealt
 from sim.engine.legal import LegalActions, legal_actions
 from sim.engine.record import Record
@@ -119,14 +118,13 @@ def _seats(state: TableState, viewer: int | None,
     running = state.phase != IDLE
     player, stack, bet, status = state.player, state.stack, state.bet, state.status
     dealt, folded, hole, shown = state.dealt, state.folded, state.hole, state.shown
-    folded_shown = bugs.active("folded_cards_shown")
     built = []
     for s in range(len(player)):
         cards = hole[s]
         in_hand = running and dealt[s] and not folded[s]
         out = folded[s] and dealt[s]
         holding = len(cards) if cards else 0
-        visible = cards if shown[s] or (folded[s] and folded_shown) else None
+        visible = cards if shown[s] else None
         if previous is not None:
             old = previous[s]
             if (old.stack == stack[s] and old.bet == bet[s] and old.in_hand == in_hand
@@ -144,11 +142,7 @@ def _seats(state: TableState, viewer: int | None,
 def _own_cards(seats: tuple[SeatView, ...], state: TableState,
                viewer: int) -> tuple[SeatView, ...]:
     """``seats`` with the viewer's own hole cards face up."""
-    seats = _reveal(seats, viewer, state.hole[viewer])
-    if bugs.active("neighbour_sees_hole"):
-        neighbour = (viewer + 1) % len(seats)
-        seats = _reveal(seats, neighbour, state.hole[neighbour])
-    return seats
+    return _reveal(seats, viewer, state.hole[viewer])
 
 
 def _reveal(seats: tuple[SeatView, ...], seat: int,
@@ -210,12 +204,10 @@ def redact(event: Any, viewer: int) -> Any:
     if type(event) is HoleCardsDealt and event.seat != viewer:
         return HoleCardsDealt(event.seat, ())
     if type(event) is HandStarted:
-        if bugs.active("feed_shows_deck"):
-            return event
         # Built field by field: ``replace`` goes through a dict, and this runs every hand.
         return HandStarted(event.hand_no, HIDDEN, event.button, event.small_blind_seat,
                            event.big_blind_seat, event.dealt, event.posters, event.missed, ())
-    if type(event) is BoardDealt and not bugs.active("feed_shows_burnt"):
+    if type(event) is BoardDealt:
         return BoardDealt(event.street, HIDDEN, event.cards)
     return event
 

@@ -23,13 +23,15 @@ from pathlib import Path
 from typing import Any, Final
 
 from sim.driver.script import Resumed, Script
-from sim.engine import ENGINE_VERSION, IllegalAction, TableConfig, bugs
+from sim.engine import ENGINE_VERSION, IllegalAction, TableConfig
 from sim.engine import actions as ac
 from sim.engine.log import HandRecord, UnknownFormat, upcast
 from sim.finding import Finding, Kind
 from sim.hooks.faults import parse as parse_fault
 from sim.invariants.base import select
 from sim.invariants.pipeline import CheckedTable
+from sim.planted.catalogue import known
+from sim.planted.copy import carried
 
 FORMAT: Final = "sim.failure"
 VERSION: Final = 3
@@ -124,9 +126,7 @@ class Dump:
         except (TypeError, IllegalAction) as error:
             raise ValueError(f"its config is not a table's settings: {error}") from None
         planted = _strings(data, "planted_bugs")
-        unknown = sorted(set(planted) - set(bugs.BUGS))
-        if unknown:
-            raise ValueError(f"it plants unknown bugs {', '.join(unknown)}")
+        known(planted)  # unknown names: a ValueError naming them
         invariants = None if data.get("invariants") is None else _strings(data, "invariants")
         if invariants is not None:
             select(invariants)  # unknown names: a ValueError naming them
@@ -270,6 +270,6 @@ def assemble(table: CheckedTable, finding: Finding, run_seed: int, table_id: int
         # The failing dispatch ended the hand (and dealt the next): show its end too.
         describe += (f"\n\nhand {record.hand_no} as it ended in the failing dispatch:\n"
                      + record.final.describe())
-    case = Case(run_seed, table_id, table_seed, state.config.to_dict(), bugs.enabled(),
+    case = Case(run_seed, table_id, table_seed, state.config.to_dict(), carried(),
                 invariants, record, list(actions), dict(bots), faults=faults)
     return Dump(case, finding, describe)

@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.driver.drive import Refused, Stopped, drive
-from sim.engine import bugs
 from sim.engine.log import HandRecord
 from sim.engine.replay import Cursor
 from sim.failures.dump import Case
 from sim.finding import Finding
 from sim.hooks.faults import replayed_hooks
 from sim.invariants.base import every_failure
+from sim.planted.copy import require
 
 
 @dataclass(slots=True)
@@ -38,16 +38,15 @@ class Replay:
 
 
 def replay(case: Case) -> Replay:
-    """Replay ``case`` with its planted bugs, invariant selection and faults switched on
-    (and the process's planted bugs put back afterwards). A logged action the rules forbid
-    is offered as junk, as the chaos bot's was (``Refused.JUDGE``)."""
+    """Replay ``case`` with its invariant selection and faults, on the running code, which
+    must carry the case's planted bugs (``sim.planted.copy.require``). A logged action the
+    rules forbid is offered as junk, as the chaos bot's was (``Refused.JUDGE``)."""
     if case.record is None:
         raise ValueError("This dump holds no hand log (the table failed before its first "
                          "hand), so there is nothing to replay.")
-    with bugs.planted(*case.planted):
-        driven = drive(case.script(), checks=case.invariants,
-                       hooks=replayed_hooks(case.faults), refused=Refused.JUDGE,
-                       table_id=case.table_id, keep_states=True)
+    require(case.planted)
+    driven = drive(case.script(), checks=case.invariants, hooks=replayed_hooks(case.faults),
+                   refused=Refused.JUDGE, table_id=case.table_id, keep_states=True)
     return Replay(case, driven.cursor, driven.finding, driven.stopped, driven.table.checks_run,
                   driven.hand(case.hand_no), driven.unplayed)
 
@@ -56,12 +55,11 @@ def broken_together(case: Case) -> list[Finding]:
     """The finding ``case`` replays to, and every other check its failing dispatch breaks
     too: one bug's symptoms, whichever check a table happened to notice first (triage
     merges signatures by them). Empty when it replays without a finding."""
-    with bugs.planted(*case.planted):
-        driven = drive(case.script(), checks=case.invariants,
-                       hooks=replayed_hooks(case.faults), refused=Refused.JUDGE,
-                       table_id=case.table_id)
-        table = driven.table
-        if driven.finding is None:
-            return []
-        others = every_failure(table.failed, table.checks) if table.failed is not None else []
+    require(case.planted)
+    driven = drive(case.script(), checks=case.invariants, hooks=replayed_hooks(case.faults),
+                   refused=Refused.JUDGE, table_id=case.table_id)
+    table = driven.table
+    if driven.finding is None:
+        return []
+    others = every_failure(table.failed, table.checks) if table.failed is not None else []
     return [driven.finding, *others]

@@ -30,7 +30,6 @@ from typing import Any, Final
 from sim.driver.drive import Refused, drive
 from sim.driver.script import Opening, Script
 from sim.engine import actions as ac
-from sim.engine import bugs
 from sim.engine.handsetup import HandSetup
 from sim.engine.state import TableConfig
 from sim.failures.dump import Dump, assemble
@@ -40,6 +39,7 @@ from sim.failures.verdict import Judged, judge_replay
 from sim.finding import Finding
 from sim.hooks.faults import Fault, parse, replayed_hooks
 from sim.invariants.pipeline import CheckedTable
+from sim.planted.copy import require
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +127,8 @@ class _Judge:
         case = self.case
         script = Script(Opening(hand.config, case.table_seed, hand.players,
                                 setups={1: HandSetup(hand.button, hand.deck)}), hand.actions)
-        with bugs.planted(*case.planted):
-            driven = drive(script, checks=case.invariants, hooks=replayed_hooks(self.faults),
-                           refused=Refused.SKIP, table_id=case.table_id, keep=2)
+        driven = drive(script, checks=case.invariants, hooks=replayed_hooks(self.faults),
+                       refused=Refused.SKIP, table_id=case.table_id, keep=2)
         return driven.table, driven.finding
 
 
@@ -137,6 +136,7 @@ def shrink(original: Dump, seconds: float = 30.0) -> Shrunk | None:
     """The smallest hand found within ``seconds`` that fails with ``original``'s
     signature; None when the hand dealt again at a fresh table does not fail so (a
     failure that needs the table's history before the hand, say)."""
+    require(original.case.planted)  # candidates run on the engine with the case's bugs
     started = time.monotonic()
     judge = _Judge(original, started + seconds)
     start = _first_hand(original)
@@ -151,10 +151,9 @@ def shrink(original: Dump, seconds: float = 30.0) -> Shrunk | None:
     _greedy(judge, _fewer_actions)  # what the other steps made removable
     hand, table, finding = judge.best
     case = original.case
-    with bugs.planted(*case.planted):
-        dump = assemble(table, finding, case.run_seed, case.table_id, case.table_seed,
-                        case.invariants, {s: k for s, k in case.bots.items() if s in hand.players},
-                        case.faults)
+    dump = assemble(table, finding, case.run_seed, case.table_id, case.table_seed,
+                    case.invariants, {s: k for s, k in case.bots.items() if s in hand.players},
+                    case.faults)
     after = Size(len(hand.players), len(dump.case.actions))
     verdict = judge_replay(finding, replay(dump.case))
     return Shrunk(dump, before, after, judge.tries, time.monotonic() - started, verdict)

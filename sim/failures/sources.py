@@ -16,11 +16,12 @@ from typing import Any
 
 from sim.driver.drive import drive
 from sim.driver.script import Opening, Script
-from sim.engine import TableConfig, bugs
+from sim.engine import TableConfig
 from sim.engine.log import HandRecord
 from sim.failures.dump import Case, Dump, load
 from sim.finding import Finding
 from sim.invariants.pipeline import CheckedTable
+from sim.planted.copy import require
 from sim.store.dataset import open_dataset
 from sim.store.schema import stored_action
 
@@ -57,8 +58,8 @@ def from_store(folder: Path, table_id: int, hand_no: int) -> Case:
      invariants) = table
     config = TableConfig(seats, small, big, ante, low, high)
     players = {int(seat): (name, stack) for seat, (name, stack) in json.loads(opening).items()}
-    with bugs.planted(*(planted or ())):  # the run's planted bugs shaped its hands
-        record = _rebuild(config, seed, players, actions, hand_no)
+    require(planted or ())  # the run's planted bugs shaped its hands
+    record = _rebuild(config, seed, players, actions, hand_no)
     return Case(run_seed, table_id, seed, config.to_dict(), tuple(planted or ()),
                 tuple(invariants) if invariants else None, record, record.actions,
                 {int(k): v for k, v in json.loads(bots).items()}, stop_at_hand_end=True)

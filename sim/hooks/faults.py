@@ -101,14 +101,6 @@ _RANGES: Final[dict[str, tuple[float, float, bool, bool, str]]] = {
 }
 FUZZ_FAULTS: Final = (Fault("crash_restore", 0.01), Fault("duplicate_dispatch", 0.01),
                       Fault("determinism", 1000), Fault("hand_timeout", 10))
-# The planted bugs (``sim bugs``) that only a fault finds, each with the fault that finds it
-# in every hand it can (tests and benchmarks/planted_bugs.py plant each with its fault).
-CAUGHT_BY_FAULT: Final[dict[str, str]] = {
-    "restore_misreads_last_actor": "crash_restore=1",
-    "check_skips_turn": "duplicate_dispatch=1",
-    "shuffle_uses_global_random": "determinism=1",
-    "dealer_waits_for_leaver": "hand_timeout=0.5",
-}
 
 
 def parse(spec: str) -> Fault:

@@ -37,7 +37,7 @@ import duckdb
 from sim.driver.drive import drive
 from sim.driver.hooks import TableHook
 from sim.driver.script import Opening, Script
-from sim.engine import TableConfig, bugs
+from sim.engine import TableConfig
 from sim.engine.actions import Action
 from sim.engine.cards import cards_to_str
 from sim.engine.events import (
@@ -54,6 +54,7 @@ from sim.engine.events import (
 )
 from sim.engine.log import HandRecord
 from sim.invariants.pipeline import CheckedTable
+from sim.planted.copy import require
 from sim.store.schema import stored_action
 
 
@@ -201,7 +202,7 @@ def _records(config: TableConfig, seed: int, opening: str, actions: list[Action]
     out; the caller counts them."""
     players = {int(seat): (name, stack) for seat, (name, stack) in json.loads(opening).items()}
     collect = _Collect(hands)
-    with bugs.planted(*(planted or ())):  # the run's planted bugs shaped its hands
-        drive(Script(Opening(config, seed, players), actions), checks=(), hooks=[collect],
-              keep=1, until=lambda table: len(collect.found) == len(hands))
+    require(planted or ())  # the run's planted bugs shaped its hands
+    drive(Script(Opening(config, seed, players), actions), checks=(), hooks=[collect], keep=1,
+          until=lambda table: len(collect.found) == len(hands))
     return [collect.found[n] for n in sorted(collect.found)]

@@ -24,7 +24,6 @@ from typing import Any, Final
 from sim.bots import TableSpec
 from sim.bots.base import Bot
 from sim.driver.hooks import Interrupt, TableHook
-from sim.engine import bugs
 from sim.engine.actions import Action, Rebuy, Sit, SitIn, Timeout
 from sim.engine.log import HandRecord
 from sim.engine.seeds import derive_seed
@@ -35,6 +34,7 @@ from sim.finding import Finding, FindingError, Kind, Message, shown
 from sim.hooks.oracle import OracleSample
 from sim.invariants.judge import judge
 from sim.invariants.pipeline import CheckedTable
+from sim.planted.copy import require
 from sim.runner.rows import RowRecorder, Rows
 from sim.runner.settings import RunSettings
 
@@ -98,10 +98,10 @@ class TablePlayer:
     # the bots choose each action live. The hooks are called as the driver calls them.
     def play(self) -> TableOutcome:
         started = time.perf_counter()
-        with bugs.planted(*self.settings.planted):
-            finding = self._run()
-            if finding is not None:
-                self._stop_on(finding)
+        require(self.settings.planted)  # a run with planted bugs runs in their copy
+        finding = self._run()
+        if finding is not None:
+            self._stop_on(finding)
         table, outcome = self.table, self.outcome
         outcome.seconds = time.perf_counter() - started
         outcome.dispatches = table.dispatches

@@ -1,0 +1,73 @@
+"""Running a ``sim`` command in the patched copy that carries its planted bugs.
+
+A command that plays or replays hands with planted bugs (``sim run --plant-bug``, a
+replay of a dump recorded with them, the triage of such a run) runs whole in the copy
+(``sim.planted.copy``): the same arguments, in a child Python whose ``sim`` is the copy.
+The child's worker processes (spawned) find the same copy: they inherit its ``sys.path``.
+
+    sys.exit(run_command(["odd_chip_to_button"], sys.argv[1:]))
+
+Its output goes where the parent's goes: straight to the parent's streams when they are
+files (a terminal keeps its progress bar), through the parent otherwise (a test's captured
+output). A Ctrl-C reaches both; the child decides what it does (the first one finishes the
+run cleanly), and the parent waits for it and exits with its code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterable, Iterator
+from typing import IO, Final
+
+from sim.planted.copy import patched_copy
+
+# What the child runs: the copy first on its path, then the command line as ``sim``.
+BOOT: Final = ("import sys; sys.path.insert(0, sys.argv.pop(1)); from sim.cli import main; "
+               "main(args=sys.argv[1:], prog_name='sim')")
+
+
+def run_command(names: Iterable[str], argv: list[str]) -> int:
+    """Run ``sim ARGV`` in the copy carrying ``names``; its exit code."""
+    command = [sys.executable, "-c", BOOT, str(patched_copy(names)), *argv]
+    with _parent_ignores_interrupts():
+        if _has_files(sys.stdout, sys.stderr):
+            return subprocess.run(command, check=False).returncode
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, bufsize=1)
+        assert child.stdout is not None and child.stderr is not None
+        errors = threading.Thread(target=_forward, args=(child.stderr, sys.stderr), daemon=True)
+        errors.start()
+        _forward(child.stdout, sys.stdout)
+        errors.join()
+        return child.wait()
+
+
+def _has_files(*streams: IO[str]) -> bool:
+    try:
+        return all(stream.fileno() >= 0 for stream in streams)
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return False
+
+
+def _forward(source: IO[str], sink: IO[str]) -> None:
+    for line in source:
+        sink.write(line)
+        sink.flush()
+
+
+@contextlib.contextmanager
+def _parent_ignores_interrupts() -> Iterator[None]:
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread (a test runner's): nothing to change
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

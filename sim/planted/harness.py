@@ -1,0 +1,48 @@
+"""Planted bugs only the harness's faults find: no invariant sees them in a hand played
+once; a fault that crashes and restores a table, sends a dispatch twice, deals a hand again
+from its seed, or times a hand out does (README: "Faults injected on purpose")."""
+
+from __future__ import annotations
+
+from sim.planted.bug import Edit, PlantedBug
+
+DEALER = "engine/dealer.py"
+
+BUGS = (
+    PlantedBug(
+        "restore_misreads_last_actor", "A table restored from a snapshot reads the seat that "
+        "acted last from the small blind's field, so its first turn goes to the wrong seat.",
+        (Edit("engine/state.py", '''        for name in SCALAR_FIELDS:
+            setattr(s, name, data[name])
+''', '''        for name in SCALAR_FIELDS:
+            setattr(s, name, data[name])
+        s.last_actor = data["small_blind_seat"]
+'''),),
+        caught_by="crash_restore", hands=1, fault="crash_restore=1"),
+    PlantedBug(
+        "check_skips_turn", "A check by a seat that owes nothing skips the turn check, so a "
+        "repeated or stale check is accepted out of turn.",
+        (Edit("engine/rules.py", '''    legal = _turn(state, action.seat, "check", legal)''',
+              '''    if state.phase == BETTING and state.bet[action.seat] == state.current_bet:
+        return  # nothing owed: no need to ask whose turn it is
+    legal = _turn(state, action.seat, "check", legal)'''),),
+        caught_by="duplicate_dispatch", hands=2, fault="duplicate_dispatch=1"),
+    PlantedBug(
+        "shuffle_uses_global_random", "The deck shuffle mixes Python's global random state into "
+        "the hand's seed, so a hand does not deal again from its seed.",
+        (Edit(DEALER, '''    """The deck a hand with seed ``seed`` is dealt from."""
+    return cards.shuffled_deck(seed)''', '''    """The deck a hand with seed ``seed`` is dealt from."""
+    import random
+    return cards.shuffled_deck(seed ^ random.getrandbits(16))'''),),
+        caught_by="determinism", hands=1, fault="determinism=1"),
+    PlantedBug(
+        "dealer_waits_for_leaver", "The dealer waits for a player who left mid-hand to act "
+        "instead of folding them, and the hand never ends.",
+        (Edit(DEALER, '''                if state.pending_leave[seat]:
+''', '''                if state.pending_leave[seat]:
+                    import time
+                    while True:  # waits, in time.sleep: a timer's signal can stop it
+                        time.sleep(0.001)
+'''),),
+        caught_by="liveness", hands=30, fault="hand_timeout=0.5"),
+)
