@@ -72,53 +72,25 @@ class Case:
                              "first hand), so there is nothing to replay.")
         return Script(Resumed(self.record, self.stop_at_hand_end), self.actions)
 
-
-@dataclass(slots=True)
-class Dump:
-    """A case and the finding it reproduces, as written to (and read from) a JSON file."""
-
-    case: Case
-    finding: Finding
-    describe: str
-    path: Path | None = None
-
     def to_dict(self) -> dict[str, Any]:
-        case = self.case
+        """The case's fields of a dump document (``Dump.to_dict`` adds the finding)."""
         return {
-            "format": FORMAT,
-            "version": VERSION,
-            "engine_version": ENGINE_VERSION,
-            "seeds": {"run": case.run_seed, "table": case.table_seed, "table_id": case.table_id,
-                      "hand_no": case.hand_no},
-            "config": case.config,
-            "planted_bugs": list(case.planted),
-            "invariants": list(case.invariants) if case.invariants is not None else None,
-            "finding": self.finding.to_dict(),
-            "describe": self.describe,
-            "bots": {str(seat): kind for seat, kind in case.bots.items()},
-            "hand": case.record.to_dict() if case.record is not None else None,
-            "actions": [ac.action_to_dict(a) for a in case.actions],
-            "faults": list(case.faults),
+            "seeds": {"run": self.run_seed, "table": self.table_seed, "table_id": self.table_id,
+                      "hand_no": self.hand_no},
+            "config": self.config,
+            "planted_bugs": list(self.planted),
+            "invariants": list(self.invariants) if self.invariants is not None else None,
+            "bots": {str(seat): kind for seat, kind in self.bots.items()},
+            "hand": self.record.to_dict() if self.record is not None else None,
+            "actions": [ac.action_to_dict(a) for a in self.actions],
+            "faults": list(self.faults),
+            "stop_at_hand_end": self.stop_at_hand_end,
         }
 
     @classmethod
-    def from_dict(cls, data: Any) -> Dump:
-        """The dump ``data`` holds; ValueError saying what is wrong when it is not one, or
-        is damaged (naming the field)."""
-        try:
-            return cls._read(upcast(data, FORMAT, VERSION, UPCASTERS, "failure dump"))
-        except KeyError as error:
-            raise ValueError(f"a damaged failure dump: it has no {error.args[0]!r} "
-                             "field") from None
-        except (TypeError, AttributeError, IndexError, AssertionError, IllegalAction) as error:
-            raise ValueError(f"a damaged failure dump: {error}") from None
-        except UnknownFormat:
-            raise
-        except ValueError as error:
-            raise ValueError(f"a damaged failure dump: {error}") from None
-
-    @classmethod
-    def _read(cls, data: dict[str, Any]) -> Dump:
+    def from_dict(cls, data: dict[str, Any]) -> Case:
+        """The case of a (current version) dump document; ValueError naming a damaged
+        field."""
         seeds = _object(data, "seeds")
         config = _object(data, "config")
         try:
@@ -141,11 +113,49 @@ class Dump:
         if type(actions) is not list:
             raise ValueError(f"its actions are {type(actions).__name__}, not a list")
         bots = _object(data, "bots") if "bots" in data else {}
-        case = Case(_whole(seeds, "run"), _whole(seeds, "table_id"), _whole(seeds, "table"),
-                    config, tuple(planted), tuple(invariants) if invariants is not None else None,
-                    record, [ac.action_from_dict(a) for a in actions],
-                    {_seat_key(seat): str(kind) for seat, kind in bots.items()},
-                    faults=tuple(faults))
+        stop = data.get("stop_at_hand_end", False)  # dumps before version 3 have none
+        if type(stop) is not bool:
+            raise ValueError(f"its stop_at_hand_end is {stop!r:.40}, not true or false")
+        return cls(_whole(seeds, "run"), _whole(seeds, "table_id"), _whole(seeds, "table"),
+                   config, tuple(planted), tuple(invariants) if invariants is not None else None,
+                   record, [ac.action_from_dict(a) for a in actions],
+                   {_seat_key(seat): str(kind) for seat, kind in bots.items()},
+                   stop_at_hand_end=stop, faults=tuple(faults))
+
+
+@dataclass(slots=True)
+class Dump:
+    """A case and the finding it reproduces, as written to (and read from) a JSON file."""
+
+    case: Case
+    finding: Finding
+    describe: str
+    path: Path | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": FORMAT, "version": VERSION, "engine_version": ENGINE_VERSION,
+                **self.case.to_dict(), "finding": self.finding.to_dict(),
+                "describe": self.describe}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Dump:
+        """The dump ``data`` holds; ValueError saying what is wrong when it is not one, or
+        is damaged (naming the field)."""
+        try:
+            return cls._read(upcast(data, FORMAT, VERSION, UPCASTERS, "failure dump"))
+        except KeyError as error:
+            raise ValueError(f"a damaged failure dump: it has no {error.args[0]!r} "
+                             "field") from None
+        except (TypeError, AttributeError, IndexError, AssertionError, IllegalAction) as error:
+            raise ValueError(f"a damaged failure dump: {error}") from None
+        except UnknownFormat:
+            raise
+        except ValueError as error:
+            raise ValueError(f"a damaged failure dump: {error}") from None
+
+    @classmethod
+    def _read(cls, data: dict[str, Any]) -> Dump:
+        case = Case.from_dict(data)
         describe = data["describe"]
         if type(describe) is not str:
             raise ValueError(f"its describe is {type(describe).__name__}, not text")

@@ -9,6 +9,7 @@ behind a cursor.
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 
 from sim.driver.drive import Refused, Stopped, drive
@@ -18,7 +19,8 @@ from sim.failures.dump import Case
 from sim.finding import Finding
 from sim.hooks.faults import replayed_hooks
 from sim.invariants.base import every_failure
-from sim.planted.copy import require
+from sim.planted.child import call
+from sim.planted.copy import carried, require
 
 
 @dataclass(slots=True)
@@ -38,13 +40,17 @@ class Replay:
 
 
 def replay(case: Case) -> Replay:
-    """Replay ``case`` with its invariant selection and faults, on the running code, which
-    must carry the case's planted bugs (``sim.planted.copy.require``). A logged action the
-    rules forbid is offered as junk, as the chaos bot's was (``Refused.JUDGE``)."""
+    """Replay ``case`` with its invariant selection and faults, on the engine with its
+    planted bugs: here when the running code carries them, else in their copy
+    (``sim.planted``), whose result comes back. A logged action the rules forbid is
+    offered as junk, as the chaos bot's was (``Refused.JUDGE``)."""
     if case.record is None:
         raise ValueError("This dump holds no hand log (the table failed before its first "
                          "hand), so there is nothing to replay.")
-    require(case.planted)
+    if tuple(sorted(case.planted)) != carried():
+        result: Replay = pickle.loads(call(case.planted, "sim.failures.replay:replayed_here",
+                                           pickle.dumps(case)))
+        return result
     driven = drive(case.script(), checks=case.invariants, hooks=replayed_hooks(case.faults),
                    refused=Refused.JUDGE, table_id=case.table_id, keep_states=True)
     return Replay(case, driven.cursor, driven.finding, driven.stopped, driven.table.checks_run,
@@ -63,3 +69,11 @@ def broken_together(case: Case) -> list[Finding]:
         return []
     others = every_failure(table.failed, table.checks) if table.failed is not None else []
     return [driven.finding, *others]
+
+
+def replayed_here(case: bytes) -> bytes:
+    """``replay`` of a pickled case, pickled: what the copy carrying the case's planted
+    bugs sends back (``sim.planted.child.call``). Pickled, not JSON: the case's states
+    reach the copy as the caller read them, never read again by the copy's own code (a
+    planted bug in reading a snapshot would otherwise meet the dump before the replay)."""
+    return pickle.dumps(replay(pickle.loads(case)))

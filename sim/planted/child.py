@@ -1,4 +1,5 @@
-"""Running a ``sim`` command in the patched copy that carries its planted bugs.
+"""Running a ``sim`` command, or one function, in the patched copy that carries its planted
+bugs.
 
 A command that plays or replays hands with planted bugs (``sim run --plant-bug``, a
 replay of a dump recorded with them, the triage of such a run) runs whole in the copy
@@ -6,6 +7,7 @@ replay of a dump recorded with them, the triage of such a run) runs whole in the
 The child's worker processes (spawned) find the same copy: they inherit its ``sys.path``.
 
     sys.exit(run_command(["odd_chip_to_button"], sys.argv[1:]))
+    result = call(["odd_chip_to_button"], "sim.failures.replay:replayed_here", payload)
 
 Its output goes where the parent's goes: straight to the parent's streams when they are
 files (a terminal keeps its progress bar), through the parent otherwise (a test's captured
@@ -20,7 +22,6 @@ import io
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterable, Iterator
 from typing import IO, Final
 
@@ -29,6 +30,29 @@ from sim.planted.copy import patched_copy
 # What the child runs: the copy first on its path, then the command line as ``sim``.
 BOOT: Final = ("import sys; sys.path.insert(0, sys.argv.pop(1)); from sim.cli import main; "
                "main(args=sys.argv[1:], prog_name='sim')")
+# Or one function of bytes to bytes: its argument on standard input, its result on standard
+# output (what the function prints goes to standard error).
+CALL: Final = ("import importlib, sys; sys.path.insert(0, sys.argv[1]); "
+               "module, _, name = sys.argv[2].partition(':'); data = sys.stdin.buffer.read(); "
+               "out, sys.stdout = sys.stdout, sys.stderr; "
+               "result = getattr(importlib.import_module(module), name)(data); "
+               "out.buffer.write(result)")
+
+
+class ChildFailed(RuntimeError):
+    """The function run in the copy raised (its traceback is the message)."""
+
+
+def call(names: Iterable[str], target: str, argument: bytes) -> bytes:
+    """``target(argument)`` (``"package.module:function"``, bytes to bytes) run in the copy
+    carrying ``names``; ChildFailed with the child's traceback when it raises."""
+    done = subprocess.run([sys.executable, "-c", CALL, str(patched_copy(names)), target],
+                          input=argument, capture_output=True, check=False)
+    if done.returncode != 0:
+        raise ChildFailed(f"{target} failed in the copy carrying planted bugs "
+                          f"{', '.join(names) or 'none'}:\n"
+                          f"{done.stderr.decode(errors='replace')[-4000:]}")
+    return done.stdout
 
 
 def run_command(names: Iterable[str], argv: list[str]) -> int:
