@@ -22,6 +22,7 @@ import io
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from typing import IO, Final
 
