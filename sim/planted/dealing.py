@@ -28,4 +28,10 @@ BUGS = (
             if keep_states:
                 self.states.append(state.copy())'''),),
         caught_by="replay", hands=1),
+    PlantedBug(
+        "hole_cards_in_pairs", "Hole cards are dealt two at a time to each player instead of "
+        "one at a time around the table.",
+        (Edit(DEALER, '''        yield HoleCardsDealt(seat, (deck[k], deck[count + k]))''',
+              '''        yield HoleCardsDealt(seat, (deck[2 * k], deck[2 * k + 1]))'''),),
+        caught_by="cards_unique", hands=0),
 )

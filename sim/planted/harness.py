@@ -45,4 +45,10 @@ BUGS = (
                         time.sleep(0.001)
 '''),),
         caught_by="liveness", hands=30, fault="hand_timeout=0.5"),
+    PlantedBug(
+        "hand_seed_chained", "Each hand's seed is derived from the previous hand's seed instead "
+        "of the table's, so a hand is not dealt again from its table's seed and its number.",
+        (Edit(DEALER, '''    seed = hand_seed(state.table_seed, hand_no)''',
+              '''    seed = hand_seed(state.hand_seed or state.table_seed, hand_no)'''),),
+        caught_by="determinism", hands=0, fault="determinism=1"),
 )

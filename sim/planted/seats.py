@@ -99,4 +99,70 @@ BUGS = (
         (Edit(DEALER, '''                    yield Folded(seat, "left")  # a player who left is folded at their turn''',
               '''                    return  # neither folded nor asked: no one is to act'''),),
         caught_by="valid_to_act", hands=30),
+    PlantedBug(
+        "blinds_before_antes", "The blinds are posted before the antes, so a short stack covers "
+        "its blind first and antes what is left.",
+        (Edit(DEALER, '''    order = state.order
+    if config.ante:
+        for seat in order:
+            amount = min(config.ante, state.stack[seat])
+            if amount:
+                yield AntePosted(seat, amount)
+    small, big = state.small_blind_seat, state.big_blind_seat
+    assert small is not None and big is not None
+    amount = min(config.small_blind, state.stack[small])
+    if amount:
+        yield BlindPosted(small, amount, "small")
+    # Posted even when the ante left nothing: it sets the full big blind to call.
+    yield BlindPosted(big, min(config.big_blind, state.stack[big]), "big")
+''', '''    order = state.order
+    small, big = state.small_blind_seat, state.big_blind_seat
+    assert small is not None and big is not None
+    amount = min(config.small_blind, state.stack[small])
+    if amount:
+        yield BlindPosted(small, amount, "small")
+    yield BlindPosted(big, min(config.big_blind, state.stack[big]), "big")
+    if config.ante:
+        for seat in order:
+            amount = min(config.ante, state.stack[seat])
+            if amount:
+                yield AntePosted(seat, amount)
+'''),),
+        caught_by="button_and_blinds", hands=0),
+    PlantedBug(
+        "live_post_goes_dead", "A waiting player's post to come in goes into the pot as a dead "
+        "blind instead of standing as their bet, so they pay the big blind again to call.",
+        (Edit(APPLY, '''    s.stack[seat] = s.stack[seat] - e.amount
+    s.bet[seat] = s.bet[seat] + e.amount
+    s.contrib[seat] = s.contrib[seat] + e.amount
+    # A short big blind''', '''    s.stack[seat] = s.stack[seat] - e.amount
+    if e.kind == "live":  # into the pot, as an ante
+        s.contrib[seat] = s.contrib[seat] + e.amount
+        s.pot += e.amount
+        return
+    s.bet[seat] = s.bet[seat] + e.amount
+    s.contrib[seat] = s.contrib[seat] + e.amount
+    # A short big blind'''),),
+        caught_by="legal_actions", hands=0),
+    PlantedBug(
+        "newcomer_skips_big_blind", "A player who sits down while a hand runs is dealt into the "
+        "next hand without waiting for the big blind or posting.",
+        (Edit(RULES, '''        yield PlayerSeated(seat, action.player, action.buy_in, waiting=running)''',
+              '''        yield PlayerSeated(seat, action.player, action.buy_in, waiting=False)'''),),
+        caught_by="waiting_for_big_blind", hands=0),
+    PlantedBug(
+        "missed_blind_forgiven", "A player who sat out while the big blind passed them is dealt "
+        "straight back in when they sit in again, without waiting for it or posting.",
+        (Edit(DEALER, '''            waiting = state.missed_bb[seat] or state.status[seat] == WAITING''',
+              '''            waiting = state.status[seat] == WAITING'''),),
+        caught_by="waiting_for_big_blind", hands=0),
+    PlantedBug(
+        "sit_out_mid_hand", "A sit-out asked for during a hand takes effect at once instead of "
+        "when the hand ends.",
+        (Edit(RULES, '''    elif running:
+        request = ''', '''    elif kind is SitOut:
+        yield SatOut(seat)
+    elif running:
+        request = '''),),
+        caught_by="waiting_for_big_blind", hands=0),
 )

@@ -49,4 +49,33 @@ BUGS = (
         first = _next_in(live, state.button, n)''', '''    assert state.button is not None
     first = _next_in(live, state.button, n)'''),),
         caught_by="showdown_order", hands=33),
+    PlantedBug(
+        "antes_not_contributed", "Antes go into the pot without counting among the players' "
+        "contributions to the hand, which side pots are built from.",
+        (Edit("engine/apply.py", '''    s.stack[e.seat] = s.stack[e.seat] - e.amount
+    s.contrib[e.seat] = s.contrib[e.seat] + e.amount
+    s.pot += e.amount''', '''    s.stack[e.seat] = s.stack[e.seat] - e.amount
+    s.pot += e.amount'''),),
+        caught_by="pot_consistency", hands=0),
+    PlantedBug(
+        "run_out_not_tabled", "When the board is run out with the betting over, the hands "
+        "all-in are not tabled first: they show or muck at the showdown.",
+        (Edit(DEALER, '''    for seat in showing_order(state):
+        if not state.shown[seat]:
+            hole = state.hole[seat]
+            assert hole is not None
+            yield CardsShown(seat, hole)
+    while state.street < RIVER:''', '''    while state.street < RIVER:'''),),
+        caught_by="showdown_order", hands=0),
+    PlantedBug(
+        "aggressor_kept_across_streets", "The last player to bet or raise is not forgotten when "
+        "the next street is dealt, so with no bet on the river an earlier street's last bettor "
+        "shows first.",
+        (Edit("engine/apply.py", '''    s.last_actor = s.button
+    s.to_act = None
+    s.last_aggressor = None
+''', '''    s.last_actor = s.button
+    s.to_act = None
+'''),),
+        caught_by="showdown_order", hands=0),
 )
