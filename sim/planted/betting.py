@@ -83,36 +83,36 @@ BUGS = (
         (Edit(LEGAL, '''    call = min(owed, state.stack[seat])
 ''', '''    call = owed
 '''),),
-        caught_by="legal_actions", hands=0),
+        caught_by="legal_actions", hands=1),
     PlantedBug(
         "short_bet_reopens", "An all-in bet smaller than the big blind counts as a full bet: it "
         "reopens the betting for a player who checked and lowers the minimum raise.",
         (Edit(RULES, '''        yield BetMade(seat, amount, amount >= state.config.big_blind)''',
               '''        yield BetMade(seat, amount, True)'''),),
-        caught_by="legal_actions", hands=0),
+        caught_by="legal_actions", hands=67),
     PlantedBug(
         "raise_not_answered", "After a raise, players who already acted this street are not "
         "asked again: the round closes with their bets short of the raise.",
         (Edit(DEALER, '''                and (acted[seat] == NOT_ACTED or bet[seat] < current)):''',
               '''                and acted[seat] == NOT_ACTED):'''),),
-        caught_by="round_closure", hands=0),
+        caught_by="round_closure", hands=2),
     PlantedBug(
         "all_in_player_asked", "A player who is all-in is still asked to act when the betting "
         "comes round to them.",
         (Edit(DEALER, '''        if (state.dealt[seat] and not folded[seat] and stack[seat] > 0
 ''', '''        if (state.dealt[seat] and not folded[seat]
 '''),),
-        caught_by="valid_to_act", hands=0),
+        caught_by="valid_to_act", hands=26),
     PlantedBug(
         "pot_leaves_out_bets", "The pot offered for sizing a bet leaves out the bets in front of "
         "the players this street.",
         (Edit(LEGAL, '''                        state.pot + total(state.bet))''',
               '''                        state.pot)'''),),
-        caught_by="legal_actions", hands=0),
+        caught_by="legal_actions", hands=1),
     PlantedBug(
         "big_blind_cannot_check", "Checking is offered only when no one has bet this street, so "
         "in a limped pot the big blind may fold or raise but not check.",
         (Edit(LEGAL, '''    return LegalActions(seat, owed <= 0, call,''',
               '''    return LegalActions(seat, state.current_bet == 0, call,'''),),
-        caught_by="legal_actions", hands=0),
+        caught_by="legal_actions", hands=2),
 )

@@ -33,5 +33,5 @@ BUGS = (
         "one at a time around the table.",
         (Edit(DEALER, '''        yield HoleCardsDealt(seat, (deck[k], deck[count + k]))''',
               '''        yield HoleCardsDealt(seat, (deck[2 * k], deck[2 * k + 1]))'''),),
-        caught_by="cards_unique", hands=0),
+        caught_by="cards_unique", hands=1),
 )

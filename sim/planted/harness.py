@@ -50,5 +50,5 @@ BUGS = (
         "of the table's, so a hand is not dealt again from its table's seed and its number.",
         (Edit(DEALER, '''    seed = hand_seed(state.table_seed, hand_no)''',
               '''    seed = hand_seed(state.hand_seed or state.table_seed, hand_no)'''),),
-        caught_by="determinism", hands=0, fault="determinism=1"),
+        caught_by="determinism", hands=2, fault="determinism=1"),
 )

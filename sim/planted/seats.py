@@ -128,7 +128,7 @@ BUGS = (
             if amount:
                 yield AntePosted(seat, amount)
 '''),),
-        caught_by="button_and_blinds", hands=0),
+        caught_by="button_and_blinds", hands=26),
     PlantedBug(
         "live_post_goes_dead", "A waiting player's post to come in goes into the pot as a dead "
         "blind instead of standing as their bet, so they pay the big blind again to call.",
@@ -143,19 +143,19 @@ BUGS = (
     s.bet[seat] = s.bet[seat] + e.amount
     s.contrib[seat] = s.contrib[seat] + e.amount
     # A short big blind'''),),
-        caught_by="legal_actions", hands=0),
+        caught_by="legal_actions", hands=87),
     PlantedBug(
         "newcomer_skips_big_blind", "A player who sits down while a hand runs is dealt into the "
         "next hand without waiting for the big blind or posting.",
         (Edit(RULES, '''        yield PlayerSeated(seat, action.player, action.buy_in, waiting=running)''',
               '''        yield PlayerSeated(seat, action.player, action.buy_in, waiting=False)'''),),
-        caught_by="waiting_for_big_blind", hands=0),
+        caught_by="waiting_for_big_blind", hands=29),
     PlantedBug(
         "missed_blind_forgiven", "A player who sat out while the big blind passed them is dealt "
         "straight back in when they sit in again, without waiting for it or posting.",
         (Edit(DEALER, '''            waiting = state.missed_bb[seat] or state.status[seat] == WAITING''',
               '''            waiting = state.status[seat] == WAITING'''),),
-        caught_by="waiting_for_big_blind", hands=0),
+        caught_by="waiting_for_big_blind", hands=34),
     PlantedBug(
         "sit_out_mid_hand", "A sit-out asked for during a hand takes effect at once instead of "
         "when the hand ends.",
@@ -164,5 +164,5 @@ BUGS = (
         yield SatOut(seat)
     elif running:
         request = '''),),
-        caught_by="waiting_for_big_blind", hands=0),
+        caught_by="waiting_for_big_blind", hands=33),
 )

@@ -56,7 +56,7 @@ BUGS = (
     s.contrib[e.seat] = s.contrib[e.seat] + e.amount
     s.pot += e.amount''', '''    s.stack[e.seat] = s.stack[e.seat] - e.amount
     s.pot += e.amount'''),),
-        caught_by="pot_consistency", hands=0),
+        caught_by="pot_consistency", hands=26),
     PlantedBug(
         "run_out_not_tabled", "When the board is run out with the betting over, the hands "
         "all-in are not tabled first: they show or muck at the showdown.",
@@ -66,7 +66,7 @@ BUGS = (
             assert hole is not None
             yield CardsShown(seat, hole)
     while state.street < RIVER:''', '''    while state.street < RIVER:'''),),
-        caught_by="showdown_order", hands=0),
+        caught_by="showdown_order", hands=13),
     PlantedBug(
         "aggressor_kept_across_streets", "The last player to bet or raise is not forgotten when "
         "the next street is dealt, so with no bet on the river an earlier street's last bettor "
@@ -77,5 +77,5 @@ BUGS = (
 ''', '''    s.last_actor = s.button
     s.to_act = None
 '''),),
-        caught_by="showdown_order", hands=0),
+        caught_by="showdown_order", hands=63),
 )

@@ -46,11 +46,11 @@ BUGS = (
         "to every client.",
         (Edit("engine/animation.py", '''        return [Step("card_dealt", e.seat) for _ in e.cards]''',
               '''        return [Step("card_dealt", e.seat, cards=(card,)) for card in e.cards]'''),),
-        caught_by="no_private_leak", hands=0),
+        caught_by="no_private_leak", hands=1),
     PlantedBug(
         "ante_animated_as_bet", "The animation moves an ante to a bet in front of the player "
         "instead of into the pot.",
         (Edit("engine/animation.py", '''        return [Step("chips_to_pot", e.seat, e.amount)]''',
               '''        return [Step("chips_to_bet", e.seat, e.amount)]'''),),
-        caught_by="animation_sanity", hands=0),
+        caught_by="animation_sanity", hands=26),
 )
