@@ -30,7 +30,10 @@ HANDS = 600  # 24 tables
 RARE = {"short_all_in_reopens": 1200,  # 48 tables: a dozen of them break
         "asks_dead_decision": 2400,  # 96 tables: two of them meet a dead decision
         "short_stack_posts_full_ante": 1200,  # 48 tables: a stack below the ante is rare
-        "fold_refused_when_free": 1200}  # probed every 8th hand; few bots fold for free
+        "fold_refused_when_free": 1200,  # probed every 8th hand; few bots fold for free
+        # Only 2 of the first 24 tables play with an ante; 8 of the first 48 do.
+        "blinds_before_antes": 1200, "antes_not_contributed": 1200,
+        "ante_animated_as_bet": 1200}
 # The invariant written to catch each bug (as in tests/invariants/test_planted_bugs.py; on
 # swarm tables postflop_skips_small_blind shows first in the betting books, and a lax
 # verify in verify_agrees's probes as soon as a hand ends, before action_legal sees an
