@@ -172,11 +172,18 @@ def triage(folder: Path, as_markdown: bool, promote_to: str | None, seconds: flo
 
 
 @main.command(name="bugs")
-def list_bugs() -> None:
+@click.option("--markdown", is_flag=True,
+              help="Print the README's table of planted bugs instead (with the hands each "
+                   "took to catch).")
+def list_bugs(markdown: bool) -> None:
     """List the planted bugs (``sim.planted``), one a line: its name, what catches it (and
     with which fault), and what it breaks."""
+    from sim.planted import catalogue
     from sim.planted.catalogue import CATALOGUE
 
+    if markdown:
+        click.echo(catalogue.markdown(), nl=False)
+        return
     width = max(map(len, CATALOGUE))
     for bug in CATALOGUE.values():
         caught = bug.caught_by + (f" (--fault {bug.fault})" if bug.fault else "")

@@ -1,8 +1,8 @@
 """Every planted bug, one record each (``sim.planted.bug.PlantedBug``), by name.
 
 The records live in one module per area of the rules; this gathers them. ``sim bugs``
-lists them, ``--plant-bug NAME`` takes their names, and the README's table of rules,
-checks and planted bugs is made from them.
+lists them, ``--plant-bug NAME`` takes their names, and the README's table of planted bugs
+is made from them (``markdown``, which ``sim bugs --markdown`` prints).
 
 >>> CATALOGUE["odd_chip_to_button"].caught_by
 'awards_correct'
@@ -32,3 +32,15 @@ def known(names: Iterable[str]) -> tuple[str, ...]:
         raise ValueError(f"Unknown planted bug {', '.join(unknown)}; known bugs are "
                          f"{', '.join(CATALOGUE)} (`sim bugs` lists them).")
     return wanted
+
+
+def markdown() -> str:
+    """The README's table of planted bugs, made from the records, in catalogue order: each
+    bug's name, what goes wrong, the finding that catches it (and the fault a run injects
+    for it), and the hands ``benchmarks/planted_bugs.py`` took to catch it."""
+    rows = ["| planted bug | what goes wrong | caught by | hands to catch |",
+            "|---|---|---|---:|"]
+    for bug in CATALOGUE.values():
+        caught = f"`{bug.caught_by}`" + (f" with `--fault {bug.fault}`" if bug.fault else "")
+        rows.append(f"| `{bug.name}` | {bug.description} | {caught} | {bug.hands} |")
+    return "\n".join(rows) + "\n"
