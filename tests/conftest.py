@@ -8,6 +8,7 @@ package, in a child process; ``in_copy`` runs a test's own code there.)
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import shutil
@@ -129,3 +130,15 @@ def in_copy(planted: Any, code: str, **values: Any) -> Any:
                           cwd=Path(__file__).parents[1], check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.rsplit("\0", 1)[1])
+
+
+def call_in_copy(planted: Any, function: Callable[..., Any], *args: Any) -> Any:
+    """``function(*args)`` run by ``in_copy`` in the copy that carries ``planted``:
+    ``function`` is a module-level function of a test module (imported there by its
+    module's name, from its folder and this one), its arguments and result JSON. A test
+    writes its buggy scenario once, as a function, and asserts on what comes back."""
+    folder = Path(inspect.getfile(function)).parent
+    return in_copy(planted, f"sys.path[1:1] = [tests, folder]\n"
+                            f"from {function.__module__} import {function.__name__} as function\n"
+                            "result = function(*args)",
+                   tests=str(Path(__file__).parent), folder=str(folder), args=list(args))
