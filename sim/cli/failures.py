@@ -177,7 +177,9 @@ def list_bugs() -> None:
     with which fault), and what it breaks."""
     from sim.planted.catalogue import CATALOGUE
 
-    width = max(map(len, CATALOGUE))
+    caught = {bug.name: bug.caught_by + (f" (--fault {bug.fault})" if bug.fault else "")
+              for bug in CATALOGUE.values()}
+    width, caught_width = max(map(len, CATALOGUE)), max(map(len, caught.values()))
     for bug in CATALOGUE.values():
-        caught = bug.caught_by + (f" (--fault {bug.fault})" if bug.fault else "")
-        click.echo(f"{bug.name:<{width}}  {caught:<34} {bug.description}")
+        click.echo(f"{bug.name:<{width}}  {caught[bug.name]:<{caught_width}}  "
+                   f"{bug.description}")
