@@ -142,3 +142,20 @@ def call_in_copy(planted: Any, function: Callable[..., Any], *args: Any) -> Any:
                             f"from {function.__module__} import {function.__name__} as function\n"
                             "result = function(*args)",
                    tests=str(Path(__file__).parent), folder=str(folder), args=list(args))
+
+
+def broken_table_dump(bug: str, folder: str, tables: int, actions: int) -> str | None:
+    """(Run in the copy carrying ``bug``, by ``call_in_copy``.) The dump, written under
+    ``folder``, of the first of tables 0 to ``tables - 1`` of run seed 5 (50 hands each)
+    whose hand broke after at least ``actions`` actions; None when none did."""
+    from sim.bots import draw_table
+    from sim.runner import RunSettings, play_table
+
+    settings = RunSettings(seed=5, hands=50, hands_per_table=50, planted=(bug,),
+                           failures_dir=Path(folder))
+    for table_id in range(tables):
+        outcome = play_table(draw_table(5, table_id), 50, settings)
+        if outcome.dump is not None and len(outcome.dump.case.actions) >= actions:
+            assert outcome.dump.path is not None
+            return str(outcome.dump.path)
+    return None
