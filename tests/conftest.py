@@ -8,9 +8,11 @@ package, in a child process; ``in_copy`` runs a test's own code there.)
 
 from __future__ import annotations
 
+import base64
 import inspect
 import json
 import logging
+import pickle
 import shutil
 import signal
 import subprocess
@@ -142,6 +144,17 @@ def call_in_copy(planted: Any, function: Callable[..., Any], *args: Any) -> Any:
                             f"from {function.__module__} import {function.__name__} as function\n"
                             "result = function(*args)",
                    tests=str(Path(__file__).parent), folder=str(folder), args=list(args))
+
+
+def pickled(value: Any) -> str:
+    """``value`` as text that ``call_in_copy`` can carry either way: a case, a dump or a
+    result goes to the copy, or comes back, as it was (never read again from a file by the
+    other side's code)."""
+    return base64.b64encode(pickle.dumps(value)).decode()
+
+
+def unpickled(text: str) -> Any:
+    return pickle.loads(base64.b64decode(text))
 
 
 def broken_table_dump(bug: str, folder: str, tables: int, actions: int) -> str | None:

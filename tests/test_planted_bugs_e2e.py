@@ -14,15 +14,13 @@ one in four."""
 
 from __future__ import annotations
 
-import base64
 import json
-import pickle
 import re
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import call_in_copy, invoke_cli, query
+from conftest import call_in_copy, invoke_cli, pickled, query, unpickled
 
 from sim.bots import draw_table
 from sim.engine import ENGINE_VERSION
@@ -164,8 +162,8 @@ def test_a_planted_bug_is_caught_dumped_stored_and_replayed(bug, tmp_path):
     # Every dump reproduces its own signature with its bug on, and with it off replays
     # clean or stops early at the junk the bug let in (the verdicts a CI acts on).
     loaded = [load(dump) for dump in dumps]
-    cases = pickle.dumps([(recorded.finding, recorded.case) for recorded in loaded])
-    judged = call_in_copy([bug], judged_with_the_bug, base64.b64encode(cases).decode())
+    cases = pickled([(recorded.finding, recorded.case) for recorded in loaded])
+    judged = call_in_copy([bug], judged_with_the_bug, cases)
     assert len(judged) == len(dumps)
     for dump, recorded, (verdict, *lines) in zip(dumps, loaded, judged, strict=True):
         assert verdict == Verdict.REPRODUCED.name, (dump.name, lines)
@@ -181,5 +179,5 @@ def judged_with_the_bug(cases: str) -> list[list[str]]:
     """(In the copy carrying the bug.) Each pickled (finding, case) replayed and judged:
     the verdict's name, then its lines."""
     judged = [judge_replay(finding, replay(case))
-              for finding, case in pickle.loads(base64.b64decode(cases))]
+              for finding, case in unpickled(cases)]
     return [[one.verdict.name, *one.lines()] for one in judged]

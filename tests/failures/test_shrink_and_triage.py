@@ -7,14 +7,11 @@ the result comes back pickled). `sim run` and `sim triage` go there themselves."
 
 from __future__ import annotations
 
-import base64
 import json
-import pickle
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import call_in_copy, invoke_cli, query
+from conftest import call_in_copy, invoke_cli, pickled, query, unpickled
 
 from sim.bots import draw_table
 from sim.failures.dump import Dump, load
@@ -28,22 +25,14 @@ from sim.runner import RunSettings, play_table
 REGRESSIONS = Path(__file__).parents[1] / "regressions"
 
 
-def _pickled(value: Any) -> str:
-    return base64.b64encode(pickle.dumps(value)).decode()
-
-
-def _unpickled(text: str) -> Any:
-    return pickle.loads(base64.b64decode(text))
-
-
 def shrunk_there(dump: str, seconds: float) -> str:
     """(In the copy carrying the pickled dump's planted bugs.) Its shrink, pickled."""
-    return _pickled(shrink(_unpickled(dump), seconds=seconds))
+    return pickled(shrink(unpickled(dump), seconds=seconds))
 
 
 def shrunk_in_copy(dump: Dump, seconds: float) -> Shrunk | None:
     """``shrink(dump)``, run in the copy carrying the dump's planted bugs."""
-    return _unpickled(call_in_copy(dump.case.planted, shrunk_there, _pickled(dump), seconds))
+    return unpickled(call_in_copy(dump.case.planted, shrunk_there, pickled(dump), seconds))
 
 
 @pytest.mark.parametrize("bug", ["odd_chip_to_button", "uncalled_bet_kept",
@@ -70,7 +59,7 @@ def test_a_shrunk_dump_is_smaller_and_fails_the_same_way(bug):
 def test_a_bug_only_a_fault_finds_shrinks_with_its_fault(bug, fault, tmp_path):
     """The bug this guards: shrinking played candidates without the case's faults, so a
     bug only a fault catches never failed again and could not shrink."""
-    dumps, results = _unpickled(call_in_copy([bug], fault_bug_shrunk, bug, fault,
+    dumps, results = unpickled(call_in_copy([bug], fault_bug_shrunk, bug, fault,
                                              str(tmp_path)))
     assert dumps, f"{bug} was not caught"
     assert all(dump.case.faults == (fault,) for dump in dumps)
@@ -95,7 +84,7 @@ def fault_bug_shrunk(bug: str, fault: str, folder: str) -> str:
         if outcome.dump is not None:
             dumps.append(outcome.dump)
     smallest = sorted(dumps, key=lambda d: len(d.case.actions))[:3]
-    return _pickled((dumps, [shrink(dump, seconds=10) for dump in smallest]))
+    return pickled((dumps, [shrink(dump, seconds=10) for dump in smallest]))
 
 
 def test_a_dump_that_does_not_fail_again_is_not_shrunk(tmp_path):
