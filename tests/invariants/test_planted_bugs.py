@@ -1,7 +1,7 @@
 """Each planted engine bug is caught by the invariant named for it, during random legal play.
 
 Every case plays seeded random hands (all invariants after every dispatch) with the bug
-switched on and expects the first violation to come from the named invariant; then it
+planted and expects the first violation to come from the named invariant; then it
 plays the same hands with the bug off and expects none.
 
 The bugs in FAULT_CASES hide from every invariant: each is caught by the fault written for
