@@ -8,8 +8,11 @@ package, in a child process; ``in_copy`` runs a test's own code there.)
 
 from __future__ import annotations
 
+import base64
+import inspect
 import json
 import logging
+import pickle
 import shutil
 import signal
 import subprocess
@@ -129,3 +132,43 @@ def in_copy(planted: Any, code: str, **values: Any) -> Any:
                           cwd=Path(__file__).parents[1], check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.rsplit("\0", 1)[1])
+
+
+def call_in_copy(planted: Any, function: Callable[..., Any], *args: Any) -> Any:
+    """``function(*args)`` run by ``in_copy`` in the copy that carries ``planted``:
+    ``function`` is a module-level function of a test module (imported there by its
+    module's name, from its folder and this one), its arguments and result JSON. A test
+    writes its buggy scenario once, as a function, and asserts on what comes back."""
+    folder = Path(inspect.getfile(function)).parent
+    return in_copy(planted, f"sys.path[1:1] = [tests, folder]\n"
+                            f"from {function.__module__} import {function.__name__} as function\n"
+                            "result = function(*args)",
+                   tests=str(Path(__file__).parent), folder=str(folder), args=list(args))
+
+
+def pickled(value: Any) -> str:
+    """``value`` as text that ``call_in_copy`` can carry either way: a case, a dump or a
+    result goes to the copy, or comes back, as it was (never read again from a file by the
+    other side's code)."""
+    return base64.b64encode(pickle.dumps(value)).decode()
+
+
+def unpickled(text: str) -> Any:
+    return pickle.loads(base64.b64decode(text))
+
+
+def broken_table_dump(bug: str, folder: str, tables: int, actions: int) -> str | None:
+    """(Run in the copy carrying ``bug``, by ``call_in_copy``.) The dump, written under
+    ``folder``, of the first of tables 0 to ``tables - 1`` of run seed 5 (50 hands each)
+    whose hand broke after at least ``actions`` actions; None when none did."""
+    from sim.bots import draw_table
+    from sim.runner import RunSettings, play_table
+
+    settings = RunSettings(seed=5, hands=50, hands_per_table=50, planted=(bug,),
+                           failures_dir=Path(folder))
+    for table_id in range(tables):
+        outcome = play_table(draw_table(5, table_id), 50, settings)
+        if outcome.dump is not None and len(outcome.dump.case.actions) >= actions:
+            assert outcome.dump.path is not None
+            return str(outcome.dump.path)
+    return None

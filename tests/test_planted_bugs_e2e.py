@@ -2,6 +2,12 @@
 failing table with everything a replay needs, records it in the store, and `sim replay`
 reproduces each dump, which replays clean once the bug is switched off.
 
+The run plays in the copy of the package that carries the bug (`sim run --plant-bug` runs
+itself there), and so do the replays of its dumps with the bug (`sim replay` through
+`replay()`, which sends the case there; the rest in one child per bug, the cases read here
+and sent pickled, as `replay()` sends them); the replays without the bug run here, in the
+package itself.
+
 Swarm-drawn tables of 25 hands: most bugs break the first hand of nearly every table; the
 rarest (a short all-in raise that reopens the betting) gets twice the tables and breaks about
 one in four."""
@@ -14,15 +20,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import invoke_cli, query
+from conftest import call_in_copy, invoke_cli, pickled, query, unpickled
 
 from sim.bots import draw_table
-from sim.engine import ENGINE_VERSION, bugs
+from sim.engine import ENGINE_VERSION
 from sim.failures.dump import load
 from sim.failures.replay import replay
 from sim.failures.verdict import Verdict, judge_replay
-from sim.hooks.faults import CAUGHT_BY_FAULT
 from sim.invariants.base import INVARIANTS, select
+from sim.planted.catalogue import CATALOGUE
+from sim.planted.copy import carried
 
 SEED = 5
 RUN = ("--hands-per-table", 25, "--seed", SEED, "--workers", 1)
@@ -82,16 +89,17 @@ CATCHES = {
     "fold_refused_when_free": "verify_agrees",
 }
 # The bugs only a fault finds (as in tests/invariants/test_planted_bugs.py), with it.
-FAULTS = CAUGHT_BY_FAULT
+FAULTS = {bug.name: bug.fault for bug in CATALOGUE.values() if bug.fault is not None}
 FEW = {"dealer_waits_for_leaver": 150}  # each dump costs its timeout, twice: 6 tables
 FAULT_FINDINGS = {"crash_restore", "duplicate_dispatch", "determinism"}
 def test_every_planted_bug_has_a_case():
-    assert set(CATCHES) == set(bugs.BUGS)
+    assert set(CATCHES) == set(CATALOGUE)
+    assert CATCHES == {bug.name: bug.caught_by for bug in CATALOGUE.values()}  # its record
     select(None)
     assert set(CATCHES.values()) <= set(INVARIANTS) | FAULT_FINDINGS
 
 
-@pytest.mark.parametrize("bug", list(bugs.BUGS))
+@pytest.mark.parametrize("bug", list(CATALOGUE))
 def test_a_planted_bug_is_caught_dumped_stored_and_replayed(bug, tmp_path):
     out = tmp_path / "run"
     fault = ("--fault", FAULTS[bug]) if bug in FAULTS else ()
@@ -156,13 +164,23 @@ def test_a_planted_bug_is_caught_dumped_stored_and_replayed(bug, tmp_path):
 
     # Every dump reproduces its own signature with its bug on, and with it off replays
     # clean or stops early at the junk the bug let in (the verdicts a CI acts on).
-    for dump in dumps:
-        recorded = load(dump)
-        on = judge_replay(recorded.finding, replay(recorded.case))
-        assert on.verdict is Verdict.REPRODUCED, (dump.name, on.lines())
+    loaded = [load(dump) for dump in dumps]
+    cases = pickled([(recorded.finding, recorded.case) for recorded in loaded])
+    judged = call_in_copy([bug], judged_with_the_bug, cases)
+    assert len(judged) == len(dumps)
+    for dump, recorded, (verdict, *lines) in zip(dumps, loaded, judged, strict=True):
+        assert verdict == Verdict.REPRODUCED.name, (dump.name, lines)
         if recorded.finding.name == "determinism":
             continue  # the recorded deal came from the bug (see tests/test_regressions.py)
         off = judge_replay(recorded.finding, replay(replace(recorded.case, planted=())))
         assert off.verdict in (Verdict.CLEAN, Verdict.STOPPED), (dump.name, off.lines())
         assert off.result.checks > 0
-    assert bugs.enabled() == ()  # replay() put the process back as it found it
+    assert carried() == ()  # replay() ran the bug in its copy: this process has none
+
+
+def judged_with_the_bug(cases: str) -> list[list[str]]:
+    """(In the copy carrying the bug.) Each pickled (finding, case) replayed and judged:
+    the verdict's name, then its lines."""
+    judged = [judge_replay(finding, replay(case))
+              for finding, case in unpickled(cases)]
+    return [[one.verdict.name, *one.lines()] for one in judged]

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from conftest import call_in_copy
 
 from sim.bots import TableSpec, draw_table
-from sim.engine import TableConfig, bugs
+from sim.engine import TableConfig
+from sim.failures.dump import load
+from sim.finding import Finding
 from sim.invariants.base import INVARIANTS, select
 from sim.invariants.coverage import COVERAGE_POINTS
+from sim.planted.copy import NotCarried, carried
 from sim.runner import RunSettings, TableOutcome, play_table, table_plan
 from sim.store.schema import SCHEMA
 
@@ -52,9 +57,7 @@ def outcomes() -> dict[int, TableOutcome]:
     """Tables with chaos bots, seat-hoppers and timeouts among them, played once."""
     ids = {table_with("chaos"), table_with("seat_hopper"), table_with("timeout"),
            table_with("chaos", present=False)}
-    played = {table_id: play(table_id) for table_id in sorted(ids)}
-    bugs.enable(())
-    return played
+    return {table_id: play(table_id) for table_id in sorted(ids)}
 
 
 def test_a_table_plays_the_same_from_its_seed(outcomes):
@@ -222,11 +225,23 @@ def test_stop_drops_the_table_after_the_hand_in_play():
     assert len(asked) == 3
 
 
-def test_a_planted_bug_stops_the_table_with_a_failure(tmp_path):
-    settings = replace(SETTINGS, planted=("deal_reuses_card",), failures_dir=tmp_path)
+def planted_outcome(folder: str) -> dict:
+    """(In the copy carrying deal_reuses_card.) Table 0 played with the bug, dumping into
+    ``folder``: its finding, its dump's path, the hands of its rows and how many it
+    played."""
+    settings = replace(SETTINGS, planted=("deal_reuses_card",), failures_dir=Path(folder))
     outcome = play(0, HANDS, settings)
-    finding, dump = outcome.finding, outcome.dump
-    assert finding is not None and dump is not None
+    assert outcome.dump is not None and outcome.dump.finding == outcome.finding
+    return {"finding": outcome.finding.to_dict() if outcome.finding else None,
+            "dump": str(outcome.dump.path) if outcome.dump.path else None,
+            "rows": [h.hand_no for h in outcome.rows.hands], "hands": outcome.hands}
+
+
+def test_a_planted_bug_stops_the_table_with_a_failure(tmp_path):
+    outcome = call_in_copy(["deal_reuses_card"], planted_outcome, str(tmp_path))
+    assert outcome["finding"] is not None and outcome["dump"] is not None
+    finding = Finding.from_dict(outcome["finding"])
+    dump = load(Path(outcome["dump"]))  # written there, read back here
     assert finding.name == "cards_unique" and dump.finding == finding
     assert (finding.table_id, finding.dispatch) == (0, len(dump.case.actions))
     assert dump.case.planted == ("deal_reuses_card",)
@@ -234,15 +249,20 @@ def test_a_planted_bug_stops_the_table_with_a_failure(tmp_path):
     assert dump.path.exists()
     # Only hands that finished before the failing one have rows.
     assert finding.hand_no is not None
-    assert all(h.hand_no < finding.hand_no for h in outcome.rows.hands)
-    assert outcome.hands < HANDS
+    assert all(hand_no < finding.hand_no for hand_no in outcome["rows"])
+    assert outcome["hands"] < HANDS
 
 
-def test_play_table_leaves_the_planted_bugs_as_it_found_them():
-    # Found: play_table left settings.planted switched on in the process.
-    bugs.enable(())
-    play(0, 3, replace(SETTINGS, planted=("deal_reuses_card",)))
-    assert bugs.enabled() == ()
+def test_play_table_never_plays_planted_bugs_the_running_code_lacks():
+    # Found: play_table left settings.planted switched on in the process. Now nothing is
+    # switched: the package carries no bug, and play_table refuses to play one it lacks
+    # (it would report the table clean), naming both sets, and changes nothing.
+    assert carried() == ()
+    with pytest.raises(NotCarried, match="planted bugs deal_reuses_card, and the running "
+                                         "code carries none"):
+        play(0, 3, replace(SETTINGS, planted=("deal_reuses_card",)))
+    assert carried() == ()
+    assert play(0, 3).finding is None  # and the package plays on as shipped
 
 
 def test_every_finished_hand_has_rows_when_a_player_leaves_heads_up():

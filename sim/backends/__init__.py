@@ -4,7 +4,9 @@
 - ``pool``: a local process pool (``--workers N``, the default);
 - ``dask``: a Dask cluster, started here or reached with ``--scheduler`` (the ``dask`` extra).
 
-    >>> with open_backend("dask", workers=2, log_queue=queue) as backend: ...
+A run opens one by name (``sim.run``; it plays tables, so it is not an example here):
+
+    with open_backend("dask", workers=2, log_queue=queue) as backend: ...
 """
 
 from __future__ import annotations

@@ -42,9 +42,10 @@ def replay(target: Path, hand: str | None, step: bool, to: int | None,
             raise click.BadParameter("--hand goes with a run folder, not a dump file.",
                                      param_hint="--hand")
         else:
+            # Read here, by the package itself: the copy carrying the dump's bugs gets
+            # the case as read (replay_case sends it there), never reads the dump itself.
             dump = from_dump(target)
             case, recorded = dump.case, dump.finding
-            in_planted_copy(case.planted)
         result = replay_case(case)
     except NotStored as error:  # no such table or hand in the store: the user's words
         raise click.BadParameter(str(error.args[0]), param_hint="--hand") from error
@@ -184,7 +185,9 @@ def list_bugs(markdown: bool) -> None:
     if markdown:
         click.echo(catalogue.markdown(), nl=False)
         return
-    width = max(map(len, CATALOGUE))
+    caught = {bug.name: bug.caught_by + (f" (--fault {bug.fault})" if bug.fault else "")
+              for bug in CATALOGUE.values()}
+    width, caught_width = max(map(len, CATALOGUE)), max(map(len, caught.values()))
     for bug in CATALOGUE.values():
-        caught = bug.caught_by + (f" (--fault {bug.fault})" if bug.fault else "")
-        click.echo(f"{bug.name:<{width}}  {caught:<34} {bug.description}")
+        click.echo(f"{bug.name:<{width}}  {caught[bug.name]:<{caught_width}}  "
+                   f"{bug.description}")

@@ -73,6 +73,7 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
     workers = backend_ready(backend, scheduler, workers)
     _worker_to_crash(faults, workers, backend)
     ctx = click.get_current_context()
+    experiment = None
     if resume is not None:
         given = [param.opts[0] for param in ctx.command.params
                  if param.name in ("hands", "seed", "out", "hands_per_table", "planted",
@@ -95,9 +96,11 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
                                                            hands_per_table)
         settings, out = new_settings(hands, seed, out, hands_per_table, planted, invariants,
                                      only_table, faults, oracle)
-        if experiment is not None:
-            settings = with_experiment(settings, experiment, out)
+    # Before anything is written: the copy runs this command again, and draws its own seed
+    # and run folder when they were not given.
     in_planted_copy(settings.planted, scheduler)
+    if experiment is not None:
+        settings = with_experiment(settings, experiment, out)
     command = reproduce_command(settings, workers, out)
     click.echo(f"sim run: seed {settings.seed}, {settings.hands:,} hands, "
                f"{_where(workers, backend, scheduler)}, out {out}")

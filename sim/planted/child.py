@@ -1,10 +1,13 @@
 """Running a ``sim`` command, or one function, in the patched copy that carries its planted
 bugs.
 
-A command that plays or replays hands with planted bugs (``sim run --plant-bug``, a
-replay of a dump recorded with them, the triage of such a run) runs whole in the copy
+A command that plays or rebuilds hands with planted bugs (``sim run --plant-bug``, the
+replay of a stored hand of such a run, its triage) runs whole in the copy
 (``sim.planted.copy``): the same arguments, in a child Python whose ``sim`` is the copy.
 The child's worker processes (spawned) find the same copy: they inherit its ``sys.path``.
+A dump is read by the package itself and only its replay runs in the copy (``call``, as
+``sim.failures.replay.replay`` does): a planted bug in reading a snapshot would otherwise
+meet the dump before the replay.
 
     sys.exit(run_command(["odd_chip_to_button"], sys.argv[1:]))
     result = call(["odd_chip_to_button"], "sim.failures.replay:replayed_here", payload)

@@ -4,9 +4,15 @@ local pool and on a Dask LocalCluster. On Dask, a worker killed mid-run costs no
 scheduler re-runs its table, the run stores it once) and a table that kills its worker
 twice is reported as crashed, as on the pool.
 
-One LocalCluster of 2 worker processes serves the module. Every run injects two faults
-(``sim.hooks.faults``): each table starts DELAY_S late (so a run is still going when a
-test kills a worker), and a worker process dies on table CRASH_TABLE.
+One LocalCluster of 2 worker processes serves the module's runs without a planted bug.
+Every run injects two faults (``sim.hooks.faults``): each table starts DELAY_S late (so a
+run is still going when a test kills a worker), and a worker process dies on table
+CRASH_TABLE.
+
+The runs with a planted bug (so that they have failures and dumps to compare) play in the
+copy of the package that carries it (``call_in_copy``), each test's runs in one child, with
+a LocalCluster started there when they need one: its worker processes import the copy, as
+the child does (a cluster started elsewhere runs its own sim, without the bug).
 """
 
 from __future__ import annotations
@@ -20,12 +26,13 @@ from pathlib import Path
 import distributed
 import duckdb
 import pytest
+from conftest import call_in_copy, pickled, unpickled
 
 from sim.backends.base import bundles
 from sim.backends.dask import PROFILER_CALLBACKS, DaskBackend, local_cluster
+from sim.hooks.faults import Fault
 from sim.run import Progress, run
 from sim.runner import RunSettings
-from sim.hooks.faults import Fault
 from sim.store.digest import digest as content_digest
 
 SEED = 5
@@ -71,23 +78,40 @@ def stored(out: Path) -> dict[str, object]:
             "dumps": {p.name: p.read_bytes() for p in sorted((out / "failures").glob("*"))}}
 
 
-def test_inline_pool_and_dask_store_the_same_run(cluster, tmp_path):
-    inline = stored(play(tmp_path / "inline", "pool", 1))
-    pool = stored(play(tmp_path / "pool", "pool", 2))
-    dask = stored(play(tmp_path / "dask", "dask", 2, scheduler=cluster.scheduler_address))
+def same_run_everywhere(folder: str) -> str:
+    """(In the copy carrying PLANTED.) The run stored in this process, on the pool and on
+    a Dask cluster started here, and how many failures the pool's and Dask's run logs
+    tell; pickled."""
+    root = Path(folder)
+    cluster = local_cluster(2, dashboard_address=None)
+    try:
+        runs = {"inline": stored(play(root / "inline", "pool", 1)),
+                "pool": stored(play(root / "pool", "pool", 2)),
+                "dask": stored(play(root / "dask", "dask", 2,
+                                    scheduler=cluster.scheduler_address))}
+    finally:
+        cluster.close()
+    logged = {name: (root / name / "run.log").read_text().count(" failed at hand ")
+              for name in ("pool", "dask")}
+    return pickled((runs, logged))
+
+
+def test_inline_pool_and_dask_store_the_same_run(tmp_path):
+    runs, logged = unpickled(call_in_copy(PLANTED, same_run_everywhere, str(tmp_path)))
+    inline = runs["inline"]
     assert inline["failures"], "the planted bug was meant to make dumps to compare"
     assert len(inline["dumps"]) == len(inline["failures"])
     assert inline["tables"] == (8, 8)
-    assert pool == inline
-    assert dask == inline
+    assert runs["pool"] == inline
+    assert runs["dask"] == inline
     # The Dask workers' log lines reached the run's log, as the pool workers' do.
     for folder in ("pool", "dask"):
-        logged = (tmp_path / folder / "run.log").read_text()
-        assert logged.count(" failed at hand ") == len(inline["failures"]), folder
+        assert logged[folder] == len(inline["failures"]), folder
 
 
-def test_a_dask_run_on_a_cluster_it_starts_stores_the_same_run(tmp_path):
-    # --backend dask without --scheduler: the backend starts (and stops) its own cluster.
+def dask_starting_its_cluster(folder: str) -> str:
+    """(In the copy carrying PLANTED.) A run on the Dask cluster its backend starts (and
+    stops), the same run in this process, and the clusters the backend started; pickled."""
     started = []
     original = DaskBackend.__init__
 
@@ -95,13 +119,21 @@ def test_a_dask_run_on_a_cluster_it_starts_stores_the_same_run(tmp_path):
         original(self, workers, scheduler)
         started.append(self.cluster)
 
+    root = Path(folder)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(DaskBackend, "__init__", spy)
-        dask = stored(play(tmp_path / "dask", "dask", 2, hands=100))
-    inline = stored(play(tmp_path / "inline", "pool", 1, hands=100))
+        dask = stored(play(root / "dask", "dask", 2, hands=100))
+    inline = stored(play(root / "inline", "pool", 1, hands=100))
+    return pickled((dask, inline, [cluster is not None and cluster.status.name
+                                   for cluster in started]))
+
+
+def test_a_dask_run_on_a_cluster_it_starts_stores_the_same_run(tmp_path):
+    # --backend dask without --scheduler: the backend starts (and stops) its own cluster.
+    dask, inline, started = unpickled(call_in_copy(PLANTED, dask_starting_its_cluster,
+                                                   str(tmp_path)))
     assert dask == inline
-    [cluster] = started
-    assert cluster is not None and cluster.status.name == "closed"
+    assert started == ["closed"]
 
 
 class KillAWorker(Progress):
@@ -146,8 +178,9 @@ def test_a_killed_dask_worker_costs_nothing(cluster, tmp_path):
 
 
 def test_a_table_that_kills_its_dask_worker_twice_is_reported(cluster, tmp_path):
+    # No planted bug: the table kills its worker before it plays a hand.
     out = play(tmp_path / "crashed", "dask", 2, scheduler=cluster.scheduler_address,
-               hands=50 * PER_TABLE, only_table=CRASH_TABLE)
+               hands=50 * PER_TABLE, only_table=CRASH_TABLE, planted=())
     con = duckdb.connect(str(out / "stats.duckdb"), read_only=True)
     try:
         assert con.execute("SELECT table_id, hands_played, failed FROM tables").fetchall() == [
@@ -161,8 +194,10 @@ def test_a_table_that_kills_its_dask_worker_twice_is_reported(cluster, tmp_path)
     assert f"--table {CRASH_TABLE}" in command
 
 
-def test_a_dask_run_plays_its_tables_in_bundles_and_stores_the_same_run(cluster, tmp_path):
-    # 40 tables on 2 workers: tasks of 5, 4, 3, ... tables, then single tables.
+def dask_in_bundles(folder: str) -> str:
+    """(In the copy carrying PLANTED.) A run of 40 tables on a Dask cluster of 2 workers
+    started here: the tasks its backend delivered, what it stored, what the same run
+    stores in this process, and the profiler callbacks left on the workers; pickled."""
     tasks = []
     original = DaskBackend._deliver
 
@@ -170,18 +205,31 @@ def test_a_dask_run_plays_its_tables_in_bundles_and_stores_the_same_run(cluster,
         tasks.extend(in_flight[future] for future in done)
         original(self, done, in_flight, *args)
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(DaskBackend, "_deliver", spy)
-        dask = stored(play(tmp_path / "dask", "dask", 2, scheduler=cluster.scheduler_address,
-                           hands=40 * PER_TABLE))
+    root = Path(folder)
+    cluster = local_cluster(2, dashboard_address=None)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(DaskBackend, "_deliver", spy)
+            dask = stored(play(root / "dask", "dask", 2, scheduler=cluster.scheduler_address,
+                               hands=40 * PER_TABLE))
+        with distributed.Client(cluster) as client:
+            left = client.run(lambda dask_worker: sorted(
+                set(PROFILER_CALLBACKS) & set(dask_worker.periodic_callbacks)))
+    finally:
+        cluster.close()
+    inline = stored(play(root / "inline", "pool", 1, hands=40 * PER_TABLE))
+    return pickled((tasks, dask, inline, list(left.values())))
+
+
+def test_a_dask_run_plays_its_tables_in_bundles_and_stores_the_same_run(tmp_path):
+    # 40 tables on 2 workers: tasks of 5, 4, 3, ... tables, then single tables.
+    tasks, dask, inline, left = unpickled(call_in_copy(PLANTED, dask_in_bundles,
+                                                       str(tmp_path)))
     assert max(map(len, tasks)) > 1 and len(tasks) < 40
     assert sorted(table for task in tasks for table, _ in task) == list(range(40))
-    assert dask == stored(play(tmp_path / "inline", "pool", 1, hands=40 * PER_TABLE))
+    assert dask == inline
     # The workers' statistical profiler is off (its samples cost CPU and kept memory).
-    with distributed.Client(cluster) as client:
-        left = client.run(lambda dask_worker: sorted(
-            set(PROFILER_CALLBACKS) & set(dask_worker.periodic_callbacks)))
-    assert list(left.values()) == [[], []]
+    assert left == [[], []]
 
 
 @pytest.mark.parametrize("tables, workers", [(1, 1), (7, 2), (40, 2), (1000, 2), (5000, 8)])

@@ -14,8 +14,8 @@ import pytest
 from conftest import query
 
 from sim.cli.params import HandsType
-from sim.engine import bugs
 from sim.invariants.base import INVARIANTS, select
+from sim.planted.catalogue import CATALOGUE
 
 select(None)  # registers every invariant, so INVARIANTS is complete below
 
@@ -97,7 +97,7 @@ def test_unknown_planted_bug_names_the_known_ones(invoke, tmp_path):
                     tmp_path / "run")
     assert result.exit_code == 2, result.output
     assert "no_such_bug" in result.output
-    for name in bugs.BUGS:
+    for name in CATALOGUE:
         assert name in result.output
     assert not (tmp_path / "run").exists()
 
@@ -178,16 +178,20 @@ def test_table_plays_only_that_table(invoke, tmp_path):
 # -- sim bugs ----------------------------------------------------------------------------------
 
 def test_bugs_prints_one_line_per_planted_bug(invoke):
+    # Each line: the name, what catches it (with the fault a run must inject for that),
+    # and what it breaks, in columns two spaces apart at least.
     result = invoke("bugs")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert len(lines) == len(bugs.BUGS)
+    assert len(lines) == len(CATALOGUE)
     seen = {}
     for line in lines:
-        match = re.fullmatch(r"(\S+) {2,}(\S.*)", line)
+        match = re.fullmatch(r"(\S+) {2,}(\S+)(?: \(--fault (\S+)\))? {2,}(\S.*)", line)
         assert match, line
-        seen[match[1]] = match[2]
-    assert seen == bugs.BUGS
+        seen[match[1]] = (match[2], match[3], match[4])
+    assert seen == {bug.name: (bug.caught_by, bug.fault, bug.description)
+                    for bug in CATALOGUE.values()}
+    assert list(seen) == list(CATALOGUE)  # in the catalogue's order
 
 
 # -- sim run: output and reproduction -----------------------------------------------------------

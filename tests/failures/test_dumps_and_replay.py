@@ -9,14 +9,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import invoke_cli, isolated, query
+from conftest import broken_table_dump, call_in_copy, invoke_cli, query
 
-from sim.bots import draw_table
 from sim.engine.cards import cards_to_str
 from sim.failures.dump import VERSION, Dump, load
 from sim.failures.replay import replay
 from sim.failures.sources import from_store
-from sim.runner import RunSettings, play_table
 
 HEADER = re.compile(r"^--- after dispatch (\d+)/(\d+): ", flags=re.M)
 
@@ -24,16 +22,11 @@ HEADER = re.compile(r"^--- after dispatch (\d+)/(\d+): ", flags=re.M)
 @pytest.fixture(scope="module")
 def dump(tmp_path_factory) -> Path:
     """A dump of a hand that broke after several actions: a turn dealt from the burn card."""
-    folder = tmp_path_factory.mktemp("failures")
-    settings = RunSettings(seed=5, hands=50, hands_per_table=50, planted=("deal_reuses_card",),
-                           failures_dir=folder)
-    for table_id in range(10):
-        with isolated():  # play_table leaves its planted bugs switched on
-            outcome = play_table(draw_table(5, table_id), 50, settings)
-        if outcome.dump is not None and len(outcome.dump.case.actions) >= 4:
-            assert outcome.dump.path is not None
-            return outcome.dump.path
-    raise AssertionError("no table of seed 5 broke after four actions")
+    # Played in the copy of the package that carries the bug.
+    path = call_in_copy(["deal_reuses_card"], broken_table_dump, "deal_reuses_card",
+                        str(tmp_path_factory.mktemp("failures")), 10, 4)
+    assert path is not None, "no table of seed 5 broke after four actions"
+    return Path(path)
 
 
 @pytest.fixture(scope="module")

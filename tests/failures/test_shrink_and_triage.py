@@ -1,5 +1,9 @@
 """Shrinking a dump to the smallest hand that fails the same way, and triage: one row per
-bug, its shrunk repro replayable and promotable."""
+bug, its shrunk repro replayable and promotable.
+
+Shrinking a dump with planted bugs plays their engine: it runs in the copy of the package
+that carries them (the dump read here and sent there pickled, as ``replay()`` sends a case;
+the result comes back pickled). `sim run` and `sim triage` go there themselves."""
 
 from __future__ import annotations
 
@@ -7,12 +11,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import invoke_cli, isolated, query
+from conftest import call_in_copy, invoke_cli, pickled, query, unpickled
 
 from sim.bots import draw_table
-from sim.failures.dump import load
+from sim.failures.dump import Dump, load
 from sim.failures.replay import replay
-from sim.failures.shrink import shrink
+from sim.failures.shrink import Shrunk, shrink
 from sim.failures.signature import same_bug
 from sim.failures.verdict import Verdict
 from sim.hooks.faults import parse
@@ -21,11 +25,21 @@ from sim.runner import RunSettings, play_table
 REGRESSIONS = Path(__file__).parents[1] / "regressions"
 
 
+def shrunk_there(dump: str, seconds: float) -> str:
+    """(In the copy carrying the pickled dump's planted bugs.) Its shrink, pickled."""
+    return pickled(shrink(unpickled(dump), seconds=seconds))
+
+
+def shrunk_in_copy(dump: Dump, seconds: float) -> Shrunk | None:
+    """``shrink(dump)``, run in the copy carrying the dump's planted bugs."""
+    return unpickled(call_in_copy(dump.case.planted, shrunk_there, pickled(dump), seconds))
+
+
 @pytest.mark.parametrize("bug", ["odd_chip_to_button", "uncalled_bet_kept",
                                  "min_raise_ignores_last_raise"])
 def test_a_shrunk_dump_is_smaller_and_fails_the_same_way(bug):
     original = load(REGRESSIONS / f"planted-{bug}.json")
-    result = shrink(original, seconds=20)
+    result = shrunk_in_copy(original, seconds=20)
     assert result is not None
     assert result.after.players <= result.before.players
     assert result.after.actions <= result.before.actions
@@ -45,19 +59,9 @@ def test_a_shrunk_dump_is_smaller_and_fails_the_same_way(bug):
 def test_a_bug_only_a_fault_finds_shrinks_with_its_fault(bug, fault, tmp_path):
     """The bug this guards: shrinking played candidates without the case's faults, so a
     bug only a fault catches never failed again and could not shrink."""
-    settings = RunSettings(seed=5, hands=50, hands_per_table=50, planted=(bug,),
-                           failures_dir=tmp_path, faults=(parse(fault),))
-    dumps = []
-    for table_id in range(8):
-        with isolated():
-            outcome = play_table(draw_table(5, table_id), 50, settings)
-        if outcome.dump is not None:
-            dumps.append(outcome.dump)
+    dumps, results = unpickled(call_in_copy([bug], fault_bug_shrunk, bug, fault,
+                                             str(tmp_path)))
     assert dumps, f"{bug} was not caught"
-    # As triage does: the smallest dump that deals again at a fresh table (one with a live
-    # post does not).
-    smallest = sorted(dumps, key=lambda d: len(d.case.actions))[:3]
-    results = [shrink(dump, seconds=10) for dump in smallest]
     assert all(dump.case.faults == (fault,) for dump in dumps)
     result = next((r for r in results if r is not None), None)
     assert result is not None, "a fault-only bug did not shrink"
@@ -65,6 +69,22 @@ def test_a_bug_only_a_fault_finds_shrinks_with_its_fault(bug, fault, tmp_path):
     assert result.verdict.verdict is Verdict.REPRODUCED, result.verdict.lines()
     assert (result.after.players, result.after.actions) <= \
         (result.before.players, result.before.actions)
+
+
+def fault_bug_shrunk(bug: str, fault: str, folder: str) -> str:
+    """(In the copy carrying ``bug``.) The dumps of the first tables of seed 5 played with
+    ``bug`` and ``fault``, and the shrinks of the three smallest, as triage picks them
+    (the smallest that deal again at a fresh table: one with a live post does not);
+    pickled."""
+    settings = RunSettings(seed=5, hands=50, hands_per_table=50, planted=(bug,),
+                           failures_dir=Path(folder), faults=(parse(fault),))
+    dumps = []
+    for table_id in range(8):
+        outcome = play_table(draw_table(5, table_id), 50, settings)
+        if outcome.dump is not None:
+            dumps.append(outcome.dump)
+    smallest = sorted(dumps, key=lambda d: len(d.case.actions))[:3]
+    return pickled((dumps, [shrink(dump, seconds=10) for dump in smallest]))
 
 
 def test_a_dump_that_does_not_fail_again_is_not_shrunk(tmp_path):

@@ -8,15 +8,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import invoke_cli, isolated
+from conftest import broken_table_dump, call_in_copy, invoke_cli
 
 from sim import exits
-from sim.bots import draw_table
 from sim.engine.actions import Check, RaiseTo, action_to_dict
 from sim.failures.dump import load
 from sim.failures.replay import replay
 from sim.failures.verdict import Verdict, judge_replay
-from sim.runner import RunSettings, play_table
 
 REGRESSIONS = Path(__file__).parents[1] / "regressions"
 
@@ -25,16 +23,11 @@ REGRESSIONS = Path(__file__).parents[1] / "regressions"
 def dump(tmp_path_factory) -> Path:
     """A dump of a hand that broke after at least five actions (a turn dealt from the
     burnt card)."""
-    folder = tmp_path_factory.mktemp("failures")
-    settings = RunSettings(seed=5, hands=50, hands_per_table=50, planted=("deal_reuses_card",),
-                           failures_dir=folder)
-    for table_id in range(20):
-        with isolated():
-            outcome = play_table(draw_table(5, table_id), 50, settings)
-        if outcome.dump is not None and len(outcome.dump.case.actions) >= 5:
-            assert outcome.dump.path is not None
-            return outcome.dump.path
-    raise AssertionError("no table of seed 5 broke after five actions")
+    # Played in the copy of the package that carries the bug.
+    path = call_in_copy(["deal_reuses_card"], broken_table_dump, "deal_reuses_card",
+                        str(tmp_path_factory.mktemp("failures")), 20, 5)
+    assert path is not None, "no table of seed 5 broke after five actions"
+    return Path(path)
 
 
 def _edited(dump: Path, folder: Path, edit) -> Path:

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import invoke_cli, query
 
-from sim.engine import bugs
-from sim.hooks.faults import CAUGHT_BY_FAULT
+from sim.planted.catalogue import CATALOGUE
 
 FUZZ = ("--seed", 11, "--workers", 1, "--hands-per-table", 50, "--shrink-seconds", 1)
 TABLES = 12
@@ -27,15 +26,15 @@ RARE = {  # tables that catch these at least three times
 
 
 def fuzz(out: Path, *planted: str, tables: int = TABLES) -> tuple[int, list[tuple]]:
-    faults = [arg for bug in planted if bug in CAUGHT_BY_FAULT
-              for arg in ("--fault", CAUGHT_BY_FAULT[bug])]
+    faults = [arg for bug in planted if CATALOGUE[bug].fault is not None
+              for arg in ("--fault", CATALOGUE[bug].fault)]
     result = invoke_cli("fuzz", "--tables", tables, *FUZZ, "--out", out, *faults,
                         *(arg for bug in planted for arg in ("--plant-bug", bug)))
     assert isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, query(out, "SELECT signature, failures, merged, repro FROM bugs")
 
 
-@pytest.mark.parametrize("bug", list(bugs.BUGS))
+@pytest.mark.parametrize("bug", list(CATALOGUE))
 def test_a_planted_bug_gives_one_triage_row(bug, tmp_path):
     code, rows = fuzz(tmp_path / "fuzz", bug, tables=RARE.get(bug, TABLES))
     assert code in (1, 4), code

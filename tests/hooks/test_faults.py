@@ -3,7 +3,9 @@ that they find nothing on a sound engine, that the watchdog stops a hang and cle
 after itself, that a duplicate never reaches the table, and that dumps carry them.
 
 That each catches the planted bug written for it is in tests/invariants/test_planted_bugs.py;
-that `sim replay` reproduces their dumps is in tests/test_regressions.py."""
+that `sim replay` reproduces their dumps is in tests/test_regressions.py. A table played
+with a planted bug plays in the copy of the package that carries it (``call_in_copy``),
+and what it did comes back to be judged here."""
 
 from __future__ import annotations
 
@@ -12,9 +14,11 @@ import signal
 import threading
 import time
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import invoke_cli
+from conftest import call_in_copy, invoke_cli
 
 from sim.bots import draw_table
 from sim.driver.hooks import TableHook
@@ -77,34 +81,58 @@ def test_the_engine_faults_find_nothing_on_a_sound_engine():
     assert "--fault crash_restore=1 --fault duplicate_dispatch=1" in command
 
 
-def test_a_duplicate_the_engine_accepts_never_reaches_the_table():
+def duplicate_accepted() -> dict[str, Any]:
+    """(In the copy carrying check_skips_turn.) Table 2 of seed 5 with duplicate
+    dispatches: its finding, and the table it left."""
     settings = RunSettings(seed=5, hands=50, hands_per_table=50, planted=("check_skips_turn",),
                            faults=(parse("duplicate_dispatch=1"),), collect_rows=False)
     player = TablePlayer(draw_table(5, 2), 50, settings)
-    outcome = player.play()
-    assert outcome.finding is not None and outcome.finding.name == "duplicate_dispatch"
-    assert "was accepted" in outcome.finding.message
+    finding = player.play().finding
     table = player.table
-    assert table.last is not None
-    assert table.state is table.last.state  # nothing after the last real dispatch committed
-    assert len(table.tail) == outcome.finding.dispatch
+    return {"finding": finding.to_dict() if finding is not None else None,
+            "last": table.last is not None,
+            # nothing after the last real dispatch committed
+            "committed": table.last is not None and table.state is table.last.state,
+            "tail": len(table.tail)}
 
 
-def test_the_watchdog_stops_a_hang_and_the_table_moves_on_in_time():
+def test_a_duplicate_the_engine_accepts_never_reaches_the_table():
+    played = call_in_copy(["check_skips_turn"], duplicate_accepted)
+    finding = played["finding"]
+    assert finding is not None and finding["name"] == "duplicate_dispatch"
+    assert "was accepted" in finding["message"]
+    assert played["last"]
+    assert played["committed"]  # nothing after the last real dispatch committed
+    assert played["tail"] == finding["dispatch"]
+
+
+def hang_stopped() -> dict[str, Any]:
+    """(In the copy carrying dealer_waits_for_leaver.) Table 2 of seed 5 with a watchdog of
+    0.3 s: its finding, its dump's faults, its time, and the process's timer and SIGALRM
+    handler after it."""
     settings = RunSettings(seed=5, hands=50, hands_per_table=50,
                            planted=("dealer_waits_for_leaver",),
                            faults=(parse("hand_timeout=0.3"),), collect_rows=False)
     previous = signal.getsignal(signal.SIGALRM)
     outcome = play_table(draw_table(5, 2), 50, settings)
-    finding = outcome.finding
-    assert finding is not None and finding.kind is Kind.LIVENESS
-    assert finding.message == "the hand did not end within 0.3 s (hand_timeout)"
-    assert "dealer.py" in finding.trace  # where the engine was stuck
-    assert outcome.dump is not None and outcome.dump.case.faults == ("hand_timeout=0.3",)
-    assert outcome.seconds < 0.3 + 10  # the hanging hand cost its timeout, not forever
-    # The timer is off and the handler put back: nothing fires later in this process.
-    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
-    assert signal.getsignal(signal.SIGALRM) is previous
+    return {"finding": outcome.finding.to_dict() if outcome.finding is not None else None,
+            "faults": list(outcome.dump.case.faults) if outcome.dump is not None else None,
+            "seconds": outcome.seconds, "timer": list(signal.getitimer(signal.ITIMER_REAL)),
+            "handler_back": signal.getsignal(signal.SIGALRM) is previous}
+
+
+def test_the_watchdog_stops_a_hang_and_the_table_moves_on_in_time():
+    played = call_in_copy(["dealer_waits_for_leaver"], hang_stopped)
+    finding = played["finding"]
+    assert finding is not None and finding["kind"] == Kind.LIVENESS.value
+    assert finding["message"] == "the hand did not end within 0.3 s (hand_timeout)"
+    assert "dealer.py" in finding["trace"]  # where the engine was stuck
+    assert played["faults"] == ["hand_timeout=0.3"]
+    assert played["seconds"] < 0.3 + 10  # the hanging hand cost its timeout, not forever
+    # The timer is off and the handler put back: nothing fires later in the process that
+    # played it.
+    assert played["timer"] == [0.0, 0.0]
+    assert played["handler_back"]
 
 
 class _SlowDispatches(TableHook):
@@ -127,16 +155,23 @@ def test_without_signals_the_watchdog_checks_the_clock_after_each_dispatch():
     assert finding.message == "the hand did not end within 0.05 s (hand_timeout)"
 
 
-def test_a_dump_records_the_faults_and_an_old_dump_reads_as_none(tmp_path):
+def restore_dumped(folder: str) -> str | None:
+    """(In the copy carrying restore_misreads_last_actor.) Table 0 of seed 5 with three
+    faults, dumping into ``folder``: its dump's path."""
     settings = RunSettings(seed=5, hands=25, hands_per_table=25,
-                           planted=("restore_misreads_last_actor",), failures_dir=tmp_path,
+                           planted=("restore_misreads_last_actor",), failures_dir=Path(folder),
                            faults=(parse("crash_restore=1"), parse("slow_tables=0"),
                                    parse("determinism=1000")))
-    outcome = play_table(draw_table(5, 0), 25, settings)
-    assert outcome.dump is not None and outcome.dump.path is not None
-    data = json.loads(outcome.dump.path.read_text())
+    dump = play_table(draw_table(5, 0), 25, settings).dump
+    return str(dump.path) if dump is not None and dump.path is not None else None
+
+
+def test_a_dump_records_the_faults_and_an_old_dump_reads_as_none(tmp_path):
+    path = call_in_copy(["restore_misreads_last_actor"], restore_dumped, str(tmp_path))
+    assert path is not None
+    data = json.loads(Path(path).read_text())
     assert data["faults"] == ["crash_restore=1", "determinism=1000"]  # the replayed ones
-    case = load(outcome.dump.path).case
+    case = load(Path(path)).case
     assert case.faults == ("crash_restore=1", "determinism=1000")
     assert replay(case).finding.name == "crash_restore"
     # Without the fault the replay has nothing to catch it with: the invariants miss it.

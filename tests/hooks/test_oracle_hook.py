@@ -4,11 +4,12 @@ difference stops the table as invariant `oracle`."""
 from __future__ import annotations
 
 import pytest
-from conftest import invoke_cli, query
+from conftest import call_in_copy, invoke_cli, query
 
 pytest.importorskip("pokerkit")
 
 from sim.bots import draw_table  # noqa: E402
+from sim.finding import Finding  # noqa: E402
 from sim.runner import RunSettings, play_table  # noqa: E402
 
 
@@ -20,18 +21,27 @@ def test_a_clean_table_agrees_and_counts_what_it_compared():
     assert outcome.counts["oracle_decisions"] > 0
 
 
-def test_the_oracle_alone_catches_a_planted_rules_bug():
-    # With only the chip check on, awards_correct cannot catch the odd chip; PokerKit can.
+def first_finding_of_the_oracle_run() -> dict | None:
+    """(In the copy carrying min_raise_ignores_last_raise.) The first finding of the first
+    six tables of seed 5 checked by the oracle and chip_conservation alone."""
     settings = RunSettings(seed=5, hands=400, hands_per_table=400, oracle=1,
                            planted=("min_raise_ignores_last_raise",),
                            invariants=("chip_conservation",))
     for table_id in range(6):
         outcome = play_table(draw_table(5, table_id), 400, settings)
         if outcome.finding is not None:
-            break
-    assert outcome.finding is not None
-    assert outcome.finding.name == "oracle"
-    assert "PokerKit disagrees on hand" in outcome.finding.message
+            return outcome.finding.to_dict()
+    return None
+
+
+def test_the_oracle_alone_catches_a_planted_rules_bug():
+    # With only the chip check on, legal_actions cannot catch the min-raise bug; PokerKit
+    # can. (The tables play in the copy of the package that carries the bug.)
+    found = call_in_copy(["min_raise_ignores_last_raise"], first_finding_of_the_oracle_run)
+    assert found is not None
+    finding = Finding.from_dict(found)
+    assert finding.name == "oracle"
+    assert "PokerKit disagrees on hand" in finding.message
 
 
 def test_the_rate_samples_about_one_hand_in_rate():
@@ -65,6 +75,6 @@ def test_sim_report_counts_each_mask(tmp_path):
     assert report.exit_code == 0, report.output
     hands = query(out, "SELECT sum(count) FROM counters WHERE name = 'oracle_hands'")[0][0]
     assert f"PokerKit oracle: {hands:,} hands" in report.output
-    for name, count in query(out, "SELECT name, sum(count) FROM counters "
+    for name, _count in query(out, "SELECT name, sum(count) FROM counters "
                                   "WHERE name LIKE 'oracle_mask:%' GROUP BY name"):
         assert name.split(":", 1)[1] in report.output

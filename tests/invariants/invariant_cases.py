@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -48,13 +48,19 @@ def deck(holes: Sequence[str], board: str = "") -> tuple[int, ...]:
 def checked_table(stacks: Mapping[int, int], *,
                   seats: int | None = None, small_blind: int = 1, big_blind: int = 2,
                   ante: int = 0, decks: Mapping[int, Sequence[int]] | None = None,
-                  seed: int = TABLE_SEED) -> CheckedTable:
-    """A CheckedTable (every invariant after every dispatch) whose hand N uses decks[N]."""
+                  seed: int = TABLE_SEED, checks: Iterable[str] | None = None) -> CheckedTable:
+    """A CheckedTable (every invariant after every dispatch, or the ``checks`` named) whose
+    hand N uses decks[N]."""
     config = TableConfig(seats=seats or max(2, max(stacks) + 1), small_blind=small_blind,
                          big_blind=big_blind, ante=ante, min_buy_in=1, max_buy_in=10_000)
     return CheckedTable(config, seed, {s: (f"p{s}", chips) for s, chips in stacks.items()},
-                        keep=16, setups={n: HandSetup(deck=tuple(d))
+                        checks=checks, keep=16, setups={n: HandSetup(deck=tuple(d))
                                          for n, d in (decks or {}).items()})
+
+
+def all_but(*left_out: str) -> list[str]:
+    """Every invariant's name but those ``left_out``, in the order they run."""
+    return [inv.name for inv in select(None) if inv.name not in left_out]
 
 
 def variant(ctx: CheckContext, **changes: Any) -> CheckContext:

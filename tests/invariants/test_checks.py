@@ -1,33 +1,70 @@
 """Each invariant passes on real dispatches and fails, by name, on a corrupted state or event
-list: proof that it looks at what it claims to."""
+list: proof that it looks at what it claims to.
+
+Where a planted bug makes the violation, its scenario (a function of this module) runs in
+the copy of the package that carries the bug (``call_in_copy``), on a table checked by every
+invariant but the one under test (so the scenario plays through to the dispatch it judges),
+or by all of them where the test is that the table stops at the broken dispatch."""
 
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
-from invariant_cases import checked_table, deck, first, passes, replaced, variant, violation
+from conftest import call_in_copy
+from invariant_cases import (
+    all_but,
+    checked_table,
+    deck,
+    first,
+    passes,
+    replaced,
+    variant,
+    violation,
+)
 from invariant_play import new_table, random_action
 
-from sim.engine import bugs
 from sim.engine import events as ev
 from sim.engine.actions import Bet, Call, Check, Fold, Leave, RaiseTo, Rebuy, Timeout
 from sim.engine.animation import Animation, Animator, Step, play
-from sim.engine.errors import IllegalAction
 from sim.engine.log import HandRecord
 from sim.engine.state import BETTING, IDLE
 from sim.finding import FindingError
-from sim.invariants.base import INVARIANTS, run_all, select
+from sim.invariants.base import INVARIANTS, CheckContext, run_all, select
+from sim.invariants.pipeline import CheckedTable
 from sim.invariants.steps import play_steps
 
 NO_HELP_BOARD = "2c 3d 7h 9s Tc"  # pairs stay pairs: no straight, no flush
 
 
-@pytest.fixture
-def three(monkeypatch):
+def three_table(checks: list[str] | None = None) -> CheckedTable:
     """Three players, button 0, SB 1, BB 2; dealing order 1, 2, 0."""
     return checked_table({0: 100, 1: 100, 2: 100},
-                         decks={1: deck(["Ks Kd", "Qs Qd", "As Ad"], NO_HELP_BOARD)})
+                         decks={1: deck(["Ks Kd", "Qs Qd", "As Ad"], NO_HELP_BOARD)},
+                         checks=checks)
+
+
+@pytest.fixture
+def three(monkeypatch):
+    return three_table()
+
+
+def stopped(table: CheckedTable, *actions: Any, offer: Any = None, junk: bool = False
+            ) -> list[Any] | None:
+    """Dispatch ``actions`` on ``table``, then offer ``offer`` (with ``junk``); the finding
+    that stopped it ([index of the action, or -1 for the offer; name; message]), or None."""
+    index = 0
+    try:
+        while index < len(actions):
+            table.dispatch(actions[index])
+            index += 1
+        if offer is not None:
+            index = -1
+            table.offer(offer, junk=junk)
+    except FindingError as error:
+        return [index, error.finding.name, error.finding.message]
+    return None
 
 
 def test_every_invariant_is_registered_with_a_description():
@@ -171,31 +208,48 @@ def test_valid_to_act_flags_a_turn_with_nothing_to_decide(three):
 
 # -- legal_actions ---------------------------------------------------------------------------
 
-def test_legal_actions_after_a_short_all_in_allow_only_call_or_fold(monkeypatch):
+def short_all_in(checks: list[str] | None = None) -> tuple[CheckedTable, CheckContext]:
     # Button 0 raises to 10, SB 1 calls, BB 2 goes all-in to 13: 3 more is not a full raise.
-    t = checked_table({0: 100, 1: 100, 2: 13})
+    t = checked_table({0: 100, 1: 100, 2: 13}, checks=checks)
     t.dispatch(RaiseTo(0, 10))
     t.dispatch(Call(1))
-    ctx = t.dispatch(RaiseTo(2, 13))
+    return t, t.dispatch(RaiseTo(2, 13))
+
+
+def short_all_in_judged() -> str:
+    """(In the copy carrying short_all_in_reopens.)"""
+    _, ctx = short_all_in(all_but("legal_actions"))
+    return violation("legal_actions", variant(ctx))
+
+
+def test_legal_actions_after_a_short_all_in_allow_only_call_or_fold():
+    t, ctx = short_all_in()
     legal = t.controller.legal_actions()
     assert (legal.seat, legal.call, legal.max_raise_to) == (0, 3, 0)
     passes("legal_actions", ctx)
-    with bugs.planted("short_all_in_reopens"):
-        message = violation("legal_actions", variant(ctx))
+    message = call_in_copy(["short_all_in_reopens"], short_all_in_judged)
     assert "min_raise_to is 21, the rules give 0" in message
 
 
+def two_raises(table: CheckedTable) -> CheckContext:
+    table.dispatch(RaiseTo(0, 10))
+    return table.dispatch(RaiseTo(1, 30))  # a raise of 20: the next must be to 50
+
+
+def two_raises_judged() -> str:
+    """(In the copy carrying min_raise_ignores_last_raise.)"""
+    return violation("legal_actions", variant(two_raises(three_table(all_but("legal_actions")))))
+
+
 def test_legal_actions_checks_the_engines_books_against_the_events(three):
-    three.dispatch(RaiseTo(0, 10))
-    ctx = three.dispatch(RaiseTo(1, 30))  # a raise of 20: the next must be to 50
+    ctx = two_raises(three)
     assert three.controller.legal_actions().min_raise_to == 50
     passes("legal_actions", ctx)
     state = ctx.state.copy()
     state.min_raise = 2
     message = violation("legal_actions", variant(ctx, state=state))
     assert "last full raise is 2 but the street's events give 20" in message
-    with bugs.planted("min_raise_ignores_last_raise"):
-        message = violation("legal_actions", variant(ctx))
+    message = call_in_copy(["min_raise_ignores_last_raise"], two_raises_judged)
     assert "min_raise_to is 32, the rules give 50" in message
 
 
@@ -368,11 +422,15 @@ def test_animation_steps_must_move_the_chips_that_moved(three):
 
 # -- no_private_leak -------------------------------------------------------------------------
 
+def opening_judged() -> str:
+    """(In the copy carrying neighbour_sees_hole.)"""
+    return violation("no_private_leak", variant(three_table(all_but("no_private_leak")).last))
+
+
 def test_no_private_leak(three):
     ctx = three.last
     passes("no_private_leak", ctx)
-    with bugs.planted("neighbour_sees_hole"):
-        message = violation("no_private_leak", variant(ctx))
+    message = call_in_copy(["neighbour_sees_hole"], opening_judged)
     # seat 1's cards, to its neighbour
     assert "Seat 0's view reveals Kd (seat 1's hole card), Ks (seat 1's hole card)" in message
 
@@ -393,29 +451,44 @@ def test_no_private_leak_in_animation_steps(three):
         "no_private_leak", variant(ctx, animator=broken))
 
 
+def to_the_flop(table: CheckedTable, started: bool) -> CheckContext:
+    """The dispatch that deals the flop (a burnt card); with ``started``, the hand's
+    HandStarted (its deck and seed) added to its events."""
+    table.dispatch(Call(0))
+    table.dispatch(Call(1))
+    ctx = table.dispatch(Check(2))
+    return variant(ctx, events=[*ctx.events, table.log.current.started]) if started else ctx
+
+
+def flop_judged(started: bool) -> str:
+    """(In the copy carrying feed_shows_deck, or feed_shows_burnt.)"""
+    return violation("no_private_leak",
+                     variant(to_the_flop(three_table(all_but("no_private_leak")), started)))
+
+
 def test_no_private_leak_in_player_feeds(three):
-    ctx = three.dispatch(Call(0))
-    ctx = three.dispatch(Call(1))
-    ctx = three.dispatch(Check(2))  # the flop: a burnt card
+    ctx = to_the_flop(three, started=False)
     assert ev.BoardDealt in {type(e) for e in ctx.events}
     passes("no_private_leak", ctx)
-    with bugs.planted("feed_shows_burnt"):
-        assert "the burnt card is secret" in violation("no_private_leak", variant(ctx))
-    started = three.controller.state  # a HandStarted in the events: the deck and its seed
-    hand = three.log.current.started
-    ctx = variant(ctx, events=[*ctx.events, hand])
+    assert "the burnt card is secret" in call_in_copy(["feed_shows_burnt"], flop_judged, False)
+    started = three.controller.state
+    ctx = variant(ctx, events=[*ctx.events, three.log.current.started])
     passes("no_private_leak", ctx)
-    with bugs.planted("feed_shows_deck"):
-        assert "feed shows hand 1's deck (52 cards)" in violation("no_private_leak", ctx)
+    assert "feed shows hand 1's deck (52 cards)" in call_in_copy(["feed_shows_deck"],
+                                                                 flop_judged, True)
     assert started.hand_no == 1
 
 
+def fold_stopped() -> list[Any] | None:
+    """(In the copy carrying folded_cards_shown.)"""
+    return stopped(three_table(), Fold(0))
+
+
 def test_no_private_leak_names_folded_cards_forever(three):
-    with bugs.planted("folded_cards_shown"), pytest.raises(FindingError) as caught:
-        three.dispatch(Fold(0))
-    assert caught.value.finding.name == "no_private_leak"
-    assert ("The public view reveals Ad (seat 0's hole card), As (seat 0's hole card)"
-            in caught.value.finding.message)
+    assert stopped(three, Fold(0)) is None
+    index, name, message = call_in_copy(["folded_cards_shown"], fold_stopped)
+    assert (index, name) == (0, "no_private_leak")
+    assert "The public view reveals Ad (seat 0's hole card), As (seat 0's hole card)" in message
 
 
 # -- action_legal ----------------------------------------------------------------------------
@@ -457,50 +530,57 @@ def test_action_legal_checks_what_a_timeout_does(three):
         "action_legal", variant(ctx, state=state))
 
 
+def junk_stopped() -> list[Any] | None:
+    """(In the copy carrying check_while_owing.)"""
+    return stopped(three_table(), offer=Check(0), junk=True)
+
+
 def test_chaos_junk_accepted_fails_at_once(three):
-    with bugs.planted("check_while_owing"):
-        with pytest.raises(FindingError) as caught:
-            three.offer(Check(0), junk=True)
-    assert caught.value.finding.name == "action_legal"
-    assert caught.value.finding.message.startswith("The engine accepted Check(seat=0) though ")
+    assert stopped(three, offer=Check(0), junk=True) is None  # rightly rejected: 2 is owed
+    index, name, message = call_in_copy(["check_while_owing"], junk_stopped)
+    assert (index, name) == (-1, "action_legal")
+    assert message.startswith("The engine accepted Check(seat=0) though ")
+
+
+def free_fold_offered(table: CheckedTable) -> list[Any] | None:
+    assert table.offer(Check(0)) is None  # rightly rejected: 2 is owed
+    # the big blind may check, or fold
+    return stopped(table, Call(0), Call(1), offer=Fold(2))
+
+
+def free_fold_stopped() -> list[Any] | None:
+    """(In the copy carrying fold_refused_when_free.)"""
+    return free_fold_offered(three_table())
 
 
 def test_an_offered_action_the_judge_finds_legal_must_be_accepted(three):
-    assert three.offer(Check(0)) is None  # rightly rejected: 2 is owed
-    three.dispatch(Call(0))
-    three.dispatch(Call(1))  # the big blind may check, or fold
-    with bugs.planted("fold_refused_when_free"), pytest.raises(FindingError) as caught:
-        three.offer(Fold(2))
-    assert caught.value.finding.name == "legal_action_rejected"
-    assert "Fold(seat=2) is legal by the independent judge" in caught.value.finding.message
+    assert free_fold_offered(three) is None
+    index, name, message = call_in_copy(["fold_refused_when_free"], free_fold_stopped)
+    assert (index, name) == (-1, "legal_action_rejected")
+    assert "Fold(seat=2) is legal by the independent judge" in message
 
 
 # -- showdown_order --------------------------------------------------------------------------
 
 def test_showdown_order(three):
-    three.dispatch(Call(0))
-    three.dispatch(Call(1))
-    three.dispatch(Check(2))
-    for seat in (1, 2, 0, 1, 2, 0, 1):
-        three.dispatch(Check(seat))
-    three.dispatch(Bet(2, 4))  # seat 2 bets the river: it shows first
-    three.dispatch(Call(0))
-    ctx = three.dispatch(Call(1))
+    for action in RIVER_BET:
+        ctx = three.dispatch(action)
     assert ctx.ended is not None
     passes("showdown_order", ctx)
     shows = [e for e in ctx.ended.events if type(e) in (ev.CardsShown, ev.CardsMucked)]
     assert [e.seat for e in shows] == [2, 0, 1]
-    with bugs.planted("showdown_ignores_aggressor"):
-        table = checked_table({0: 100, 1: 100, 2: 100},
-                              decks={1: deck(["Ks Kd", "Qs Qd", "As Ad"], NO_HELP_BOARD)})
-        table_actions = [Call(0), Call(1), Check(2), *(Check(s) for s in (1, 2, 0, 1, 2, 0, 1)),
-                         Bet(2, 4), Call(0)]
-        for action in table_actions:
-            table.dispatch(action)
-        with pytest.raises(FindingError) as caught:
-            table.dispatch(Call(1))
-    assert caught.value.finding.name == "showdown_order"
-    assert "the rules give 2, 0, 1" in caught.value.finding.message
+    index, name, message = call_in_copy(["showdown_ignores_aggressor"], river_bet_stopped)
+    assert (index, name) == (len(RIVER_BET) - 1, "showdown_order")  # the last call
+    assert "the rules give 2, 0, 1" in message
+
+
+RIVER_BET = (Call(0), Call(1), Check(2), *(Check(s) for s in (1, 2, 0, 1, 2, 0, 1)),
+             Bet(2, 4), Call(0), Call(1))  # seat 2 bets the river: it shows first
+
+
+def river_bet_stopped() -> list[Any] | None:
+    """(In the copy carrying showdown_ignores_aggressor.)"""
+    return stopped(three_table(), *RIVER_BET)
 
 
 def test_waiting_for_big_blind(three):

@@ -4,7 +4,8 @@ bug has one shape (``Message.shape``) however its numbers, cards, seats and list
 - No call in ``sim/`` builds a template as a string (an f-string, ``+`` or ``%``): checked
   on the source, call by call.
 - Findings of one planted bug on different tables have one shape though their sentences
-  differ; two bugs caught by one invariant have two.
+  differ; two bugs caught by one invariant have two. (The tables are played in the copy of
+  the package that carries the bug: one child Python per bug.)
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import call_in_copy
 
 import sim
-from sim.finding import Finding
 from sim.runner import RunSettings, play_table
 
 SIM = Path(sim.__file__).parent
@@ -144,19 +145,26 @@ HANDS = 25  # per table, as tests/test_planted_bugs_e2e.py plays them
 TABLES = 12  # at most: each bug below breaks at least two of the first twelve
 
 
-def _findings(bug: str, invariant: str, wanted: int) -> list[Finding]:
-    """The findings of ``invariant`` on the first tables of a swarm run with ``bug``
-    planted: ``wanted`` of them, from as many tables (a bug may show first in another
-    invariant on some tables: those are skipped)."""
+def found_by(bug: str, invariant: str, wanted: int) -> list[dict[str, str]]:
+    """(In the copy carrying ``bug``.) The findings of ``invariant`` on the first tables of
+    a swarm run with ``bug`` planted: ``wanted`` of them at most, from as many tables (a bug
+    may show first in another invariant on some tables: those are skipped); each as its
+    message, its shape and what it says (``str``)."""
     settings = RunSettings(seed=SEED, hands=HANDS * TABLES, hands_per_table=HANDS,
                            planted=(bug,), collect_rows=False)
     found = []
     for table_id in range(TABLES):
         finding = play_table(settings.draw(table_id), HANDS, settings).finding
         if finding is not None and finding.name == invariant:
-            found.append(finding)
+            found.append({"message": finding.message, "shape": finding.shape,
+                          "said": str(finding)})
             if len(found) == wanted:
                 break
+    return found
+
+
+def _findings(bug: str, invariant: str, wanted: int) -> list[dict[str, str]]:
+    found = call_in_copy([bug], found_by, bug, invariant, wanted)
     assert len(found) == wanted, f"{bug}: {len(found)} {invariant} findings in {TABLES} tables"
     return found
 
@@ -169,13 +177,13 @@ def _findings(bug: str, invariant: str, wanted: int) -> list[Finding]:
 ])
 def test_one_bug_on_several_tables_has_one_shape(bug, invariant):
     found = _findings(bug, invariant, 3)
-    messages = {finding.message for finding in found}
-    shapes = {finding.shape for finding in found}
+    messages = {finding["message"] for finding in found}
+    shapes = {finding["shape"] for finding in found}
     assert len(messages) == 3, messages  # the sentences differ from table to table...
     assert len(shapes) == 1, shapes  # ... the shape does not
     shape = shapes.pop()
     assert not re.search(r"\d", shape), shape  # no number, seat or card left in it
-    assert all(str(finding).startswith(f"{invariant}: ") for finding in found)
+    assert all(finding["said"].startswith(f"{invariant}: ") for finding in found)
 
 
 @pytest.mark.parametrize("invariant, bug, other, common", [
@@ -190,7 +198,7 @@ def test_one_bug_on_several_tables_has_one_shape(bug, invariant):
      "The state's "),
 ])
 def test_two_bugs_caught_by_one_invariant_have_two_shapes(invariant, bug, other, common):
-    shapes = {name: {finding.shape for finding in _findings(name, invariant, 2)}
+    shapes = {name: {finding["shape"] for finding in _findings(name, invariant, 2)}
               for name in (bug, other)}
     assert len(shapes[bug]) == 1 and len(shapes[other]) == 1, shapes
     assert shapes[bug] != shapes[other], shapes

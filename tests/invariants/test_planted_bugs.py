@@ -1,11 +1,16 @@
 """Each planted engine bug is caught by the invariant named for it, during random legal play.
 
 Every case plays seeded random hands (all invariants after every dispatch) with the bug
-switched on and expects the first violation to come from the named invariant; then it
+planted and expects the first violation to come from the named invariant; then it
 plays the same hands with the bug off and expects none.
 
 The bugs in FAULT_CASES hide from every invariant: each is caught by the fault written for
-it (``sim run --fault``), on a table of the swarm.
+it (``sim run --fault``, the fault of its record in ``sim.planted``), on a table of the
+swarm.
+
+The play with a bug planted runs in the copy of the package that carries it (one child
+Python per bug, ``call_in_copy``, doing all of that bug's buggy play); the play without it
+runs here, in the package itself.
 """
 
 from __future__ import annotations
@@ -14,14 +19,15 @@ import random
 from dataclasses import replace
 
 import pytest
+from conftest import call_in_copy
+from invariant_cases import all_but
 from invariant_play import Mix, new_table, play
 
 from sim.bots import draw_table
-from sim.engine import bugs
 from sim.finding import Finding, FindingError
-from sim.runner import RunSettings, play_table
-from sim.hooks.faults import CAUGHT_BY_FAULT, parse
-from sim.invariants.base import select
+from sim.hooks.faults import parse
+from sim.planted.catalogue import CATALOGUE
+from sim.runner import RunSettings, TableOutcome, play_table
 
 PASSIVE = Mix(aggression=0.0, fold=0.0, timeout=0.0, requests=0.0)  # to showdown, every hand
 JUNK = Mix(junk=0.3)  # the chaos bot's junk now and then: what a lax verify lets through
@@ -86,32 +92,29 @@ CASES = {
     "fold_refused_when_free": ("legal_action_rejected", dict(seats=4, players=4), Mix()),
 }
 HANDS = 300
-# bug -> (the finding's name, the fault that catches it)
 FINDING_OF = {"crash_restore": "crash_restore", "duplicate_dispatch": "duplicate_dispatch",
               "determinism": "determinism", "hand_timeout": "liveness"}  # fault -> finding
-FAULT_CASES = {bug: (FINDING_OF[fault.partition("=")[0]], fault)
-               for bug, fault in CAUGHT_BY_FAULT.items()}
+# bug -> (the finding's name, the fault that catches it)
+FAULT_CASES = {bug.name: (FINDING_OF[bug.fault.partition("=")[0]], bug.fault)
+               for bug in CATALOGUE.values() if bug.fault is not None}
 # A fault-caught bug that an invariant also finds without its fault: an out-of-turn check
 # accepted is one of verify_agrees's probes.
 ALSO_CAUGHT_BY = {"check_skips_turn": "verify_agrees"}
 FAULT_TABLE = draw_table(5, 2)  # four seat hoppers: checks, and leaves in mid-hand
 
 
-def _all_but(left_out: tuple[str, ...]) -> list[str]:
-    """Every invariant's name but those ``left_out``, in the order they run."""
-    return [inv.name for inv in select(None) if inv.name not in left_out]
-
-
 def _without_probes(settings: dict) -> dict:
     """``checks=BUT_PROBES`` means every invariant but those."""
     if settings.get("checks") is BUT_PROBES:
-        return {**settings, "checks": _all_but(BUT_PROBES)}
+        return {**settings, "checks": all_but(*BUT_PROBES)}
     return settings
 
 
 def test_every_planted_bug_has_a_case():
-    assert set(CASES) | set(FAULT_CASES) == set(bugs.BUGS)
+    assert set(CASES) | set(FAULT_CASES) == set(CATALOGUE)
     assert not set(CASES) & set(FAULT_CASES)
+    for bug, (name, _) in FAULT_CASES.items():  # the record says what its fault finds
+        assert CATALOGUE[bug].caught_by == name, bug
 
 
 def _first_violation(seed: int, settings: dict, mix: Mix,
@@ -126,39 +129,72 @@ def _first_violation(seed: int, settings: dict, mix: Mix,
     return None, table.log.finished
 
 
+def _said(finding: Finding | None) -> list[str] | None:
+    return None if finding is None else [finding.name, str(finding)]
+
+
+def caught_by_invariant(bug: str) -> tuple[list[str] | None, int]:
+    """(In the copy carrying ``bug``.) The first violation of its case, and the hands
+    finished before it."""
+    _, settings, mix = CASES[bug]
+    violation, hands = _first_violation(0, settings, mix)
+    return _said(violation), hands
+
+
 @pytest.mark.parametrize("bug", sorted(CASES))
 def test_planted_bug_is_caught_by_its_invariant(bug):
     invariant, settings, mix = CASES[bug]
-    with bugs.planted(bug):
-        violation, hands = _first_violation(0, settings, mix)
+    violation, hands = call_in_copy([bug], caught_by_invariant, bug)
     assert violation is not None, f"{bug} went unnoticed for {hands} hands"
-    assert violation.name == invariant, str(violation)
+    name, said = violation
+    assert name == invariant, said
     # The same seed with no bug planted plays past that point cleanly.
     clean, played = _first_violation(0, settings, mix, hands + 1)
     assert clean is None, str(clean)
     assert played == hands + 1
 
 
-@pytest.mark.parametrize("bug", sorted(FAULT_CASES))
-def test_planted_bug_is_caught_by_its_fault(bug):
-    name, fault = FAULT_CASES[bug]
-    settings = RunSettings(seed=5, hands=50, hands_per_table=50, planted=(bug,),
-                           faults=(parse(fault),), collect_rows=False)
-    caught = play_table(FAULT_TABLE, 50, settings)
-    assert caught.finding is not None, f"{bug} went unnoticed for {caught.hands} hands"
-    assert caught.finding.name == name, str(caught.finding)
-    # The same table with the fault on and the bug off plays past that point cleanly.
-    clean = play_table(FAULT_TABLE, caught.hands + 1, replace(settings, planted=()))
-    assert clean.finding is None, str(clean.finding)
-    assert clean.hands == caught.hands + 1
-    if name != "liveness":  # (without its watchdog, that bug hangs for good)
-        # Without the fault, the invariants miss it (but the one named in ALSO_CAUGHT_BY,
-        # which finds it on its own): the fault is what finds it.
+def _fault_settings(bug: str, planted: tuple[str, ...]) -> RunSettings:
+    return RunSettings(seed=5, hands=50, hands_per_table=50, planted=planted,
+                       faults=(parse(FAULT_CASES[bug][1]),), collect_rows=False)
+
+
+def caught_by_fault(bug: str) -> dict[str, tuple[list[str] | None, int]]:
+    """(In the copy carrying ``bug``.) FAULT_TABLE played with its fault ("caught"), and
+    without it ("unseen": by every invariant but the one named in ALSO_CAUGHT_BY, and
+    "seen": by every invariant, for a bug named there); each as (finding, hands)."""
+    def played(outcome: TableOutcome) -> tuple[list[str] | None, int]:
+        return _said(outcome.finding), outcome.hands
+
+    settings = _fault_settings(bug, (bug,))
+    plays = {"caught": played(play_table(FAULT_TABLE, 50, settings))}
+    if FAULT_CASES[bug][0] != "liveness":  # (without its watchdog, that bug hangs for good)
         unfaulted = replace(settings, faults=())
         also = ALSO_CAUGHT_BY.get(bug)
         if also is not None:
-            seen = play_table(FAULT_TABLE, 50, unfaulted)
-            assert seen.finding is not None and seen.finding.name == also, str(seen.finding)
-            unfaulted = replace(unfaulted, invariants=tuple(_all_but((also,))))
-        unseen = play_table(FAULT_TABLE, 50, unfaulted)
-        assert unseen.finding is None, str(unseen.finding)
+            plays["seen"] = played(play_table(FAULT_TABLE, 50, unfaulted))
+            unfaulted = replace(unfaulted, invariants=tuple(all_but(also)))
+        plays["unseen"] = played(play_table(FAULT_TABLE, 50, unfaulted))
+    return plays
+
+
+@pytest.mark.parametrize("bug", sorted(FAULT_CASES))
+def test_planted_bug_is_caught_by_its_fault(bug):
+    name, _ = FAULT_CASES[bug]
+    plays = call_in_copy([bug], caught_by_fault, bug)
+    caught, hands = plays["caught"]
+    assert caught is not None, f"{bug} went unnoticed for {hands} hands"
+    assert caught[0] == name, caught[1]
+    # The same table with the fault on and the bug off plays past that point cleanly.
+    clean = play_table(FAULT_TABLE, hands + 1, _fault_settings(bug, ()))
+    assert clean.finding is None, str(clean.finding)
+    assert clean.hands == hands + 1
+    if name != "liveness":
+        # Without the fault, the invariants miss it (but the one named in ALSO_CAUGHT_BY,
+        # which finds it on its own): the fault is what finds it.
+        also = ALSO_CAUGHT_BY.get(bug)
+        if also is not None:
+            seen, _ = plays["seen"]
+            assert seen is not None and seen[0] == also, seen
+        unseen, _ = plays["unseen"]
+        assert unseen is None, unseen

@@ -1,5 +1,6 @@
 """The PokerKit oracle: harness hands agree, each mask is hit by its situation, and a planted
-engine bug comes out as an unmasked difference."""
+engine bug comes out as an unmasked difference (its hand played, and compared, in the copy
+of the package that carries the bug)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ import pytest
 
 pytest.importorskip("pokerkit")
 
+from conftest import call_in_copy  # noqa: E402
+
 from sim.bots import draw_table  # noqa: E402
 from sim.driver.hooks import TableHook  # noqa: E402
 from sim.engine import actions as ac  # noqa: E402
-from sim.engine import bugs  # noqa: E402
 from sim.engine.controller import Controller  # noqa: E402
 from sim.engine.handsetup import HandSetup  # noqa: E402
 from sim.engine.log import (
@@ -255,49 +257,61 @@ def test_merged_side_pots(monkeypatch):
 
 # -- differences that are not masked ------------------------------------------------------
 
-def test_a_planted_min_raise_bug_is_an_unmasked_difference(monkeypatch):
+PLANTED_HANDS: dict[str, dict[str, Any]] = {
     # A raise to 10 over the big blind of 2: the next minimum raise is to 18, not 12.
-    with bugs.planted("min_raise_ignores_last_raise"):
-        records = play(monkeypatch, {0: 100, 1: 100, 2: 100}, ["raise 10"])
-        report = compare_hand(records[0])
-    assert report.masks == {}
-    assert report.complete is False
-    assert len(report.differences) == 1
-    difference = report.differences[0]
+    "min_raise_ignores_last_raise": dict(stacks={0: 100, 1: 100, 2: 100}, moves=["raise 10"]),
+    # Blinds 1/2, the small blind folds: 7 chips for three tied players, 1 odd chip, which
+    # the bug hands to the button instead of the first winner left of it.
+    "odd_chip_to_button": dict(stacks={0: 100, 1: 100, 2: 100, 3: 100},
+                               moves=["call", "call", "fold"],
+                               holes=["3c 4d", "5c 6d", "7c 8d", "2d 3d"],  # seats 1, 2, 3, 0
+                               board="As Ks Qs Js Ts"),
+    # A bets 20 (a full bet), B shoves 25: A may only call; the bug lets A raise.
+    "short_all_in_reopens": dict(stacks={0: 100, 1: 100, 2: 27},
+                                 moves=["call", "call", "check", "bet 20", "raise 25", "call"]),
+}
+
+
+def planted_report(bug: str) -> dict[str, Any]:
+    """(In the copy carrying ``bug``.) The oracle's report of its hand in PLANTED_HANDS."""
+    hand = PLANTED_HANDS[bug]
+    report = compare_hand(play(pytest.MonkeyPatch(), hand["stacks"], hand["moves"],
+                               holes=hand.get("holes", ()), board=hand.get("board", ""))[0])
+    return {"masks": report.masks, "differences": report.differences,
+            "complete": report.complete}
+
+
+def test_a_planted_min_raise_bug_is_an_unmasked_difference():
+    report = call_in_copy(["min_raise_ignores_last_raise"], planted_report,
+                          "min_raise_ignores_last_raise")
+    assert report["masks"] == {}
+    assert report["complete"] is False
+    assert len(report["differences"]) == 1
+    difference = report["differences"][0]
     assert difference.startswith("dispatch 1: seat 1 (preflop) to act")
     assert "we offer call 9, bet or raise to 12..100" in difference
     assert "PokerKit offers call 9, bet or raise to 18..100" in difference
 
 
 def test_a_planted_odd_chip_bug_is_an_unmasked_difference(monkeypatch):
-    # Blinds 1/2, the small blind folds: 7 chips for three tied players, 1 odd chip, which
-    # the bug hands to the button instead of the first winner left of it.
-    holes = ["3c 4d", "5c 6d", "7c 8d", "2d 3d"]  # seats 1, 2, 3, 0
-    moves = ["call", "call", "fold"]
-    with bugs.planted("odd_chip_to_button"):
-        records = play(monkeypatch, {0: 100, 1: 100, 2: 100, 3: 100}, moves,
-                       holes=holes, board="As Ks Qs Js Ts")
-        report = compare_hand(records[0])
-    assert report.masks == {}
-    assert report.differences == [
+    report = call_in_copy(["odd_chip_to_button"], planted_report, "odd_chip_to_button")
+    assert report["masks"] == {}
+    assert report["differences"] == [
         "dispatch 13: final stacks differ: seat 2 ends with 100 here, 101 in PokerKit; "
         "seat 0 ends with 101 here, 100 in PokerKit."]
     # Without the bug the same hand agrees.
-    assert_masked(compare_hand(play(monkeypatch, {0: 100, 1: 100, 2: 100, 3: 100}, moves,
-                                    holes=holes, board="As Ks Qs Js Ts")[0]),
+    hand = PLANTED_HANDS["odd_chip_to_button"]
+    assert_masked(compare_hand(play(monkeypatch, hand["stacks"], hand["moves"],
+                                    holes=hand["holes"], board=hand["board"])[0]),
                   {}, complete=True)
 
 
-def test_a_planted_short_all_in_bug_is_an_unmasked_difference(monkeypatch):
-    # A bets 20 (a full bet), B shoves 25: A may only call; the bug lets A raise.
-    with bugs.planted("short_all_in_reopens"):
-        records = play(monkeypatch, {0: 100, 1: 100, 2: 27},
-                       ["call", "call", "check", "bet 20", "raise 25", "call"])
-        report = compare_hand(records[0])
-    assert report.masks == {}
-    assert len(report.differences) == 1
-    assert "we offer call 5, bet or raise to" in report.differences[0]
-    assert "PokerKit offers call 5, no bet or raise" in report.differences[0]
+def test_a_planted_short_all_in_bug_is_an_unmasked_difference():
+    report = call_in_copy(["short_all_in_reopens"], planted_report, "short_all_in_reopens")
+    assert report["masks"] == {}
+    assert len(report["differences"]) == 1
+    assert "we offer call 5, bet or raise to" in report["differences"][0]
+    assert "PokerKit offers call 5, no bet or raise" in report["differences"][0]
 
 
 # -- use ------------------------------------------------------------------------------------
