@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import click
 
+from sim import exits
+
 
 class Sim(click.Group):
     """The command group; it keeps the command line it was given (``ctx.meta["argv"]``),
@@ -26,17 +28,10 @@ class Sim(click.Group):
 @click.group(cls=Sim)
 @click.version_option(package_name="sim")
 def main() -> None:
-    """A fuzz-testing harness around an event-sourced no-limit hold'em engine.
+    """A fuzz-testing harness around an event-sourced no-limit hold'em engine."""
 
-    \b
-    Exit codes, the same for every command that plays or replays hands (when several
-    kinds of failure occur, the most severe wins: 3, then 4, then 1):
-      0    clean
-      1    an invariant failed (or the engine refused a legal action)
-      2    usage error or bad input
-      3    the engine or the harness raised an exception (or a worker process died)
-      4    liveness: a hand or a table did not end
-      130  interrupted (Ctrl-C) with no failure so far"""
+
+main.help = "\n\n".join([main.help or "", exits.help_text(code for code, _ in exits.TABLE)])
 
 
 # The commands register themselves on ``main`` when their modules are imported.

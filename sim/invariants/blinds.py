@@ -154,7 +154,7 @@ STATUS_EVENTS: Final = mask(PlayerSeated, PlayerLeft, SatOut, SatIn, HandStarted
            "asked (a timeout asks to sit out); a player who sat out while the big blind "
            "passed them, or before posting, waits again on sitting in; one dealt in no "
            "longer waits. The requests queued during a hand (leave, rebuy, post, sit out, "
-           "sit in) are kept until carried out.",
+           "sit in) are kept until carried out, and a rebuy is applied between hands.",
            on=STATUS_EVENTS)
 def waiting_for_big_blind(ctx: CheckContext) -> None:
     b, s = ctx.before, ctx.state
@@ -229,6 +229,9 @@ class _Seats:
             elif e.request == "post":
                 self.post[e.seat] = True
         elif type(e) is RebuyApplied:
+            if self.running:  # a rebuy asked for during a hand waits for its end
+                raise fail("waiting_for_big_blind", "Seat {seat}'s rebuy of {amount} was "
+                           "applied during a hand.", seat=e.seat, amount=e.added)
             self.rebuy[e.seat] = 0
         elif type(e) is TimedOut:
             self.asked[e.seat] = GO_OUT
