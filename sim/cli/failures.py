@@ -33,7 +33,7 @@ def replay(target: Path, hand: str | None, step: bool, to: int | None,
       1    it fails an invariant (3: the engine or a check raised; 4: liveness)
       2    usage error, or TARGET is not a failure dump (malformed, another format, a
            dump from a newer version)"""
-    from sim.failures.replay import replay as replay_case
+    from sim.failures.guard import replay_guarded as replay_case
     from sim.failures.sources import NotStored, from_dump, from_store
 
     recorded = None

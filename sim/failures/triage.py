@@ -24,6 +24,7 @@ import duckdb
 
 from sim.failures.dump import load
 from sim.failures.shrink import shrink
+from sim.finding import Kind
 from sim.store.writer import BUGS_DDL
 
 
@@ -109,7 +110,10 @@ def _triaged(folder: Path, group: dict[str, Any], seconds: float) -> Bug:
         record = original.case.record
         before = (len(record.snapshot.order) if record is not None else None,
                   len(original.case.actions))
-        result = shrink(original, seconds)
+        # Not a hang: the shrinker plays its candidates in this process, and a candidate
+        # that hangs where no watchdog can stop it would hang the triage.
+        result = shrink(original, seconds) if original.finding.kind is not Kind.LIVENESS \
+            else None
         if result is not None:
             target = result.dump.write(Path(folder) / "shrunk", f"{_slug(group)}.json")
             shrunk_path = str(target)
