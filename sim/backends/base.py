@@ -182,17 +182,17 @@ def stopping() -> bool:
     return _stop_event is not None and _stop_event.is_set()
 
 
-def die_with_parent() -> None:
-    """On Linux, have the kernel kill this process when its parent dies (a worker stuck in
-    a builtin that never returns can run no code of its own to notice). Call it in the
-    child; the parent must have started it from a thread that lives as long as it does."""
+def die_with_parent(parent: int) -> None:
+    """On Linux, have the kernel kill this process when its parent (pid ``parent``) dies:
+    a worker stuck in a builtin that never returns can run no code of its own to notice.
+    Call it in the child; the thread of the parent that started it must live as long as
+    the child does (the kernel acts when that thread ends)."""
     if not sys.platform.startswith("linux"):
         return
     import ctypes
     import os
     import signal
 
-    parent = os.getppid()
     ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the parent died before the call took effect
         os._exit(1)

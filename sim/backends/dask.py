@@ -43,6 +43,7 @@ from sim.backends.base import (
     StopRequest,
     Task,
     Tasks,
+    die_with_parent,
     settle_gc,
 )
 from sim.backends.dumps import play_shipping_dumps
@@ -154,8 +155,8 @@ class DaskBackend(Backend):
         for read in self.client.run(_nanny_pulses, nanny=True, on_error="return").values():
             if isinstance(read, dict):  # else None (no worker, no pulses) or an error
                 for slot, beat in read_beats(read["pulses"]).items():
-                    beats[(read["address"], slot)] = beat
-        for (address, _), beat in hangs.hung(beats):
+                    beats[(read["address"], beat.pid, slot)] = beat
+        for (address, _, _), beat in hangs.hung(beats):
             found = find_task(in_flight.items(), beat.table_id)
             if found is None:  # its task came back meanwhile: the pulse was late
                 continue
@@ -264,6 +265,8 @@ class SimWorker(distributed.WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         settle_gc()
+        if worker.nanny is not None:  # its nanny's process (a LocalCluster's: the run's)
+            die_with_parent(os.getppid())  # a worker stuck in a builtin cannot notice
         threads = worker.state.nthreads
         watchdog.set_pulse(ThreadSlots(map_pulses(pulse_file(worker.address), threads),
                                        threads))

@@ -196,7 +196,8 @@ class Hangs:
         return True
 
     def hung(self, beats: Mapping[Any, Beat]) -> list[tuple[Any, Beat]]:
-        """The busy pulses that stayed still for the limit (each once)."""
+        """The busy pulses that stayed still for the limit (each once). ``beats`` are keyed
+        by worker: a key is never used by another worker."""
         now = time.monotonic()
         found = []
         for key, beat in beats.items():

@@ -143,7 +143,8 @@ class PoolBackend(Backend):
         if not hangs.due():
             return False
         killed = False
-        for _, beat in hangs.hung(pulses.read()):
+        # By pid: a pool that replaces a broken one reuses its slots, not its processes.
+        for _, beat in hangs.hung({beat.pid: beat for beat in pulses.read().values()}):
             found = find_task(in_flight.items(), beat.table_id)
             if found is None:  # its task came back meanwhile: the pulse was late
                 continue
@@ -194,9 +195,10 @@ def _exit_with_parent() -> None:
     its queue forever, and a busy one plays on for a run no one will store. A worker stuck
     in code that never lets this thread run (a hang in a builtin) is killed by the kernel
     instead, on Linux (``die_with_parent``)."""
-    die_with_parent()
     parent = mp.parent_process()
     assert parent is not None, "called in a worker process"
+    assert parent.pid is not None, parent
+    die_with_parent(parent.pid)
     sentinel = parent.sentinel  # readable once the parent has exited
 
     def watch() -> None:

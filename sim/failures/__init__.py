@@ -5,4 +5,6 @@
 - ``sources``: where cases come from: a dump file, a hand stored in a run's database.
 - ``replay``: the one replayer: a case through the checked pipeline, with a cursor to step
   through it.
+- ``guard``: a job in a plain-Python child process that journals each dispatch, stopped
+  once it falls silent: ``sim replay``'s replay, and a hung table played again to dump it.
 """

@@ -78,7 +78,7 @@ class SourceOnly:
 
 sys.meta_path.insert(0, SourceOnly)
 from sim.failures.guard import child_main
-child_main(int(sys.argv[2]), sys.argv[3])
+child_main(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
 """
 
 
@@ -106,7 +106,6 @@ class Journal:
 
     ready: bool = False  # the child imported the package and started its job
     hand_no: int | None = None  # the hand of the dispatches since (None: before the first)
-    hands: int = 0  # hands announced
     dispatches: list[Dispatch] = field(default_factory=list)  # of hand_no, watched ones
     seen: float = field(default_factory=time.monotonic)  # when the last message came
     result: Any = None  # what the job returned
@@ -119,7 +118,6 @@ class Journal:
             self.ready = True
         elif kind == "hand":
             self.hand_no, self.dispatches = message[1], []
-            self.hands += 1
         elif kind == "dispatch":
             dispatch = Dispatch(*message[1:])
             # A rejected junk action's index comes again with the next dispatch.
@@ -130,6 +128,11 @@ class Journal:
         else:
             assert kind == "failed", kind
             self.error = (message[1], message[2], message[3])
+
+    @property
+    def over(self) -> bool:
+        """Did the job finish (or raise)? The child only has to exit then."""
+        return self.result is not None or self.error is not None
 
     @property
     def last(self) -> Dispatch | None:
@@ -160,7 +163,7 @@ class Guarded:
         with (self.folder / "stderr").open("wb") as stderr:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", _BOOTSTRAP, root, str(write),
-                 str(self.folder / "trace")],
+                 str(self.folder / "trace"), str(os.getpid())],
                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr,
                 pass_fds=(write,),
                 start_new_session=True)  # a Ctrl-C in the terminal is the parent's to handle
@@ -190,8 +193,13 @@ class Guarded:
             self.reader.join(TRACEBACK_S)  # what it said last, to the end of the pipe
             self._ended(code)
             return True
-        limit = self.stall_s if self.journal.ready else STARTUP_S
-        if time.monotonic() - self.journal.seen > limit:
+        journal = self.journal
+        silent = time.monotonic() - journal.seen
+        if journal.over:  # done: it has a moment to exit
+            if silent > TRACEBACK_S:
+                self.kill()
+            return self.exit_code is not None
+        if silent > (self.stall_s if journal.ready else STARTUP_S):
             self.stalled = True
             self.traceback = self._traceback()
             self.kill()
@@ -234,7 +242,7 @@ class Guarded:
 
     def _read(self, connection: Connection) -> None:
         with connection:
-            while True:
+            while True:  # until the child's end of the pipe closes: it is bounded by poll()
                 try:
                     message = connection.recv()
                 except (EOFError, OSError):
@@ -267,11 +275,11 @@ class _Journaling:
                               table.state.snapshot(), table.checks_run))
 
 
-def child_main(fd: int, trace: str) -> None:
+def child_main(fd: int, trace: str, parent: int) -> None:
     """The child: read the job from standard input, journal, run it, say how it went."""
     from sim.invariants.pipeline import JOURNAL
 
-    die_with_parent()
+    die_with_parent(parent)
     connection = Connection(fd, readable=False)
     trace_file = open(trace, "w")  # open until the process ends: faulthandler writes it
     faulthandler.register(signal.SIGUSR1, file=trace_file, all_threads=True)

@@ -153,12 +153,17 @@ def test_the_other_tables_of_a_hung_task_are_played_again(backend, cluster, tmp_
     assert next(record.dump for record in records if record.table_id == 0) is not None
 
 
-def test_sim_fuzz_catches_a_hang_and_does_not_shrink_it(tmp_path):
+@pytest.mark.parametrize("backend", ["pool", "dask"])
+def test_sim_fuzz_catches_a_hang_and_does_not_shrink_it(backend, cluster, tmp_path):
     # Seed 6, 3 tables of the fuzz's swarm: one hangs.
     out = tmp_path / "fuzz"
-    result = invoke_cli("fuzz", "--tables", 3, "--seed", 6, "--workers", 2, "--hands-per-table",
+    where = (("--backend", "dask", "--scheduler", cluster.scheduler_address)
+             if backend == "dask" else ("--workers", 2))
+    started = time.monotonic()
+    result = invoke_cli("fuzz", "--tables", 3, "--seed", 6, *where, "--hands-per-table",
                         PER_TABLE, "--plant-bug", BUG, "--hand-timeout", 1, "--fault", "none",
                         "--shrink-seconds", 5, "--out", out)
+    assert time.monotonic() - started < BOUND_S
     assert result.exit_code == 4, result.output
     assert query(out, "SELECT count(*), min(kind) FROM failures") == [(1, "liveness")]
     # A hang is not shrunk: the shrinker plays candidates in its own process.
