@@ -48,8 +48,7 @@ DEFAULT_S: Final = 10.0  # the hand timeout of sim run and sim fuzz unless --han
 # How much longer than the hand timeout a worker's pulse may stay still before the main
 # process takes it for hung: the in-process watchdog has the first go, and a worker it
 # stopped needs a moment to dump the hand and start its next table; the main process
-# looks every second or so, and a Dask worker reports its pulse every 0.5 s (more with
-# over 10 workers).
+# looks once a second (on Dask, through the nannies: a round trip more).
 MARGIN_S: Final = 2.0
 # After its first signal the timer fires again this often: a signal that lands while
 # compiled code runs between two calls into the interpreter only marks the handler as due,
