@@ -22,6 +22,7 @@ watched: no other process on their machine can read their pulse or replace them.
 from __future__ import annotations
 
 import array
+import contextlib
 import logging
 import os
 import signal
@@ -55,6 +56,8 @@ from sim.backends.hangs import (
     map_pulses,
     play_watched,
     pulse_file,
+    pulse_files,
+    purge_pulse_files,
     read_beats,
 )
 from sim.hooks import watchdog
@@ -229,10 +232,10 @@ def _nanny_pulses(dask_worker: Any) -> dict[str, Any] | None:
     address = dask_worker.worker_address
     if address is None:
         return None
-    try:
-        pulses = array.array("q", pulse_file(address).read_bytes())
-    except FileNotFoundError:
-        return None
+    pulses = array.array("q")
+    for path in pulse_files(address):
+        with contextlib.suppress(FileNotFoundError):
+            pulses.frombytes(path.read_bytes())
     return {"address": address, "pulses": pulses.tolist()}
 
 
@@ -254,7 +257,7 @@ def _kill_worker(pid: int, dask_worker: Any) -> bool:
     except (psutil.NoSuchProcess, ProcessLookupError):
         return False
     if address is not None:
-        pulse_file(address).unlink(missing_ok=True)
+        pulse_file(address, pid).unlink(missing_ok=True)
     return True
 
 
@@ -267,9 +270,10 @@ class SimWorker(distributed.WorkerPlugin):
         settle_gc()
         if worker.nanny is not None:  # its nanny's process (a LocalCluster's: the run's)
             die_with_parent(os.getppid())  # a worker stuck in a builtin cannot notice
+        purge_pulse_files()
         threads = worker.state.nthreads
-        watchdog.set_pulse(ThreadSlots(map_pulses(pulse_file(worker.address), threads),
-                                       threads))
+        path = pulse_file(worker.address, os.getpid())
+        watchdog.set_pulse(ThreadSlots(map_pulses(path, threads), threads))
         for name in PROFILER_CALLBACKS:
             callback = worker.periodic_callbacks.pop(name, None)
             if callback is not None:
@@ -282,7 +286,7 @@ class SimWorker(distributed.WorkerPlugin):
 
     def teardown(self, worker: Any) -> None:
         watchdog.set_pulse(None)
-        pulse_file(worker.address).unlink(missing_ok=True)
+        pulse_file(worker.address, os.getpid()).unlink(missing_ok=True)
 
 
 def _connect(scheduler: str) -> distributed.Client:

@@ -109,10 +109,37 @@ class ThreadSlots:
             pulse.rest()
 
 
-def pulse_file(address: str) -> Path:
-    """Where the worker at ``address`` keeps its pulses, for its nanny to read."""
+def pulse_file(address: str, pid: int) -> Path:
+    """Where the worker process ``pid`` at ``address`` keeps its pulses, for its nanny."""
     name = "".join(c if c.isalnum() else "-" for c in address)
-    return Path(tempfile.gettempdir()) / "sim-pulses" / name
+    return Path(tempfile.gettempdir()) / "sim-pulses" / f"{pid}-{name}"
+
+
+def pulse_files(address: str) -> list[Path]:
+    """The pulse files of live worker processes at ``address`` (normally one)."""
+    return [path for path in pulse_file(address, 0).parent.glob(
+        "*-" + pulse_file(address, 0).name.partition("-")[2]) if _alive(path)]
+
+
+def purge_pulse_files() -> None:
+    """Remove the pulse files of worker processes that are gone (killed ones leave theirs)."""
+    for path in pulse_file("", 0).parent.glob("*-*"):
+        if not _alive(path):
+            path.unlink(missing_ok=True)
+
+
+def _alive(path: Path) -> bool:
+    """Is the process whose pid starts the name of pulse file ``path`` alive?"""
+    pid = path.name.partition("-")[0]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 def map_pulses(path: Path, count: int) -> Any:
