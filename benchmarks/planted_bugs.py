@@ -5,7 +5,8 @@ one after another in this process with one planted bug switched on (and, for a b
 a fault finds, that fault: ``sim.hooks.faults.CAUGHT_BY_FAULT``), until the first
 finding; prints, per bug, the hands played up to and including the failing one, the
 tables it took, and the invariant that caught it. Exit status 1 when a bug went
-unnoticed within --max-hands.
+unnoticed within --max-hands. The bugs only a run's main process catches
+(``CAUGHT_BY_PARENT``: they hang the process that plays them) are left out.
 
     python benchmarks/planted_bugs.py                 # every bug
     python benchmarks/planted_bugs.py --bug leave_not_folded --seed 7
@@ -19,7 +20,7 @@ import time
 
 from sim.bots import draw_table
 from sim.engine import bugs
-from sim.hooks.faults import CAUGHT_BY_FAULT, parse
+from sim.hooks.faults import CAUGHT_BY_FAULT, CAUGHT_BY_PARENT, parse
 from sim.runner.player import play_table
 from sim.runner.settings import RunSettings
 
@@ -54,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     missed = []
     print(f"{'planted bug':30} {'hands':>6} {'tables':>6}  caught by")
     for bug in args.bug or list(bugs.BUGS):
+        if bug in CAUGHT_BY_PARENT:  # it would hang this process: see tests/backends/
+            print(f"{bug:30} {'-':>6} {'-':>6}  left out: only a run's main process catches it")
+            continue
         started = time.perf_counter()
         hands, tables, name = hands_to_catch(bug, args.seed, args.hands_per_table,
                                              args.max_hands)

@@ -44,6 +44,13 @@ BUGS: Final[dict[str, str]] = {
     "dealer_waits_for_leaver": "The dealer waits for a player who left mid-hand to act instead "
                                "of folding them, and the hand never ends (caught by --fault "
                                "hand_timeout).",
+    # Caught only by the parent's watchdog (sim run on the pool or Dask backend): the hang
+    # never returns to the interpreter, so the in-process watchdog cannot stop it.
+    "busted_seat_hangs_dealer": "While a busted player is still seated, the dealer finds the "
+                                "next button by counting seat numbers up from the last one "
+                                "without wrapping around the table: with no seat above it in "
+                                "play, it counts forever, in builtins no timer signal "
+                                "interrupts (caught by the parent's watchdog).",
     # -- issue 12: one bug per rule of RULES.md (the README's rule table) --------------------
     "bool_amount_accepted": "True and False pass as amounts of chips (bool is an int).",
     "sit_in_twice_accepted": "A sit-in request is accepted from a player already sitting "

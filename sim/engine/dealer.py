@@ -9,9 +9,10 @@ state its previous events produced.
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from sim.engine import bugs, cards
 from sim.engine.errors import IllegalAction
@@ -168,6 +169,13 @@ def start_hand(state: TableState, setup: HandSetup | None = None) -> HandStarted
             raise IllegalAction(f"Seat {button} cannot hold the button of hand "
                                 f"{state.hand_no + 1}: the seats sitting in with chips are "
                                 f"{', '.join(str(s) for s in regular)}.")
+    elif (state.button is not None and bugs.active("busted_seat_hangs_dealer")
+          and _busted_after(state, state.button)):
+        # Skips the busted seat by counting seat numbers up, never wrapping around the
+        # table: with no seat above the last button in play it never returns, and runs no
+        # Python code on the way (builtins all through), so no signal handler can stop it.
+        in_play: Callable[[int], bool] = regular.__contains__
+        button = next(filter(in_play, itertools.count(state.button + 1)))
     else:
         button = _next_in(regular, state.button, n)
     if bugs.active("button_skips_seat") and state.button is not None and len(regular) > 2:
@@ -189,6 +197,12 @@ def start_hand(state: TableState, setup: HandSetup | None = None) -> HandStarted
                        _missed_big_blind(state, big),
                        setup.deck if setup is not None and setup.deck is not None
                        else deck_for(seed))
+
+
+def _busted_after(state: TableState, button: int) -> bool:
+    """Is the seat after ``button`` held by a player with no chips?"""
+    seat = (button + 1) % state.config.seats
+    return state.player[seat] is not None and state.stack[seat] == 0
 
 
 def hand_seed(table_seed: int, hand_no: int) -> int:
