@@ -11,6 +11,7 @@ import shlex
 from pathlib import Path
 
 import click
+import duckdb
 import pytest
 from conftest import query
 
@@ -290,6 +291,11 @@ def test_resume_keeps_the_hand_timeout_and_refuses_another(invoke, tmp_path):
     refused = invoke("run", "--resume", out, "--hand-timeout", 5)
     assert refused.exit_code == 2, refused.output
     assert "--hand-timeout" in refused.output
+    # Drop the table as a killed run would have (a complete run has nothing to resume).
+    con = duckdb.connect(str(out / "stats.duckdb"))
+    for table in ("tables", "hands", "actions", "results", "coverage"):
+        con.execute(f"DELETE FROM {table} WHERE table_id = 0")
+    con.close()
     resumed = invoke("run", "--resume", out)
     assert resumed.exit_code == 0, resumed.output
     assert "--hand-timeout 3" in resumed.output
