@@ -160,3 +160,21 @@ def test_query_json_prints_null_for_nan_and_infinity(run_and_export):
     assert result.exit_code == 0, result.output
     assert "NaN" not in result.output and "Infinity" not in result.output
     assert json.loads(result.output) == [{"a": None, "b": None, "c": None, "d": 1.5}]
+
+
+def test_a_sound_run_after_deletes_and_a_checkpoint_is_not_called_cut_short(run_and_export,
+                                                                            tmp_path):
+    """The bug this guards: the door check counted the free blocks a checkpoint may cut off
+    the file's end, and called a sound run "cut short"."""
+    run = run_and_export["run"]
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy)
+    con = duckdb.connect(str(copy / "stats.duckdb"))
+    con.execute("DELETE FROM actions WHERE table_id > 0")
+    con.execute("DELETE FROM hands WHERE table_id > 0")
+    con.execute("CHECKPOINT")
+    con.close()
+    hands = query(copy, "SELECT count(*) FROM hands")[0][0]
+    result = invoke_cli("query", copy, "SELECT count(*) AS n FROM hands", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["n"] == hands
