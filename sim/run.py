@@ -21,13 +21,13 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from sim import __version__
 from sim.backends import Backend, open_backend
-from sim.backends.base import StopRequest, Task, Tasks, bundles
+from sim.backends.base import StopRequest, Task, Tasks, bundles, failed_record
 from sim.backends.base import stopping as _stopping  # what play_task asks between hands
 from sim.backends.dumps import land_dumps
 from sim.engine import ENGINE_VERSION
@@ -35,7 +35,7 @@ from sim.failures.signature import signature
 from sim.finding import Finding, Kind
 from sim.invariants.coverage import COVERAGE_POINTS
 from sim.runner.player import TableOutcome, play_table
-from sim.runner.settings import RunSettings, reproduce_command, table_plan
+from sim.runner.settings import RunSettings, table_plan
 from sim.store.schema import to_arrow
 from sim.store.writer import Store, TableRecord
 
@@ -153,7 +153,7 @@ def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bo
                 store.start_run(run_id, settings.seed, settings.hands, settings.hands_per_table,
                                 workers, settings.planted, settings.invariants, command,
                                 ENGINE_VERSION, __version__, settings.only_table,
-                                _config_json(settings))
+                                _config_json(settings), settings.hand_timeout_s)
             plan = [] if source is not None else [
                 task for task in table_plan(settings) if task[0] not in done]
             summary.planned_tables = len(plan)
@@ -243,18 +243,9 @@ def _ctrl_c_stops(stop: StopRequest) -> Iterator[None]:
 def crashed_record(settings: RunSettings, table_id: int, hands: int) -> TableRecord:
     """A table whose worker died: stored as failed with no hands, so the run accounts for it
     and ``--resume`` does not play it again."""
-    spec = settings.draw(table_id)
-    finding = Finding(Kind.WORKER_CRASHED, "worker_crashed",
-                      f"the worker process playing table {table_id} died (twice)", table_id)
-    return TableRecord(
-        table_id, spec.seed, spec.config.to_dict(),
-        {seat: kind for seat, kind, _, _ in spec.bots},
-        {seat: (name, buy_in) for seat, _, name, buy_in in spec.bots}, hands, 0, 0, 0, 0,
-        False, 0.0, {}, finding,
-        {name: to_arrow(name, []) for name in ("hands", "actions", "results")},
-        planted=settings.planted,
-        replay_command=reproduce_command(replace(settings, only_table=table_id), 1),
-        signature=signature(finding))
+    return failed_record(settings, table_id, hands, Finding(
+        Kind.WORKER_CRASHED, "worker_crashed",
+        f"the worker process playing table {table_id} died (twice)", table_id))
 
 
 # -- logging and progress ------------------------------------------------------------------

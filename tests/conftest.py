@@ -29,6 +29,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sim.cli import main
+from sim.planted import transfer
 from sim.planted.copy import patched_copy
 
 
@@ -149,8 +150,8 @@ def call_in_copy(planted: Any, function: Callable[..., Any], *args: Any) -> Any:
 def pickled(value: Any) -> str:
     """``value`` as text that ``call_in_copy`` can carry either way: a case, a dump or a
     result goes to the copy, or comes back, as it was (never read again from a file by the
-    other side's code)."""
-    return base64.b64encode(pickle.dumps(value)).decode()
+    other side's code), whichever build each side runs (``sim.planted.transfer``)."""
+    return base64.b64encode(transfer.dumps(value)).decode()
 
 
 def unpickled(text: str) -> Any:

@@ -1,9 +1,11 @@
-"""Plug-in bots that break the rules, for tests/test_experiment.py (loaded as plugin_bots:X)."""
+"""Plug-in bots that break the rules, for tests/test_experiment.py and the hand watchdog's
+tests in tests/cli/test_run_command.py (loaded as plugin_bots:X)."""
 
 from __future__ import annotations
 
 import random
 import sys
+import time
 from typing import Any
 
 from sim.bots.base import Bot
@@ -70,3 +72,19 @@ class QuitsWhenBuilt(Bot):
 
     def __init__(self, name: str) -> None:
         sys.exit(7)
+class Dawdler(Bot):
+    """Thinks for ``seconds`` on its first turn from hand ``hand`` on (a slow hand that
+    ends), then checks or calls, as on every other turn."""
+
+    def __init__(self, name: str, seconds: float = 1.5, hand: int = 2) -> None:
+        super().__init__(name)
+        self.seconds = seconds
+        self.hand = hand
+        self.dawdled = False
+
+    def act(self, view: PlayerView, rng: random.Random) -> Any:
+        if view.public.hand_no >= self.hand and not self.dawdled:
+            self.dawdled = True
+            time.sleep(self.seconds)
+        assert view.legal is not None
+        return Check(view.seat) if view.legal.can_check else Call(view.seat)

@@ -160,3 +160,21 @@ def test_query_json_prints_null_for_nan_and_infinity(run_and_export):
     assert result.exit_code == 0, result.output
     assert "NaN" not in result.output and "Infinity" not in result.output
     assert json.loads(result.output) == [{"a": None, "b": None, "c": None, "d": 1.5}]
+
+
+def test_a_sound_run_after_deletes_is_not_called_cut_short(tmp_path):
+    """The bug this guards: the door check counted the free blocks a checkpoint cuts off the
+    file's end, and called a sound run "cut short" (found resuming a run whose table was
+    dropped, as a killed run's is)."""
+    run = tmp_path / "run"
+    played = invoke_cli("run", "--hands", 40, "--hands-per-table", 20, "--seed", 2,
+                        "--workers", 1, "--invariants", "chip_conservation", "--table", 0,
+                        "--out", run)
+    assert played.exit_code == 0, played.output
+    con = duckdb.connect(str(run / "stats.duckdb"))
+    for table in ("tables", "hands", "actions", "results", "coverage"):
+        con.execute(f"DELETE FROM {table} WHERE table_id = 0")
+    con.close()
+    result = invoke_cli("query", run, "SELECT count(*) AS n FROM hands", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["n"] == 0

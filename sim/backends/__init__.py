@@ -1,8 +1,10 @@
 """Execution backends: where a run's tables are played (see ``base.Backend``).
 
-- ``inline``: in the main process (``--workers 1``, tests);
+- ``inline``: in the main process (``--workers 1``, tests); nothing watches it for hangs;
 - ``pool``: a local process pool (``--workers N``, the default);
 - ``dask``: a Dask cluster, started here or reached with ``--scheduler`` (the ``dask`` extra).
+
+The pool and Dask kill a worker whose table stopped making progress (``hangs``).
 
 A run opens one by name (``sim.run``; it plays tables, so it is not an example here):
 

@@ -17,9 +17,14 @@ import sys
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any, Final
 
+from sim.failures.signature import signature
+from sim.finding import Finding
 from sim.runner import RunSettings
+from sim.runner.settings import reproduce_command
+from sim.store.schema import to_arrow
 from sim.store.writer import TableRecord
 
 Task = list[tuple[int, int]]  # [(table_id, hands), ...]: the tables one task plays in turn
@@ -87,6 +92,23 @@ def bundles(plan: list[tuple[int, int]], workers: int, most: int) -> list[Task]:
         tasks.append(plan[start:start + size])
         start += size
     return tasks
+
+
+def failed_record(settings: RunSettings, table_id: int, hands: int, finding: Finding,
+                  dump: str | None = None) -> TableRecord:
+    """The record of a table that failed with no outcome of its own (its worker died or
+    hung): ``finding``, no hands, and the dump's JSON when there is one (``land_dumps``
+    writes it). Stored, the run accounts for the table and ``--resume`` leaves it."""
+    spec = settings.draw(table_id)
+    return TableRecord(
+        table_id, spec.seed, spec.config.to_dict(),
+        {seat: kind for seat, kind, _, _ in spec.bots},
+        {seat: (name, buy_in) for seat, _, name, buy_in in spec.bots}, hands, 0, 0, 0, 0,
+        False, 0.0, {}, finding,
+        {name: to_arrow(name, []) for name in ("hands", "actions", "results")},
+        planted=settings.planted,
+        replay_command=reproduce_command(replace(settings, only_table=table_id), 1),
+        signature=signature(finding), dump=dump)
 
 
 class StopRequest:
@@ -160,6 +182,22 @@ def set_stop_event(event: Any) -> None:
 def stopping() -> bool:
     """True once the run asked its workers to stop (a table then ends at its next hand)."""
     return _stop_event is not None and _stop_event.is_set()
+
+
+def die_with_parent(parent: int) -> None:
+    """On Linux, have the kernel kill this process when its parent (pid ``parent``) dies:
+    a worker stuck in a builtin that never returns can run no code of its own to notice.
+    Call it in the child; the thread of the parent that started it must live as long as
+    the child does (the kernel acts when that thread ends)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import os
+    import signal
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the call took effect
+        os._exit(1)
 
 
 def settle_gc() -> None:

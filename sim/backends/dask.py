@@ -10,13 +10,24 @@ Faults are Dask's to handle: the tasks of a worker that dies are re-run on other
 scheduler; a table whose worker dies twice (``allowed-failures``, set to 1 on a cluster
 started here, to match the local pool) comes back as ``KilledWorker`` and is reported
 with ``crashed_record``. Workers log through ``Client.forward_logging`` into run.log.
+
+Hangs are this process's: each worker keeps its pulse (``sim.backends.hangs``) in a file
+its nanny reads when asked, and a worker whose table made no progress for the hand
+timeout + a margin has its task cancelled, is killed by its nanny (which starts a new
+one), and its task's other tables are submitted again; the hung table is recorded as a
+liveness failure. Workers started without a nanny (``dask worker --no-nanny``) are not
+watched: no other process on their machine can read their pulse or replace them.
 """
 
 from __future__ import annotations
 
+import array
+import contextlib
 import logging
+import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -33,9 +44,23 @@ from sim.backends.base import (
     StopRequest,
     Task,
     Tasks,
+    die_with_parent,
     settle_gc,
 )
 from sim.backends.dumps import play_shipping_dumps
+from sim.backends.hangs import (
+    Beat,
+    Hangs,
+    ThreadSlots,
+    find_task,
+    map_pulses,
+    play_watched,
+    pulse_file,
+    pulse_files,
+    purge_pulse_files,
+    read_beats,
+)
+from sim.hooks import watchdog
 from sim.runner import RunSettings
 
 log = logging.getLogger("sim.run")
@@ -72,6 +97,8 @@ class DaskBackend(Backend):
             self.client = distributed.Client(self.cluster)
         else:
             self.client = _connect(scheduler)
+        # Nannies here (a LocalCluster's) would log each read of the pulses.
+        logging.getLogger("distributed.worker").addFilter(_quiet_pulse_reads)
         try:
             self.client.register_plugin(SimWorker(), name="sim-worker")
             self.client.forward_logging("sim", level=logging.INFO)
@@ -88,26 +115,65 @@ class DaskBackend(Backend):
         that finished meanwhile are fetched at once. A stop lets the tasks in flight finish
         (their tables are stored whole) and submits no more."""
         in_flight: dict[distributed.Future, Task] = {}
+        hangs = Hangs(settings)
         try:
             while True:
                 while not stop.is_set() and len(in_flight) < 2 * self.workers:
                     task = tasks.take()
                     if task is None:
                         break
-                    in_flight[self.client.submit(play_shipping_dumps, play_task, settings,
-                                                 task, pure=False)] = task
-                if not in_flight:
+                    in_flight[self.client.submit(play_watched, play_shipping_dumps, play_task,
+                                                 settings, task, pure=False)] = task
+                if not in_flight and not hangs.pending:
                     # Every task taken came back, so a source had all it could wait for.
                     assert tasks.finished() or stop.is_set(), "a task source waits for nothing"
                     break
-                try:
-                    done = distributed.wait(list(in_flight), timeout=0.5,
-                                            return_when="FIRST_COMPLETED").done
-                except TimeoutError:
-                    continue
+                done = self._wait(in_flight)
                 self._deliver(done, in_flight, settings, tasks, crashed_record, deliver)
+                for record in hangs.over():
+                    deliver([record])
+                if hangs.due():
+                    self._kill_hung(in_flight, tasks, hangs)
         finally:
             self.client.cancel(list(in_flight))  # only left on an error or a second Ctrl-C
+            hangs.close()
+
+    def _wait(self, in_flight: dict[distributed.Future, Task]) -> set[distributed.Future]:
+        """The tasks that finished within half a second."""
+        if not in_flight:  # waiting for a hung table's recovery only
+            time.sleep(0.1)
+            return set()
+        try:
+            return set(distributed.wait(list(in_flight), timeout=0.5,
+                                        return_when="FIRST_COMPLETED").done)
+        except TimeoutError:
+            return set()
+
+    def _kill_hung(self, in_flight: dict[distributed.Future, Task], tasks: Tasks,
+                   hangs: Hangs) -> None:
+        """Cancel the task of each worker whose table stopped making progress (first: the
+        scheduler then never gives it to another worker), kill that worker through its
+        nanny, recover the table and put the rest of its task back."""
+        beats: dict[Any, Beat] = {}
+        for read in self.client.run(_nanny_pulses, nanny=True, on_error="return").values():
+            if isinstance(read, dict):  # else None (no worker, no pulses) or an error
+                for slot, beat in read_beats(read["pulses"]).items():
+                    beats[(read["address"], beat.pid, slot)] = beat
+        for (address, _, _), beat in hangs.hung(beats):
+            found = find_task(in_flight.items(), beat.table_id)
+            if found is None:  # its task came back meanwhile: the pulse was late
+                continue
+            future, task = found
+            del in_flight[future]
+            self.client.cancel([future], force=True)
+            killed = self.client.run(_kill_worker, beat.pid, workers=[address], nanny=True,
+                                     on_error="return")
+            if not all(result is True for result in killed.values()):
+                log.error("the hung worker %s could not be killed through its nanny (%s); it "
+                          "stays stuck", address, killed)
+            rest = hangs.recover(beat, task)
+            if rest:
+                tasks.put_back([rest])
 
     def _deliver(self, done: set[distributed.Future], in_flight: dict[distributed.Future, Task],
                  settings: RunSettings, tasks: Tasks, crashed_record: CrashedRecord,
@@ -160,12 +226,54 @@ def local_cluster(workers: int, dashboard_address: str | None = ":8787",
 PROFILER_CALLBACKS = ("profile", "profile-cycle")
 
 
+def _nanny_pulses(dask_worker: Any) -> dict[str, Any] | None:
+    """On a nanny (``client.run(..., nanny=True)``): its worker's address and pulses (None
+    while it has no worker, or its worker has none yet)."""
+    address = dask_worker.worker_address
+    if address is None:
+        return None
+    pulses = array.array("q")
+    for path in pulse_files(address):
+        with contextlib.suppress(FileNotFoundError):
+            pulses.frombytes(path.read_bytes())
+    return {"address": address, "pulses": pulses.tolist()}
+
+
+def _quiet_pulse_reads(record: logging.LogRecord) -> bool:
+    """Not "Run out-of-band function '_nanny_pulses'", logged once a second a nanny."""
+    return record.args != ("_nanny_pulses",)
+
+
+def _kill_worker(pid: int, dask_worker: Any) -> bool:
+    """On a nanny: kill its worker process ``pid``, which is hung (the nanny then starts a
+    new one), and remove its pulses. False when ``pid`` is not its worker."""
+    import psutil
+
+    address = dask_worker.worker_address
+    try:
+        if psutil.Process(pid).ppid() != os.getpid():
+            return False
+        os.kill(pid, signal.SIGKILL)
+    except (psutil.NoSuchProcess, ProcessLookupError):
+        return False
+    if address is not None:
+        pulse_file(address, pid).unlink(missing_ok=True)
+    return True
+
+
 class SimWorker(distributed.WorkerPlugin):
-    """Sets up every worker (a replacement for a dead one too) as the local pool does, and
+    """Sets up every worker (a replacement for a dead one too) as the local pool does: its
+    pulses, one slot a thread, in a file its nanny reads (``sim.backends.hangs``); and
     stops its statistical profiler (``PROFILER_CALLBACKS``)."""
 
     def setup(self, worker: Any) -> None:
         settle_gc()
+        if worker.nanny is not None:  # its nanny's process (a LocalCluster's: the run's)
+            die_with_parent(os.getppid())  # a worker stuck in a builtin cannot notice
+        purge_pulse_files()
+        threads = worker.state.nthreads
+        path = pulse_file(worker.address, os.getpid())
+        watchdog.set_pulse(ThreadSlots(map_pulses(path, threads), threads))
         for name in PROFILER_CALLBACKS:
             callback = worker.periodic_callbacks.pop(name, None)
             if callback is not None:
@@ -175,6 +283,10 @@ class SimWorker(distributed.WorkerPlugin):
             # A Ctrl-C in the terminal reaches a local cluster's workers too; the run's
             # main process decides what it means.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def teardown(self, worker: Any) -> None:
+        watchdog.set_pulse(None)
+        pulse_file(worker.address, os.getpid()).unlink(missing_ok=True)
 
 
 def _connect(scheduler: str) -> distributed.Client:

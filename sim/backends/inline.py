@@ -1,4 +1,10 @@
-"""``--workers 1`` and tests: every task in the main process, one after another."""
+"""``--workers 1`` and tests: every task in the main process, one after another.
+
+No other process watches it: the hand watchdog interrupts a slow hand here as in any
+worker, but a hang it cannot interrupt (a builtin or compiled loop that never returns to
+the interpreter) hangs the run, since the main process cannot kill itself. The pool and
+Dask catch those (``sim.backends.hangs``).
+"""
 
 from __future__ import annotations
 

@@ -27,8 +27,10 @@ from sim.failures.verdict import help_text as verdict_help
 def replay(target: Path, hand: str | None, step: bool, to: int | None,
            phh: Path | None) -> None:
     """Replay a failure dump (or, with --hand, any stored hand) through the engine,
-    checking every invariant after every dispatch, and end with one verdict."""
-    from sim.failures.replay import replay as replay_case
+    checking every invariant after every dispatch, and end with one verdict. The replay
+    runs in a child process that is stopped when a dispatch does not return (a hang: a
+    liveness finding)."""
+    from sim.failures.guard import replay_guarded as replay_case
     from sim.failures.sources import NotRebuilt, NotStored, from_dump, from_store
     from sim.failures.verdict import judge_replay
 

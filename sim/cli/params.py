@@ -125,6 +125,13 @@ def table_options(command: F) -> F:
         click.option("--fault", "faults", multiple=True, metavar="NAME=VALUE",
                      help="Inject a fault to test the harness itself (see README, \"Faults "
                           "injected on purpose\"); repeatable."),
+        click.option("--hand-timeout", "hand_timeout", type=click.FloatRange(min=0),
+                     default=10.0, show_default=True, metavar="SECONDS",
+                     help="A hand that does not end within SECONDS stops its table (a "
+                          "liveness failure, dumped); a worker stuck for SECONDS + 2 where "
+                          "that cannot stop it is killed, and its hand dumped by playing the "
+                          "table again. 0 turns both off. With --workers 1 the tables play in "
+                          "this process: nothing can kill it, only the first applies."),
         click.option("--backend", type=click.Choice(["pool", "dask"]), default="pool",
                      show_default=True,
                      help="Where tables are played: a local process pool, or a Dask cluster (a "
@@ -156,11 +163,11 @@ def backend_ready(backend: str, scheduler: str | None, workers: int | None) -> i
 
 def new_settings(hands: int, seed: int | None, out: Path | None, hands_per_table: int,
                   planted: tuple[str, ...], invariants: str | None,
-                  only_table: int | None, faults: tuple[str, ...], oracle: str | None = None
-                 ) -> tuple[Any, Path]:
-    from sim.hooks.faults import parse
+                  only_table: int | None, faults: tuple[str, ...], oracle: str | None = None,
+                  hand_timeout: float = 10.0) -> tuple[Any, Path]:
+    from sim.hooks.faults import WATCHDOG, parse
     from sim.invariants.base import select
-    from sim.runner.settings import RunSettings
+    from sim.runner.settings import RunSettings, with_hand_timeout
 
     try:
         planted = known(planted)
@@ -190,10 +197,15 @@ def new_settings(hands: int, seed: int | None, out: Path | None, hands_per_table
         injected = tuple(parse(spec) for spec in faults)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--fault") from error
-    return RunSettings(seed=seed, hands=hands, hands_per_table=hands_per_table,
-                       invariants=selected, planted=planted,
-                       failures_dir=out / "failures", only_table=only_table,
-                       faults=injected, oracle=oracle_rate(oracle)), out
+    if any(fault.name == WATCHDOG for fault in injected):
+        raise click.BadParameter(f"the hand watchdog is not a --fault: write --hand-timeout "
+                                 f"SECONDS (default 10; 0 turns it off) instead of "
+                                 f"{WATCHDOG}=SECONDS.", param_hint="--fault")
+    settings = RunSettings(seed=seed, hands=hands, hands_per_table=hands_per_table,
+                           invariants=selected, planted=planted,
+                           failures_dir=out / "failures", only_table=only_table,
+                           faults=injected, oracle=oracle_rate(oracle))
+    return with_hand_timeout(settings, hand_timeout), out
 
 
 def oracle_rate(spec: str | None) -> int:
@@ -224,18 +236,23 @@ def resumed_settings(folder: Path) -> tuple[Any, Path]:
                                  f"its tables again with: {row['command']}",
                                  param_hint="--resume")
     from sim.experiment import from_json
+    from sim.hooks.watchdog import DEFAULT_S
+    from sim.runner.settings import with_hand_timeout
 
     try:
         experiment = from_json(row["config"]) if row.get("config") else None
     except ValueError as error:  # ExperimentError, or stored text that is not JSON
         raise BadInput(f"{folder}: the stored experiment (runs.config) cannot be played: "
                        f"{error}") from error
-    return RunSettings(seed=row["seed"], hands=row["hands_requested"],
-                       hands_per_table=row["hands_per_table"], experiment=experiment,
-                       invariants=(tuple(row["invariants"]) if row["invariants"] is not None
-                                   else None),
-                       planted=known(row["planted_bugs"] or ()),
-                       failures_dir=folder / "failures", only_table=row["only_table"]), folder
+    settings = RunSettings(
+        seed=row["seed"], hands=row["hands_requested"], hands_per_table=row["hands_per_table"],
+        experiment=experiment,
+        invariants=tuple(row["invariants"]) if row["invariants"] is not None else None,
+        planted=known(row["planted_bugs"] or ()), failures_dir=folder / "failures",
+        only_table=row["only_table"])
+    # A run stored before the hand timeout was (no such column): the default, as every run.
+    timeout = row.get("hand_timeout_s")
+    return with_hand_timeout(settings, DEFAULT_S if timeout is None else timeout), folder
 
 
 def stored_run(folder: Path) -> dict[str, Any]:

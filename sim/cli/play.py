@@ -59,9 +59,9 @@ def _worker_to_crash(faults: tuple[str, ...], workers: int, backend: str) -> Non
               help="Seat a bot of your own (a sim.bots.base.Bot subclass); repeatable.")
 def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
         hands_per_table: int, planted: tuple[str, ...], invariants: str | None,
-        oracle: str | None, faults: tuple[str, ...], backend: str, scheduler: str | None,
-        only_table: int | None, resume: Path | None, config: Path | None,
-        plugin_bots: tuple[str, ...]) -> None:
+        oracle: str | None, faults: tuple[str, ...], hand_timeout: float, backend: str,
+        scheduler: str | None, only_table: int | None, resume: Path | None,
+        config: Path | None, plugin_bots: tuple[str, ...]) -> None:
     """Play HANDS hands on swarm-drawn tables (or an experiment's), checking every
     invariant after every dispatch.
     """
@@ -78,7 +78,7 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
         given = [param.opts[0] for param in ctx.command.params
                  if param.name in ("hands", "seed", "out", "hands_per_table", "planted",
                                    "invariants", "only_table", "faults", "oracle",
-                                   "config", "plugin_bots")
+                                   "hand_timeout", "config", "plugin_bots")
                  and ctx.get_parameter_source(param.name or "")
                  is not click.core.ParameterSource.DEFAULT]
         if given:
@@ -95,7 +95,7 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
             hands, seed, hands_per_table = from_experiment(ctx, experiment, hands, seed,
                                                            hands_per_table)
         settings, out = new_settings(hands, seed, out, hands_per_table, planted, invariants,
-                                     only_table, faults, oracle)
+                                     only_table, faults, oracle, hand_timeout)
     # Before anything is written: the copy runs this command again, and draws its own seed
     # and run folder when they were not given.
     in_planted_copy(settings.planted, scheduler)
@@ -129,8 +129,9 @@ run.help = (run.help or "") + "\n" + EXIT_STATUS
               show_default=True, help="Time to shrink each bug's repro after the fuzz.")
 def fuzz(minutes: float | None, tables: int | None, seed: int | None, workers: int | None,
          out: Path | None, hands_per_table: int, planted: tuple[str, ...],
-         invariants: str | None, oracle: str | None, faults: tuple[str, ...], backend: str,
-         scheduler: str | None, shrink_seconds: float) -> None:
+         invariants: str | None, oracle: str | None, faults: tuple[str, ...],
+         hand_timeout: float, backend: str, scheduler: str | None,
+         shrink_seconds: float) -> None:
     """Fuzz until the time budget is spent: swarm-drawn tables, steered toward the rule
     edges reached least, every invariant after every dispatch, and the engine faults of
     README ("Faults injected on purpose") at their fuzz rates unless --fault says otherwise
@@ -154,7 +155,7 @@ def fuzz(minutes: float | None, tables: int | None, seed: int | None, workers: i
     elif faults == ("none",):
         faults = ()
     settings, out = new_settings(hands_per_table, seed, out, hands_per_table, planted,
-                                 invariants, None, faults, oracle)
+                                 invariants, None, faults, oracle, hand_timeout)
     in_planted_copy(settings.planted, scheduler)
     budget = (f"{minutes:g} minute{'' if minutes == 1 else 's'}" if minutes is not None
               else plural(tables or 0, "table"))

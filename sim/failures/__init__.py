@@ -8,4 +8,6 @@
 - ``signature``: one signature per bug: the invariant and the message's shape.
 - ``shrink``: the smallest hand that still fails with the same signature.
 - ``triage``: one row per signature with its shrunk repro (``sim triage``).
+- ``guard``: a job in a plain-Python child process that journals each dispatch, stopped
+  once it falls silent: ``sim replay``'s replay, and a hung table played again to dump it.
 """

@@ -19,6 +19,7 @@ from sim.failures.dump import Case
 from sim.finding import Finding
 from sim.hooks.faults import replayed_hooks
 from sim.invariants.base import every_failure
+from sim.planted import transfer
 from sim.planted.child import call
 from sim.planted.copy import carried, require
 
@@ -49,7 +50,7 @@ def replay(case: Case) -> Replay:
                          "hand), so there is nothing to replay.")
     if tuple(sorted(case.planted)) != carried():
         result: Replay = pickle.loads(call(case.planted, "sim.failures.replay:replayed_here",
-                                           pickle.dumps(case)))
+                                           transfer.dumps(case)))
         return result
     driven = drive(case.script(), checks=case.invariants, hooks=replayed_hooks(case.faults),
                    refused=Refused.JUDGE, table_id=case.table_id, keep_states=True)
@@ -75,5 +76,6 @@ def replayed_here(case: bytes) -> bytes:
     """``replay`` of a pickled case, pickled: what the copy carrying the case's planted
     bugs sends back (``sim.planted.child.call``). Pickled, not JSON: the case's states
     reach the copy as the caller read them, never read again by the copy's own code (a
-    planted bug in reading a snapshot would otherwise meet the dump before the replay)."""
-    return pickle.dumps(replay(pickle.loads(case)))
+    planted bug in reading a snapshot would otherwise meet the dump before the replay);
+    by ``sim.planted.transfer``, which either build reads."""
+    return transfer.dumps(replay(pickle.loads(case)))

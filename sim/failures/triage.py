@@ -29,6 +29,7 @@ from sim.failures.dump import load
 from sim.failures.replay import broken_together
 from sim.failures.shrink import shrink
 from sim.failures.signature import signature
+from sim.finding import Kind
 from sim.store.dataset import NoRuns, open_for_bugs
 from sim.store.writer import BUGS_DDL
 
@@ -135,8 +136,9 @@ def merge(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _together(group: dict[str, Any]) -> set[str]:
-    """The signatures the failing dispatch of the group's smallest dump breaks."""
-    if not group["dumps"]:
+    """The signatures the failing dispatch of the group's smallest dump breaks (a hang's
+    is not replayed here: no watchdog may reach it in this process)."""
+    if not group["dumps"] or group["kind"] == Kind.LIVENESS.value:
         return {group["signature"]}
     case = load(Path(min(group["dumps"])[2])).case
     if case.record is None:
@@ -163,6 +165,8 @@ def _triaged(folder: Path, group: dict[str, Any], seconds: float) -> Bug:
     deadline = time.monotonic() + seconds
     for path in dumps[:SHRINK_TRIES]:
         original = load(Path(path))
+        if original.finding.kind is Kind.LIVENESS:
+            break  # a candidate that hangs where no watchdog reaches would hang the triage
         result = shrink(original, max(0.1, deadline - time.monotonic()))
         if result is not None:
             target = result.dump.write(Path(folder) / "shrunk", f"{_slug(group)}.json")

@@ -18,7 +18,9 @@ own module; a failure dump records them, and ``sim replay`` runs them again:
 - ``determinism=N`` (``sim.hooks.determinism``): one hand in N is dealt and played again
   from its seed and compared event by event.
 - ``hand_timeout=SECONDS`` (``sim.hooks.watchdog``): a hand that does not end within
-  SECONDS stops its table with a ``liveness`` finding.
+  SECONDS stops its table with a ``liveness`` finding. A run sets it with
+  ``--hand-timeout SECONDS`` (on by default), not ``--fault``; it is a fault here so that
+  settings and dumps carry it as one (``parse`` reads it back, and a replay re-arms it).
 
 ``FUZZ_FAULTS`` are the engine faults at the rates a fuzz run uses by default.
 
@@ -85,10 +87,13 @@ FAULTS: Final[dict[str, str]] = {
     "duplicate_dispatch": "RATE: after that share of in-turn dispatches (0 to 1), send the "
                           "action again and a stale one; both must be refused",
     "determinism": "N: one hand in N is dealt and played again from its seed and compared",
-    "hand_timeout": "SECONDS: a hand that does not end within SECONDS is a liveness failure",
 }
-REPLAYED: Final = frozenset({"crash_restore", "duplicate_dispatch", "determinism",
-                             "hand_timeout"})
+# What a run's settings and dumps carry besides the faults of --fault: the hand watchdog,
+# which --hand-timeout sets.
+WATCHDOG: Final = "hand_timeout"
+_KNOWN: Final[dict[str, str]] = {
+    **FAULTS, WATCHDOG: "SECONDS: a hand that does not end within SECONDS is a liveness failure"}
+REPLAYED: Final = frozenset({"crash_restore", "duplicate_dispatch", "determinism", WATCHDOG})
 # name -> (smallest, largest, smallest allowed, whole numbers only, in words)
 _INF: Final = float("inf")
 _RANGES: Final[dict[str, tuple[float, float, bool, bool, str]]] = {
@@ -100,24 +105,25 @@ _RANGES: Final[dict[str, tuple[float, float, bool, bool, str]]] = {
     "hand_timeout": (0, _INF, False, False, "a number above 0"),
 }
 FUZZ_FAULTS: Final = (Fault("crash_restore", 0.01), Fault("duplicate_dispatch", 0.01),
-                      Fault("determinism", 1000), Fault("hand_timeout", 10))
+                      Fault("determinism", 1000))
 
 
 def parse(spec: str) -> Fault:
-    """``"crash_worker=3"`` -> Fault; bad specs raise ValueError with what is allowed."""
+    """``"crash_worker=3"`` -> Fault (``hand_timeout=S`` too, as settings and dumps write
+    the watchdog); bad specs raise ValueError with what is allowed."""
     name, _, value = spec.partition("=")
-    if name not in FAULTS:
+    if name not in _KNOWN:
         known = ", ".join(f"{n}={d.split(':')[0]}" for n, d in FAULTS.items())
         raise ValueError(f"Unknown fault {name!r}; known faults are {known}.")
     try:
         number = float(value)
     except ValueError:
-        raise ValueError(f"Fault {spec!r} needs a number after '=': {name}={FAULTS[name]}.") \
+        raise ValueError(f"Fault {spec!r} needs a number after '=': {name}={_KNOWN[name]}.") \
             from None
     low, high, low_allowed, whole, allowed = _RANGES[name]
     if (not (math.isfinite(number) and low <= number <= high) or (number == low and not low_allowed)
             or (whole and number != int(number))):
-        raise ValueError(f"Fault {spec!r}: {name} takes {FAULTS[name].split(':')[0]}, "
+        raise ValueError(f"Fault {spec!r}: {name} takes {_KNOWN[name].split(':')[0]}, "
                          f"{allowed}.")
     return Fault(name, number)
 

@@ -22,8 +22,8 @@ must change nothing, and is counted.
 from __future__ import annotations
 
 import traceback as tb
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final
 
 from sim.engine import actions as ac
 from sim.engine.animation import Animator
@@ -38,6 +38,12 @@ from sim.finding import Finding, FindingError, Kind, Message, Quoted, shown
 from sim.invariants.base import CheckContext, fail, run_all, select
 from sim.invariants.coverage import Coverage
 from sim.invariants.judge import ACCEPTED_ILLEGAL, judge
+
+# Told of every dispatch, with the table and the action (None: a hand's automatic start),
+# just before it runs: ``sim.failures.guard`` journals them in its child process, so a
+# dispatch that never returns is known there. Mutated in place, never rebound: empty, it
+# costs one truth test a dispatch.
+JOURNAL: Final[list[Callable[[Any, Any], None]]] = []
 
 
 class CheckedTable:
@@ -85,6 +91,8 @@ class CheckedTable:
     def open(self, players: Mapping[int, tuple[str, int]]) -> CheckContext:
         """Seat the opening ``players`` at once and deal the first hand (action None)."""
         before, finished = self.controller.state, self.log.finished
+        if JOURNAL:
+            JOURNAL[0](self, None)
         try:
             events = self.controller.open(players)
         except Exception as error:  # noqa: BLE001 - any crash is a finding
@@ -105,6 +113,8 @@ class CheckedTable:
         self.log.resume(record)
         self.base, self.tail = self.log.current, []
         finished = self.log.finished
+        if JOURNAL:
+            JOURNAL[0](self, None)
         try:
             events = self.controller.replay_from(record.snapshot, stop_at_hand_end)
         except Exception as error:  # noqa: BLE001
@@ -120,6 +130,8 @@ class CheckedTable:
         before, finished = controller.state, self.log.finished
         self._track()
         self.tail.append(action)  # first: a dispatch that never returns is in the dump too
+        if JOURNAL:
+            JOURNAL[0](self, action)
         try:
             events = controller.dispatch(action)
         except IllegalAction as error:
@@ -146,6 +158,8 @@ class CheckedTable:
         marks = self._marks()
         self._track()
         self.tail.append(action)
+        if JOURNAL:
+            JOURNAL[0](self, action)
         try:
             events = controller.dispatch(action)
         except IllegalAction as error:

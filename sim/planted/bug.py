@@ -28,16 +28,31 @@ class PlantedBug:
 
     ``edits`` make it (applied in order); ``caught_by`` is the name of the finding that
     catches it (an invariant's, a fault's, or a run-level check's), and ``fault`` the fault
-    a run must inject for that (``"crash_restore=1"``; None: the invariants alone).
+    a run must inject for that (``"crash_restore=1"``, or ``"hand_timeout=S"``, the watchdog
+    ``--hand-timeout S`` sets; None: the invariants alone). ``hangs_process``: it hangs the
+    process that plays it in code no timer signal interrupts, so only a run's main process
+    (the pool's or Dask's watchdog) catches it, and tests and benchmarks that play tables
+    in their own process leave it out.
     ``hands`` is how many hands ``benchmarks/planted_bugs.py`` takes to catch it (the
-    README's table is made from these records, and the benchmark checks them)."""
+    README's table is made from these records, and the benchmark checks them); None for a
+    bug that ``hangs_process``, which the benchmark cannot play."""
 
     name: str
     description: str
     edits: tuple[Edit, ...]
     caught_by: str
-    hands: int
+    hands: int | None
     fault: str | None = None
+    hangs_process: bool = False
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The command line's words for the bug's fault: ``("--fault", "crash_restore=1")``,
+        or ``("--hand-timeout", "0.5")`` for the watchdog, which has an option of its own."""
+        if self.fault is None:
+            return ()
+        name, _, value = self.fault.partition("=")
+        return ("--hand-timeout", value) if name == "hand_timeout" else ("--fault", self.fault)
 
     @property
     def files(self) -> tuple[str, ...]:

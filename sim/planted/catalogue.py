@@ -41,6 +41,10 @@ def markdown() -> str:
     rows = ["| planted bug | what goes wrong | caught by | hands to catch |",
             "|---|---|---|---:|"]
     for bug in CATALOGUE.values():
-        caught = f"`{bug.caught_by}`" + (f" with `--fault {bug.fault}`" if bug.fault else "")
-        rows.append(f"| `{bug.name}` | {bug.description} | {caught} | {bug.hands} |")
+        caught = f"`{bug.caught_by}`" + (f" with `{' '.join(bug.options)}`" if bug.fault else "")
+        if bug.hangs_process:
+            caught += ", by the run's main process (the pool's or Dask's watch)"
+        hands = "not measured: it hangs the process that plays it" if bug.hands is None \
+            else bug.hands
+        rows.append(f"| `{bug.name}` | {bug.description} | {caught} | {hands} |")
     return "\n".join(rows) + "\n"

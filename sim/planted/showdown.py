@@ -71,11 +71,13 @@ BUGS = (
         "aggressor_kept_across_streets", "The last player to bet or raise is not forgotten when "
         "the next street is dealt, so with no bet on the river an earlier street's last bettor "
         "shows first.",
-        (Edit("engine/apply.py", '''    s.last_actor = s.button
-    s.to_act = None
+        (Edit("engine/apply.py", '''    s.to_act = None
     s.last_aggressor = None
-''', '''    s.last_actor = s.button
-    s.to_act = None
-'''),),
+
+
+def _shown(''', '''    s.to_act = None
+
+
+def _shown('''),),
         caught_by="showdown_order", hands=63),
 )

@@ -302,9 +302,9 @@ class TablePlayer:
     # -- failures ----------------------------------------------------------------------------
     def _stop_on(self, finding: Finding) -> None:
         self.outcome.finding = finding
-        faults = tuple(fault.spec() for fault in self.settings.faults if fault.replayed)
         dump = assemble(self.table, finding, self.settings.seed, self.spec.table_id,
-                        self.spec.seed, self.settings.invariants, self.kinds, faults)
+                        self.spec.seed, self.settings.invariants, self.kinds,
+                        self.settings.replayed_faults())
         self.outcome.dump = dump
         if self.settings.failures_dir is not None:
             dump.write(self.settings.failures_dir)

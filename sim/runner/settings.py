@@ -8,19 +8,22 @@
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from sim.bots import TableSpec, draw_fuzz_table, draw_table
-from sim.hooks.faults import Fault
+from sim.hooks.faults import WATCHDOG, Fault
+from sim.hooks.watchdog import DEFAULT_S
 
 EXPERIMENT_FILE = "experiment.json"  # the run folder's copy of its experiment
 
 
 @dataclass(frozen=True, slots=True)
 class RunSettings:
-    """What a run plays. ``invariants`` None means all of them."""
+    """What a run plays. ``invariants`` None means all of them. ``faults`` holds the hand
+    watchdog too (``hand_timeout=SECONDS``, what ``--hand-timeout`` sets; see
+    ``with_hand_timeout``): one fault, as the dumps record it."""
 
     seed: int
     hands: int
@@ -46,10 +49,31 @@ class RunSettings:
             return draw_fuzz_table(self.seed, table_id)
         return draw_table(self.seed, table_id)
 
+    @property
+    def hand_timeout_s(self) -> float:
+        """The hand watchdog's limit in seconds (0: off)."""
+        for fault in self.faults:
+            if fault.name == WATCHDOG:
+                return fault.value
+        return 0.0
+
+    def replayed_faults(self) -> tuple[str, ...]:
+        """The specs of the faults that check a hand's play, which a dump records and a
+        replay runs again (the watchdog included)."""
+        return tuple(fault.spec() for fault in self.faults if fault.replayed)
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Settings go to worker processes; compiled, a frozen dataclass cannot be unpickled
         # attribute by attribute, so it is rebuilt through its constructor.
         return (RunSettings, tuple(getattr(self, f.name) for f in fields(self)))
+
+
+def with_hand_timeout(settings: RunSettings, seconds: float) -> RunSettings:
+    """``settings`` with the hand watchdog at ``seconds`` (0: off)."""
+    assert seconds >= 0, seconds
+    faults = tuple(fault for fault in settings.faults if fault.name != WATCHDOG)
+    watchdog = (Fault(WATCHDOG, seconds),) if seconds else ()
+    return replace(settings, faults=faults + watchdog)
 
 
 def reproduce_command(settings: RunSettings, workers: int, out: Path | None = None) -> str:
@@ -68,14 +92,18 @@ def reproduce_command(settings: RunSettings, workers: int, out: Path | None = No
 
 def checking_options(settings: RunSettings) -> list[str]:
     """The options of ``settings`` that say what is checked and broken on purpose (planted
-    bugs, invariants, faults, the oracle), as ``sim run`` and ``sim fuzz`` take them."""
+    bugs, invariants, faults, the oracle, the hand timeout unless it is the default), as
+    ``sim run`` and ``sim fuzz`` take them."""
     parts: list[str] = []
     for name in settings.planted:
         parts += ["--plant-bug", name]
     if settings.invariants is not None:
         parts += ["--invariants", ",".join(settings.invariants)]
     for fault in settings.faults:
-        parts += ["--fault", fault.spec()]
+        if fault.name != WATCHDOG:
+            parts += ["--fault", fault.spec()]
+    if settings.hand_timeout_s != DEFAULT_S:
+        parts += ["--hand-timeout", f"{settings.hand_timeout_s:g}"]
     if settings.oracle:
         parts += ["--oracle", f"pokerkit={settings.oracle}"]
     return parts

@@ -165,7 +165,9 @@ def _checked_tables(con: duckdb.DuckDBPyConnection, path: Path, alias: str) -> s
     if "runs" not in present:
         raise NoRuns(f"{path} is a DuckDB file with no runs table, not a run's database; "
                      "give the folder of a run made by `sim run` or `sim fuzz`.")
-    sizes = con.execute("SELECT block_size * total_blocks FROM pragma_database_size() "
+    # The blocks in use must fit in the file (the free ones need not: a checkpoint after
+    # deletes may cut them off the end; counting them called a sound file cut short).
+    sizes = con.execute("SELECT block_size * used_blocks FROM pragma_database_size() "
                         "WHERE database_name = ?", [alias]).fetchall()
     needed = HEADER_BYTES + sizes[0][0] if sizes else 0
     if path.stat().st_size < needed:

@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS runs (
     engine_version VARCHAR,
     harness_version VARCHAR, command VARCHAR, started_at TIMESTAMP, ended_at TIMESTAMP,
     status VARCHAR, hands BIGINT, tables INTEGER, failures INTEGER, seconds DOUBLE,
-    hands_per_s DOUBLE, config VARCHAR);
+    hands_per_s DOUBLE, config VARCHAR, hand_timeout_s DOUBLE);
 CREATE TABLE IF NOT EXISTS tables (
     run_id VARCHAR, table_id INTEGER, table_seed UBIGINT, seats TINYINT, small_blind BIGINT,
     big_blind BIGINT, ante BIGINT, min_buy_in BIGINT, max_buy_in BIGINT, bots VARCHAR,
@@ -127,15 +127,16 @@ class Store:
     def start_run(self, run_id: str, seed: int, hands: int, hands_per_table: int, workers: int,
                   planted: Iterable[str], invariants: Iterable[str] | None, command: str,
                   engine_version: str, harness_version: str,
-                  only_table: int | None = None, config: str | None = None) -> None:
+                  only_table: int | None = None, config: str | None = None,
+                  hand_timeout_s: float = 0.0) -> None:
         self.con.execute(
             "INSERT INTO runs (run_id, seed, hands_requested, hands_per_table, workers, "
             "planted_bugs, invariants, only_table, engine_version, harness_version, command, "
-            "started_at, status, config) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)",
+            "started_at, status, config, hand_timeout_s) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)",
             [run_id, seed, hands, hands_per_table, workers, list(planted),
              list(invariants) if invariants is not None else None, only_table,
-             engine_version, harness_version, command, _now(), config])
+             engine_version, harness_version, command, _now(), config, hand_timeout_s])
 
     def run_row(self) -> dict[str, Any] | None:
         cursor = self.con.execute("SELECT * FROM runs ORDER BY started_at LIMIT 1")

@@ -1,7 +1,9 @@
 """Workers exit on their own within 5 s when the main process of `sim run` dies (kill -9),
 on the local pool and on a Dask LocalCluster started by the run: nothing stays behind
-asleep. The run's tables are slowed (the slow_tables fault) so it
-is still playing when the test kills it."""
+asleep, or stuck in a hang that holds its interpreter (the planted bug
+busted_seat_hangs_dealer, with a hand timeout long enough that the run does not kill the
+worker first). The run's tables are slowed (the slow_tables fault) so it is still playing
+when the test kills it."""
 
 from __future__ import annotations
 
@@ -44,12 +46,18 @@ def alive(pid: int) -> bool:
     return "\nState:\tZ" not in status
 
 
+PLAYING = ("--hands", "20000", "--hands-per-table", "50", "--seed", "1")
+# Seed 7, 20 hands a table: table 0 hangs in its hand 6, within a second.
+HUNG = ("--hands", "60", "--hands-per-table", "20", "--seed", "7", "--plant-bug",
+        "busted_seat_hangs_dealer", "--hand-timeout", "60")
+
+
 @pytest.mark.parametrize("backend", ["pool", "dask"])
-def test_workers_exit_when_the_main_process_is_killed(tmp_path, backend):
+@pytest.mark.parametrize("run", [PLAYING, HUNG], ids=["playing", "hung"])
+def test_workers_exit_when_the_main_process_is_killed(tmp_path, backend, run):
     process = subprocess.Popen(
-        [*sim_command(), "run", "--hands", "20000", "--hands-per-table", "50", "--seed", "1",
-         "--workers", "2", "--backend", backend, "--out", str(tmp_path / "run"),
-         "--fault", "slow_tables=0.2"],
+        [*sim_command(), "run", *run, "--workers", "2", "--backend", backend,
+         "--out", str(tmp_path / "run"), "--fault", "slow_tables=0.2"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     workers: set[int] = set()
     try:

@@ -5,11 +5,13 @@ in test_reports.py.)"""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shlex
 from pathlib import Path
 
 import click
+import duckdb
 import pytest
 from conftest import query
 
@@ -252,6 +254,62 @@ def test_the_reproduce_command_survives_a_folder_name_with_a_space(invoke, tmp_p
                    if line.startswith("reproduce: ")).removeprefix("reproduce: ")
     argv = shlex.split(command)
     assert argv[argv.index("--out") + 1] == str(out)
+
+
+# -- the hand watchdog: --hand-timeout -------------------------------------------------------
+
+SLOW = ("--bot", "plugin_bots:Dawdler", "--hands", 20, "--hands-per-table", 20, "--seed", 1,
+        "--workers", 1)  # its first turn from hand 2 on (in hand 3) takes 1.5 s; the hand ends
+
+
+def test_the_hand_watchdog_is_on_by_default_and_stored_with_the_run(invoke, tmp_path):
+    out = tmp_path / "run"
+    result = invoke("run", "--hands", 20, "--hands-per-table", 20, "--seed", 1, "--workers", 1,
+                    "--plant-bug", "replay_drops_event", "--out", out)
+    assert result.exit_code == 1, result.output
+    assert query(out, "SELECT hand_timeout_s FROM runs") == [(10.0,)]
+    assert "--hand-timeout" not in result.output  # the default is left out of the command
+    # A dump records it as the fault a replay arms again.
+    dump = next((out / "failures").glob("*.json"))
+    assert json.loads(dump.read_text())["faults"] == ["hand_timeout=10"]
+
+
+def test_a_slow_hand_is_caught_without_any_fault_and_0_turns_the_watchdog_off(invoke, tmp_path):
+    caught = invoke("run", *SLOW, "--hand-timeout", 0.5, "--out", tmp_path / "caught")
+    assert caught.exit_code == 4, caught.output
+    assert "--hand-timeout 0.5" in caught.output  # in the reproduce command
+    assert query(tmp_path / "caught", "SELECT table_id, hand_no, kind, message FROM failures") \
+        == [(0, 3, "liveness", "the hand did not end within 0.5 s (hand_timeout)")]
+    off = invoke("run", *SLOW, "--hand-timeout", 0, "--out", tmp_path / "off")
+    assert off.exit_code == 0, off.output
+    assert "--hand-timeout 0" in off.output
+    assert query(tmp_path / "off", "SELECT hand_timeout_s, hands FROM runs") == [(0.0, 20)]
+
+
+def test_resume_keeps_the_hand_timeout_and_refuses_another(invoke, tmp_path):
+    out = tmp_path / "run"
+    first = invoke("run", "--hands", 40, "--hands-per-table", 20, "--seed", 2, "--workers", 1,
+                   "--invariants", "chip_conservation", "--hand-timeout", 3, "--table", 0,
+                   "--out", out)
+    assert first.exit_code == 0, first.output
+    refused = invoke("run", "--resume", out, "--hand-timeout", 5)
+    assert refused.exit_code == 2, refused.output
+    assert "--hand-timeout" in refused.output
+    # Drop the table as a killed run would have (a complete run has nothing to resume).
+    con = duckdb.connect(str(out / "stats.duckdb"))
+    for table in ("tables", "hands", "actions", "results", "coverage"):
+        con.execute(f"DELETE FROM {table} WHERE table_id = 0")
+    con.close()
+    resumed = invoke("run", "--resume", out)
+    assert resumed.exit_code == 0, resumed.output
+    assert "--hand-timeout 3" in resumed.output
+
+
+def test_the_watchdog_is_not_a_fault_on_the_command_line(invoke, tmp_path):
+    result = invoke("run", "--hands", 10, "--fault", "hand_timeout=1", "--out", tmp_path / "run")
+    assert result.exit_code == 2, result.output
+    assert "write --hand-timeout SECONDS" in result.output
+    assert not (tmp_path / "run").exists()
 
 
 def test_version_and_help(invoke):

@@ -42,7 +42,10 @@ def test_a_record_is_whole(name):
     for edit in bug.edits:
         assert edit.old and edit.old != edit.new, edit
         assert re.fullmatch(r"[a-z_]+(/[a-z_]+)*\.py", edit.file), edit.file
-    assert type(bug.hands) is int and bug.hands > 0, bug.hands
+    if bug.hangs_process:  # the benchmark cannot play it: only a run's main process can
+        assert bug.hands is None and bug.caught_by == "liveness", bug
+    else:
+        assert type(bug.hands) is int and bug.hands > 0, bug.hands
 
 
 @pytest.mark.parametrize("name", list(CATALOGUE))

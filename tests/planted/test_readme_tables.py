@@ -48,8 +48,8 @@ def test_the_table_has_a_row_per_bug_with_its_record():
     assert len(rows) == len(CATALOGUE)
     for row, bug in zip(rows, CATALOGUE.values(), strict=True):
         assert row.startswith(f"| `{bug.name}` | {bug.description} | `{bug.caught_by}`")
-        assert row.endswith(f"| {bug.hands} |")
-        assert (f"--fault {bug.fault}" in row) == (bug.fault is not None)
+        assert row.endswith(f"| {bug.hands} |") != bug.hangs_process
+        assert (f"with `{' '.join(bug.options)}`" in row) == (bug.fault is not None)
 
 
 def test_the_rule_table_names_every_planted_bug_and_no_other():
