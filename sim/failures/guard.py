@@ -17,9 +17,11 @@ traceback when the parent asks (SIGUSR1), even while a builtin that never return
 interpreter, and then the parent kills the child (SIGKILL). The job goes in, and its
 result comes back, pickled by ``sim.planted.transfer`` (either build reads it).
 
-    >>> result = replay_guarded(load(path).case)        # a Replay, as replay() returns
-    >>> child = Guarded(TableJob(settings, 3, 17, 16), 12, settings.planted)
-    >>> while not child.poll(): ...                      # child.result, child.stalled, ...
+In outline (each starts a child process, so it is not an example here):
+
+    result = replay_guarded(load(path).case)        # a Replay, as replay() returns
+    child = Guarded(TableJob(settings, 3, 17, 16), 12, settings.planted)
+    while not child.poll(): ...                      # child.result, child.stalled, ...
 """
 
 from __future__ import annotations
