@@ -6,7 +6,9 @@
 
 The pool and Dask kill a worker whose table stopped making progress (``hangs``).
 
-    >>> with open_backend("dask", workers=2, log_queue=queue) as backend: ...
+A run opens one by name (``sim.run``; it plays tables, so it is not an example here):
+
+    with open_backend("dask", workers=2, log_queue=queue) as backend: ...
 """
 
 from __future__ import annotations

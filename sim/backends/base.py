@@ -3,10 +3,11 @@
 A backend plays a run's tasks — each a list of ``(table_id, hands)`` — by calling the task
 function the run gives it (``sim.run.play_task``) wherever its workers are, and hands each
 task's records back to the run in the main process, which stores them. Backends know
-nothing of the store, the summary or the progress bar.
+nothing of the store, the summary or the progress bar. A run opens one and plays its
+tasks (``sim.run``: it plays tables, so it is not an example here):
 
-    >>> with open_backend("pool", workers=2, log_queue=queue) as backend:
-    ...     backend.play(settings, tasks, play_task, crashed_record, deliver, stop)
+    with open_backend("pool", workers=2, log_queue=queue) as backend:
+        backend.play(settings, tasks, play_task, crashed_record, deliver, stop)
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ class Tasks:
     back), or both; tasks to play again go back to the front.
 
         >>> tasks = Tasks([[(0, 200)], [(1, 200)]])
-        >>> while (task := tasks.take()) is not None: ...
+        >>> tasks.take(), tasks.take(), tasks.take(), tasks.finished()
+        ([(0, 200)], [(1, 200)], None, True)
     """
 
     def __init__(self, fixed: Iterable[Task] = (), source: Source | None = None) -> None:

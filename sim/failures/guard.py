@@ -15,9 +15,11 @@ traceback of a hang names its line; ``faulthandler`` writes that traceback when 
 asks (SIGUSR1), even while a builtin that never returns holds the interpreter, and then
 the parent kills the child (SIGKILL).
 
-    >>> result = replay_guarded(load(path).case)        # a Replay, as replay() returns
-    >>> child = Guarded(TableJob(settings, 3, 17, 16), stall_s=12)
-    >>> while not child.poll(): ...                      # child.result, child.stalled, ...
+In outline (each starts a child process, so it is not an example here):
+
+    result = replay_guarded(load(path).case)        # a Replay, as replay() returns
+    child = Guarded(TableJob(settings, 3, 17, 16), stall_s=12)
+    while not child.poll(): ...                      # child.result, child.stalled, ...
 """
 
 from __future__ import annotations
