@@ -16,9 +16,11 @@ journal gives the dump of the dispatch that never returned. The table is stored 
 The inline backend (``--workers 1``) plays in the main process: nothing outside it watches
 it, and only the in-process watchdog runs there.
 
-    >>> hangs = Hangs(settings)
-    >>> for key, beat in hangs.hung(read_pulses()): kill(beat.pid); hangs.recover(...)
-    >>> for record in hangs.over(): deliver([record])
+A backend's loop, in outline (it needs live workers, so it is not an example here):
+
+    hangs = Hangs(settings)
+    for key, beat in hangs.hung(read_pulses()): kill(beat.pid); hangs.recover(...)
+    for record in hangs.over(): deliver([record])
 """
 
 from __future__ import annotations

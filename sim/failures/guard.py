@@ -345,7 +345,8 @@ def _hung_replay(case: Case, child: Guarded, seconds: float) -> Replay:
     journal = child.journal
     dispatches = journal.dispatches
     hung = journal.last
-    states = [TableState.from_snapshot(d.state) for d in dispatches[1:]]  # after 0, 1, ...
+    states = [TableState.from_snapshot(d.state, checked=False)  # after 0, 1, ...
+              for d in dispatches[1:]]
     actions: list[ac.Action | None] = [d.action for d in dispatches[:-1]]
     if not states:  # dispatch 0 never returned: the hand's snapshot is all there is
         assert case.record is not None
@@ -397,7 +398,7 @@ def hung_dump(settings: Any, table_id: int, dispatch: Dispatch, finding: Finding
     one last, as the table player dumps an interrupted dispatch."""
     assert dispatch.hand is not None, "a dispatch before the first hand"
     spec = settings.draw(table_id)
-    state = TableState.from_snapshot(dispatch.state)
+    state = TableState.from_snapshot(dispatch.state, checked=False)
     case = Case(settings.seed, table_id, spec.seed, state.config.to_dict(),
                 tuple(sorted(settings.planted)), settings.invariants,
                 HandRecord.from_dict(dispatch.hand),

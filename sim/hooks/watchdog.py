@@ -93,7 +93,7 @@ class HandWatchdog(TableHook):
         self.armed = False  # the timer and its handler are ours
         self.previous: Any = None  # the SIGALRM handler to put back
         self.started = 0.0  # when the current hand started (time.monotonic)
-        self.fired = False  # the handler raised: later signals are ignored
+        self.fired: float | None = None  # when the handler last raised (time.monotonic)
         self.pulse: Any = _pulse[0] if _pulse else None
         self.table_id = 0
 
@@ -101,7 +101,7 @@ class HandWatchdog(TableHook):
         return message(self.seconds)
 
     def table_started(self, table_id: int) -> None:
-        self.fired = False
+        self.fired = None
         self.table_id = table_id
         if self.use_signals and signals_usable():
             self.previous = signal.signal(signal.SIGALRM, self._alarm)
@@ -131,7 +131,11 @@ class HandWatchdog(TableHook):
             signal.setitimer(signal.ITIMER_REAL, self.seconds, RETRY_S)
 
     def _alarm(self, signum: int, frame: FrameType | None) -> None:
-        # Once only: a second Interrupt would land in the rollback of the first.
-        if self.armed and not self.fired:
-            self.fired = True
+        # Once a hand timeout: a second Interrupt would land in the rollback of the first.
+        # But the first can be lost: raised where Python can only print an exception (in a
+        # finalizer the garbage collector runs, say), it never reaches the table. A table
+        # still running SECONDS after it gets another.
+        now = time.monotonic()
+        if self.armed and (self.fired is None or now - self.fired >= self.seconds):
+            self.fired = now
             raise Interrupt(Kind.LIVENESS, NAME, self.message())

@@ -137,6 +137,32 @@ def test_the_watchdog_stops_a_hang_and_the_table_moves_on_in_time():
     assert played["handler_back"]
 
 
+def test_a_lost_interrupt_is_raised_again_a_timeout_later():
+    # The first Interrupt can be lost (raised in a finalizer, Python only prints it): here
+    # the hung code swallows it, and the watchdog must not give up on the table.
+    from sim.driver.hooks import Interrupt
+    from sim.hooks.watchdog import HandWatchdog
+
+    watchdog = HandWatchdog(seconds=0.2)
+    previous = signal.getsignal(signal.SIGALRM)
+    caught = []
+    watchdog.table_started(0)
+    try:
+        deadline = time.monotonic() + 10
+        while len(caught) < 2 and time.monotonic() < deadline:
+            try:
+                while time.monotonic() < deadline:
+                    pass
+            except Interrupt:
+                caught.append(time.monotonic())
+    finally:
+        watchdog.table_ended(0)
+    assert len(caught) == 2, caught
+    assert caught[1] - caught[0] >= 0.2  # not in the rollback of the first
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) is previous
+
+
 class _SlowDispatches(TableHook):
     def dispatched(self, table, ctx):
         time.sleep(0.02)
