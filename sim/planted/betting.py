@@ -93,8 +93,9 @@ BUGS = (
     PlantedBug(
         "raise_not_answered", "After a raise, players who already acted this street are not "
         "asked again: the round closes with their bets short of the raise.",
-        (Edit(DEALER, '''                and (acted[seat] == NOT_ACTED or bet[seat] < current)):''',
-              '''                and acted[seat] == NOT_ACTED):'''),),
+        (Edit(DEALER, '''    current = state.current_bet
+    if able == 1:''', '''    current = 0  # a seat that acted has answered the bet
+    if able == 1:'''),),
         caught_by="round_closure", hands=2),
     PlantedBug(
         "all_in_player_asked", "A player who is all-in is still asked to act when the betting "

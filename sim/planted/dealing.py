@@ -9,8 +9,8 @@ DEALER = "engine/dealer.py"
 BUGS = (
     PlantedBug(
         "deck_not_reshuffled", "Every hand is dealt from the same deck order.",
-        (Edit(DEALER, '''    seed = hand_seed(state.table_seed, hand_no)''',
-              '''    seed = hand_seed(state.table_seed, 1)'''),),
+        (Edit(DEALER, '''                       else deck_for(seed))''',
+              '''                       else deck_for(hand_seed(state.table_seed, 1)))'''),),
         caught_by="cards_unique", hands=1),
     PlantedBug(
         "deal_reuses_card", "The turn is dealt from the card that was burnt before it.",

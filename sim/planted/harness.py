@@ -49,17 +49,17 @@ BUGS = (
         "busted_seat_hangs_dealer", "While a busted player is still seated, the dealer finds the "
         "next button by counting seat numbers up from the last one without wrapping around the "
         "table: with no seat above it in play, it counts forever.",
-        (Edit(DEALER, '''    else:
-        button = _next_in(regular, state.button, n)
-''', '''    elif (state.button is not None
-          and state.player[(state.button + 1) % n] is not None
-          and state.stack[(state.button + 1) % n] == 0):
+        (Edit(DEALER, '''    if setup is not None and setup.button is not None:
+        button = setup.button
+''', '''    if ((setup is None or setup.button is None) and state.button is not None
+            and state.player[(state.button + 1) % n] is not None
+            and state.stack[(state.button + 1) % n] == 0):
         # Counts seat numbers up, never wrapping around the table, in builtins all through:
         # no Python code runs on the way, so no timer signal's handler can stop it.
         import itertools
         button = next(filter(regular.__contains__, itertools.count(state.button + 1)))
-    else:
-        button = _next_in(regular, state.button, n)
+    elif setup is not None and setup.button is not None:
+        button = setup.button
 '''),),
         caught_by="liveness", hands=None, fault="hand_timeout=1", hangs_process=True),
     PlantedBug(

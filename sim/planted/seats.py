@@ -102,19 +102,18 @@ BUGS = (
     PlantedBug(
         "blinds_before_antes", "The blinds are posted before the antes, so a short stack covers "
         "its blind first and antes what is left.",
-        (Edit(DEALER, '''    order = state.order
-    if config.ante:
-        for seat in order:
-            amount = min(config.ante, state.stack[seat])
-            if amount:
-                yield AntePosted(seat, amount)
-    small, big = state.small_blind_seat, state.big_blind_seat
+        # The blinds' lines taken from after the antes and put before them (first out, then
+        # in: each edit's text is there once when it applies).
+        (Edit(DEALER, '''    small, big = state.small_blind_seat, state.big_blind_seat
     assert small is not None and big is not None
     amount = min(config.small_blind, state.stack[small])
     if amount:
         yield BlindPosted(small, amount, "small")
     # Posted even when the ante left nothing: it sets the full big blind to call.
     yield BlindPosted(big, min(config.big_blind, state.stack[big]), "big")
+''', ""),
+         Edit(DEALER, '''    order = state.order
+    if config.ante:
 ''', '''    order = state.order
     small, big = state.small_blind_seat, state.big_blind_seat
     assert small is not None and big is not None
@@ -123,11 +122,7 @@ BUGS = (
         yield BlindPosted(small, amount, "small")
     yield BlindPosted(big, min(config.big_blind, state.stack[big]), "big")
     if config.ante:
-        for seat in order:
-            amount = min(config.ante, state.stack[seat])
-            if amount:
-                yield AntePosted(seat, amount)
-'''),),
+''')),
         caught_by="button_and_blinds", hands=26),
     PlantedBug(
         "live_post_goes_dead", "A waiting player's post to come in goes into the pot as a dead "
@@ -165,4 +160,14 @@ BUGS = (
     elif running:
         request = '''),),
         caught_by="waiting_for_big_blind", hands=33),
+    PlantedBug(
+        "rebuy_applied_mid_hand", "A rebuy asked for during a hand goes on the stack at once "
+        "instead of when the hand ends, so a player can buy chips in the middle of a hand.",
+        (Edit(RULES, '''        yield RequestQueued(seat, request, action.amount if kind is Rebuy else 0)''',
+              '''        if kind is Rebuy:  # the chips go on the stack at once
+            room = max(0, state.config.max_buy_in - state.stack[seat])
+            yield RebuyApplied(seat, action.amount, min(action.amount, room))
+        else:
+            yield RequestQueued(seat, request, 0)'''),),
+        caught_by="waiting_for_big_blind", hands=27),
 )
