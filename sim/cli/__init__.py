@@ -32,7 +32,8 @@ def main() -> None:
     Exit codes, the same for every command that plays or replays hands (when several
     kinds of failure occur, the most severe wins: 3, then 4, then 1):
       0    clean
-      1    an invariant failed (or the engine refused a legal action)
+      1    an invariant failed (or the engine refused a legal action, or a run-level
+           statistical check failed)
       2    usage error or bad input
       3    the engine or the harness raised an exception (or a worker process died)
       4    liveness: a hand or a table did not end

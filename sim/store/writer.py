@@ -91,6 +91,9 @@ class TableRecord:
     # The failure dump's JSON, on its way from a worker that could not write it into the
     # run folder (see sim.backends.dumps); never stored in the database.
     dump: str | None = None
+    # The decks of the hands it played, for the run-level checks (a
+    # sim.runlevel.table.TableDecks; None: a table whose worker died); never stored.
+    decks: Any = None
 
 
 class Store:
@@ -211,6 +214,16 @@ class Store:
             except duckdb.Error:
                 pass  # nothing was registered
             raise
+
+    def write_run_finding(self, run_id: str, finding: Finding, planted: Iterable[str],
+                          dump_path: str | None, replay_command: str | None,
+                          signature: str) -> None:
+        """A finding of the run as a whole (a run-level check's): a row of ``failures``
+        with no table, hand or dispatch."""
+        assert finding.table_id is None and finding.hand_no is None, finding
+        self.con.execute("INSERT INTO failures VALUES (?, NULL, NULL, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                         [run_id, finding.name, finding.message, list(planted), dump_path,
+                          replay_command, finding.kind.value, signature])
 
     def _insert(self, run_id: str, name: str, table: pa.Table) -> None:
         if table.num_rows:
