@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from sim.planted import betting, dealing, harness, seats, showdown, views
+from sim.planted import betting, dealing, harness, seats, showdown, statistics, views
 from sim.planted.bug import PlantedBug
 
 CATALOGUE: Final[dict[str, PlantedBug]] = {
-    bug.name: bug for area in (seats, dealing, betting, showdown, views, harness)
+    bug.name: bug for area in (seats, dealing, betting, showdown, views, harness, statistics)
     for bug in area.BUGS
 }
 
