@@ -29,7 +29,7 @@ from sim.engine.cards import DECK_SIZE
 from sim.runlevel.table import CELLS, TableDecks
 
 HAND_NUMBERS: Final = 256  # hand numbers compared across tables: 2.8 MB of counts
-SAMPLE_SIZE: Final = 1 << 15  # distinct decks kept to look for repeats: about 8 MB
+SAMPLE_SIZE: Final = 1 << 15  # distinct decks kept to look for repeats: about 7 MB
 _MASK64: Final = (1 << 64) - 1
 # by_hand's flat index of (hand number, card 0, position), for every hand number and position
 _CELL_BASE: Final = np.arange(HAND_NUMBERS)[:, None] * CELLS + np.arange(DECK_SIZE)
@@ -41,45 +41,95 @@ class DeckSample:
 
     A deck's copies share its fingerprint, so either all of them are in the sample or none
     is: a deck dealt twice anywhere in the run is seen twice whenever it is sampled. The
-    sample, and the places kept, are the same whatever order the tables arrive in."""
+    sample, and the places kept, are the same whatever order the tables arrive in.
+
+    Tables' rows wait in ``pending`` (a table adds arrays: no Python loop over its hands)
+    until there are more than ``capacity`` of them, then ``compact`` merges them in: at
+    most two rows a distinct deck stay, its first two places (table, hand), the second
+    counting every copy after the first."""
 
     def __init__(self, capacity: int = SAMPLE_SIZE) -> None:
         self.capacity = capacity
         self.level = 0  # decks are kept when their fingerprint is below 2 ** (64 - level)
-        self.kept: dict[bytes, list[int]] = {}  # deck -> [fingerprint, times, table, hand,
-        #                                                  second table, second hand]
+        # Columns of the kept rows, sorted by fingerprint, then table, then hand.
+        self.rows: tuple[np.ndarray, ...] = _no_rows()
+        self.pending: list[tuple[np.ndarray, ...]] = []
+        self.pending_rows = 0
 
     @property
     def threshold(self) -> int:
         return 1 << (64 - self.level)
 
     def add(self, table_id: int, decks: TableDecks) -> None:
-        chosen = np.arange(decks.hands) if self.level == 0 else np.flatnonzero(
-            decks.fingerprints < np.uint64(self.threshold))
-        for index in chosen.tolist():
-            deck = decks.decks[index * DECK_SIZE:(index + 1) * DECK_SIZE]
-            entry = self.kept.get(deck)
-            if entry is None:
-                self.kept[deck] = [int(decks.fingerprints[index]), 1, table_id, index + 1,
-                                   -1, -1]
-            else:  # keep the first two places (table, hand) in the run's order
-                entry[1] += 1
-                places = sorted([(entry[2], entry[3]), (table_id, index + 1),
-                                 *([(entry[4], entry[5])] if entry[4] >= 0 else [])])
-                entry[2:6] = [*places[0], *places[1]]
+        hands = np.arange(1, decks.hands + 1)
+        cards = decks.array()
+        fingerprints = decks.fingerprints
+        if self.level:
+            chosen = fingerprints < np.uint64(self.threshold)
+            fingerprints, cards, hands = fingerprints[chosen], cards[chosen], hands[chosen]
+        if not len(hands):
+            return
+        self.pending.append((fingerprints, np.full(len(hands), table_id), hands,
+                             np.ones(len(hands), dtype=np.int64), cards))
+        self.pending_rows += len(hands)
+        if self.pending_rows > self.capacity:
+            self.compact()
+
+    def compact(self) -> None:
+        """Merge the pending rows into the kept ones (see the class docstring), halving
+        the threshold until at most ``capacity`` distinct decks remain."""
+        if not self.pending:
+            return
+        columns = [np.concatenate(parts) for parts in zip(self.rows, *self.pending,
+                                                           strict=True)]
+        self.pending, self.pending_rows = [], 0
+        fingerprint, table, hand = columns[:3]
+        order = np.lexsort((hand, table, fingerprint))
+        columns = [column[order] for column in columns]
         for _ in range(64):  # bounded: each pass halves the threshold
-            if len(self.kept) <= self.capacity:
+            if _distinct(columns[0]) <= self.capacity:
                 break
             self.level += 1
-            threshold = self.threshold
-            self.kept = {deck: entry for deck, entry in self.kept.items()
-                         if entry[0] < threshold}
+            below = columns[0] < np.uint64(self.threshold)
+            columns = [column[below] for column in columns]
+        fingerprint, times = columns[0], columns[3]
+        starts = np.flatnonzero(np.r_[True, fingerprint[1:] != fingerprint[:-1]])
+        sizes = np.diff(np.r_[starts, len(fingerprint)])
+        rank = np.arange(len(fingerprint)) - np.repeat(starts, sizes)
+        total = np.repeat(np.add.reduceat(times, starts) if len(starts) else times, sizes)
+        # A deck's first row stands for itself, its second for every other copy.
+        columns[3] = np.where(rank == 0, np.where(total > 1, 1, total), total - 1)
+        self.rows = tuple(column[rank < 2] for column in columns)
+
+    @property
+    def distinct(self) -> int:
+        """Distinct decks kept (after merging the pending ones)."""
+        self.compact()
+        return _distinct(self.rows[0])
 
     def repeated(self) -> list[list[int]]:
-        """The entries of decks dealt more than once, most copies first: [fingerprint,
-        times, table, hand, second table, second hand]."""
-        return sorted((entry for entry in self.kept.values() if entry[1] > 1),
-                      key=lambda entry: (-entry[1], entry[2], entry[3]))
+        """The decks dealt more than once, most copies first: [fingerprint, times, table,
+        hand, second table, second hand]. Two decks that only share a fingerprint are not
+        one deck dealt twice: their cards are compared."""
+        self.compact()
+        fingerprint, table, hand, times, cards = self.rows
+        second = np.flatnonzero(np.r_[False, fingerprint[1:] == fingerprint[:-1]])
+        found = [[int(fingerprint[i]), int(times[i - 1] + times[i]), int(table[i - 1]),
+                  int(hand[i - 1]), int(table[i]), int(hand[i])]
+                 for i in second.tolist() if (cards[i] == cards[i - 1]).all()]
+        return sorted(found, key=lambda entry: (-entry[1], entry[2], entry[3]))
+
+
+def _distinct(fingerprints: np.ndarray) -> int:
+    """How many distinct values ``fingerprints`` (sorted) holds."""
+    return int(len(fingerprints) and 1 + np.count_nonzero(fingerprints[1:] != fingerprints[:-1]))
+
+
+def _no_rows() -> tuple[np.ndarray, ...]:
+    """The kept rows' columns, empty: fingerprint, table, hand, times, cards."""
+    return (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
+            np.zeros((0, DECK_SIZE), dtype=np.uint8))
 
 
 class RunDecks:

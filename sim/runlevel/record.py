@@ -14,12 +14,16 @@ from __future__ import annotations
 import logging
 import shlex
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sim.failures.signature import signature
 from sim.runlevel.checks import Evaluation, Failed, evaluate
 from sim.runlevel.decks import RunDecks
 from sim.runlevel.dump import RunCheckDump
+
+if TYPE_CHECKING:  # the store and the settings are the run's; this module needs neither
+    from sim.runner.settings import RunSettings
+    from sim.store.writer import Store
 
 log = logging.getLogger("sim.run")
 
@@ -43,10 +47,10 @@ class RunChecked:
         return lines
 
 
-def check_run(decks: RunDecks, store: Any, run_id: str, settings: Any,
+def check_run(decks: RunDecks, store: Store, run_id: str, settings: RunSettings,
               command: str) -> RunChecked:
-    """Test ``decks`` (the run's), and record each failed check in ``store`` (a
-    ``sim.store.writer.Store``) and, when ``settings.failures_dir`` is set, as a dump."""
+    """Test ``decks`` (the run's), and record each failed check in ``store`` and, when
+    ``settings.failures_dir`` is set, as a dump."""
     evaluation = evaluate(decks)
     log.info(evaluation.line())
     failed = evaluation.failed()

@@ -18,18 +18,24 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
 from sim.engine import dealer
 from sim.engine.cards import DECK_SIZE
 
+if TYPE_CHECKING:
+    from sim.runner.player import TableOutcome
+
 CELLS: Final = DECK_SIZE * DECK_SIZE
 _PERSON: Final = b"sim.deck.v1"  # keeps these digests apart from any other blake2b use
 _POSITIONS: Final = np.arange(DECK_SIZE, dtype=np.int64)
 _WORDS: Final = 7  # 64-bit words of a deck padded to 56 bytes
-_START: Final = np.uint64(0x9E3779B97F4A7C15)
+# Odd weights: the golden ratio's, splitmix64's and wyhash's constants.
+_WEIGHTS: Final = np.array([0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB,
+                            0xD6E8FEB86659FD93, 0xA0761D6478BD642F, 0xE7037ED1A0B428DB,
+                            0x8EBC6AF09C88C6E3], dtype=np.uint64)
 _MULTIPLIER_1: Final = np.uint64(0xBF58476D1CE4E5B9)
 _MULTIPLIER_2: Final = np.uint64(0x94D049BB133111EB)
 
@@ -71,7 +77,8 @@ def table_decks(decks: bytes) -> TableDecks:
     return TableDecks(hands, bytes(decks), counts, fingerprints(cards), _digest(decks))
 
 
-def played_decks(decks: bytes | bytearray, hands: int, target: int, outcome: Any) -> TableDecks:
+def played_decks(decks: bytes | bytearray, hands: int, target: int,
+                 outcome: TableOutcome) -> TableDecks:
     """The decks of the hands a table played: ``decks`` of the ``hands`` that ended (a
     ``DeckTally``'s), and the hand a finding stopped, when it is the next one and within
     the table's ``target``. With that hand, the hands a table counts end wherever it
@@ -96,20 +103,14 @@ def dealt_again(table_seed: int, hands: int) -> TableDecks:
 
 def fingerprints(cards: np.ndarray) -> np.ndarray:
     """A 64-bit fingerprint of each deck (a row of ``cards``): its 52 bytes, padded to 56,
-    read as seven 64-bit words and chained through splitmix64's finalizer, a bijective
-    mixer, so the fingerprints of distinct decks spread evenly. Vectorized: a digest a
-    deck (blake2b) cost 1.6 microseconds, a quarter of one per cent of a hand."""
-    hands = cards.shape[0]
-    padded = np.zeros((hands, _WORDS * 8), dtype=np.uint8)
+    read as seven 64-bit words, summed with odd 64-bit weights and put through
+    splitmix64's finalizer (a bijective mixer), so the fingerprints spread evenly.
+    Vectorized over a table's decks: a digest a deck (blake2b) cost 1.6 microseconds, a
+    quarter of one per cent of a hand. Two decks may share a fingerprint (about one pair
+    in 2**64): the sample that uses them compares the decks themselves."""
+    padded = np.zeros((cards.shape[0], _WORDS * 8), dtype=np.uint8)
     padded[:, :DECK_SIZE] = cards
-    words = padded.view("<u8")
-    mixed = np.full(hands, _START, dtype=np.uint64)
-    for column in range(_WORDS):
-        mixed = _mix(mixed ^ words[:, column])
-    return mixed
-
-
-def _mix(z: np.ndarray) -> np.ndarray:
+    z = padded.view("<u8") @ _WEIGHTS
     z = (z ^ (z >> np.uint64(30))) * _MULTIPLIER_1
     z = (z ^ (z >> np.uint64(27))) * _MULTIPLIER_2
     return z ^ (z >> np.uint64(31))

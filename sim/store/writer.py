@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -24,6 +24,9 @@ import pyarrow as pa
 from sim.finding import Finding
 from sim.store.schema import SCHEMA, ddl
 from sim.store.views import create_views
+
+if TYPE_CHECKING:
+    from sim.runlevel.table import TableDecks
 
 DDL = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -93,7 +96,7 @@ class TableRecord:
     dump: str | None = None
     # The decks of the hands it played, for the run-level checks (a
     # sim.runlevel.table.TableDecks; None: a table whose worker died); never stored.
-    decks: Any = None
+    decks: TableDecks | None = None
 
 
 class Store:

@@ -11,7 +11,7 @@ from sim.bots import draw_table
 from sim.engine import dealer
 from sim.hooks.decks import DeckTally
 from sim.runlevel.decks import HAND_NUMBERS, DeckSample, RunDecks
-from sim.runlevel.table import dealt_again, played_decks, table_decks
+from sim.runlevel.table import TableDecks, dealt_again, played_decks, table_decks
 from sim.runner.player import play_table
 from sim.runner.settings import RunSettings
 
@@ -60,14 +60,35 @@ def test_the_sample_keeps_copies_together_whatever_the_order():
         sample = DeckSample(capacity=64)
         for table in order:
             sample.add(table, tables[table])
-        assert len(sample.kept) <= 64 and sample.level > 0
-        kept.append(sample.kept)
+        assert sample.distinct <= 64 and sample.level > 0
+        kept.append([column.tolist() for column in sample.rows])
         repeated = sample.repeated()
         assert repeated and all(entry[1] == 2 for entry in repeated)
         assert {(entry[2], entry[4]) for entry in repeated} == {(2, 6)}
-        threshold = sample.threshold
-        assert all(entry[0] < threshold for entry in sample.kept.values())
+        assert all(int(fingerprint) < sample.threshold for fingerprint in sample.rows[0])
     assert kept[0] == kept[1]
+
+
+def test_the_sample_counts_every_copy_and_keeps_the_first_two_places():
+    decks = dealt_again(5, 3)
+    sample = DeckSample(capacity=4)
+    for table in (9, 4, 7, 4):  # table 4 twice: its hands 1 to 3 twice
+        sample.add(table, decks)
+    assert sample.distinct == 3
+    assert sample.repeated() == sorted(
+        [[int(decks.fingerprints[h - 1]), 4, 4, h, 4, h] for h in (1, 2, 3)],
+        key=lambda entry: entry[3])
+    sample.add(1, dealt_again(6, 1))  # a fourth deck, and the pending rows over capacity
+    assert sample.distinct == 4 and sample.repeated()[0][1] == 4
+
+
+def test_decks_sharing_only_a_fingerprint_are_not_a_repeat():
+    decks = dealt_again(5, 2)
+    forged = TableDecks(2, decks.decks, decks.counts,
+                        np.array([decks.fingerprints[0]] * 2, dtype=np.uint64), 0)
+    sample = DeckSample()
+    sample.add(0, forged)
+    assert sample.distinct == 1 and sample.repeated() == []
 
 
 def test_run_decks_add_up_tables():
