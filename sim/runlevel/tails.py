@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Final
 
 EPSILON: Final = 1e-15  # relative precision the series and the continued fraction stop at
@@ -101,32 +102,57 @@ def _continued_fraction(a: float, x: float) -> float:
                           f"in {MAX_STEPS} steps.")
 
 
-# -- sums of agreements between decks ------------------------------------------------------
-# Two decks "agree" at a position that holds the same card in both. For independent uniform
-# shuffles the agreements A of a pair are the fixed points of a uniform permutation: mean 1,
-# variance 1, third central moment 1; the centred agreements of two pairs sharing a deck are
-# independent, and those of the three pairs of a triangle of decks have a mean product of
-# 1/51 (the standard character of the symmetric group, of dimension 51, convolved with
-# itself). So a sum U of (A - 1) over every pair within groups of decks has mean 0 and
-# exactly these cumulants:
+# -- sums over pairs of hands ---------------------------------------------------------------
+# Every statistic of the run-level checks is a sum, over pairs of hands (or of tables at one
+# hand number), of how much they agree, less what independent uniform shuffles average:
+#
+# - two decks agree at the positions that hold the same card in both: the fixed points of
+#   a uniform permutation, mean 1, variance 1, third central moment 1;
+# - two hands agree on one card when it sits at the same position in both: a coin of
+#   chance q = 1/52, variance q(1 - q), third central moment q(1 - q)(1 - 2q).
+#
+# The centred terms of two pairs that share a hand are independent (the third hand is
+# uniform whatever the other two), and so is any product in which one pair has a hand of
+# its own; only a triangle of pairs (hands a-b, b-c, a-c) has a nonzero mean product:
+# 1/51 for decks (the standard character of the symmetric group, of dimension 51,
+# convolved with itself), q**2 (1 - q) for one card. So a sum U over the pairs within
+# groups of hands has mean 0 and exactly these cumulants:
 
-def pair_cumulants(group_sizes: Iterable[int]) -> tuple[int, float]:
-    """Variance and third cumulant of U summed over the pairs within groups of decks of
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """What one pair of hands contributes: the variance and third central moment of its
+    centred agreement, and the mean product of a triangle's three."""
+
+    variance: float
+    third: float
+    triangle: float
+
+
+DECKS: Final = Agreement(1.0, 1.0, 1.0 / (DECK - 1))
+_Q: Final = 1.0 / DECK
+ONE_CARD: Final = Agreement(_Q * (1 - _Q), _Q * (1 - _Q) * (1 - 2 * _Q), _Q * _Q * (1 - _Q))
+
+
+def pair_cumulants(group_sizes: Iterable[int],
+                   agreement: Agreement = DECKS) -> tuple[float, float]:
+    """Variance and third cumulant of U summed over the pairs within groups of hands of
     these sizes (groups independent of each other)."""
-    variance, third = 0, 0.0
+    variance, third = 0.0, 0.0
     for size in group_sizes:
         pairs = size * (size - 1) // 2
-        variance += pairs
-        third += pairs * (1.0 + 2.0 * (size - 2) / (DECK - 1))
+        triangles = size * (size - 1) * (size - 2) // 6
+        variance += pairs * agreement.variance
+        third += pairs * agreement.third + 6 * triangles * agreement.triangle
     return variance, third
 
 
 def pair_tails(excess: float, variance: float, third: float) -> tuple[float, float]:
     """``(P(U <= excess), P(U >= excess))`` for such a sum U, from the gamma distribution
-    with U's mean, variance and third cumulant (a Pearson type III curve). For one group of
-    n decks, 2601 + 102 U / n is the card-by-position chi-square statistic (see
-    ``sim.runlevel.checks``), and this fit tends to the chi-square with 2601 degrees of
-    freedom as n grows."""
+    with U's mean, variance and third cumulant (a Pearson type III curve). For the n decks
+    of a run, 2601 + 102 U / n is the card-by-position chi-square statistic, and for one
+    card's positions 51 + 104 U / n is Pearson's chi-square of them (see
+    ``sim.runlevel.checks``); as n grows the fits tend to the chi-squares with 2601 and 51
+    degrees of freedom, and for a finite n they keep the statistics' exact skewness."""
     if variance <= 0 or third <= 0:
         raise ValueError(f"A sum of agreements needs at least one pair of decks (variance "
                          f"{variance}, third cumulant {third}).")

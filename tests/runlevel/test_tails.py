@@ -9,6 +9,7 @@ import math
 import pytest
 
 from sim.runlevel.tails import (
+    ONE_CARD,
     chi2_sf,
     gamma_p,
     gamma_q,
@@ -75,6 +76,22 @@ def test_pair_cumulants():
     assert pair_cumulants([2]) == (1, 1.0)  # one pair: A - 1, A the fixed points: 1, 1
     variance, third = pair_cumulants([3, 3])
     assert variance == 6 and third == pytest.approx(6 * (1 + 2 / 51))
+    q = 1 / 52
+    variance, third = pair_cumulants([3], ONE_CARD)
+    assert variance == pytest.approx(3 * q * (1 - q))
+    assert third == pytest.approx(3 * q * (1 - q) * (1 - 2 * q) + 6 * q * q * (1 - q))
+
+
+def test_the_cumulants_of_one_cards_agreements_are_exact():
+    """Three hands, one card: every placement of it enumerated."""
+    q = 1 / 52
+    sums = [(a == b) + (a == c) + (b == c) - 3 * q
+            for a in range(52) for b in range(52) for c in range(52)]
+    mean = sum(sums) / len(sums)
+    variance, third = pair_cumulants([3], ONE_CARD)
+    assert mean == pytest.approx(0, abs=1e-12)
+    assert sum(x * x for x in sums) / len(sums) == pytest.approx(variance)
+    assert sum(x ** 3 for x in sums) / len(sums) == pytest.approx(third)
 
 
 @pytest.mark.parametrize("excess", [-40_000.0, 0.0, 30_000.0, 80_000.0])
@@ -84,6 +101,14 @@ def test_the_fit_of_one_group_tends_to_the_chi_square(excess):
     lower, upper = pair_tails(excess, *pair_cumulants([hands]))
     assert upper == pytest.approx(chi2_sf(statistic, 2601), rel=0.01)
     assert lower + upper == pytest.approx(1.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("value", [30.0, 51.0, 80.0, 120.0])
+def test_the_fit_of_one_cards_positions_tends_to_the_chi_square(value):
+    hands = 10_000_000
+    excess = (value - 51) * hands / 104
+    assert pair_tails(excess, *pair_cumulants([hands], ONE_CARD))[1] == pytest.approx(
+        chi2_sf(value, 51), rel=0.01)
 
 
 def test_two_sided_doubles_the_smaller_tail():
