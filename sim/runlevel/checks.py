@@ -227,14 +227,14 @@ def tables_independent(by_hand: np.ndarray, tables_at: np.ndarray) -> list[Test]
     if not sizes:
         return []
     numbers = len(sizes)  # tables deal hand numbers from 1 on: these are 1 to numbers
-    excess = agreements(by_hand[:numbers].reshape(numbers * DECK_SIZE, DECK_SIZE), 0) - sum(
-        size * (size - 1) // 2 for size in sizes)
-    variance, third = pair_cumulants(sizes)
-    p = two_sided(pair_tails(excess, variance, third))
+    pairs = sum(size * (size - 1) // 2 for size in sizes)
+    agreeing = agreements(by_hand[:numbers].reshape(numbers * DECK_SIZE, DECK_SIZE), 0)
+    variance, third = pair_cumulants(sizes)  # a pair's agreements: variance 1
+    p = two_sided(pair_tails(agreeing - pairs, variance, third))
     return [Test("tables_independent", "tables' decks at each hand number", "agreements",
-                 float(excess + variance), None, p,
-                 {"agreements": f"{excess + variance:,}", "pairs": f"{variance:,}",
-                  "numbers": numbers, "sd": f"{math.sqrt(variance):,.0f}"})]
+                 float(agreeing), None, p,
+                 {"agreements": f"{agreeing:,}", "pairs": f"{pairs:,}", "numbers": numbers,
+                  "sd": f"{math.sqrt(variance):,.0f}"})]
 
 
 def shown_p(p: float) -> str:

@@ -125,6 +125,8 @@ def test_identical_tables_fail_independence_and_repeat():
     assert {"tables_independent", "repeated_decks"} <= set(failed)
     assert "first at table 0 hand 1 and at table 1 hand 1" in failed["repeated_decks"].message
     assert "dealt 12 times" in failed["repeated_decks"].message
+    assert ("agree at 686,400 positions over 13,200 pairs of tables (hand numbers 1 to 200)"
+            in failed["tables_independent"].message)  # 52 a pair: every position
 
 
 def test_one_repeated_deck_is_enough(clean):
