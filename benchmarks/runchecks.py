@@ -34,6 +34,7 @@ smallest biases a run catches in 99% of runs (see its function).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -72,6 +73,7 @@ def play(seed: int, tables: int, parts: str) -> tuple[int, float, list[tuple[int
     settings = RunSettings(seed=seed, hands=tables * PER_TABLE)
     hands, summed = 0, []
     level = PARTS.index(parts)
+    _quiet_heap()
     started = time.process_time()
     for table_id in range(tables):
         spec = draw_table(seed, table_id)
@@ -88,12 +90,23 @@ def play(seed: int, tables: int, parts: str) -> tuple[int, float, list[tuple[int
 def main_process(tables: list[tuple[int, int, Any]]) -> float:
     """The main process's share: the tables added up as they come back, then the tests;
     CPU seconds."""
+    _quiet_heap()
     started = time.process_time()
     run = RunDecks()
     for table_id, table_seed, decks in tables:
         run.add(table_id, table_seed, decks)
     evaluate(run)
     return time.process_time() - started
+
+
+def _quiet_heap() -> None:
+    """No cyclic garbage collection while measuring: a full collection of the heap costs
+    tens of millions of instructions, and where one falls depends on a few allocations
+    either way (the counts moved by 3,000 instructions a hand from run to run). The
+    checks keep no objects a hand (a table's decks grow one bytearray), so the collections
+    they would cause are not what is left out."""
+    gc.collect()
+    gc.disable()
 
 
 def cost(rounds: int, hands: int, seed: int) -> None:
@@ -148,7 +161,10 @@ def null(runs: int, hands: int, rows: int, first_seed: int) -> None:
     alarms, smallest, row_p = 0, [], []
     for seed in range(first_seed, first_seed + runs):
         evaluation = evaluate(dealt_run(seed, hands))
-        alarms += bool(evaluation.failed())
+        failed = evaluation.failed()
+        alarms += bool(failed)
+        for check in failed:
+            print(f"  false alarm, seed {seed}: {check.finding}", flush=True)
         smallest.append(min(j.adjusted for j in evaluation.judged))
         row_p += [j.test.p for j in evaluation.judged if j.test.df == ROW_DF]
     print(f"{runs:,} runs of {hands:,} hands with no bug (seeds {first_seed} to "
@@ -306,10 +322,12 @@ def instructions(hands: int, seed: int, run_hands: int) -> None:
             ("tested", ["main", "--hands", str(run_hands), "--parts", "worker"])]
     counts = {}
     for label, arguments in runs:
+        # One hash seed for every run: set and dict orders (and with them a few million
+        # instructions of a 2,000-hand play) would otherwise vary from run to run.
         done = subprocess.run(
             ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
              sys.executable, __file__, *arguments, "--seed", str(seed)],
-            capture_output=True, text=True)
+            capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
         found = [line for line in done.stderr.splitlines() if "Collected :" in line]
         if done.returncode != 0 or not found:
             raise SystemExit(f"callgrind failed:\n{done.stderr[-2000:]}")
