@@ -47,7 +47,7 @@ import numpy as np
 
 from sim.bots import draw_table
 from sim.runlevel.checks import ALPHA, ROW_DF, evaluate, row_p
-from sim.runlevel.decks import RunDecks
+from sim.runlevel.decks import RunDecks, dealt_run
 from sim.runlevel.table import dealt_again, played_decks
 from sim.runlevel.tails import chi2_sf
 
@@ -137,36 +137,32 @@ def cost(rounds: int, hands: int, seed: int) -> None:
 
 # -- false alarms ----------------------------------------------------------------------------
 
+def swarm_tables(seed: int, hands: int) -> list[tuple[int, int, int]]:
+    """The tables of a run of ``hands`` hands in 200-hand swarm tables: ``[(table_id,
+    table_seed, hands), ...]``."""
+    return [(table_id, draw_table(seed, table_id).seed,
+             min(PER_TABLE, hands - table_id * PER_TABLE))
+            for table_id in range(-(-hands // PER_TABLE))]
+
+
 def dealt_tables(seed: int, hands: int) -> list[tuple[int, int, Any]]:
-    """The tables of a run of ``hands`` hands in 200-hand swarm tables, each with the decks
-    its hands are dealt from its seed: ``[(table_id, table_seed, TableDecks), ...]``."""
-    tables = []
-    for table_id in range(-(-hands // PER_TABLE)):
-        table_seed = draw_table(seed, table_id).seed
-        count = min(PER_TABLE, hands - table_id * PER_TABLE)
-        tables.append((table_id, table_seed, dealt_again(table_seed, count)))
-    return tables
-
-
-def dealt_run(seed: int, hands: int) -> RunDecks:
-    """The decks a run of ``hands`` hands in 200-hand swarm tables deals, added up."""
-    run = RunDecks()
-    for table_id, table_seed, decks in dealt_tables(seed, hands):
-        run.add(table_id, table_seed, decks)
-    return run
+    """Those tables, each with the decks its hands are dealt from its seed:
+    ``[(table_id, table_seed, TableDecks), ...]``."""
+    return [(table_id, table_seed, dealt_again(table_seed, count))
+            for table_id, table_seed, count in swarm_tables(seed, hands)]
 
 
 def null(runs: int, hands: int, rows: int, first_seed: int) -> None:
     started = time.perf_counter()
-    alarms, smallest, row_p = 0, [], []
+    alarms, smallest, rows_p = 0, [], []
     for seed in range(first_seed, first_seed + runs):
-        evaluation = evaluate(dealt_run(seed, hands))
+        evaluation = evaluate(dealt_run(swarm_tables(seed, hands)))
         failed = evaluation.failed()
         alarms += bool(failed)
         for check in failed:
             print(f"  false alarm, seed {seed}: {check.finding}", flush=True)
         smallest.append(min(j.adjusted for j in evaluation.judged))
-        row_p += [j.test.p for j in evaluation.judged if j.test.df == ROW_DF]
+        rows_p += [j.test.p for j in evaluation.judged if j.test.df == ROW_DF]
     print(f"{runs:,} runs of {hands:,} hands with no bug (seeds {first_seed} to "
           f"{first_seed + runs - 1}, {time.perf_counter() - started:,.0f} s): {alarms} "
           f"false alarms; the bound: family-wise alpha {ALPHA:g}, at most "
@@ -175,7 +171,7 @@ def null(runs: int, hands: int, rows: int, first_seed: int) -> None:
     print("  runs whose smallest Holm-adjusted p is below 0.5 / 0.1 / 0.01: "
           + " / ".join(f"{(adjusted < level).mean():.3f}" for level in (0.5, 0.1, 0.01))
           + " (Holm keeps each at most that level)")
-    row = np.array(row_p)
+    row = np.array(rows_p)
     print(f"  {len(row):,} per-card and per-position p-values below 0.01 / 0.001 / 0.0001: "
           + " / ".join(f"{(row < level).mean():.5f}" for level in (1e-2, 1e-3, 1e-4)))
     if rows:
@@ -205,10 +201,10 @@ def multinomial_tail(hands: int, rows: int, seed: int) -> None:
     print(f"  {rows:,} multinomial rows of {hands:,} hands "
           f"({time.perf_counter() - started:,.0f} s), rows beyond each level's point "
           "(expected: level x rows):")
-    for name, counts in beyond.items():
+    for name, found in beyond.items():
         print(f"    by {'the checks' + chr(39) + ' p-value' if name == 'fit' else name}: "
               + ", ".join(f"{level:g}: {count:,} ({count / (level * rows):.2f} x)"
-                          for level, count in zip(levels, counts, strict=True)))
+                          for level, count in zip(levels, found, strict=True)))
 
 
 def _quantile(tail: Any, level: float) -> float:
@@ -264,7 +260,7 @@ def caught(seeds: int, hands: int, first_seed: int) -> dict[str, int]:
     runs fail each check, and any."""
     counts = {"any": 0}
     for seed in range(first_seed, first_seed + seeds):
-        failed = evaluate(dealt_run(seed, hands)).failed()
+        failed = evaluate(dealt_run(swarm_tables(seed, hands))).failed()
         counts["any"] += bool(failed)
         for check in failed:
             counts[check.finding.name] = counts.get(check.finding.name, 0) + 1

@@ -20,13 +20,13 @@ run's hands.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Final
 
 import numpy as np
 
 from sim.engine.cards import DECK_SIZE
-from sim.runlevel.table import CELLS, TableDecks
+from sim.runlevel.table import CELLS, TableDecks, dealt_again
 
 HAND_NUMBERS: Final = 256  # hand numbers compared across tables: 2.8 MB of counts
 SAMPLE_SIZE: Final = 1 << 15  # distinct decks kept to look for repeats: about 7 MB
@@ -170,3 +170,12 @@ class RunDecks:
     def tables(self) -> Iterator[tuple[int, int, int]]:
         """``(table_id, table_seed, hands)`` of each table counted, in the order added."""
         return zip(self.table_ids, self.table_seeds, self.table_hands, strict=True)
+
+
+def dealt_run(tables: Iterable[tuple[int, int, int]]) -> RunDecks:
+    """The decks of ``tables``, each ``(table_id, table_seed, hands)``, dealt again from
+    their seeds (``dealt_again``: hands 1 to ``hands``) and added up."""
+    run = RunDecks()
+    for table_id, table_seed, hands in tables:
+        run.add(table_id, table_seed, dealt_again(table_seed, hands))
+    return run

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from sim.failures.signature import same_bug
 from sim.failures.verdict import Verdict
 from sim.runlevel.checks import Evaluation, evaluate
-from sim.runlevel.decks import RunDecks
+from sim.runlevel.decks import dealt_run
 from sim.runlevel.dump import RunCheckDump
-from sim.runlevel.table import dealt_again
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +39,7 @@ class Rechecked:
 
 def recheck(dump: RunCheckDump) -> Rechecked:
     """Deal the dump's tables' hands again and evaluate the checks, at the dump's alpha."""
-    decks = RunDecks()
-    for table_id, seed, hands in dump.tables:
-        decks.add(table_id, seed, dealt_again(seed, hands))
+    decks = dealt_run(dump.tables)
     return Rechecked(dump, evaluate(decks, float(dump.test["alpha"])), decks.digest)
 
 

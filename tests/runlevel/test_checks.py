@@ -21,18 +21,16 @@ from sim.runlevel.checks import (
     positions_overall,
     tables_independent,
 )
-from sim.runlevel.decks import HAND_NUMBERS, RunDecks
+from sim.runlevel.decks import HAND_NUMBERS, RunDecks, dealt_run
 from sim.runlevel.table import dealt_again, table_decks
 from sim.runlevel.tails import chi2_sf
 
 
-def dealt_run(seed: int, hands: int, per_table: int = 200) -> RunDecks:
-    run = RunDecks()
-    for table in range(-(-hands // per_table)):
-        table_seed = draw_table(seed, table).seed
-        run.add(table, table_seed, dealt_again(table_seed, min(per_table,
-                                                               hands - table * per_table)))
-    return run
+def swarm_run(seed: int, hands: int, per_table: int = 200) -> RunDecks:
+    """The decks a run of ``hands`` hands in swarm tables of ``per_table`` deals."""
+    return dealt_run((table, draw_table(seed, table).seed,
+                      min(per_table, hands - table * per_table))
+                     for table in range(-(-hands // per_table)))
 
 
 def from_decks(cards: np.ndarray, per_table: int = 200) -> RunDecks:
@@ -46,7 +44,7 @@ def from_decks(cards: np.ndarray, per_table: int = 200) -> RunDecks:
 
 @pytest.fixture(scope="module")
 def clean() -> RunDecks:
-    return dealt_run(8, 20_000)
+    return swarm_run(8, 20_000)
 
 
 def test_a_clean_run_passes(clean):
@@ -59,7 +57,7 @@ def test_a_clean_run_passes(clean):
 
 
 def test_a_run_too_small_tests_nothing():
-    evaluation = evaluate(dealt_run(8, MIN_HANDS - 1))
+    evaluation = evaluate(swarm_run(8, MIN_HANDS - 1))
     assert evaluation.judged == () and evaluation.failed() == []
     assert evaluation.line() == ("run checks: nothing tested: 1,999 hands, fewer than the "
                                  "2,000 the run checks need")

@@ -10,10 +10,9 @@ from conftest import invoke_cli
 
 from sim import exits
 from sim.runlevel.checks import evaluate
-from sim.runlevel.decks import RunDecks
+from sim.runlevel.decks import dealt_run
 from sim.runlevel.dump import RunCheckDump, is_runcheck, load
 from sim.runlevel.replay import judge, recheck
-from sim.runlevel.table import dealt_again
 
 SEED = 77
 # Table 1 deals table 0's first 20 hands again (the same seed): 20 repeated decks, and 20
@@ -23,9 +22,7 @@ TABLES = [(0, SEED, 2000), (1, SEED, 20)]
 
 def dump_of(check: str, tables: list[tuple[int, int, int]]) -> RunCheckDump:
     """A dump of ``check`` failing on ``tables`` (the evaluation of these very decks)."""
-    run = RunDecks()
-    for table_id, seed, hands in tables:
-        run.add(table_id, seed, dealt_again(seed, hands))
+    run = dealt_run(tables)
     evaluation = evaluate(run)
     failed = {f.finding.name: f for f in evaluation.failed()}[check]
     return RunCheckDump.of(failed, "demo", 5, "sim run --hands 2020", (), list(run.tables()),
