@@ -27,7 +27,8 @@ INTERRUPTED: Final = 130
 TABLE: Final[tuple[tuple[int, str], ...]] = (
     (CLEAN, "clean: every invariant held (`sim replay`: the hand replays clean, or stops "
             "early at a logged action the rules forbid: the bug is fixed)"),
-    (FAILED, "an invariant failed, or the engine refused a legal action"),
+    (FAILED, "an invariant failed, the engine refused a legal action, or a run-level "
+             "statistical check failed (the shuffle or the tables' decks)"),
     (USAGE, "usage error or bad input: a bad option, a file that is not what the command "
             "takes, a damaged failure dump"),
     (CRASHED, "the engine or the harness raised an exception, a worker process died, or a "

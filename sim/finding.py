@@ -73,6 +73,9 @@ class Kind(enum.Enum):
     CHECK_EXCEPTION = "check_exception"  # an invariant's own code raised (a harness bug)
     WORKER_CRASHED = "worker_crashed"  # the process playing a table died, twice
     BOT_FAULT = "bot_fault"  # a plug-in bot crashed or sent an illegal action: its bug
+    # A property of the run's hands together broke, one no single hand shows (the shuffle
+    # is not uniform, tables deal correlated decks): a run-level check (sim.runlevel).
+    STATISTICAL = "statistical"
 
     @property
     def exit_code(self) -> int:
@@ -197,7 +200,7 @@ EXIT_CODES: dict[Kind, int] = {
     Kind.INVARIANT: exits.FAILED, Kind.LEGAL_ACTION_REFUSED: exits.FAILED,
     Kind.LIVENESS: exits.LIVENESS, Kind.ENGINE_EXCEPTION: exits.CRASHED,
     Kind.CHECK_EXCEPTION: exits.CRASHED, Kind.WORKER_CRASHED: exits.CRASHED,
-    Kind.BOT_FAULT: exits.CRASHED,
+    Kind.BOT_FAULT: exits.CRASHED, Kind.STATISTICAL: exits.FAILED,
 }
 
 

@@ -33,7 +33,11 @@ from sim.backends.dumps import land_dumps
 from sim.engine import ENGINE_VERSION
 from sim.failures.signature import signature
 from sim.finding import Finding, Kind
+from sim.hooks.decks import DeckTally
 from sim.invariants.coverage import COVERAGE_POINTS
+from sim.runlevel.decks import RunDecks
+from sim.runlevel.record import RunChecked, check_run
+from sim.runlevel.table import played_decks
 from sim.runner.player import TableOutcome, play_table
 from sim.runner.settings import RunSettings, table_plan
 from sim.store.schema import to_arrow
@@ -47,10 +51,14 @@ def play_task(settings: RunSettings, tables: list[tuple[int, int]]) -> list[Tabl
     """Play ``[(table_id, hands), ...]`` and return their records (rows as Arrow tables)."""
     records = []
     for table_id, hands in tables:
-        outcome = play_table(settings.draw(table_id), hands, settings, stop=_stopping)
+        tally = DeckTally(hands)  # its decks, for the run-level checks (sim.runlevel)
+        outcome = play_table(settings.draw(table_id), hands, settings, stop=_stopping,
+                             hooks=[tally])
         if outcome.interrupted:
             break  # a table cut short is dropped whole; --resume plays it again
-        records.append(to_record(outcome, hands, settings.planted))
+        record = to_record(outcome, hands, settings.planted)
+        record.decks = played_decks(tally.decks, tally.hands, hands, outcome)
+        records.append(record)
         if outcome.finding is not None:
             log.warning("table %d failed at hand %s: %s", table_id, outcome.finding.hand_no,
                         outcome.finding)
@@ -94,8 +102,12 @@ class RunSummary:
     coverage: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COVERAGE_POINTS, 0))
     failures: list[TableRecord] = field(default_factory=list)  # the tables that failed
     interrupted: bool = False
+    decks: RunDecks = field(default_factory=RunDecks)  # for the run-level checks
+    checked: RunChecked | None = None  # the run-level checks, once the run has ended
 
     def add(self, record: TableRecord) -> None:
+        if record.decks is not None:
+            self.decks.add(record.table_id, record.table_seed, record.decks)
         self.tables += 1
         self.hands += record.hands_played
         self.dispatches += record.dispatches
@@ -113,6 +125,12 @@ class RunSummary:
 
     def missing_coverage(self) -> list[str]:
         return [name for name, count in self.coverage.items() if not count]
+
+    def findings(self) -> list[Finding]:
+        """Every finding of the run: the failed tables', then the run-level checks'."""
+        tables = [record.finding for record in self.failures if record.finding is not None]
+        checked = self.checked.failed if self.checked is not None else ()
+        return [*tables, *(failed.finding for failed in checked)]
 
 
 # -- the run (main process) -------------------------------------------------------------------
@@ -162,6 +180,7 @@ def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bo
             progress = progress or Progress(sum(hands for _, hands in plan) if plan else None)
             status = _play(settings, bundles(plan, workers, bundle or players.bundle), players,
                            store, summary, progress, source)
+            summary.checked = check_run(summary.decks, store, run_id, settings, command)
             summary.seconds = time.perf_counter() - started
             store.finish_run(run_id, status, summary.seconds, workers)
             cpu = resource.getrusage(resource.RUSAGE_SELF)

@@ -30,7 +30,14 @@ from click.testing import CliRunner, Result
 
 from sim.cli import main
 from sim.planted import transfer
+from sim.planted.catalogue import CATALOGUE, RUN_LEVEL
 from sim.planted.copy import patched_copy
+
+# The planted bugs a run catches at a table: not those that hang the process that plays
+# them (tests/backends/test_hangs.py), nor those only a run's hands together show
+# (tests/runlevel).
+PER_TABLE = [bug.name for bug in CATALOGUE.values()
+             if not bug.hangs_process and bug.name not in RUN_LEVEL]
 
 
 def sim_command() -> list[str]:

@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import call_in_copy, invoke_cli, pickled, query, unpickled
+from conftest import PER_TABLE, call_in_copy, invoke_cli, pickled, query, unpickled
 
 from sim.bots import draw_table
 from sim.engine import ENGINE_VERSION
@@ -30,6 +30,7 @@ from sim.failures.verdict import Verdict, judge_replay
 from sim.invariants.base import INVARIANTS, select
 from sim.planted.catalogue import CATALOGUE
 from sim.planted.copy import carried
+from sim.runlevel.checks import CHECKS
 
 SEED = 5
 RUN = ("--hands-per-table", 25, "--seed", SEED, "--workers", 1)
@@ -51,12 +52,12 @@ FAULT_FINDINGS = {"crash_restore", "duplicate_dispatch", "determinism"}
 
 def test_what_catches_each_bug_is_a_check_a_run_makes():
     select(None)
-    assert set(CATCHES.values()) <= set(INVARIANTS) | FAULT_FINDINGS
+    assert set(CATCHES.values()) <= set(INVARIANTS) | FAULT_FINDINGS | set(CHECKS)
 
 
 # These run with --workers 1: in one process (the copy's), which a hang in a builtin would
 # hang; nothing watches it from outside.
-@pytest.mark.parametrize("bug", [bug.name for bug in CATALOGUE.values() if not bug.hangs_process])
+@pytest.mark.parametrize("bug", PER_TABLE)
 def test_a_planted_bug_is_caught_dumped_stored_and_replayed(bug, tmp_path):
     out = tmp_path / "run"
     fault = CATALOGUE[bug].options

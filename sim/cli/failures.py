@@ -29,11 +29,17 @@ def replay(target: Path, hand: str | None, step: bool, to: int | None,
     """Replay a failure dump (or, with --hand, any stored hand) through the engine,
     checking every invariant after every dispatch, and end with one verdict. The replay
     runs in a child process that is stopped when a dispatch does not return (a hang: a
-    liveness finding)."""
+    liveness finding). A run-level check's dump deals the run's hands again from their
+    seeds and runs the checks again."""
     from sim.failures.guard import replay_guarded as replay_case
     from sim.failures.sources import NotRebuilt, NotStored, from_dump, from_store
     from sim.failures.verdict import judge_replay
 
+    if target.is_file() and _is_runcheck(target):
+        if hand is not None or step or to is not None or phh is not None:
+            raise click.UsageError("a run-level check's dump replays whole: it takes no "
+                                   "--hand, --step, --to or --phh.")
+        sys.exit(_recheck(target))
     recorded = None
     try:
         if target.is_dir():
@@ -86,6 +92,33 @@ replay.help = "\n\n".join([replay.help or "", verdict_help(),
                             exits.help_text([exits.CLEAN, exits.FAILED, exits.USAGE,
                                              exits.CRASHED, exits.LIVENESS,
                                              exits.DIFFERENT])])
+
+
+def _is_runcheck(path: Path) -> bool:
+    from sim.runlevel.dump import is_runcheck
+
+    return is_runcheck(path)
+
+
+def _recheck(path: Path) -> int:
+    """Replay a run-level check's dump: its hands dealt again, the checks run again."""
+    from sim.runlevel.checks import shown_p
+    from sim.runlevel.dump import load
+    from sim.runlevel.replay import judge, recheck
+
+    try:
+        dump = load(path)
+    except ValueError as error:
+        raise BadInput(str(error)) from error
+    in_planted_copy(dump.planted)
+    click.echo(f"replaying run-level check {dump.check} of run {dump.run_id} (seed "
+               f"{dump.run_seed}): {dump.hands:,} hands on {len(dump.tables):,} tables; "
+               f"planted bugs: {', '.join(dump.planted) or 'none'}; recorded p = "
+               f"{shown_p(dump.test['p'])}")
+    judged = judge(recheck(dump))
+    for line in judged.lines():
+        click.echo(line)
+    return judged.exit_code
 
 
 def _write_phh(record: Any, path: Path, title: str) -> None:

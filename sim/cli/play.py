@@ -111,8 +111,7 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
     except BackendUnavailable as error:
         raise click.UsageError(str(error)) from error
     print_summary(summary, command)
-    sys.exit(exit_code((r.finding.kind for r in summary.failures if r.finding is not None),
-                       summary.interrupted))
+    sys.exit(exit_code((finding.kind for finding in summary.findings()), summary.interrupted))
 
 
 run.help = (run.help or "") + "\n" + EXIT_STATUS
@@ -172,8 +171,7 @@ def fuzz(minutes: float | None, tables: int | None, seed: int | None, workers: i
                    f"{out / 'shrunk'})")
         click.echo(text_table(list(COLUMNS), rows(result.bugs)))
     summary = result.summary
-    sys.exit(exit_code((r.finding.kind for r in summary.failures if r.finding is not None),
-                       summary.interrupted))
+    sys.exit(exit_code((finding.kind for finding in summary.findings()), summary.interrupted))
 
 
 fuzz.help = (fuzz.help or "") + "\n" + EXIT_STATUS

@@ -6,9 +6,11 @@ its failing dispatch breaks is read (``sim.failures.replay.broken_together``): t
 signatures that one dispatch breaks together are one bug, noticed by whichever check came
 first. It shrinks the smallest dump of each bug (``sim.failures.shrink``, bounded in
 time) into ``shrunk/`` beside ``failures/``, and keeps the rows in the run's database
-(table ``bugs``), so a second call only reads them. ``promote`` copies shrunk dumps into
-a regression folder under names that say what broke: a dump becomes a test by copying a
-file.
+(table ``bugs``), so a second call only reads them. A run-level check's finding
+(``sim.runlevel``) is a row of its own, as it is: there is no hand to merge by or to
+shrink, and its dump, which deals the run's hands again, is its repro. ``promote``
+copies shrunk dumps into a regression folder under names that say what broke: a dump
+becomes a test by copying a file.
 
     bugs = triage(Path("runs/nightly"))
     print(markdown(bugs))
@@ -45,7 +47,7 @@ class Bug:
     invariant: str
     message: str  # the first failure's
     failures: int
-    first_table: int
+    first_table: int | None  # None: a finding of the run as a whole (a run-level check)
     first_hand: int | None
     dump_path: str | None  # the dump that was shrunk
     shrunk_path: str | None  # None: not shrinkable (no dump, or it did not deal again)
@@ -83,12 +85,16 @@ def triage(folder: Path, seconds_per_bug: float = 30.0) -> list[Bug]:
         seen = {sig for bug in known for sig in (bug.signature, *bug.merged)}
         fresh = [group for group in _groups(con) if group["signature"] not in seen]
         bugs = list(known)
-        for group in merge(fresh):
-            bug = _triaged(folder, group, seconds_per_bug)
+        # A run-level check's finding is its own bug: no hand to merge by, or to shrink.
+        run_level = Kind.STATISTICAL.value
+        found = [*(_triaged(folder, group, seconds_per_bug) for group in
+                   merge([group for group in fresh if group["kind"] != run_level])),
+                 *(_run_level(group) for group in fresh if group["kind"] == run_level)]
+        for bug in found:
             values = [run_id[0], *_values(bug)]
             con.execute(f"INSERT INTO bugs VALUES ({', '.join('?' * len(values))})", values)
             bugs.append(bug)
-        return sorted(bugs, key=lambda bug: bug.first_table)
+        return sorted(bugs, key=_place)
     finally:
         con.close()
 
@@ -186,6 +192,20 @@ def _triaged(folder: Path, group: dict[str, Any], seconds: float) -> Bug:
                group.get("merged", []))
 
 
+def _run_level(group: dict[str, Any]) -> Bug:
+    """A run-level check's finding: no hand to shrink; its dump, which deals the run's
+    hands again from their seeds, is its own repro."""
+    dumps = [path for _, _, path in group["dumps"]]
+    return Bug(group["signature"], group["kind"], group["invariant"], group["message"],
+               group["count"], None, None, dumps[0] if dumps else None, None, None, None,
+               None, None, group["replay_command"], None, [])
+
+
+def _place(bug: Bug) -> tuple[bool, int]:
+    """Bugs in the order they were first seen; the run's own (no table) last."""
+    return bug.first_table is None, bug.first_table or 0
+
+
 def _slug(group: dict[str, Any]) -> str:
     """A file name that says what broke: the invariant, the message's first words, and a
     short hash of the signature (two bugs of one invariant stay apart)."""
@@ -220,6 +240,8 @@ COLUMNS: Final = ("invariant", "message", "failures", "first", "shrunk", "repro"
 def rows(bugs: list[Bug]) -> list[tuple[Any, ...]]:
     """The triage table's rows, one per bug, in ``COLUMNS`` order."""
     def first(bug: Bug) -> str:
+        if bug.first_table is None:
+            return "the run"
         return f"table {bug.first_table} hand {'-' if bug.first_hand is None else bug.first_hand}"
     return [(bug.invariant, _short(bug.message), bug.failures, first(bug), bug.sizes,
              bug.repro or "-", bug.replay_command or "-") for bug in bugs]

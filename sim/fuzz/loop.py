@@ -54,5 +54,5 @@ def fuzz(settings: RunSettings, out: Path, workers: int, minutes: float | None =
     command = fuzz_command(settings, source.chosen, workers, out, backend)
     with Store(out / "stats.duckdb") as store:
         store.set_command(summary.run_id, command, source.chosen * settings.hands_per_table)
-    bugs = triage(out, shrink_seconds) if summary.failures else []
+    bugs = triage(out, shrink_seconds) if summary.findings() else []
     return FuzzResult(summary, source.chosen, command, bugs)

@@ -9,4 +9,6 @@ as the controller calls its subscribers. Each is its own module behind one inter
   pulse for the run's main process), and the harness's own test faults (crash_worker,
   slow_tables).
 - ``oracle``: a sample of hands compared with PokerKit (``sim run --oracle``).
+- ``decks``: ``DeckTally``, the decks a table dealt, for the run-level checks
+  (``sim.runlevel``).
 """

@@ -7,8 +7,9 @@ those edits applied, as mutation-testing tools run their mutants.
 - ``bug``: ``PlantedBug`` and ``Edit``, one record per bug: its name, what it breaks, its
   edits, what catches it and how many hands that takes.
 - ``catalogue``: every planted bug (``CATALOGUE``), gathered from the area modules
-  ``seats``, ``dealing``, ``betting``, ``showdown``, ``views`` and ``harness``; and
-  ``markdown()``, the README's table of them.
+  ``seats``, ``dealing``, ``betting``, ``showdown``, ``views``, ``harness`` and
+  ``statistics`` (bugs only the run-level checks see); and ``markdown()``, the README's
+  table of them.
 - ``patch``: applying a bug's edits to source text; an edit whose text is not in its file
   exactly once is refused, naming the bug.
 - ``copy``: the patched copy of the package for a set of bugs (built once, cached by the

@@ -15,13 +15,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from sim.planted import betting, dealing, harness, seats, showdown, views
+from sim.planted import betting, dealing, harness, seats, showdown, statistics, views
 from sim.planted.bug import PlantedBug
 
 CATALOGUE: Final[dict[str, PlantedBug]] = {
-    bug.name: bug for area in (seats, dealing, betting, showdown, views, harness)
+    bug.name: bug for area in (seats, dealing, betting, showdown, views, harness, statistics)
     for bug in area.BUGS
 }
+
+# The bugs only the run-level checks see (``sim.runlevel``): no table of a run fails, so
+# they take a run of their ``hands`` (``benchmarks/runchecks.py``), not a table's.
+RUN_LEVEL: Final = frozenset(bug.name for bug in statistics.BUGS)
 
 
 def known(names: Iterable[str]) -> tuple[str, ...]:
@@ -44,7 +48,11 @@ def markdown() -> str:
         caught = f"`{bug.caught_by}`" + (f" with `{' '.join(bug.options)}`" if bug.fault else "")
         if bug.hangs_process:
             caught += ", by the run's main process (the pool's or Dask's watch)"
-        hands = "not measured: it hangs the process that plays it" if bug.hands is None \
-            else bug.hands
+        if bug.hands is None:
+            hands = "not measured: it hangs the process that plays it"
+        elif bug.name in RUN_LEVEL:
+            hands = f"a run of {bug.hands:,} (`benchmarks/runchecks.py`)"
+        else:
+            hands = str(bug.hands)
         rows.append(f"| `{bug.name}` | {bug.description} | {caught} | {hands} |")
     return "\n".join(rows) + "\n"

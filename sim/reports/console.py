@@ -38,6 +38,9 @@ def print_summary(summary: RunSummary, command: str) -> None:
         click.echo(f"    table {record.table_id} hand {hand}{also}: {finding}")
         if record.replay_command:
             click.echo(f"      replay: {record.replay_command}")
+    if s.checked is not None:
+        for line in s.checked.lines():
+            click.echo(f"  {line}")
     if s.interrupted:
         click.echo(f"  stopped early: {s.tables:,} of {s.planned_tables:,} tables stored; "
                    f"finish with: sim run --resume {s.out}")

@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -24,6 +24,9 @@ import pyarrow as pa
 from sim.finding import Finding
 from sim.store.schema import SCHEMA, ddl
 from sim.store.views import create_views
+
+if TYPE_CHECKING:
+    from sim.runlevel.table import TableDecks
 
 DDL = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -91,6 +94,9 @@ class TableRecord:
     # The failure dump's JSON, on its way from a worker that could not write it into the
     # run folder (see sim.backends.dumps); never stored in the database.
     dump: str | None = None
+    # The decks of the hands it played, for the run-level checks (a
+    # sim.runlevel.table.TableDecks; None: a table whose worker died); never stored.
+    decks: TableDecks | None = None
 
 
 class Store:
@@ -212,6 +218,16 @@ class Store:
             except duckdb.Error:
                 pass  # nothing was registered
             raise
+
+    def write_run_finding(self, run_id: str, finding: Finding, planted: Iterable[str],
+                          dump_path: str | None, replay_command: str | None,
+                          signature: str) -> None:
+        """A finding of the run as a whole (a run-level check's): a row of ``failures``
+        with no table, hand or dispatch."""
+        assert finding.table_id is None and finding.hand_no is None, finding
+        self.con.execute("INSERT INTO failures VALUES (?, NULL, NULL, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                         [run_id, finding.name, finding.message, list(planted), dump_path,
+                          replay_command, finding.kind.value, signature])
 
     def _insert(self, run_id: str, name: str, table: pa.Table) -> None:
         if table.num_rows:

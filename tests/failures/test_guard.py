@@ -1,7 +1,7 @@
 """The guarded replay (sim.failures.guard): a case replayed in a plain-Python child process
-(the copy carrying the case's planted bugs) gives what ``replay`` gives in this process; a case that cannot be replayed is refused the
-same way. (A replay that hangs is in tests/backends/test_hangs.py, with the run that made
-its dump.)"""
+(the copy carrying the case's planted bugs) gives what ``replay`` gives in this process; a
+case that cannot be replayed is refused the same way. (A replay that hangs is in
+tests/backends/test_hangs.py, with the run that made its dump.)"""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import invoke_cli, query
+from conftest import PER_TABLE, invoke_cli, query
 
 from sim.planted.catalogue import CATALOGUE
 
@@ -34,7 +34,7 @@ def fuzz(out: Path, *planted: str, tables: int = TABLES) -> tuple[int, list[tupl
 
 
 # These run with --workers 1, in one process that nothing watches from outside.
-@pytest.mark.parametrize("bug", [bug.name for bug in CATALOGUE.values() if not bug.hangs_process])
+@pytest.mark.parametrize("bug", PER_TABLE)
 def test_a_planted_bug_gives_one_triage_row(bug, tmp_path):
     code, rows = fuzz(tmp_path / "fuzz", bug, tables=RARE.get(bug, TABLES))
     assert code in (1, 4), code

@@ -11,16 +11,16 @@ import pytest
 
 from sim.hooks.faults import parse
 from sim.invariants.base import INVARIANTS, select
-from sim.planted import betting, dealing, harness, seats, showdown, views
-from sim.planted.catalogue import CATALOGUE, known
+from sim.planted import betting, dealing, harness, seats, showdown, statistics, views
+from sim.planted.catalogue import CATALOGUE, RUN_LEVEL, known
+from sim.runlevel.checks import CHECKS
 
-AREAS = (seats, dealing, betting, showdown, views, harness)
+AREAS = (seats, dealing, betting, showdown, views, harness, statistics)
 # The finding each engine fault makes when it catches something (sim.hooks.faults).
 FAULT_FINDINGS = {"crash_restore": "crash_restore", "duplicate_dispatch": "duplicate_dispatch",
                   "determinism": "determinism", "hand_timeout": "liveness"}
-# The names of the run-level checks' findings (checks of a whole run, not of a dispatch):
-# none yet. A bug one of them catches is named here when they are added.
-RUN_LEVEL_CHECKS: frozenset[str] = frozenset()
+# The names of the run-level checks' findings (checks of a whole run, not of a dispatch).
+RUN_LEVEL_CHECKS: frozenset[str] = frozenset(CHECKS)
 
 select(None)  # registers every invariant, so INVARIANTS is complete below
 
@@ -76,3 +76,9 @@ def test_known_sorts_and_dedupes_names_and_refuses_unknown_ones():
     message = str(refused.value)
     assert message.startswith("Unknown planted bug gremlin; known bugs are ")
     assert all(name in message for name in CATALOGUE)
+
+
+def test_the_run_level_bugs_are_caught_by_run_level_checks():
+    assert RUN_LEVEL and all(CATALOGUE[name].caught_by in CHECKS for name in RUN_LEVEL)
+    assert not [bug.name for bug in CATALOGUE.values()
+                if bug.caught_by in CHECKS and bug.name not in RUN_LEVEL]
