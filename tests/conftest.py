@@ -132,11 +132,12 @@ def in_copy(planted: Any, code: str, **values: Any) -> Any:
     """Run ``code`` in the patched copy of the package that carries the planted bugs
     ``planted`` (a child Python, from the repository's root): it sees ``values`` (JSON)
     as names, and sets ``result``, which comes back (JSON)."""
+    # The values on standard input: a pickled case can be longer than a command line may be.
     script = ("import json, sys\nsys.path.insert(0, sys.argv[1])\n"
-              "globals().update(json.loads(sys.argv[2]))\n" + textwrap.dedent(code)
+              "globals().update(json.loads(sys.stdin.read()))\n" + textwrap.dedent(code)
               + "\nprint('\\0' + json.dumps(result))\n")
-    done = subprocess.run([sys.executable, "-c", script, str(patched_copy(planted)),
-                           json.dumps(values)], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", script, str(patched_copy(planted))],
+                          input=json.dumps(values), capture_output=True, text=True,
                           cwd=Path(__file__).parents[1], check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.rsplit("\0", 1)[1])

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import signal
 import subprocess
 import sys
@@ -31,12 +32,18 @@ from typing import IO, Final
 
 from sim.planted.copy import patched_copy
 
-# What the child runs: the copy first on its path, then the command line as ``sim``.
-BOOT: Final = ("import sys; sys.path.insert(0, sys.argv.pop(1)); from sim.cli import main; "
+# What the child runs: the copy first on its path, then the command line as ``sim``. It
+# dies with its parent (the parent's pid comes second): a killed ``sim`` leaves no run
+# behind, hung or not.
+BOOT: Final = ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
+               "from sim.backends.base import die_with_parent; "
+               "die_with_parent(int(sys.argv.pop(1))); from sim.cli import main; "
                "main(args=sys.argv[1:], prog_name='sim')")
 # Or one function of bytes to bytes: its argument on standard input, its result on standard
 # output (what the function prints goes to standard error).
 CALL: Final = ("import importlib, sys; sys.path.insert(0, sys.argv[1]); "
+               "from sim.backends.base import die_with_parent; "
+               "die_with_parent(int(sys.argv[3])); "
                "module, _, name = sys.argv[2].partition(':'); data = sys.stdin.buffer.read(); "
                "out, sys.stdout = sys.stdout, sys.stderr; "
                "result = getattr(importlib.import_module(module), name)(data); "
@@ -50,7 +57,8 @@ class ChildFailed(RuntimeError):
 def call(names: Iterable[str], target: str, argument: bytes) -> bytes:
     """``target(argument)`` (``"package.module:function"``, bytes to bytes) run in the copy
     carrying ``names``; ChildFailed with the child's traceback when it raises."""
-    done = subprocess.run([sys.executable, "-c", CALL, str(patched_copy(names)), target],
+    done = subprocess.run([sys.executable, "-c", CALL, str(patched_copy(names)), target,
+                           str(os.getpid())],
                           input=argument, capture_output=True, check=False)
     if done.returncode != 0:
         raise ChildFailed(f"{target} failed in the copy carrying planted bugs "
@@ -61,7 +69,7 @@ def call(names: Iterable[str], target: str, argument: bytes) -> bytes:
 
 def run_command(names: Iterable[str], argv: list[str]) -> int:
     """Run ``sim ARGV`` in the copy carrying ``names``; its exit code."""
-    command = [sys.executable, "-c", BOOT, str(patched_copy(names)), *argv]
+    command = [sys.executable, "-c", BOOT, str(patched_copy(names)), str(os.getpid()), *argv]
     with _parent_ignores_interrupts():
         if _has_files(sys.stdout, sys.stderr):
             return subprocess.run(command, check=False).returncode

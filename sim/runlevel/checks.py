@@ -243,41 +243,48 @@ def shown_p(p: float) -> str:
 
 
 # -- what a failed check says ----------------------------------------------------------------
-_HOLM = ("(Holm-adjusted {adjusted} over the run's {tests} tests, family-wise alpha "
-         "{alpha})")
-
-
+# Each sentence is one literal template (its shape is the finding's signature), so the
+# Holm clause is written out in each.
 def _card_positions(**values: Any) -> Message:
     return Message("{failed} of 52 cards do not land at every deck position equally often "
                    "over {hands} hands; the most uneven, {card}, has chi-square {value} with "
-                   "{df} degrees of freedom, p = {p} " + _HOLM + ".", **values)
+                   "{df} degrees of freedom, p = {p} "
+                   "(Holm-adjusted {adjusted} over the run's {tests} tests, family-wise alpha "
+                   "{alpha}).", **values)
 
 
 def _position_cards(**values: Any) -> Message:
     return Message("{failed} of 52 deck positions do not hold every card equally often over "
                    "{hands} hands; the most uneven, position {position}, has chi-square "
-                   "{value} with {df} degrees of freedom, p = {p} " + _HOLM + ".", **values)
+                   "{value} with {df} degrees of freedom, p = {p} "
+                   "(Holm-adjusted {adjusted} over the run's {tests} tests, family-wise alpha "
+                   "{alpha}).", **values)
 
 
 def _positions_overall(**values: Any) -> Message:
     return Message("The card-by-position counts of {hands} hands are {direction} than a "
                    "uniform shuffle's: scaled chi-square {value} with {df} degrees of "
-                   "freedom, p = {p}, two-sided " + _HOLM + ".", **values)
+                   "freedom, p = {p}, two-sided "
+                   "(Holm-adjusted {adjusted} over the run's {tests} tests, family-wise alpha "
+                   "{alpha}).", **values)
 
 
 def _repeated_decks(**values: Any) -> Message:
     return Message("{repeats} deck orders were dealt more than once over {hands} hands "
                    "({sampled} distinct decks sampled); one was dealt {times} times, first at "
                    "table {table} hand {hand} and at table {other_table} hand {other_hand}. "
-                   "A uniform shuffle repeats any with probability below {p} " + _HOLM + ".",
-                   **values)
+                   "A uniform shuffle repeats any with probability below {p} "
+                   "(Holm-adjusted {adjusted} over the run's {tests} tests, family-wise alpha "
+                   "{alpha}).", **values)
 
 
 def _tables_independent(**values: Any) -> Message:
     return Message("Tables' decks at the same hand number agree at {agreements} positions "
                    "over {pairs} pairs of tables (hand numbers 1 to {numbers}), where "
                    "independent shuffles agree at one a pair, {pairs} give or take {sd}: "
-                   "p = {p}, two-sided " + _HOLM + ".", **values)
+                   "p = {p}, two-sided "
+                   "(Holm-adjusted {adjusted} over the run's {tests} tests, family-wise alpha "
+                   "{alpha}).", **values)
 
 
 SENTENCES: Final[dict[str, Any]] = {
