@@ -65,6 +65,10 @@ class Stopped:
     reason: str
     judged: Message | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # By its fields, as it was made (a compiled class pickles only by its __init__).
+        return Stopped, (self.index, self.action, self.reason, self.judged)
+
 
 @dataclass(slots=True)
 class Driven:

@@ -27,6 +27,7 @@ states of a replayed hand, forwards and backwards; it is the one stepper, used b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sim.engine import rules
 from sim.engine.actions import Action
@@ -55,6 +56,11 @@ class Cursor:
         self.states = states
         self.actions = actions
         self.position = len(states) - 1
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled by its fields (a compiled class's own pickling would need its __init__'s
+        # arguments): a replay crosses between processes, and between builds.
+        return _cursor_at, (self.states, self.actions, self.position)
 
     @property
     def state(self) -> TableState:
@@ -154,3 +160,10 @@ def state_difference(mine: TableState, theirs: TableState | None, most: int = 3)
     names = [name for name in FIELDS if getattr(mine, name) != getattr(theirs, name)]
     return ", ".join(f"{name} ({getattr(mine, name)!r} vs {getattr(theirs, name)!r})"
                      for name in names[:most]) or "nothing"
+
+
+def _cursor_at(states: list[TableState], actions: list[Action | None], position: int) -> Cursor:
+    """A cursor at ``position`` (how a pickled one is read back)."""
+    cursor = Cursor(states, actions)
+    cursor.position = position
+    return cursor
