@@ -40,7 +40,7 @@ FEED_EVENTS: Final = mask(HandStarted, HoleCardsDealt, BoardDealt)
            "No player learns a secret: another player's hole cards until shown (folded and "
            "mucked hands forever), the deck order, its seed and the cards still in it, the "
            "burnt cards. Checked in every player's view, every event of every player's "
-           "feed, the public view and every animation step.")
+           "feed, the public view and every animation step.", frames=True)
 def no_private_leak(ctx: CheckContext) -> None:
     s = ctx.state
     public = set(s.board)
@@ -196,7 +196,7 @@ def _check_steps(ctx: CheckContext, steps: tuple[Step, ...]) -> None:
 @invariant("animation_sanity",
            "Playing the dispatch's animation steps from its before-view gives its "
            "after-view, which is the public view of the state; the chips the steps move "
-           "add up to the real stack changes.")
+           "add up to the real stack changes.", frames=True)
 def animation_sanity(ctx: CheckContext) -> None:
     frame = ctx.animator.last
     if frame is None:
