@@ -10,9 +10,10 @@ inside ``play_table`` (the tables: engine, checks, bots, views, rows):
         --toggle-collect=CPyDef_player___play_table \\
         .venv/bin/python benchmarks/profile.py play --hands 1000 --seed 1
 
-``report`` then reads the callgrind file and splits the tables' instructions into the
-parts the issue names (engine, each invariant family, feeds and views, bots, rows, the
-pipeline), each as the inclusive cost of the calls into it less the parts nested inside:
+(``--no-invariants`` plays the same tables with no invariant.) ``report`` then reads the
+callgrind file and splits the tables' instructions into the parts the issue names (engine,
+each invariant family, feeds and views, bots, rows, the pipeline), each as the inclusive
+cost of the calls into it less the parts nested inside:
 
     .venv/bin/python benchmarks/profile.py report /tmp/hand.cg
 
@@ -61,7 +62,7 @@ PARTS: dict[str, tuple[str, str]] = {
 }
 
 
-def play(hands: int, seed: int) -> None:
+def play(hands: int, seed: int, invariants: tuple[str, ...] | None) -> None:
     from sim.backends.base import settle_gc
     from sim.hooks.watchdog import DEFAULT_S
     from sim.run import play_task
@@ -70,7 +71,8 @@ def play(hands: int, seed: int) -> None:
     from sim.store.writer import Store
 
     settle_gc()
-    settings = with_hand_timeout(RunSettings(seed=seed, hands=hands), DEFAULT_S)
+    settings = with_hand_timeout(RunSettings(seed=seed, hands=hands, invariants=invariants),
+                                 DEFAULT_S)
     plan = table_plan(settings)
     from sim.runner.player import play_table
 
@@ -197,11 +199,12 @@ def main() -> None:
     p = sub.add_parser("play")
     p.add_argument("--hands", type=int, default=1000)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--no-invariants", action="store_true", help="no invariant (engine, bots, rows)")
     r = sub.add_parser("report")
     r.add_argument("file", type=Path)
     args = parser.parse_args()
     if args.command == "play":
-        play(args.hands, args.seed)
+        play(args.hands, args.seed, () if args.no_invariants else None)
     else:
         report(args.file)
     sys.stdout.flush()
