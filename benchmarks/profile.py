@@ -65,8 +65,9 @@ PARTS: dict[str, tuple[str, str]] = {
 def play(hands: int, seed: int, invariants: tuple[str, ...] | None) -> None:
     from sim.backends.base import settle_gc
     from sim.hooks.watchdog import DEFAULT_S
-    from sim.run import play_task
+    from sim.run import to_record
     from sim.runner import RunSettings, table_plan
+    from sim.runner.player import play_table
     from sim.runner.settings import with_hand_timeout
     from sim.store.writer import Store
 
@@ -74,14 +75,11 @@ def play(hands: int, seed: int, invariants: tuple[str, ...] | None) -> None:
     settings = with_hand_timeout(RunSettings(seed=seed, hands=hands, invariants=invariants),
                                  DEFAULT_S)
     plan = table_plan(settings)
-    from sim.runner.player import play_table
-
     cpu = time.process_time()
     outcomes = [play_table(settings.draw(t), n, settings) for t, n in plan]
     tables_s = time.process_time() - cpu
     assert all(o.finding is None for o in outcomes)
-    # The same tables as records (rows to Arrow), as play_task makes them in a worker.
-    from sim.run import to_record
+    # The same tables as records (rows to Arrow), as sim.run.play_task makes them.
     cpu = time.process_time()
     records = [to_record(o, n, ()) for o, (_, n) in zip(outcomes, plan, strict=True)]
     arrow_s = time.process_time() - cpu
@@ -93,7 +91,6 @@ def play(hands: int, seed: int, invariants: tuple[str, ...] | None) -> None:
             store.write_tables("profile", records[start:start + 64])
         store_s = time.process_time() - cpu
     played = sum(o.hands for o in outcomes)
-    assert play_task  # the worker's task is play_table per table, then to_record
     whole = tables_s + arrow_s + store_s
     print(f"{played} hands, seed {seed}: CPU µs a hand: tables {1e6 * tables_s / played:.0f}, "
           f"rows to Arrow {1e6 * arrow_s / played:.0f}, store (DuckDB) "
