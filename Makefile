@@ -29,7 +29,9 @@ test-pure: clean
 	SIM_PURE=1 $(BIN)/pip install -q -e '.[test,bench,oracle,dask,plots]'
 	$(BIN)/pytest -n auto -q
 
+# The engine benchmark's OpenSpiel peer is an extra of its own (heavy); installed on first use.
 bench: $(STAMP)
+	$(BIN)/python -c 'import pyspiel' 2>/dev/null || $(BIN)/pip install -q -e '.[openspiel]'
 	$(BIN)/python benchmarks/engine.py
 
 # Remove the compiled modules (the package then runs as plain Python until the next install).

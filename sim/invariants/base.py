@@ -147,23 +147,26 @@ class Invariant:
     on: int
     when: Condition | None
     family: str  # the module it is defined in, one of FAMILIES
+    frames: bool = False  # it reads the animator's frames (ctx.animator)
 
 
 INVARIANTS: Final[dict[str, Invariant]] = {}
 
 
-def invariant(name: str, description: str,
-              on: int | Condition = EVERY_DISPATCH) -> Callable[[Check], Check]:
-    """Register a check under ``name``; ``on`` says when it runs (see the module doc)."""
+def invariant(name: str, description: str, on: int | Condition = EVERY_DISPATCH,
+              frames: bool = False) -> Callable[[Check], Check]:
+    """Register a check under ``name``; ``on`` says when it runs (see the module doc).
+    ``frames``: it reads the animator's frames, which a table then records (see
+    ``needs_frames``)."""
     def register(check: Check) -> Check:
         assert name not in INVARIANTS, f"invariant {name} registered twice"
         family = check.__module__.rpartition(".")[2]
         assert family in FAMILIES, f"invariant {name} is defined outside the family modules"
         if isinstance(on, int):
             assert on, f"invariant {name} would never run (on=0)"
-            INVARIANTS[name] = Invariant(name, description, check, on, None, family)
+            INVARIANTS[name] = Invariant(name, description, check, on, None, family, frames)
         else:
-            INVARIANTS[name] = Invariant(name, description, check, 0, on, family)
+            INVARIANTS[name] = Invariant(name, description, check, 0, on, family, frames)
         return check
     return register
 
@@ -195,6 +198,15 @@ def select(names: Iterable[str] | None) -> list[Invariant]:
         raise ValueError(f"Unknown invariant {', '.join(unknown)}; known invariants are "
                          f"{', '.join(INVARIANTS)}.")
     return [INVARIANTS[n] for n in names]
+
+
+def needs_frames(selected: list[Invariant]) -> bool:
+    """Does one of ``selected`` read the animator's frames? A table whose checks do not
+    records none: the frames cost a tenth of a dispatch with no invariant."""
+    for inv in selected:
+        if inv.frames:
+            return True
+    return False
 
 
 def run_all(ctx: CheckContext, selected: list[Invariant]) -> int:

@@ -35,7 +35,7 @@ from sim.engine.log import HandRecord, TableLog
 from sim.engine.state import TableConfig, TableState
 from sim.engine.subscriber import Subscriber
 from sim.finding import Finding, FindingError, Kind, Message, Quoted, shown
-from sim.invariants.base import CheckContext, fail, run_all, select
+from sim.invariants.base import CheckContext, fail, needs_frames, run_all, select
 from sim.invariants.coverage import Coverage
 from sim.invariants.judge import ACCEPTED_ILLEGAL, judge
 
@@ -50,9 +50,10 @@ class CheckedTable:
     """A table whose every dispatch, the opening included, is checked.
 
     ``checks`` names the invariants to run (None: all; an empty list: none, for rebuilding
-    a table quickly). ``keep`` bounds the finished hands the log keeps in memory;
-    ``keep_actions`` keeps the table's whole action history in the log. ``subscribers``
-    join the log and the animator (the store's rows, for instance). ``table_id`` is only
+    a table quickly); the animator records frames only when one of them reads them.
+    ``keep`` bounds the finished hands the log keeps in memory; ``keep_actions`` keeps the
+    table's whole action history in the log. ``subscribers`` join the log and the animator
+    (the store's rows, for instance). ``table_id`` is only
     written into findings. ``setups`` and ``stop_at_hand_end`` deal given hands (see
     ``sim.engine.Controller``).
     """
@@ -64,11 +65,14 @@ class CheckedTable:
                  setups: Mapping[int, HandSetup] | None = None,
                  stop_at_hand_end: bool = False) -> None:
         self.log = TableLog(keep=keep, keep_actions=keep_actions)
-        self.animator = Animator(keep=1)
-        self.controller = Controller(config, seed,
-                                     subscribers=[self.log, self.animator, *subscribers],
-                                     setups=setups, stop_at_hand_end=stop_at_hand_end)
         self.checks = select(checks)
+        # The animator records frames only for checks that read them; with none, it stays
+        # empty and the bots' views are built from the state (the same views).
+        self.animator = Animator(keep=1)
+        animations = [self.animator] if needs_frames(self.checks) else []
+        self.controller = Controller(config, seed,
+                                     subscribers=[self.log, *animations, *subscribers],
+                                     setups=setups, stop_at_hand_end=stop_at_hand_end)
         self.coverage = Coverage()
         self.table_id = table_id
         self.dispatches = 0  # dispatches that committed and were checked

@@ -40,7 +40,7 @@ FEED_EVENTS: Final = mask(HandStarted, HoleCardsDealt, BoardDealt)
            "No player learns a secret: another player's hole cards until shown (folded and "
            "mucked hands forever), the deck order, its seed and the cards still in it, the "
            "burnt cards. Checked in every player's view, every event of every player's "
-           "feed, the public view and every animation step.")
+           "feed, the public view and every animation step.", frames=True)
 def no_private_leak(ctx: CheckContext) -> None:
     s = ctx.state
     public = set(s.board)
@@ -88,7 +88,7 @@ def _check_seat_views(ctx: CheckContext, public: set[int]) -> None:
             continue
         view = player_view(s, viewer, shared, legal)
         own = s.hole[viewer] or ()
-        leaked = visible_cards(view.public) - public - set(own)
+        leaked = _shown_beyond(view.public, shared) - public - set(own)
         mine = view.public.seats[viewer].cards
         if leaked or view.hole != s.hole[viewer] or mine != (s.hole[viewer] or None):
             raise fail("no_private_leak",
@@ -97,6 +97,25 @@ def _check_seat_views(ctx: CheckContext, public: set[int]) -> None:
                        viewer=viewer, secrets=_secrets(s, leaked) or "nothing",
                        own=cards_to_str(own), view=cards_to_str(view.hole or ()),
                        seat=cards_to_str(mine or ()), public=cards_to_str(sorted(public)))
+
+
+def _shown_beyond(view: PublicView, shared: PublicView | None) -> set[int]:
+    """The cards ``view`` reveals, less those that ``shared`` shows in the same place.
+
+    ``shared`` is the frame's after-view, whose cards ``no_private_leak`` has just checked,
+    and a seat's view is built on it: a seat (or the board) that is the very same object
+    shows the very same cards, so only the seats the viewer's view rebuilt (its own, or any
+    a bug touched) are read. Without it, every card the view reveals."""
+    if shared is None or len(view.seats) != len(shared.seats):
+        return visible_cards(view)
+    cards: set[int] = set()
+    if view.board is not shared.board:
+        cards.update(view.board)
+    mine, theirs = view.seats, shared.seats
+    for seat in range(len(mine)):
+        if mine[seat] is not theirs[seat] and mine[seat].cards:
+            cards.update(mine[seat].cards or ())
+    return cards
 
 
 def _check_feeds(ctx: CheckContext) -> None:
@@ -177,7 +196,7 @@ def _check_steps(ctx: CheckContext, steps: tuple[Step, ...]) -> None:
 @invariant("animation_sanity",
            "Playing the dispatch's animation steps from its before-view gives its "
            "after-view, which is the public view of the state; the chips the steps move "
-           "add up to the real stack changes.")
+           "add up to the real stack changes.", frames=True)
 def animation_sanity(ctx: CheckContext) -> None:
     frame = ctx.animator.last
     if frame is None:
@@ -189,14 +208,16 @@ def animation_sanity(ctx: CheckContext) -> None:
     thorough = MODE.thorough
     played = (play(frame.before, frame.steps) if thorough
               else play_steps(frame.before, frame.steps))
-    stacks = [seat.stack for seat in played.seats]
-    if stacks != ctx.state.stack:
+    if not _stacks_are(played, ctx.state.stack):
+        stacks = [seat.stack for seat in played.seats]
         seat = next(x for x, chips in enumerate(stacks) if chips != ctx.state.stack[x])
         raise fail("animation_sanity",
                    "The steps move seat {seat} from {before} to {after} chips, but its stack "
                    "became {stack}.", seat=seat, before=frame.before.seats[seat].stack,
                    after=stacks[seat], stack=ctx.state.stack[seat])
-    if played != frame.after:
+    # Not !=: compiled, == calls PublicView.__eq__ directly; != goes through Record.__ne__
+    # and Python's comparison protocol.
+    if not played == frame.after:
         by_engine = played if thorough else play(frame.before, frame.steps)
         if by_engine != frame.after:
             raise fail("animation_sanity",
@@ -217,13 +238,37 @@ def animation_sanity(ctx: CheckContext) -> None:
             raise fail("animation_sanity",
                        "The frame's after-view differs from the public view of the state in "
                        "{difference}.", difference=_view_difference(frame.after, now))
-    else:
+    elif not _fingerprint_is(frame.after, s):
         state_print = (s.hand_no, s.to_act, s.pot, len(s.board), s.stack, s.bet)
         if _fingerprint(frame.after) != state_print:
             raise fail("animation_sanity",
                        "The frame's after-view (hand, to act, pot, board size, stacks, bets) "
                        "{view} is not the state's {state}.", view=_fingerprint(frame.after),
                        state=state_print)
+
+
+def _stacks_are(view: PublicView, stack: list[int]) -> bool:
+    """The view's stacks are ``stack``, seat by seat (no list built: after every dispatch)."""
+    seats = view.seats
+    if len(seats) != len(stack):
+        return False
+    for seat in range(len(seats)):
+        if seats[seat].stack != stack[seat]:
+            return False
+    return True
+
+
+def _fingerprint_is(view: PublicView, s: TableState) -> bool:
+    """``_fingerprint(view) == (s.hand_no, s.to_act, s.pot, len(s.board), s.stack, s.bet)``,
+    field by field: it runs after most dispatches, and the tuples cost more than the test."""
+    if (view.hand_no != s.hand_no or view.to_act != s.to_act or view.pot != s.pot
+            or len(view.board) != len(s.board) or not _stacks_are(view, s.stack)):
+        return False
+    seats, bet = view.seats, s.bet
+    for seat in range(len(seats)):
+        if seats[seat].bet != bet[seat]:
+            return False
+    return True
 
 
 def _fingerprint(view: PublicView) -> tuple[Any, ...]:

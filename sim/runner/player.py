@@ -28,7 +28,7 @@ from sim.engine.actions import Action, Rebuy, Sit, SitIn, Timeout
 from sim.engine.log import HandRecord
 from sim.engine.seeds import derive_seed
 from sim.engine.state import IDLE, SITTING_OUT, TableState
-from sim.engine.views import PlayerView, player_view
+from sim.engine.views import PlayerView, PublicView, player_view, public_view
 from sim.failures.dump import Dump, assemble
 from sim.finding import Finding, FindingError, Kind, Message, shown
 from sim.hooks.oracle import OracleSample
@@ -92,6 +92,9 @@ class TablePlayer:
             subscribers=[self.recorder] if settings.collect_rows else [],
             table_id=spec.table_id)
         self.recorder.watch(self.table.controller)
+        # The public view the bots' views are built on, and the state it shows (see _view).
+        self._public: PublicView | None = None
+        self._public_for: TableState | None = None
 
     # -- the loop ----------------------------------------------------------------------------
     # Not the hand driver's (sim.driver.drive): that plays a logged list of actions; here
@@ -207,10 +210,18 @@ class TablePlayer:
             when=when), tb.format_exc())
 
     def _view(self, seat: int) -> PlayerView:
-        """``seat``'s view, built on the public view the animator already made."""
+        """``seat``'s view, built on the state's public view: the one the animator made, when
+        the table's checks have it record frames; otherwise one made here once per state
+        (lending the last one its unchanged seats, as the animator does)."""
         table = self.table
         state = table.state
-        return player_view(state, seat, table.animator.view_of(state),
+        public = table.animator.view_of(state)
+        if public is None:
+            if self._public_for is not state:
+                self._public = public_view(state, previous=self._public)
+                self._public_for = state
+            public = self._public
+        return player_view(state, seat, public,
                            table.controller.legal_actions() if state.to_act == seat else None)
 
     def _hands_over(self, finished: int) -> int:
