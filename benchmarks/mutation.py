@@ -11,8 +11,7 @@ dealer, apply, views, animation}.py:
     boolean       and <-> or, `not x` -> x, True <-> False
     constant      an integer n -> n + 1
 
-Lines that switch planted bugs (a ``bugs.active`` call and the condition around it),
-assertions, error messages (f-strings, and the body of a branch that ends in ``raise``)
+Assertions, error messages (f-strings, and the body of a branch that ends in ``raise``)
 and docstrings are left alone. Each mutant is written into a copy of the source tree
 (plain Python: no compiled module is copied) and played by a fresh process: the run's
 swarm tables, fixed seed, every invariant in thorough mode (``sim.invariants.base.MODE``:
@@ -105,13 +104,10 @@ class Mutant:
 
 
 def _skipped_lines(tree: ast.Module) -> set[int]:
-    """Lines not to mutate: planted-bug switches, assertions, docstrings."""
+    """Lines not to mutate: assertions, error messages, docstrings."""
     lines: set[int] = set()
     for node in ast.walk(tree):
-        spans = isinstance(node, ast.Assert) or (
-            isinstance(node, (ast.BoolOp, ast.IfExp, ast.Call)) and any(
-                isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
-                and inner.func.attr == "active" for inner in ast.walk(node)))
+        spans = isinstance(node, ast.Assert)
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             spans = True  # a docstring
         if isinstance(node, ast.JoinedStr):
