@@ -2,9 +2,10 @@
 
 ``patched_copy(names)`` returns a folder holding a ``sim`` package: the package's sources
 (never its compiled modules) with the named bugs applied, built once and kept in a cache
-keyed by the sources' content and the bugs' names, so a changed source or another set of
-bugs is another copy. Code run from that folder (``sys.path`` first) is the buggy engine;
-``carried()`` tells which bugs the running code carries.
+keyed by the sources' content, their place and the bugs' names, so a changed source,
+another checkout or another set of bugs is another copy. Code run from that folder
+(``sys.path`` first) is the buggy engine; ``carried()`` tells which bugs the running code
+carries.
 
     folder = patched_copy(["odd_chip_to_button"])     # .../planted/<key>/sim
     carried()                                         # () here; the names, in the copy
@@ -72,7 +73,10 @@ def patched_copy(names: Iterable[str]) -> Path:
     longer applies."""
     bugs = known(names)
     root = pristine()
-    key = hashlib.sha256(f"{sources_digest(root)}|{','.join(bugs)}".encode()).hexdigest()[:20]
+    # The checkout's place too: a copy knows the sources it was made from (``pristine``),
+    # and two checkouts of the same sources must not share one.
+    key = hashlib.sha256(f"{sources_digest(root)}|{root}|{','.join(bugs)}".encode()
+                         ).hexdigest()[:20]
     target = cache_root() / key
     if (target / "sim" / CARRIED_FILE).is_file():
         return target
