@@ -15,6 +15,7 @@ import contextlib
 import multiprocessing as mp
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
@@ -56,24 +57,34 @@ class Submitted(list):
         return sum(task.count(table) for task in self)
 
 
+@contextlib.contextmanager
+def spied(dask: bool) -> Iterator[tuple[Submitted, distributed.LocalCluster | None]]:
+    """A spy on the pool's and Dask's submit, and a Dask LocalCluster of 2 workers when
+    ``dask`` (else None), for as long as the block runs."""
+    submitted = Submitted()
+    with contextlib.ExitStack() as stack:
+        cluster = stack.enter_context(local_cluster(2, dashboard_address=None)) if dask \
+            else None
+        patch = stack.enter_context(pytest.MonkeyPatch.context())
+        patch.setattr(ProcessPoolExecutor, "submit", submitted.spy(ProcessPoolExecutor.submit))
+        patch.setattr(distributed.Client, "submit", submitted.spy(distributed.Client.submit))
+        yield submitted, cluster
+
+
 def spied_cli(args: list, dask: bool) -> dict:
     """(Run in the copy carrying BUG, by ``call_in_copy``: the planted bug is its code.)
     ``sim ARGS``, on a Dask LocalCluster of 2 workers started here when ``dask``, with a spy
     on the backends' submit: its exit code and output, the tables of each task submitted,
     the seconds it took (the cluster's start not counted), and the cluster's workers at the
     end."""
-    submitted, workers = Submitted(), None
-    with contextlib.ExitStack() as stack:
-        if dask:
-            cluster = stack.enter_context(local_cluster(2, dashboard_address=None))
+    workers = None
+    with spied(dask) as (submitted, cluster):
+        if cluster is not None:
             args = [*args, "--backend", "dask", "--scheduler", cluster.scheduler_address]
-        patch = stack.enter_context(pytest.MonkeyPatch.context())
-        patch.setattr(ProcessPoolExecutor, "submit", submitted.spy(ProcessPoolExecutor.submit))
-        patch.setattr(distributed.Client, "submit", submitted.spy(distributed.Client.submit))
         started = time.monotonic()
         result = invoke_cli(*args)
         seconds = time.monotonic() - started
-        if dask:  # the killed worker's nanny starts another: given time under load
+        if cluster is not None:  # the killed worker's nanny starts another: given time
             deadline = time.monotonic() + 30
             while len(cluster.scheduler.workers) < 2 and time.monotonic() < deadline:
                 time.sleep(0.2)
@@ -154,15 +165,9 @@ def replayed_tasks(backend: str, folder: str) -> dict:
     settings = with_hand_timeout(RunSettings(seed=SEED, hands=3 * PER_TABLE,
                                              hands_per_table=PER_TABLE, planted=(BUG,),
                                              failures_dir=Path(folder)), 1)
-    submitted, records = Submitted(), []
-    with contextlib.ExitStack() as stack:
-        scheduler = None
-        if backend == "dask":
-            scheduler = stack.enter_context(local_cluster(2, dashboard_address=None)
-                                            ).scheduler_address
-        patch = stack.enter_context(pytest.MonkeyPatch.context())
-        patch.setattr(ProcessPoolExecutor, "submit", submitted.spy(ProcessPoolExecutor.submit))
-        patch.setattr(distributed.Client, "submit", submitted.spy(distributed.Client.submit))
+    records = []
+    with spied(backend == "dask") as (submitted, cluster):
+        scheduler = cluster.scheduler_address if cluster is not None else None
         with open_backend(backend, 2, mp.get_context("spawn").Queue(), scheduler) as players:
             players.play(settings, Tasks([[(table, PER_TABLE) for table in range(3)]]),
                          play_task, crashed_record, records.extend,
