@@ -1,9 +1,9 @@
 """A run: many tables played from one seed over worker processes, stored in DuckDB.
 
 Tables are the unit of work. A task is "play these tables of this run and return their
-records" (``play_task``); an execution backend (``sim.backends``: in this process, a local
-process pool, or a Dask cluster) plays the tasks and hands the records back. One writer in
-the main process stores each finished table, once, in a single DuckDB transaction.
+records" (``sim.runner.task.play_task``, what a worker runs); an execution backend
+(``sim.backends``: in this process, a local process pool, or a Dask cluster) plays the
+tasks and hands the records back. One writer in the main process stores each finished table, once, in a single DuckDB transaction.
 
 ``run(settings, out=Path("runs/demo"), workers=2, command="sim run ...")`` plays the run
 and returns its ``RunSummary``; ``backend="dask"`` plays it on Dask instead.
@@ -15,7 +15,6 @@ import logging
 import logging.handlers
 import multiprocessing as mp
 import resource
-import shlex
 import signal
 import sys
 import time
@@ -28,52 +27,16 @@ from typing import Any, Protocol
 from sim import __version__
 from sim.backends import Backend, open_backend
 from sim.backends.base import StopRequest, Task, Tasks, bundles, failed_record
-from sim.backends.base import stopping as _stopping  # what play_task asks between hands
 from sim.backends.dumps import land_dumps
 from sim.engine import ENGINE_VERSION
-from sim.failures.signature import signature
 from sim.finding import Finding, Kind
 from sim.invariants.coverage import COVERAGE_POINTS
-from sim.runner.player import TableOutcome, play_table
+from sim.runner.record import TableRecord
 from sim.runner.settings import RunSettings, table_plan
-from sim.store.schema import to_arrow
-from sim.store.writer import Store, TableRecord
+from sim.runner.task import play_task
+from sim.store.writer import Store
 
 log = logging.getLogger("sim.run")
-
-# -- the task (runs in a worker) -------------------------------------------------------------
-
-def play_task(settings: RunSettings, tables: list[tuple[int, int]]) -> list[TableRecord]:
-    """Play ``[(table_id, hands), ...]`` and return their records (rows as Arrow tables)."""
-    records = []
-    for table_id, hands in tables:
-        outcome = play_table(settings.draw(table_id), hands, settings, stop=_stopping)
-        if outcome.interrupted:
-            break  # a table cut short is dropped whole; --resume plays it again
-        records.append(to_record(outcome, hands, settings.planted))
-        if outcome.finding is not None:
-            log.warning("table %d failed at hand %s: %s", table_id, outcome.finding.hand_no,
-                        outcome.finding)
-    return records
-
-
-def to_record(outcome: TableOutcome, hands_planned: int,
-              planted: tuple[str, ...]) -> TableRecord:
-    rows = outcome.rows
-    dump = outcome.dump
-    path = dump.path if dump is not None else None
-    return TableRecord(
-        outcome.table_id, outcome.table_seed, outcome.config, outcome.bots, outcome.opening,
-        hands_planned, outcome.hands, outcome.dispatches, outcome.checks, outcome.rejected,
-        outcome.stalled, outcome.seconds, outcome.coverage, outcome.finding,
-        {"hands": to_arrow("hands", rows.hands), "actions": to_arrow("actions", rows.actions),
-         "results": to_arrow("results", rows.results)},
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # Linux reports KiB
-        planted, str(path) if path else None,
-        shlex.join(["sim", "replay", str(path)]) if path else None,
-        signature(outcome.finding) if outcome.finding is not None else None,
-        dict(outcome.counts))
-
 
 # -- the summary -----------------------------------------------------------------------------
 

@@ -7,9 +7,9 @@ import pytest
 
 from sim.bots import draw_table
 from sim.engine.cards import cards_from_str
-from sim.run import to_record
 from sim.runner import RunSettings, play_table
 from sim.runner.handdata import all_classes, hand_class, other_names, positions
+from sim.runner.task import to_record
 from sim.store.writer import Store
 
 

@@ -13,11 +13,12 @@ import pytest
 
 from sim.bots import draw_table
 from sim.invariants.coverage import COVERAGE_POINTS
-from sim.run import to_record
 from sim.runner import RunSettings, play_table
+from sim.runner.record import TableRecord
+from sim.runner.task import to_record
 from sim.store.schema import SCHEMA, to_arrow
 from sim.store.views import NAMES as VIEWS
-from sim.store.writer import Store, TableRecord
+from sim.store.writer import Store
 
 README = Path(__file__).parents[1] / "README.md"
 TABLES = ("runs", "tables", "hands", "actions", "results", "failures", "coverage",

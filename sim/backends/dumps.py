@@ -17,7 +17,7 @@ from pathlib import Path
 from sim.backends.base import PlayTask, Task
 from sim.failures.dump import Dump
 from sim.runner import RunSettings
-from sim.store.writer import TableRecord
+from sim.runner.record import TableRecord
 
 
 def play_shipping_dumps(play_task: PlayTask, settings: RunSettings,

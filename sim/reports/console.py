@@ -6,7 +6,7 @@ import click
 
 from sim.reports.tables import plural
 from sim.run import RunSummary
-from sim.store.writer import TableRecord
+from sim.runner.record import TableRecord
 
 
 def print_summary(summary: RunSummary, command: str) -> None:

@@ -14,14 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from sim.finding import Finding
+from sim.runner.record import TableRecord
 from sim.store.schema import SCHEMA, ddl
 from sim.store.views import create_views
 
@@ -61,36 +60,6 @@ CREATE TABLE IF NOT EXISTS bugs (
 ALTER TABLE bugs ADD COLUMN IF NOT EXISTS repro VARCHAR;
 ALTER TABLE bugs ADD COLUMN IF NOT EXISTS merged VARCHAR[];
 """
-
-
-@dataclass(slots=True)
-class TableRecord:
-    """One finished table, ready for the writer: its settings, counters, rows and findings."""
-
-    table_id: int
-    table_seed: int
-    config: dict[str, int]
-    bots: dict[int, str]
-    opening: dict[int, tuple[str, int]]
-    hands_planned: int
-    hands_played: int
-    dispatches: int
-    checks: int
-    rejected: int
-    stalled: bool
-    seconds: float
-    coverage: dict[str, int]
-    finding: Finding | None  # what stopped the table, if anything did
-    arrow: dict[str, pa.Table]
-    peak_rss_mb: float | None = None  # the worker's peak memory when the table finished
-    planted: tuple[str, ...] = ()  # the planted bugs that were on
-    dump_path: str | None = None  # the failure dump, when one was written
-    replay_command: str | None = None  # the command that reproduces the finding
-    signature: str | None = None  # the finding's signature (sim.failures.signature)
-    counts: dict[str, int] = field(default_factory=dict)  # what the table's hooks counted
-    # The failure dump's JSON, on its way from a worker that could not write it into the
-    # run folder (see sim.backends.dumps); never stored in the database.
-    dump: str | None = None
 
 
 class Store:

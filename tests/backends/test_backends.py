@@ -23,9 +23,9 @@ import pytest
 
 from sim.backends.base import bundles
 from sim.backends.dask import PROFILER_CALLBACKS, DaskBackend, local_cluster
+from sim.hooks.faults import Fault
 from sim.run import Progress, run
 from sim.runner import RunSettings
-from sim.hooks.faults import Fault
 from sim.store.digest import digest as content_digest
 
 SEED = 5

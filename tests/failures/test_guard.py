@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sim.failures.dump import load
-from sim.failures.guard import case_from_dict, case_to_dict, case_timeout, replay_guarded
+from sim.failures.guard import case_from_dict, case_timeout, case_to_dict, replay_guarded
 from sim.failures.replay import Replay, replay
 from sim.failures.sources import from_store
 from sim.finding import Finding

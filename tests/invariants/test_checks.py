@@ -13,7 +13,6 @@ from sim.engine import bugs
 from sim.engine import events as ev
 from sim.engine.actions import Bet, Call, Check, Fold, Leave, RaiseTo, Rebuy, Timeout
 from sim.engine.animation import Animation, Animator, Step, play
-from sim.engine.errors import IllegalAction
 from sim.engine.log import HandRecord
 from sim.engine.state import BETTING, IDLE
 from sim.finding import FindingError

@@ -21,9 +21,9 @@ from invariant_play import Mix, new_table, play
 from sim.bots import draw_table
 from sim.engine import bugs
 from sim.finding import Finding, FindingError
-from sim.runner import RunSettings, play_table
 from sim.hooks.faults import CAUGHT_BY_FAULT, CAUGHT_BY_PARENT, parse
 from sim.invariants.base import select
+from sim.runner import RunSettings, play_table
 
 PASSIVE = Mix(aggression=0.0, fold=0.0, timeout=0.0, requests=0.0)  # to showdown, every hand
 JUNK = Mix(junk=0.3)  # the chaos bot's junk now and then: what a lax verify lets through
