@@ -29,8 +29,8 @@ import time
 from collections.abc import Callable
 
 from sim.bots import draw_table
-from sim.engine.log import HandRecord
 from sim.driver.hooks import TableHook
+from sim.engine.log import HandRecord
 from sim.invariants.pipeline import CheckedTable
 from sim.outside.pokerkit_oracle import OracleTally, compare_hand, require_pokerkit
 from sim.runner import RunSettings, TablePlayer

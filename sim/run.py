@@ -3,7 +3,10 @@
 Tables are the unit of work. A task is "play these tables of this run and return their
 records" (``sim.runner.task.play_task``, what a worker runs); an execution backend
 (``sim.backends``: in this process, a local process pool, or a Dask cluster) plays the
-tasks and hands the records back. One writer in the main process stores each finished table, once, in a single DuckDB transaction.
+tasks and hands the records back. The workers write the tables' hand rows into the run's
+shards themselves (``sim.store.shards``); the main process keeps the bookkeeping only
+(the run, its tables' summaries, failures, coverage, which shard holds which table), one
+writer storing each finished table once, in batches of one DuckDB transaction each.
 
 ``run(settings, out=Path("runs/demo"), workers=2, command="sim run ...")`` plays the run
 and returns its ``RunSummary``; ``backend="dask"`` plays it on Dask instead.
@@ -20,20 +23,22 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from sim import __version__
 from sim.backends import Backend, open_backend
 from sim.backends.base import StopRequest, Task, Tasks, bundles, failed_record
-from sim.backends.dumps import land_dumps
+from sim.backends.dumps import DumpQuota, land_dumps
 from sim.engine import ENGINE_VERSION
 from sim.finding import Finding, Kind
 from sim.invariants.coverage import COVERAGE_POINTS
+from sim.limits import DUMPS_PER_SIGNATURE
 from sim.runner.record import TableRecord
 from sim.runner.settings import RunSettings, table_plan
 from sim.runner.task import play_task
+from sim.store.shards import FOLDER, recover, remove, sweep
 from sim.store.writer import Store
 
 log = logging.getLogger("sim.run")
@@ -96,13 +101,18 @@ class TaskSource(Protocol):
 
 def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bool = False,
         progress: Progress | None = None, bundle: int | None = None, backend: str = "pool",
-        scheduler: str | None = None, source: TaskSource | None = None) -> RunSummary:
+        scheduler: str | None = None, source: TaskSource | None = None,
+        dumps_per_signature: int | None = DUMPS_PER_SIGNATURE) -> RunSummary:
     """Play (or, with ``resume``, finish) the run stored in ``out`` on ``backend`` (see
     ``sim.backends``; ``scheduler``: the address of a running Dask cluster). The tables
     are ``settings``' table plan, in tasks of at most ``bundle`` tables (None: the
     backend's choice; see ``sim.backends.base.bundles``), or those ``source`` makes as the
-    run goes, one task each as made."""
+    run goes, one task each as made. The first ``dumps_per_signature`` failures of each
+    signature keep their dump (None: every failure); ``out`` must be a folder every
+    worker reaches (they write the shards there)."""
     out.mkdir(parents=True, exist_ok=True)
+    shards = out.resolve() / FOLDER
+    settings = replace(settings, shards_dir=shards)
     listener, log_queue = _start_logging(out / "run.log")
     run_id = run_id_for(out)
     started = time.perf_counter()
@@ -111,20 +121,25 @@ def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bo
                 Store(out / "stats.duckdb") as store:
             workers = players.workers
             summary = RunSummary(settings, run_id, out, workers)
+            if resume:
+                _recover(shards, store, run_id)
             done = store.done_tables(run_id) if resume else set()
             if not resume:
                 store.start_run(run_id, settings.seed, settings.hands, settings.hands_per_table,
                                 workers, settings.planted, settings.invariants, command,
                                 ENGINE_VERSION, __version__, settings.only_table,
-                                _config_json(settings), settings.hand_timeout_s)
+                                _config_json(settings), settings.hand_timeout_s,
+                                settings.keep_hands)
             plan = [] if source is not None else [
                 task for task in table_plan(settings) if task[0] not in done]
             summary.planned_tables = len(plan)
             log.info("run %s: seed %d, %d tables to play (%d already stored), %d workers (%s)",
                      run_id, settings.seed, len(plan), len(done), workers, players.name)
             progress = progress or Progress(sum(hands for _, hands in plan) if plan else None)
+            quota = DumpQuota(dumps_per_signature, store.dumps_by_signature(run_id))
             status = _play(settings, bundles(plan, workers, bundle or players.bundle), players,
-                           store, summary, progress, source)
+                           store, summary, progress, source, quota)
+            sweep(shards, store.listed_shards(run_id))
             summary.seconds = time.perf_counter() - started
             store.finish_run(run_id, status, summary.seconds, workers)
             cpu = resource.getrusage(resource.RUSAGE_SELF)
@@ -140,14 +155,31 @@ def _config_json(settings: RunSettings) -> str | None:
     return settings.experiment.to_json() if settings.experiment is not None else None
 
 
+def _recover(folder: Path, store: Store, run_id: str) -> None:
+    """After a crash the shards are the truth: the bookkeeping of every whole shard the
+    run never listed is stored (nothing is played again), and what is left over goes."""
+    adopt, drop = recover(folder, store.listed_shards(run_id), store.done_tables(run_id))
+    for name, records in adopt:
+        for record in records:
+            record.shard = name
+        store.write_tables(run_id, records)
+    for name in drop:
+        remove(folder, name)
+    if adopt or drop:
+        log.info("resume: %d shards' tables recovered from their journals, %d shards "
+                 "removed (their tables were stored from others)", len(adopt), len(drop))
+
+
 def _play(settings: RunSettings, plan: list[Task], backend: Backend, store: Store,
-          summary: RunSummary, progress: Progress, source: TaskSource | None) -> str:
+          summary: RunSummary, progress: Progress, source: TaskSource | None,
+          quota: DumpQuota) -> str:
     stop = StopRequest(mp.get_context("spawn").Event())
     tasks = Tasks(plan, source.next if source is not None else None)
 
     buffer: list[TableRecord] = []
     flushed = [time.perf_counter()]
     delivered: set[int] = set()
+    kept: dict[int, TableRecord] = {}  # the failures that keep their dump (this session's)
 
     def flush() -> None:
         store.write_tables(summary.run_id, buffer)
@@ -163,7 +195,27 @@ def _play(settings: RunSettings, plan: list[Task], backend: Backend, store: Stor
         if twice:
             log.warning("tables %s came back twice; stored once", ", ".join(map(str, twice)))
         fresh = [record for record in records if record.table_id not in delivered]
+        assert not twice or not {r.shard for r in fresh} & {r.shard for r in records
+                                                             if r.table_id in twice} - {None}, \
+            f"a shard that holds tables {twice} again"  # each backend retries whole tasks
         delivered.update(record.table_id for record in fresh)
+        for record in fresh:
+            if record.finding is None:
+                continue
+            keep, evicted = quota.admit(record.signature, record.table_id)
+            if not keep:
+                _drop_failing_table_data(settings, record, alone=len(records) == 1)
+            elif evicted is not None:
+                flush()  # the evicted table's record is stored: change it there
+                dropped = kept.pop(evicted, None)  # None: kept by an earlier session
+                # Alone in its shard when it matters: a fuzz's tasks are one table each.
+                rows_too = dropped is not None and _drop_failing_table_data(
+                    settings, dropped, alone=True)
+                path = store.drop_dump(summary.run_id, evicted, rows_too)
+                if path is not None:
+                    Path(path).unlink(missing_ok=True)
+            if keep:
+                kept[record.table_id] = record
         land_dumps(fresh, settings.failures_dir)
         if source is not None:
             source.observe(fresh)
@@ -181,6 +233,21 @@ def _play(settings: RunSettings, plan: list[Task], backend: Backend, store: Stor
                     summary.tables, summary.out)
         return "interrupted"
     return "completed"
+
+
+def _drop_failing_table_data(settings: RunSettings, record: TableRecord, alone: bool) -> bool:
+    """A failure past its signature's quota keeps its row in ``failures``, not its dump;
+    in a run that stores the failing tables' hands only, not its hands either, when its
+    shard holds no other table (``alone``: a fuzz's task is one table). True if so."""
+    if record.dump_path is not None:
+        Path(record.dump_path).unlink(missing_ok=True)
+    record.dump_path = record.dump = record.replay_command = None
+    if settings.keep_hands != "failing" or record.shard is None or not alone:
+        return False
+    assert settings.shards_dir is not None
+    remove(settings.shards_dir, record.shard)
+    record.shard = None
+    return True
 
 
 @contextmanager

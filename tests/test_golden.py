@@ -47,6 +47,6 @@ def test_a_run_stores_what_it_stored_before(tmp_path: Path, seed: int,
     settings = RunSettings(seed=seed, hands=6000, planted=planted,
                            failures_dir=out / "failures")
     summary = run(settings, out, workers=1, command="test")
-    stored = digest(out / "stats.duckdb")
+    stored = digest(out)
     assert {name: stored[name] for name in STORED} == RECORDED[(seed, planted)]
     assert bool(summary.failures) == bool(planted)

@@ -2,21 +2,22 @@
 
 A record is built by field name (``sim.runner.task.to_record`` for a table that was
 played, ``sim.backends.base.failed_record`` for one whose worker died or hung); the run
-stores it (``sim.store.writer.Store``), counts it and shows it.
+stores it (``sim.store.writer.Store``), counts it and shows it. It holds no hand rows: the
+worker wrote those into the run's shards (``sim.store.shards``), and ``shard`` says where.
+A shard's journal keeps its records as JSON (``to_json``, ``from_json``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-import pyarrow as pa
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from sim.finding import Finding
 
 
 @dataclass(slots=True)
 class TableRecord:
-    """One finished table, ready for the writer: its settings, counters, rows and findings."""
+    """One finished table, ready for the writer: its settings, counters and findings."""
 
     table_id: int
     table_seed: int
@@ -32,7 +33,7 @@ class TableRecord:
     seconds: float
     coverage: dict[str, int]
     finding: Finding | None  # what stopped the table, if anything did
-    arrow: dict[str, pa.Table]
+    shard: str | None = None  # the shard holding its rows (sim.store.shards); None: none
     peak_rss_mb: float | None = None  # the worker's peak memory when the table finished
     planted: tuple[str, ...] = ()  # the planted bugs that were on
     dump_path: str | None = None  # the failure dump, when one was written
@@ -42,3 +43,21 @@ class TableRecord:
     # The failure dump's JSON, on its way from a worker that could not write it into the
     # run folder (see sim.backends.dumps); never stored in the database.
     dump: str | None = None
+
+
+def to_json(record: TableRecord) -> dict[str, Any]:
+    """``record`` as JSON-ready data (its dump, on its way to the run, left out)."""
+    data = {f.name: getattr(record, f.name) for f in fields(record) if f.name != "dump"}
+    data["finding"] = record.finding.to_dict() if record.finding is not None else None
+    data["opening"] = {seat: list(player) for seat, player in record.opening.items()}
+    return data
+
+
+def from_json(data: dict[str, Any]) -> TableRecord:
+    """The record ``to_json`` gave ``data`` for (JSON's keys are strings: seats are ints)."""
+    finding = data["finding"]
+    return TableRecord(**{
+        **data, "finding": Finding.from_dict(finding) if finding is not None else None,
+        "bots": {int(seat): kind for seat, kind in data["bots"].items()},
+        "opening": {int(seat): (name, stack) for seat, (name, stack) in data["opening"].items()},
+        "planted": tuple(data["planted"])})
