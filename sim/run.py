@@ -21,7 +21,7 @@ import resource
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -179,7 +179,7 @@ def _play(settings: RunSettings, plan: list[Task], backend: Backend, store: Stor
     buffer: list[TableRecord] = []
     flushed = [time.perf_counter()]
     delivered: set[int] = set()
-    kept: dict[int, TableRecord] = {}  # the failures that keep their dump (this session's)
+    dumps = _Dumps(settings, store, summary.run_id, quota)
 
     def flush() -> None:
         store.write_tables(summary.run_id, buffer)
@@ -199,23 +199,7 @@ def _play(settings: RunSettings, plan: list[Task], backend: Backend, store: Stor
                                                              if r.table_id in twice} - {None}, \
             f"a shard that holds tables {twice} again"  # each backend retries whole tasks
         delivered.update(record.table_id for record in fresh)
-        for record in fresh:
-            if record.finding is None:
-                continue
-            keep, evicted = quota.admit(record.signature, record.table_id)
-            if not keep:
-                _drop_failing_table_data(settings, record, alone=len(records) == 1)
-            elif evicted is not None:
-                flush()  # the evicted table's record is stored: change it there
-                dropped = kept.pop(evicted, None)  # None: kept by an earlier session
-                # Alone in its shard when it matters: a fuzz's tasks are one table each.
-                rows_too = dropped is not None and _drop_failing_table_data(
-                    settings, dropped, alone=True)
-                path = store.drop_dump(summary.run_id, evicted, rows_too)
-                if path is not None:
-                    Path(path).unlink(missing_ok=True)
-            if keep:
-                kept[record.table_id] = record
+        dumps.admit(fresh, alone=len(records) == 1, flush=flush)
         land_dumps(fresh, settings.failures_dir)
         if source is not None:
             source.observe(fresh)
@@ -235,19 +219,52 @@ def _play(settings: RunSettings, plan: list[Task], backend: Backend, store: Stor
     return "completed"
 
 
-def _drop_failing_table_data(settings: RunSettings, record: TableRecord, alone: bool) -> bool:
-    """A failure past its signature's quota keeps its row in ``failures``, not its dump;
-    in a run that stores the failing tables' hands only, not its hands either, when its
-    shard holds no other table (``alone``: a fuzz's task is one table). True if so."""
-    if record.dump_path is not None:
-        Path(record.dump_path).unlink(missing_ok=True)
-    record.dump_path = record.dump = record.replay_command = None
-    if settings.keep_hands != "failing" or record.shard is None or not alone:
-        return False
-    assert settings.shards_dir is not None
-    remove(settings.shards_dir, record.shard)
-    record.shard = None
-    return True
+class _Dumps:
+    """The quota of dumps (``DumpQuota``) applied to the tables as they come back: a failure
+    past its signature's quota keeps its row in ``failures``, not its dump; in a run that
+    stores the failing tables' hands only, not its hands either."""
+
+    def __init__(self, settings: RunSettings, store: Store, run_id: str,
+                 quota: DumpQuota) -> None:
+        self.settings = settings
+        self.store = store
+        self.run_id = run_id
+        self.quota = quota
+        self.kept: dict[int, TableRecord] = {}  # this session's failures that keep a dump
+
+    def admit(self, records: list[TableRecord], alone: bool, flush: Callable[[], None]
+              ) -> None:
+        """``records`` came back from one task (``alone``: of one table); ``flush`` stores
+        the tables waiting to be stored."""
+        for record in records:
+            if record.finding is None:
+                continue
+            keep, evicted = self.quota.admit(record.signature, record.table_id)
+            if not keep:
+                self._drop(record, alone)
+                continue
+            if evicted is not None:
+                flush()  # the evicted table's record is stored: change it there
+                dropped = self.kept.pop(evicted, None)  # None: kept by an earlier session
+                # Alone in its shard when it matters: a fuzz's tasks are one table each.
+                rows_too = dropped is not None and self._drop(dropped, alone=True)
+                path = self.store.drop_dump(self.run_id, evicted, rows_too)
+                if path is not None:
+                    Path(path).unlink(missing_ok=True)
+            self.kept[record.table_id] = record
+
+    def _drop(self, record: TableRecord, alone: bool) -> bool:
+        """Drop ``record``'s dump, and its hands when the run keeps the failing tables'
+        only and its shard holds no other table (``alone``); True if the hands went."""
+        if record.dump_path is not None:
+            Path(record.dump_path).unlink(missing_ok=True)
+        record.dump_path = record.dump = record.replay_command = None
+        if self.settings.keep_hands != "failing" or record.shard is None or not alone:
+            return False
+        assert self.settings.shards_dir is not None
+        remove(self.settings.shards_dir, record.shard)
+        record.shard = None
+        return True
 
 
 @contextmanager
