@@ -162,6 +162,9 @@ def _recover(folder: Path, store: Store, run_id: str) -> None:
     for name, records in adopt:
         for record in records:
             record.shard = name
+            if record.dump_path is not None and not Path(record.dump_path).is_file():
+                # A dump that went with its worker's temporary folder (sim.backends.dumps)
+                record.dump_path = record.replay_command = None
         store.write_tables(run_id, records)
     for name in drop:
         remove(folder, name)

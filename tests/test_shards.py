@@ -208,3 +208,17 @@ def test_what_the_main_process_receives_holds_no_hand_row(tmp_path, monkeypatch)
     assert len(received) == 10
     rows = sum(p.stat().st_size for p in (out / FOLDER).rglob("*.parquet"))
     assert max(received) < 3000 and sum(received) < rows / 10, (received, rows)
+
+
+def test_resume_keeps_the_recovered_failures_dumps_that_exist(tmp_path):
+    out = tmp_path / "run"
+    settings = RunSettings(seed=8, hands=60, hands_per_table=20, failures_dir=out / "failures",
+                           planted=("neighbour_sees_hole",))
+    run(settings, out, 1, "test", bundle=1)
+    failed = dict(query(out, "SELECT table_id, dump_path FROM failures"))
+    assert sorted(failed) == [0, 1, 2] and all(failed.values())
+    forget_tables(out, {0, 1})
+    Path(failed[1]).unlink()  # as a Dask worker's temporary folder took it
+    run(settings, out, 1, "test", resume=True, bundle=1)
+    assert dict(query(out, "SELECT table_id, dump_path FROM failures")) == {
+        0: failed[0], 1: None, 2: failed[2]}
