@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -50,7 +51,7 @@ def timed_run(hands: int, seed: int, args: tuple[str, ...], out: Path) -> dict[s
     if done.returncode not in (0, 1, 3, 4):
         raise SystemExit(f"sim run failed ({done.returncode}):\n{done.stderr[-2000:]}")
     con = duckdb.connect(str(out / "stats.duckdb"), read_only=True)
-    stored = digest(out / "stats.duckdb")
+    stored = digest(out)
     tables = con.execute("SELECT count(*) FROM tables").fetchone()[0]
     early, late = peak_by_tenth(con, tables)
     con.close()
@@ -68,17 +69,11 @@ def _children_cpu() -> float:
 
 
 def bytes_per_hand(folder: Path, hands: int) -> tuple[float, float]:
-    """DuckDB file bytes per hand, and the hands/actions/results tables as zstd Parquet."""
+    """Bytes per hand of the bookkeeping (stats.duckdb) and of the hand rows (the shards,
+    zstd Parquet)."""
     duck = (folder / "stats.duckdb").stat().st_size / hands
-    con = duckdb.connect(str(folder / "stats.duckdb"), read_only=True)
-    with tempfile.TemporaryDirectory() as parquet:
-        total = 0
-        for name in ("hands", "actions", "results", "tables", "coverage"):
-            path = Path(parquet) / f"{name}.parquet"
-            con.execute(f"COPY {name} TO '{path}' (FORMAT parquet, COMPRESSION zstd)")
-            total += path.stat().st_size
-    con.close()
-    return duck, total / hands
+    shards = sum(p.stat().st_size for p in (folder / "shards").rglob("*") if p.is_file())
+    return duck, shards / hands
 
 
 def main() -> None:
@@ -104,11 +99,12 @@ def main() -> None:
                       f"{result['early']:.0f} early, {result['late']:.0f} late", flush=True)
                 if round_no == 1 and name == variants[0]:
                     duck, parquet = bytes_per_hand(out, args.hands)
-                    print(f"bytes per hand: DuckDB {duck:,.0f}, Parquet (zstd) {parquet:,.0f}")
+                    print(f"bytes per hand: bookkeeping (DuckDB) {duck:,.0f}, hand rows "
+                          f"(Parquet shards, zstd) {parquet:,.0f}")
                 for other in (r for n in variants for r in results[n]):
                     assert other["digest"] == result["digest"], (name, "digest differs")
                 if round_no > 1 or name != variants[-1]:
-                    (out / "stats.duckdb").unlink()  # keep the disk free
+                    shutil.rmtree(out)  # keep the disk free
     for name, rs in results.items():
         rates = [float(r["rate"]) for r in rs]
         cpu = statistics.median(float(r["cpu"]) for r in rs)

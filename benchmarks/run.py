@@ -36,8 +36,7 @@ def timed_run(hands: int, seed: int, workers: int, out: Path) -> tuple[float, fl
     if done.returncode not in (0, 1):
         raise SystemExit(f"sim run failed ({done.returncode}):\n{done.stderr[-2000:]}")
     con = duckdb.connect(str(out / "stats.duckdb"), read_only=True)
-    stored, tables = con.execute("SELECT count(*), (SELECT count(*) FROM tables) FROM hands"
-                                 ).fetchone()
+    stored, tables = con.execute("SELECT sum(hands_played), count(*) FROM tables").fetchone()
     early, late = peak_by_tenth(con, tables)
     con.close()
     return wall, stored / wall, early, late

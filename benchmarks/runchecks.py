@@ -61,14 +61,14 @@ PARTS = ("none", "hook", "worker")  # what of the checks' share a worker's play 
 
 
 def play(seed: int, tables: int, parts: str) -> tuple[int, float, list[tuple[int, int, Any]]]:
-    """Play ``tables`` swarm tables as a worker does (rows turned into Arrow included),
+    """Play ``tables`` swarm tables as a worker does (its rows kept, not written),
     with ``parts`` of the checks' share: none; the hook that keeps the decks; the worker's
     share (the hook and summing up each table). ``(hands, CPU seconds, [(table_id,
     table_seed, TableDecks), ...])``."""
     from sim.hooks.decks import DeckTally
-    from sim.run import to_record
     from sim.runner.player import play_table
     from sim.runner.settings import RunSettings
+    from sim.runner.task import to_record
 
     settings = RunSettings(seed=seed, hands=tables * PER_TABLE)
     hands, summed = 0, []

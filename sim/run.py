@@ -1,9 +1,12 @@
 """A run: many tables played from one seed over worker processes, stored in DuckDB.
 
 Tables are the unit of work. A task is "play these tables of this run and return their
-records" (``play_task``); an execution backend (``sim.backends``: in this process, a local
-process pool, or a Dask cluster) plays the tasks and hands the records back. One writer in
-the main process stores each finished table, once, in a single DuckDB transaction.
+records" (``sim.runner.task.play_task``, what a worker runs); an execution backend
+(``sim.backends``: in this process, a local process pool, or a Dask cluster) plays the
+tasks and hands the records back. The workers write the tables' hand rows into the run's
+shards themselves (``sim.store.shards``); the main process keeps the bookkeeping only
+(the run, its tables' summaries, failures, coverage, which shard holds which table), one
+writer storing each finished table once, in batches of one DuckDB transaction each.
 
 ``run(settings, out=Path("runs/demo"), workers=2, command="sim run ...")`` plays the run
 and returns its ``RunSummary``; ``backend="dask"`` plays it on Dask instead.
@@ -15,73 +18,32 @@ import logging
 import logging.handlers
 import multiprocessing as mp
 import resource
-import shlex
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from sim import __version__
 from sim.backends import Backend, open_backend
 from sim.backends.base import StopRequest, Task, Tasks, bundles, failed_record
-from sim.backends.base import stopping as _stopping  # what play_task asks between hands
-from sim.backends.dumps import land_dumps
+from sim.backends.dumps import DumpQuota, land_dumps
 from sim.engine import ENGINE_VERSION
-from sim.failures.signature import signature
 from sim.finding import Finding, Kind
-from sim.hooks.decks import DeckTally
 from sim.invariants.coverage import COVERAGE_POINTS
+from sim.limits import DUMPS_PER_SIGNATURE
 from sim.runlevel.decks import RunDecks
 from sim.runlevel.record import RunChecked, check_run
-from sim.runlevel.table import played_decks
-from sim.runner.player import TableOutcome, play_table
+from sim.runner.record import TableRecord
 from sim.runner.settings import RunSettings, table_plan
-from sim.store.schema import to_arrow
-from sim.store.writer import Store, TableRecord
+from sim.runner.task import play_task
+from sim.store.shards import FOLDER, recover, remove, sweep
+from sim.store.writer import Store
 
 log = logging.getLogger("sim.run")
-
-# -- the task (runs in a worker) -------------------------------------------------------------
-
-def play_task(settings: RunSettings, tables: list[tuple[int, int]]) -> list[TableRecord]:
-    """Play ``[(table_id, hands), ...]`` and return their records (rows as Arrow tables)."""
-    records = []
-    for table_id, hands in tables:
-        tally = DeckTally(hands)  # its decks, for the run-level checks (sim.runlevel)
-        outcome = play_table(settings.draw(table_id), hands, settings, stop=_stopping,
-                             hooks=[tally])
-        if outcome.interrupted:
-            break  # a table cut short is dropped whole; --resume plays it again
-        record = to_record(outcome, hands, settings.planted)
-        record.decks = played_decks(tally.decks, tally.hands, hands, outcome)
-        records.append(record)
-        if outcome.finding is not None:
-            log.warning("table %d failed at hand %s: %s", table_id, outcome.finding.hand_no,
-                        outcome.finding)
-    return records
-
-
-def to_record(outcome: TableOutcome, hands_planned: int,
-              planted: tuple[str, ...]) -> TableRecord:
-    rows = outcome.rows
-    dump = outcome.dump
-    path = dump.path if dump is not None else None
-    return TableRecord(
-        outcome.table_id, outcome.table_seed, outcome.config, outcome.bots, outcome.opening,
-        hands_planned, outcome.hands, outcome.dispatches, outcome.checks, outcome.rejected,
-        outcome.stalled, outcome.seconds, outcome.coverage, outcome.finding,
-        {"hands": to_arrow("hands", rows.hands), "actions": to_arrow("actions", rows.actions),
-         "results": to_arrow("results", rows.results)},
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # Linux reports KiB
-        planted, str(path) if path else None,
-        shlex.join(["sim", "replay", str(path)]) if path else None,
-        signature(outcome.finding) if outcome.finding is not None else None,
-        dict(outcome.counts))
-
 
 # -- the summary -----------------------------------------------------------------------------
 
@@ -104,6 +66,9 @@ class RunSummary:
     interrupted: bool = False
     decks: RunDecks = field(default_factory=RunDecks)  # for the run-level checks
     checked: RunChecked | None = None  # the run-level checks, once the run has ended
+    # The kinds of the failures a resumed run had stored before this session (recovered
+    # ones included): its verdict is the whole run's, not this session's alone.
+    earlier: list[Kind] = field(default_factory=list)
 
     def add(self, record: TableRecord) -> None:
         if record.decks is not None:
@@ -132,6 +97,11 @@ class RunSummary:
         checked = self.checked.failed if self.checked is not None else ()
         return [*tables, *(failed.finding for failed in checked)]
 
+    def kinds(self) -> list[Kind]:
+        """The kinds of every failure of the run, stored before this session or found in it:
+        what its exit code says (``sim.finding.exit_code``)."""
+        return [*self.earlier, *(finding.kind for finding in self.findings())]
+
 
 # -- the run (main process) -------------------------------------------------------------------
 
@@ -151,13 +121,18 @@ class TaskSource(Protocol):
 
 def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bool = False,
         progress: Progress | None = None, bundle: int | None = None, backend: str = "pool",
-        scheduler: str | None = None, source: TaskSource | None = None) -> RunSummary:
+        scheduler: str | None = None, source: TaskSource | None = None,
+        dumps_per_signature: int | None = DUMPS_PER_SIGNATURE) -> RunSummary:
     """Play (or, with ``resume``, finish) the run stored in ``out`` on ``backend`` (see
     ``sim.backends``; ``scheduler``: the address of a running Dask cluster). The tables
     are ``settings``' table plan, in tasks of at most ``bundle`` tables (None: the
     backend's choice; see ``sim.backends.base.bundles``), or those ``source`` makes as the
-    run goes, one task each as made."""
+    run goes, one task each as made. The first ``dumps_per_signature`` failures of each
+    signature keep their dump (None: every failure); ``out`` must be a folder every
+    worker reaches (they write the shards there)."""
     out.mkdir(parents=True, exist_ok=True)
+    shards = out.resolve() / FOLDER
+    settings = replace(settings, shards_dir=shards)
     listener, log_queue = _start_logging(out / "run.log")
     run_id = run_id_for(out)
     started = time.perf_counter()
@@ -166,20 +141,26 @@ def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bo
                 Store(out / "stats.duckdb") as store:
             workers = players.workers
             summary = RunSummary(settings, run_id, out, workers)
+            if resume:
+                _recover(shards, store, run_id)
+                summary.earlier = [Kind(kind) for kind in store.failure_kinds(run_id)]
             done = store.done_tables(run_id) if resume else set()
             if not resume:
                 store.start_run(run_id, settings.seed, settings.hands, settings.hands_per_table,
                                 workers, settings.planted, settings.invariants, command,
                                 ENGINE_VERSION, __version__, settings.only_table,
-                                _config_json(settings), settings.hand_timeout_s)
+                                _config_json(settings), settings.hand_timeout_s,
+                                settings.keep_hands)
             plan = [] if source is not None else [
                 task for task in table_plan(settings) if task[0] not in done]
             summary.planned_tables = len(plan)
             log.info("run %s: seed %d, %d tables to play (%d already stored), %d workers (%s)",
                      run_id, settings.seed, len(plan), len(done), workers, players.name)
             progress = progress or Progress(sum(hands for _, hands in plan) if plan else None)
+            quota = DumpQuota(dumps_per_signature, store.dumps_by_signature(run_id))
             status = _play(settings, bundles(plan, workers, bundle or players.bundle), players,
-                           store, summary, progress, source)
+                           store, summary, progress, source, quota)
+            sweep(shards, store.listed_shards(run_id))
             summary.checked = check_run(summary.decks, store, run_id, settings, command)
             summary.seconds = time.perf_counter() - started
             store.finish_run(run_id, status, summary.seconds, workers)
@@ -196,14 +177,34 @@ def _config_json(settings: RunSettings) -> str | None:
     return settings.experiment.to_json() if settings.experiment is not None else None
 
 
+def _recover(folder: Path, store: Store, run_id: str) -> None:
+    """After a crash the shards are the truth: the bookkeeping of every whole shard the
+    run never listed is stored (nothing is played again), and what is left over goes."""
+    adopt, drop = recover(folder, store.listed_shards(run_id), store.done_tables(run_id))
+    for name, records in adopt:
+        for record in records:
+            record.shard = name
+            if record.dump_path is not None and not Path(record.dump_path).is_file():
+                # A dump that went with its worker's temporary folder (sim.backends.dumps)
+                record.dump_path = record.replay_command = None
+        store.write_tables(run_id, records)
+    for name in drop:
+        remove(folder, name)
+    if adopt or drop:
+        log.info("resume: %d shards' tables recovered from their journals, %d shards "
+                 "removed (their tables were stored from others)", len(adopt), len(drop))
+
+
 def _play(settings: RunSettings, plan: list[Task], backend: Backend, store: Store,
-          summary: RunSummary, progress: Progress, source: TaskSource | None) -> str:
+          summary: RunSummary, progress: Progress, source: TaskSource | None,
+          quota: DumpQuota) -> str:
     stop = StopRequest(mp.get_context("spawn").Event())
     tasks = Tasks(plan, source.next if source is not None else None)
 
     buffer: list[TableRecord] = []
     flushed = [time.perf_counter()]
     delivered: set[int] = set()
+    dumps = _Dumps(settings, store, summary.run_id, quota)
 
     def flush() -> None:
         store.write_tables(summary.run_id, buffer)
@@ -219,7 +220,11 @@ def _play(settings: RunSettings, plan: list[Task], backend: Backend, store: Stor
         if twice:
             log.warning("tables %s came back twice; stored once", ", ".join(map(str, twice)))
         fresh = [record for record in records if record.table_id not in delivered]
+        assert not twice or not {r.shard for r in fresh} & {r.shard for r in records
+                                                             if r.table_id in twice} - {None}, \
+            f"a shard that holds tables {twice} again"  # each backend retries whole tasks
         delivered.update(record.table_id for record in fresh)
+        dumps.admit(fresh, alone=len(records) == 1, flush=flush)
         land_dumps(fresh, settings.failures_dir)
         if source is not None:
             source.observe(fresh)
@@ -237,6 +242,54 @@ def _play(settings: RunSettings, plan: list[Task], backend: Backend, store: Stor
                     summary.tables, summary.out)
         return "interrupted"
     return "completed"
+
+
+class _Dumps:
+    """The quota of dumps (``DumpQuota``) applied to the tables as they come back: a failure
+    past its signature's quota keeps its row in ``failures``, not its dump; in a run that
+    stores the failing tables' hands only, not its hands either."""
+
+    def __init__(self, settings: RunSettings, store: Store, run_id: str,
+                 quota: DumpQuota) -> None:
+        self.settings = settings
+        self.store = store
+        self.run_id = run_id
+        self.quota = quota
+        self.kept: dict[int, TableRecord] = {}  # this session's failures that keep a dump
+
+    def admit(self, records: list[TableRecord], alone: bool, flush: Callable[[], None]
+              ) -> None:
+        """``records`` came back from one task (``alone``: of one table); ``flush`` stores
+        the tables waiting to be stored."""
+        for record in records:
+            if record.finding is None:
+                continue
+            keep, evicted = self.quota.admit(record.signature, record.table_id)
+            if not keep:
+                self._drop(record, alone)
+                continue
+            if evicted is not None:
+                flush()  # the evicted table's record is stored: change it there
+                dropped = self.kept.pop(evicted, None)  # None: kept by an earlier session
+                # Alone in its shard when it matters: a fuzz's tasks are one table each.
+                rows_too = dropped is not None and self._drop(dropped, alone=True)
+                path = self.store.drop_dump(self.run_id, evicted, rows_too)
+                if path is not None:
+                    Path(path).unlink(missing_ok=True)
+            self.kept[record.table_id] = record
+
+    def _drop(self, record: TableRecord, alone: bool) -> bool:
+        """Drop ``record``'s dump, and its hands when the run keeps the failing tables'
+        only and its shard holds no other table (``alone``); True if the hands went."""
+        if record.dump_path is not None:
+            Path(record.dump_path).unlink(missing_ok=True)
+        record.dump_path = record.dump = record.replay_command = None
+        if self.settings.keep_hands != "failing" or record.shard is None or not alone:
+            return False
+        assert self.settings.shards_dir is not None
+        remove(self.settings.shards_dir, record.shard)
+        record.shard = None
+        return True
 
 
 @contextmanager

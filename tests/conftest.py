@@ -79,8 +79,11 @@ def invoke() -> Callable[..., Result]:
 
 
 def query(folder: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    """Rows of ``sql`` against a run folder's stats.duckdb, opened read-only."""
-    con = duckdb.connect(str(Path(folder) / "stats.duckdb"), read_only=True)
+    """Rows of ``sql`` against a run folder (its bookkeeping and its shards), as every
+    reader opens it."""
+    from sim.store.dataset import open_dataset
+
+    con = open_dataset([Path(folder)])
     try:
         return con.execute(sql, params or []).fetchall()
     finally:
@@ -181,3 +184,29 @@ def broken_table_dump(bug: str, folder: str, tables: int, actions: int) -> str |
             assert outcome.dump.path is not None
             return str(outcome.dump.path)
     return None
+
+
+def forget_tables(folder: Path, table_ids: set[int], shards_too: bool = False) -> set[int]:
+    """Take the bookkeeping of the shards that hold ``table_ids`` out of ``folder``'s
+    stats.duckdb, as a main process killed before storing them would have left it (and
+    their shard files too with ``shards_too``: as if their worker had been killed); returns
+    every table forgotten (a shard's tables go together)."""
+    from sim.store.shards import FOLDER, remove
+
+    con = duckdb.connect(str(Path(folder) / "stats.duckdb"))
+    try:
+        names = {name for name, in con.execute(
+            "SELECT DISTINCT shard FROM shards WHERE list_contains(?, table_id)",
+            [sorted(table_ids)]).fetchall()}
+        forgotten = set(table_ids) | {t for t, in con.execute(
+            "SELECT table_id FROM shards WHERE list_contains(?, shard)",
+            [sorted(names)]).fetchall()}
+        for table in ("tables", "coverage", "counters", "failures", "shards"):
+            con.execute(f"DELETE FROM {table} WHERE list_contains(?, table_id)",
+                        [sorted(forgotten)])
+    finally:
+        con.close()
+    if shards_too:
+        for name in names:
+            remove(Path(folder) / FOLDER, name)
+    return forgotten

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import fingerprint, invoke_cli, query
+from conftest import fingerprint, forget_tables, invoke_cli, query
 
 from sim.store import dataset
 from sim.store.dataset import open_dataset, open_for_bugs, repeated_runs
@@ -171,10 +171,7 @@ def test_a_sound_run_after_deletes_is_not_called_cut_short(tmp_path):
                         "--workers", 1, "--invariants", "chip_conservation", "--table", 0,
                         "--out", run)
     assert played.exit_code == 0, played.output
-    con = duckdb.connect(str(run / "stats.duckdb"))
-    for table in ("tables", "hands", "actions", "results", "coverage"):
-        con.execute(f"DELETE FROM {table} WHERE table_id = 0")
-    con.close()
+    forget_tables(run, {0}, shards_too=True)
     result = invoke_cli("query", run, "SELECT count(*) AS n FROM hands", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)[0]["n"] == 0

@@ -51,7 +51,7 @@ def stored_by_run(seed: int, planted: list[str], folder: str) -> tuple[dict[str,
     settings = RunSettings(seed=seed, hands=6000, planted=tuple(planted),
                            failures_dir=out / "failures")
     summary = run(settings, out, workers=1, command="test")
-    stored = digest(out / "stats.duckdb")
+    stored = digest(out)
     return {name: stored[name] for name in STORED}, bool(summary.failures)
 
 

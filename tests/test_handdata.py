@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
-from sim.bots import draw_table
 from sim.engine.cards import cards_from_str
-from sim.run import to_record
-from sim.runner import RunSettings, play_table
+from sim.run import run
+from sim.runner import RunSettings
 from sim.runner.handdata import all_classes, hand_class, other_names, positions
-from sim.store.writer import Store
+from sim.store.dataset import open_dataset
 
 
 def test_position_names_by_table_size():
@@ -40,13 +38,9 @@ def test_the_169_classes_cover_every_two_card_hand():
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
     settings = RunSettings(seed=11, hands=400, hands_per_table=100)
-    path = tmp_path_factory.mktemp("hd") / "stats.duckdb"
-    with Store(path) as store:
-        store.start_run("r", 11, 400, 100, 1, (), None, "sim run", "1", "0")
-        for table_id in range(4):
-            outcome = play_table(draw_table(11, table_id), 100, settings)
-            store.write_table("r", to_record(outcome, 100, ()))
-    connection = duckdb.connect(str(path), read_only=True)
+    out = tmp_path_factory.mktemp("hd") / "r"
+    run(settings, out, 1, "sim run")
+    connection = open_dataset([out])
     yield connection
     connection.close()
 

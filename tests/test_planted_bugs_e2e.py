@@ -28,6 +28,7 @@ from sim.failures.dump import load
 from sim.failures.replay import replay
 from sim.failures.verdict import Verdict, judge_replay
 from sim.invariants.base import INVARIANTS, select
+from sim.limits import DUMPS_PER_SIGNATURE
 from sim.planted.catalogue import CATALOGUE
 from sim.planted.copy import carried
 from sim.runlevel.checks import CHECKS
@@ -79,15 +80,21 @@ def test_a_planted_bug_is_caught_dumped_stored_and_replayed(bug, tmp_path):
     assert CATCHES[bug] in caught, caught
     assert caught <= set(INVARIANTS) | FAULT_FINDINGS, caught
 
-    # The store has one failures row per dump, and says which tables failed.
+    # The store has one failures row per failing table, and says which tables failed; the
+    # first DUMPS_PER_SIGNATURE tables of each signature (by table id) keep their dump.
+    rows = query(out, "SELECT table_id, hand_no, invariant, message, planted_bugs, dump_path, "
+                      "replay_command, signature FROM failures ORDER BY table_id")
     stored = {Path(path): (table_id, hand_no, invariant, message, planted, command)
-              for table_id, hand_no, invariant, message, planted, path, command in query(
-                  out, "SELECT table_id, hand_no, invariant, message, planted_bugs, dump_path, "
-                       "replay_command FROM failures")}
+              for table_id, hand_no, invariant, message, planted, path, command, _ in rows
+              if path is not None}
     assert set(stored) == set(dumps)
-    assert query(out, "SELECT status, failures FROM runs") == [("completed", len(dumps))]
+    assert query(out, "SELECT status, failures FROM runs") == [("completed", len(rows))]
     assert sorted(t for t, in query(out, "SELECT table_id FROM tables WHERE failed")) == \
-        sorted(d["seeds"]["table_id"] for d in data.values())
+        [row[0] for row in rows]
+    for signature in {row[-1] for row in rows}:
+        tables = [(row[0], row[5] is not None) for row in rows if row[-1] == signature]
+        kept = min(len(tables), DUMPS_PER_SIGNATURE)
+        assert tables == [(t, i < kept) for i, (t, _) in enumerate(tables)], signature
 
     for dump, d in data.items():
         seeds = d["seeds"]

@@ -27,6 +27,7 @@ from conftest import invoke_cli, query, sim_command
 import sim
 from sim.engine import ENGINE_VERSION
 from sim.run import StopRequest, _ctrl_c_stops
+from sim.store.shards import unjournaled
 
 # Seed 2's tables happen not to lose hands to the runner's dropped-hand bug (see
 # test_a_hand_ended_by_a_request_between_hands_is_stored), so the tests below test what they
@@ -256,6 +257,50 @@ def test_a_killed_run_keeps_whole_tables_and_resume_finishes_it(reference, tmp_p
         ("completed", HANDS, TABLES)]
     assert assert_whole_tables(out) == list(range(TABLES))
     assert rows(out) == rows(reference())
+
+
+def workers_of(pid: int) -> list[int]:
+    """The pool's worker processes of the `sim run` process ``pid``."""
+    found = []
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        command = Path(f"/proc/{child}/cmdline").read_bytes()
+        if b"spawn_main" in command:
+            found.append(int(child))
+    return found
+
+
+def test_a_killed_worker_loses_and_duplicates_nothing(reference, tmp_path):
+    out = tmp_path / "worker-killed"
+    run = Watched(*RUN_ARGS, "--workers", 2, "--out", out)
+    run.wait_for_first_commit()
+    [victim, *_] = workers_of(run.process.pid)
+    os.kill(victim, signal.SIGKILL)  # mid-task: its tables are played again, one by one
+    code, printed, err = run.finish()
+    assert code == 0, printed + err
+    assert "a worker process died" in err
+    assert query(out, "SELECT status, hands, tables FROM runs") == [
+        ("completed", HANDS, TABLES)]
+    assert assert_whole_tables(out) == list(range(TABLES))
+    assert rows(out) == rows(reference())
+    assert unjournaled(out / "shards") == []
+
+
+def test_a_killed_main_process_loses_and_duplicates_nothing_after_resume(reference, tmp_path):
+    out = tmp_path / "driver-killed"
+    run = Watched(*RUN_ARGS, "--workers", 2, "--out", out)
+    run.wait_for_first_commit()
+    os.kill(run.process.pid, signal.SIGKILL)  # the main process alone: its workers follow
+    code, _, _ = run.finish()
+    assert code == -signal.SIGKILL
+    stored = assert_whole_tables(out)
+    assert 0 < len(stored) < TABLES
+    code, printed, err = sim_run("run", "--resume", out, "--workers", 2)
+    assert code == 0, printed + err
+    assert query(out, "SELECT status, hands, tables FROM runs") == [
+        ("completed", HANDS, TABLES)]
+    assert assert_whole_tables(out) == list(range(TABLES))
+    assert rows(out) == rows(reference())
+    assert unjournaled(out / "shards") == []
 
 
 @pytest.mark.parametrize("workers, backend", [(1, "pool"), (2, "pool"), (2, "dask")])

@@ -68,3 +68,71 @@ def test_every_command_the_workflows_run_exists():
                     assert option in result.output, (path.name, line, option)
                 checked += 1
     assert checked >= 5
+
+
+# -- the nightly's artifact --------------------------------------------------------------------
+
+# A 30-minute fuzz on a hosted runner (2 to 4 cores) plays up to about 15 million hands
+# (issue 26), 200 to a table.
+NIGHTLY_HANDS_PER_TABLE = 200
+NIGHTLY_TABLES = 15_000_000 // NIGHTLY_HANDS_PER_TABLE
+ARTIFACT_LIMIT_BYTES = 100_000_000
+GROWING = ("stats.duckdb", "run.log")  # grow with the tables played; the rest is bounded
+
+
+def upload_paths() -> list[str]:
+    """What nightly.yml uploads (its upload-artifact step's paths)."""
+    data = yaml.safe_load((ROOT / ".github/workflows/nightly.yml").read_text())
+    [upload] = [step for step in data["jobs"]["fuzz"]["steps"]
+                if str(step.get("uses", "")).startswith("actions/upload-artifact")]
+    return [line.strip() for line in upload["with"]["path"].splitlines() if line.strip()]
+
+
+def artifact(root: Path) -> dict[str, int]:
+    """Bytes of each path the nightly uploads, in the job's folder ``root``."""
+    sizes = {}
+    for path in upload_paths():
+        found = root / path
+        files = [found] if found.is_file() else list(found.rglob("*"))
+        sizes[path] = sum(f.stat().st_size for f in files if f.is_file())
+    return sizes
+
+
+@pytest.mark.parametrize("planted", [(), ("--plant-bug", "odd_chip_to_button")],
+                         ids=["clean", "with-a-bug"])
+def test_the_nightly_artifact_scaled_to_30_minutes_stays_under_100_mb(tmp_path, monkeypatch,
+                                                                      planted):
+    from conftest import invoke_cli
+
+    hands_per_table = 5
+    measured = {}
+    for tables in (50, 400):  # two fuzzes: what grows per table is the difference
+        root = tmp_path / str(tables)
+        root.mkdir()
+        monkeypatch.chdir(root)
+        fuzzed = invoke_cli("fuzz", "--tables", tables, "--hands-per-table", hands_per_table,
+                            "--seed", 3, "--workers", 2, "--shrink-seconds", 2,
+                            "--out", "runs/nightly", *planted)
+        assert fuzzed.exit_code == (1 if planted else 0), fuzzed.output
+        triage = invoke_cli("triage", "runs/nightly", "--markdown")
+        (root / "triage.md").write_text(triage.output)
+        measured[tables] = artifact(root)
+    small, large = measured[50], measured[400]
+    assert set(large) >= {"triage.md", "runs/nightly/stats.duckdb", "runs/nightly/run.log"}
+
+    def grows(path: str) -> bool:
+        return path.rsplit("/", 1)[-1] in GROWING
+
+    growing = sum(size for path, size in large.items() if grows(path))
+    per_table = (growing - sum(size for path, size in small.items() if grows(path))) / 350
+    # Bounded by the dumps kept per signature, not by time; but the failing tables' rows
+    # grow with their hands (5 here, 200 a night).
+    bounded = sum(size for path, size in large.items() if not grows(path))
+    shards = large.get("runs/nightly/shards/", 0)
+    scaled = (growing + per_table * (NIGHTLY_TABLES - 400)
+              + bounded + shards * (NIGHTLY_HANDS_PER_TABLE / hands_per_table - 1))
+    print(f"nightly artifact scaled to {NIGHTLY_TABLES:,} tables: {scaled / 1e6:.1f} MB "
+          f"({per_table:.0f} bytes a table; measured {large})")
+    assert scaled < ARTIFACT_LIMIT_BYTES, (scaled, per_table, large)
+    if planted:
+        assert large["runs/nightly/failures/"] > 0 and shards > 0

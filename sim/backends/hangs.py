@@ -42,7 +42,7 @@ from sim.finding import Finding, Kind
 from sim.hooks import watchdog
 from sim.hooks.watchdog import MARGIN_S, NAME, message
 from sim.runner import RunSettings
-from sim.store.writer import TableRecord
+from sim.runner.record import TableRecord
 
 log = logging.getLogger("sim.run")
 

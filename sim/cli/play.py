@@ -22,6 +22,7 @@ from sim.cli.params import (
     with_experiment,
 )
 from sim.finding import exit_code
+from sim.limits import DUMPS_PER_SIGNATURE
 from sim.reports.tables import plural
 
 EXIT_STATUS = exits.help_text([exits.CLEAN, exits.FAILED, exits.USAGE, exits.CRASHED,
@@ -57,11 +58,14 @@ def _worker_to_crash(faults: tuple[str, ...], workers: int, backend: str) -> Non
                                  "stack depth, bot line-up. Options given here override it.")
 @click.option("--bot", "plugin_bots", multiple=True, metavar="PACKAGE.MODULE:CLASS",
               help="Seat a bot of your own (a sim.bots.base.Bot subclass); repeatable.")
+@click.option("--dumps-per-signature", type=click.IntRange(0), default=DUMPS_PER_SIGNATURE,
+              show_default=True, help="Failure dumps kept per failure signature; the other "
+                                      "failures keep their row in the failures table.")
 def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
         hands_per_table: int, planted: tuple[str, ...], invariants: str | None,
         oracle: str | None, faults: tuple[str, ...], hand_timeout: float, backend: str,
         scheduler: str | None, only_table: int | None, resume: Path | None,
-        config: Path | None, plugin_bots: tuple[str, ...]) -> None:
+        config: Path | None, plugin_bots: tuple[str, ...], dumps_per_signature: int) -> None:
     """Play HANDS hands on swarm-drawn tables (or an experiment's), checking every
     invariant after every dispatch.
     """
@@ -107,11 +111,12 @@ def run(hands: int, seed: int | None, workers: int | None, out: Path | None,
     click.echo(f"reproduce: {command}")
     try:
         summary = run_all(settings, out, workers, command, resume=resume is not None,
-                          backend=backend, scheduler=scheduler)
+                          backend=backend, scheduler=scheduler,
+                          dumps_per_signature=dumps_per_signature)
     except BackendUnavailable as error:
         raise click.UsageError(str(error)) from error
     print_summary(summary, command)
-    sys.exit(exit_code((finding.kind for finding in summary.findings()), summary.interrupted))
+    sys.exit(exit_code(summary.kinds(), summary.interrupted))
 
 
 run.help = (run.help or "") + "\n" + EXIT_STATUS
@@ -126,11 +131,17 @@ run.help = (run.help or "") + "\n" + EXIT_STATUS
 @table_options
 @click.option("--shrink-seconds", type=click.FloatRange(0.1, 3600), default=30.0,
               show_default=True, help="Time to shrink each bug's repro after the fuzz.")
+@click.option("--keep-hands", type=click.Choice(["failing", "all"]), default="failing",
+              show_default=True, help="Whose hand rows the fuzz stores: the failing tables' "
+                                      "(enough to replay, shrink and export them) or all.")
+@click.option("--dumps-per-signature", type=click.IntRange(0), default=DUMPS_PER_SIGNATURE,
+              show_default=True, help="Failure dumps kept per failure signature; the other "
+                                      "failures keep their row in the failures table.")
 def fuzz(minutes: float | None, tables: int | None, seed: int | None, workers: int | None,
          out: Path | None, hands_per_table: int, planted: tuple[str, ...],
          invariants: str | None, oracle: str | None, faults: tuple[str, ...],
          hand_timeout: float, backend: str, scheduler: str | None,
-         shrink_seconds: float) -> None:
+         shrink_seconds: float, keep_hands: str, dumps_per_signature: int) -> None:
     """Fuzz until the time budget is spent: swarm-drawn tables, steered toward the rule
     edges reached least, every invariant after every dispatch, and the engine faults of
     README ("Faults injected on purpose") at their fuzz rates unless --fault says otherwise
@@ -162,7 +173,8 @@ def fuzz(minutes: float | None, tables: int | None, seed: int | None, workers: i
                f"{_where(workers, backend, scheduler)}, out {out}")
     try:
         result = run_fuzz(settings, out, workers, minutes, tables, backend, scheduler,
-                          shrink_seconds)
+                          shrink_seconds, keep_hands=keep_hands,
+                          dumps_per_signature=dumps_per_signature)
     except BackendUnavailable as error:
         raise click.UsageError(str(error)) from error
     print_summary(result.summary, result.command)
@@ -171,7 +183,7 @@ def fuzz(minutes: float | None, tables: int | None, seed: int | None, workers: i
                    f"{out / 'shrunk'})")
         click.echo(text_table(list(COLUMNS), rows(result.bugs)))
     summary = result.summary
-    sys.exit(exit_code((finding.kind for finding in summary.findings()), summary.interrupted))
+    sys.exit(exit_code(summary.kinds(), summary.interrupted))
 
 
 fuzz.help = (fuzz.help or "") + "\n" + EXIT_STATUS

@@ -68,12 +68,18 @@ def from_store(folder: Path, table_id: int, hand_no: int) -> Case:
 def _read_table(con: Any, path: Path, table_id: int, hand_no: int) -> tuple[Any, list[Any]]:
     table = con.execute(
         "SELECT t.table_seed, t.seats, t.small_blind, t.big_blind, t.ante, t.min_buy_in, "
-        "t.max_buy_in, t.opening, t.bots, r.seed, r.planted_bugs, r.invariants "
+        "t.max_buy_in, t.opening, t.bots, r.seed, r.planted_bugs, r.invariants, "
+        "r.stored_hands, t.failed "
         "FROM tables t JOIN runs r USING (run_id) WHERE t.table_id = ?", [table_id]).fetchone()
     if table is None:
         raise NotStored(f"table {table_id} is not in {path}.")
+    *table, stored_hands, failed = table
     row = con.execute("SELECT max(hand_no) FROM hands WHERE table_id = ?", [table_id]).fetchone()
     last = row[0] if row is not None else None
+    if last is None and stored_hands == "failing" and not failed:
+        raise NotStored(f"hand {hand_no} of table {table_id} is not stored: this fuzz stored "
+                        f"the failing tables' hands only, and table {table_id} did not fail "
+                        "(`sim fuzz --keep-hands all` stores every hand).")
     if last is None or not 1 <= hand_no <= last:
         raise NotStored(f"hand {hand_no} of table {table_id} is not stored; this table has "
                         f"hands 1 to {last or 0}.")

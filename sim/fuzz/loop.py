@@ -14,6 +14,7 @@ from pathlib import Path
 from sim.failures.triage import Bug, triage
 from sim.fuzz.source import FuzzSource
 from sim.fuzz.steer import Steering
+from sim.limits import DUMPS_PER_SIGNATURE
 from sim.run import Progress, RunSummary, run
 from sim.runner.settings import RunSettings, checking_options
 from sim.store.writer import Store
@@ -36,21 +37,28 @@ def fuzz_command(settings: RunSettings, tables: int, workers: int, out: Path | N
         parts += ["--backend", backend]
     if out is not None:
         parts += ["--out", str(out)]
+    if settings.keep_hands != "failing":
+        parts += ["--keep-hands", settings.keep_hands]
     return shlex.join(parts + checking_options(settings))
 
 
 def fuzz(settings: RunSettings, out: Path, workers: int, minutes: float | None = None,
          tables: int | None = None, backend: str = "pool", scheduler: str | None = None,
-         shrink_seconds: float = 30.0, progress: Progress | None = None) -> FuzzResult:
+         shrink_seconds: float = 30.0, progress: Progress | None = None,
+         keep_hands: str = "failing",
+         dumps_per_signature: int | None = DUMPS_PER_SIGNATURE) -> FuzzResult:
     """Play steered tables for ``minutes`` (or exactly ``tables`` of them), store them in
     ``out`` like any run, then triage: each failure signature shrunk within
-    ``shrink_seconds``."""
-    settings = replace(settings, fuzz=True)
+    ``shrink_seconds``. A fuzz stores its failing tables' hand rows only (enough to
+    replay, shrink and export them), unless ``keep_hands="all"``; every table's summary,
+    coverage and failures either way; the first ``dumps_per_signature`` dumps of each
+    signature."""
+    settings = replace(settings, fuzz=True, keep_hands=keep_hands)
     source = FuzzSource(Steering(settings.seed), settings.hands_per_table,
                         seconds=minutes * 60 if minutes is not None else None, tables=tables)
     pending = fuzz_command(settings, tables or 0, workers, out, backend)
     summary = run(settings, out, workers, pending, backend=backend, scheduler=scheduler,
-                  source=source, progress=progress)
+                  source=source, progress=progress, dumps_per_signature=dumps_per_signature)
     command = fuzz_command(settings, source.chosen, workers, out, backend)
     with Store(out / "stats.duckdb") as store:
         store.set_command(summary.run_id, command, source.chosen * settings.hands_per_table)

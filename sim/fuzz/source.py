@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from sim.fuzz.steer import Steering
-from sim.store.writer import TableRecord
+from sim.runner.record import TableRecord
 
 DONE: Final = "done"
 

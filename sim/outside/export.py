@@ -163,6 +163,12 @@ def _stored(folder: Path, where: str | None) -> tuple[dict[int, set[int]], dict[
         except duckdb.Error as error:
             raise ValueError(f"the --where condition {where!r} is not one SQL condition on "
                              f"the hands table: {_first_line(error)}") from None
+        if not rows and con.execute("SELECT bool_or(stored_hands = 'failing') FROM runs"
+                                    ).fetchall() == [(True,)]:
+            matching = f"matching {where!r} " if where else ""
+            raise ValueError(f"{folder} stored no hand {matching}to export: a fuzz stores "
+                             "the failing tables' hands only (`sim fuzz --keep-hands all` "
+                             "stores every hand).")
         by_table: dict[int, set[int]] = {}
         for table_id, hand_no in rows:
             by_table.setdefault(table_id, set()).add(hand_no)

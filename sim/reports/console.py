@@ -6,7 +6,7 @@ import click
 
 from sim.reports.tables import plural
 from sim.run import RunSummary
-from sim.store.writer import TableRecord
+from sim.runner.record import TableRecord
 
 
 def print_summary(summary: RunSummary, command: str) -> None:
@@ -30,6 +30,9 @@ def print_summary(summary: RunSummary, command: str) -> None:
         seen = first.get(record.signature)
         first[record.signature] = (seen[0], seen[1] + 1) if seen else (record, 1)
     click.echo(f"  failures: {len(s.failures):,}, bugs (signatures): {len(first)}")
+    if s.earlier:
+        click.echo(f"  and {plural(len(s.earlier), 'failure')} stored before this --resume "
+                   f"(sim triage {s.out})")
     for record, count in first.values():
         finding = record.finding
         assert finding is not None

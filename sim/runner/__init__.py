@@ -5,6 +5,8 @@
 - ``player``: ``TablePlayer`` / ``play_table``: schedules the bots of one table and sends
   their actions through the checked pipeline; a finding stops the table and is dumped.
 - ``rows``: the subscriber that builds the store's rows as the table is played.
+- ``task``: ``play_task``, what a worker runs (some tables of a run), and ``to_record``;
+  ``record``: ``TableRecord``, what it hands back for each table.
 - ``handdata``: what a researcher asks of a hand: position names (BTN, SB, BB, UTG ...
   CO) and the 169 starting-hand classes.
 

@@ -38,6 +38,10 @@ class RunSettings:
     # A sim.experiment.Experiment: the tables and bots to play; None: swarm testing.
     experiment: Any = None
     fuzz: bool = False  # swarm tables from the fuzz's wider swarm (sim.bots.draw_fuzz_table)
+    # Where workers write the tables' hand rows (the run's shards, sim.store.shards); None:
+    # nowhere. Which tables' rows: "all", or "failing" (a fuzz's default).
+    shards_dir: Path | None = None
+    keep_hands: str = "all"
 
     def draw(self, table_id: int) -> TableSpec:
         """Table ``table_id`` of this run: from the experiment, or drawn by the swarm (the

@@ -12,10 +12,12 @@ it spans one run: every table keeps ``run_id``, and the statistics views
     Traceback (most recent call last):
     _duckdb.PermissionException: Permission Error: Cannot access file "hands.csv" - ...
 
-Each run's ``stats.duckdb`` is attached read-only; the tables are views that put the
-runs' rows together (``UNION ALL BY NAME``) with an empty table of today's columns, so
-runs stored before a column (or a table) was added still read, with NULL there. A Parquet
-export (``sim export``) is read with its Hive partitions (``run_id=NAME/``).
+Each run's ``stats.duckdb`` is attached read-only, and its hand rows are read in place
+from the shards it lists (``sim.store.shards``; runs stored before the shards keep them
+in the file); the tables are views that put the runs' rows together (``UNION ALL BY
+NAME``) with an empty table of today's columns, so runs stored before a column (or a
+table) was added still read, with NULL there. A Parquet export (``sim export``) is read
+with its Hive partitions (``run_id=NAME/``).
 
 Once the runs are open the connection is locked (``lock``): DuckDB's external access is
 off (no file read or written, no database attached, no extension installed or loaded)
@@ -76,6 +78,7 @@ def open_dataset(paths: Sequence[Path], write_to: Path | None = None
         parts = _empty_tables(con)
         for i, path in enumerate(stores):
             _attach(con, path, f"run{i}", parts)
+            _register_shards(con, path, f"run{i}", parts)
         for i, folder in enumerate(exports):
             _register_export(con, folder, i, parts)
         for name, selects in parts.items():
@@ -135,11 +138,11 @@ def _connect() -> duckdb.DuckDBPyConnection:
 
 
 def _empty_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    from sim.store.writer import BUGS_DDL, DDL
+    from sim.store.writer import BUGS_DDL, DDL, ROWS_DDL
 
     con.execute(f"CREATE SCHEMA {EMPTY}")
     con.execute(f"USE memory.{EMPTY}")
-    con.execute(DDL + BUGS_DDL)
+    con.execute(DDL + ROWS_DDL + BUGS_DDL)
     con.execute("USE memory.main")
     return {name: [f"SELECT * FROM {EMPTY}.{name}"] for name in TABLES}
 
@@ -174,6 +177,40 @@ def _checked_tables(con: duckdb.DuckDBPyConnection, path: Path, alias: str) -> s
         raise NoRuns(f"{path} is cut short: {path.stat().st_size:,} bytes of the {needed:,} its "
                      "blocks take; it is damaged (copy it again, or play the run again).")
     return present
+
+
+def _register_shards(con: duckdb.DuckDBPyConnection, path: Path, alias: str,
+                     parts: dict[str, list[str]]) -> None:
+    """The hand rows of the run in ``path``'s folder from the shards its bookkeeping lists
+    (none for a run stored before the shards): pyarrow reads them, in place."""
+    import pyarrow.dataset as ds
+
+    from sim.store.schema import arrow_schema
+    from sim.store.shards import FOLDER, ROW_TABLES, shard_files
+
+    present = con.execute("SELECT count(*) FROM information_schema.tables WHERE "
+                          "table_catalog = ? AND table_name = 'shards'", [alias]).fetchall()
+    if not present[0][0]:
+        return
+    listed = con.execute(f"SELECT DISTINCT s.run_id, s.shard FROM {alias}.main.shards s "
+                         "ORDER BY ALL").fetchall()
+    for run_id in sorted({run_id for run_id, _ in listed}):
+        names = [shard for owner, shard in listed if owner == run_id]
+        for table in ROW_TABLES:
+            files = [str(f) for f in shard_files(path.parent / FOLDER, names, table)]
+            missing = [f for f in files if not Path(f).is_file()]
+            if missing:
+                raise NoRuns(f"{path.parent}: its hand rows cannot be read: {len(missing)} "
+                             f"file(s) of the shards it lists are not there (first: "
+                             f"{missing[0]}); the run's folder is damaged, or was copied "
+                             "in part.")
+            view = f"{alias}_{table}_{len(parts[table])}"
+            con.register(view, ds.dataset(files, schema=arrow_schema(table), format="parquet"))
+            parts[table].append(f"SELECT '{_quoted_text(run_id)}' AS run_id, * FROM {view}")
+
+
+def _quoted_text(text: str) -> str:
+    return text.replace("'", "''")
 
 
 def _register_export(con: duckdb.DuckDBPyConnection, folder: Path, index: int,

@@ -1,10 +1,12 @@
 """A content digest of a run's stored results: equal digests, equal results.
 
 Two runs of the same seed must store the same hands, actions and results whatever the
-number of workers or the backend; this says so in a line. Timings, memory, paths and
-the run's name are left out (they differ from run to run by nature).
+number of workers, the backend or where the rows are kept (the run's shards, or the file
+of a run stored before them); this says so in a line. It reads a run as every reader
+does (``sim.store.dataset.open_dataset``). Timings, memory, paths and the run's name
+are left out (they differ from run to run by nature).
 
-    >>> found = digest(run / "stats.duckdb")    # table -> the first 16 hex digits
+    >>> found = digest(run)    # a run's folder -> table -> the first 16 hex digits
     >>> sorted(found), len(found["hands"])
     (['actions', 'coverage', 'failures', 'hands', 'results', 'tables'], 16)
 """
@@ -15,7 +17,7 @@ import hashlib
 from pathlib import Path
 from typing import Final
 
-import duckdb
+from sim.store.dataset import open_dataset
 
 # table -> the order its rows are hashed in
 ORDER: Final[dict[str, str]] = {
@@ -27,14 +29,15 @@ ORDER: Final[dict[str, str]] = {
 VARYING: Final = frozenset({"run_id", "seconds", "peak_rss_mb", "dump_path", "replay_command"})
 
 
-def digest(path: Path) -> dict[str, str]:
+def digest(folder: Path) -> dict[str, str]:
     """SHA-256 (first 16 hex digits) of each stored table's content, in a fixed order."""
-    con = duckdb.connect(str(path), read_only=True)
+    con = open_dataset([folder])
     try:
         result = {}
         for table, order in ORDER.items():
             columns = [name for name, in con.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "AND table_catalog = 'memory' AND table_schema = 'main' "
                 "ORDER BY ordinal_position", [table]).fetchall() if name not in VARYING]
             sha = hashlib.sha256()
             cursor = con.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")

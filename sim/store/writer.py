@@ -1,12 +1,14 @@
-"""The per-run DuckDB store: ``runs/NAME/stats.duckdb``.
+"""A run's bookkeeping: ``runs/NAME/stats.duckdb``, and its single writer.
 
 Every table is keyed the same way: ``run_id``, ``table_id``, ``hand_no`` and ``seat`` where a
-row is per player. Workers turn their rows into Arrow tables (column by column, in the
-worker, so the conversion runs in parallel); one writer in the main process inserts each
-finished table's rows in a single transaction, so a killed run leaves whole tables only,
-and ``--resume`` replays exactly the tables that are missing. The columns are documented
-in README.md ("The DuckDB store"); ``sim.store.schema`` defines the rows of hands,
-actions and results, the DDL below the rest.
+row is per player. The hand rows (``hands``, ``actions``, ``results``) are not here: the
+workers write them as Parquet shards beside it (``sim.store.shards``). This file keeps
+the run, its tables' summaries, failures, coverage and counters, and which shard holds
+each table's rows; one writer in the main process stores each batch of finished tables in
+a single transaction, so a killed run leaves whole tables only, and ``--resume``
+replays exactly the tables that are missing. The columns are documented in README.md
+("The DuckDB store"); ``sim.store.schema`` defines the rows of hands, actions and
+results (``ROWS_DDL``), the DDL below the rest.
 """
 
 from __future__ import annotations
@@ -14,19 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from sim.finding import Finding
+from sim.runner.record import TableRecord
 from sim.store.schema import SCHEMA, ddl
-from sim.store.views import create_views
-
-if TYPE_CHECKING:
-    from sim.runlevel.table import TableDecks
 
 DDL = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -35,7 +33,7 @@ CREATE TABLE IF NOT EXISTS runs (
     engine_version VARCHAR,
     harness_version VARCHAR, command VARCHAR, started_at TIMESTAMP, ended_at TIMESTAMP,
     status VARCHAR, hands BIGINT, tables INTEGER, failures INTEGER, seconds DOUBLE,
-    hands_per_s DOUBLE, config VARCHAR, hand_timeout_s DOUBLE);
+    hands_per_s DOUBLE, config VARCHAR, hand_timeout_s DOUBLE, stored_hands VARCHAR);
 CREATE TABLE IF NOT EXISTS tables (
     run_id VARCHAR, table_id INTEGER, table_seed UBIGINT, seats TINYINT, small_blind BIGINT,
     big_blind BIGINT, ante BIGINT, min_buy_in BIGINT, max_buy_in BIGINT, bots VARCHAR,
@@ -50,7 +48,14 @@ CREATE TABLE IF NOT EXISTS coverage (
     run_id VARCHAR, table_id INTEGER, point VARCHAR, hits BIGINT);
 CREATE TABLE IF NOT EXISTS counters (
     run_id VARCHAR, table_id INTEGER, name VARCHAR, count BIGINT);
-""" + "".join(ddl(name) for name in SCHEMA)
+-- Which shard holds each table's hand rows (sim.store.shards): what readers read.
+CREATE TABLE IF NOT EXISTS shards (
+    run_id VARCHAR, table_id INTEGER, shard VARCHAR);
+-- Runs stored before a run said which hands it stored (all of them, then):
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS stored_hands VARCHAR;
+"""
+# The hand rows' tables: in the shards, and in the files of runs stored before them.
+ROWS_DDL = "".join(ddl(name) for name in SCHEMA)
 
 # Filled by triage (sim.failures.triage) after the run, one row per failure signature.
 BUGS_DDL = """
@@ -66,45 +71,12 @@ ALTER TABLE bugs ADD COLUMN IF NOT EXISTS merged VARCHAR[];
 """
 
 
-@dataclass(slots=True)
-class TableRecord:
-    """One finished table, ready for the writer: its settings, counters, rows and findings."""
-
-    table_id: int
-    table_seed: int
-    config: dict[str, int]
-    bots: dict[int, str]
-    opening: dict[int, tuple[str, int]]
-    hands_planned: int
-    hands_played: int
-    dispatches: int
-    checks: int
-    rejected: int
-    stalled: bool
-    seconds: float
-    coverage: dict[str, int]
-    finding: Finding | None  # what stopped the table, if anything did
-    arrow: dict[str, pa.Table]
-    peak_rss_mb: float | None = None  # the worker's peak memory when the table finished
-    planted: tuple[str, ...] = ()  # the planted bugs that were on
-    dump_path: str | None = None  # the failure dump, when one was written
-    replay_command: str | None = None  # the command that reproduces the finding
-    signature: str | None = None  # the finding's signature (sim.failures.signature)
-    counts: dict[str, int] = field(default_factory=dict)  # what the table's hooks counted
-    # The failure dump's JSON, on its way from a worker that could not write it into the
-    # run folder (see sim.backends.dumps); never stored in the database.
-    dump: str | None = None
-    # The decks of the hands it played, for the run-level checks (a
-    # sim.runlevel.table.TableDecks; None: a table whose worker died); never stored.
-    decks: TableDecks | None = None
-
-
 class Store:
-    """The single writer of one run's DuckDB file.
+    """The single writer of one run's bookkeeping.
 
     ``with Store(Path("runs/x/stats.duckdb")) as store:`` then ``store.start_run(run_id,
     seed, hands, hands_per_table, workers, planted, invariants, command, engine_version,
-    harness_version)``, ``store.write_table(run_id, record)`` for each finished table, and
+    harness_version)``, ``store.write_tables(run_id, records)`` for finished tables, and
     ``store.finish_run(run_id, "completed", seconds, workers)``.
     """
 
@@ -118,7 +90,6 @@ class Store:
         self.con = duckdb.connect(str(self.path), config={
             "threads": 1, "checkpoint_threshold": "256MiB"})
         self.con.execute(DDL + BUGS_DDL)
-        create_views(self.con)
 
     def __enter__(self) -> Store:
         return self
@@ -134,15 +105,18 @@ class Store:
                   planted: Iterable[str], invariants: Iterable[str] | None, command: str,
                   engine_version: str, harness_version: str,
                   only_table: int | None = None, config: str | None = None,
-                  hand_timeout_s: float = 0.0) -> None:
+                  hand_timeout_s: float = 0.0, stored_hands: str = "all") -> None:
+        """``stored_hands``: whose hand rows the run stores, "all" tables' or the "failing"
+        ones' (``RunSettings.keep_hands``)."""
         self.con.execute(
             "INSERT INTO runs (run_id, seed, hands_requested, hands_per_table, workers, "
             "planted_bugs, invariants, only_table, engine_version, harness_version, command, "
-            "started_at, status, config, hand_timeout_s) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)",
+            "started_at, status, config, hand_timeout_s, stored_hands) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)",
             [run_id, seed, hands, hands_per_table, workers, list(planted),
              list(invariants) if invariants is not None else None, only_table,
-             engine_version, harness_version, command, _now(), config, hand_timeout_s])
+             engine_version, harness_version, command, _now(), config, hand_timeout_s,
+             stored_hands])
 
     def run_row(self) -> dict[str, Any] | None:
         cursor = self.con.execute("SELECT * FROM runs ORDER BY started_at LIMIT 1")
@@ -154,7 +128,7 @@ class Store:
 
     def finish_run(self, run_id: str, status: str, seconds: float, workers: int) -> None:
         totals = self.con.execute(
-            "SELECT (SELECT count(*) FROM hands WHERE run_id = $r), "
+            "SELECT (SELECT coalesce(sum(hands_played), 0) FROM tables WHERE run_id = $r), "
             "(SELECT count(*) FROM tables WHERE run_id = $r), "
             "(SELECT count(*) FROM failures WHERE run_id = $r)", {"r": run_id}).fetchone()
         assert totals is not None
@@ -174,23 +148,54 @@ class Store:
         rows = self.con.execute("SELECT table_id FROM tables WHERE run_id = ?", [run_id])
         return {row[0] for row in rows.fetchall()}
 
+    def failure_kinds(self, run_id: str) -> list[str]:
+        """The kind of each failure stored for the run (``sim.finding.Kind`` values)."""
+        return [kind for kind, in self.con.execute(
+            "SELECT kind FROM failures WHERE run_id = ? ORDER BY ALL", [run_id]).fetchall()]
+
+    def dumps_by_signature(self, run_id: str) -> dict[str | None, list[int]]:
+        """The tables whose failure kept its dump, by signature."""
+        rows = self.con.execute(
+            "SELECT signature, list(table_id) FROM failures WHERE run_id = ? AND dump_path IS "
+            "NOT NULL GROUP BY signature", [run_id]).fetchall()
+        return {signature: list(tables) for signature, tables in rows}
+
+    def drop_dump(self, run_id: str, table_id: int, rows_too: bool) -> str | None:
+        """Table ``table_id``'s failure no longer keeps its dump (and, ``rows_too``, its
+        hand rows: its shard is no longer listed); returns the dump's path it held."""
+        row = self.con.execute("SELECT dump_path FROM failures WHERE run_id = ? AND "
+                               "table_id = ?", [run_id, table_id]).fetchone()
+        self.con.execute("UPDATE failures SET dump_path = NULL, replay_command = NULL "
+                         "WHERE run_id = ? AND table_id = ?", [run_id, table_id])
+        if rows_too:
+            self.con.execute("DELETE FROM shards WHERE run_id = ? AND table_id = ?",
+                             [run_id, table_id])
+        return row[0] if row is not None else None
+
+    def listed_shards(self, run_id: str) -> set[str]:
+        """The shards the run stored (``sim.store.shards``): the ones readers read."""
+        rows = self.con.execute("SELECT DISTINCT shard FROM shards WHERE run_id = ?", [run_id])
+        return {row[0] for row in rows.fetchall()}
+
     # -- tables -----------------------------------------------------------------------------
     def write_table(self, run_id: str, record: TableRecord) -> None:
         self.write_tables(run_id, [record])
 
     def write_tables(self, run_id: str, records: Sequence[TableRecord]) -> None:
-        """Finished tables in one transaction: all of them land, or none of them.
+        """Finished tables' bookkeeping in one transaction: all of them land, or none.
 
         Batching several tables per transaction keeps the writer cheap (a commit costs
-        milliseconds; a table's rows take microseconds to insert)."""
+        milliseconds; a table's bookkeeping takes microseconds to insert)."""
         if not records:
             return
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
             self._insert(run_id, "tables", _tables_arrow(records))
-            for name in SCHEMA:
-                self._insert(run_id, name, pa.concat_tables([r.arrow[name] for r in records]))
+            sharded = [r for r in records if r.shard is not None]
+            self._insert(run_id, "shards", pa.table({
+                "table_id": pa.array([r.table_id for r in sharded], pa.int32()),
+                "shard": pa.array([r.shard for r in sharded], pa.string())}))
             self._insert(run_id, "coverage", pa.table({
                 "table_id": pa.array([r.table_id for r in records for _ in r.coverage],
                                      pa.int32()),

@@ -70,7 +70,7 @@ def stored(out: Path) -> dict[str, object]:
         tables = con.execute("SELECT count(*), count(DISTINCT table_id) FROM tables").fetchone()
     finally:
         con.close()
-    digest = content_digest(out / "stats.duckdb")
+    digest = content_digest(out)
     folder = str(out)
     return {"digest": digest, "tables": tables,
             # the dump paths name the run folder: compare them relative to it

@@ -31,9 +31,10 @@ from sim.backends.hangs import FIELDS, Beat, Hangs, SlotPulse, ThreadSlots, read
 from sim.failures.dump import load
 from sim.failures.guard import replay_guarded
 from sim.finding import Kind
-from sim.run import crashed_record, play_task
+from sim.run import crashed_record
 from sim.runner import RunSettings
 from sim.runner.settings import with_hand_timeout
+from sim.runner.task import play_task
 
 BUG = "busted_seat_hangs_dealer"
 SEED, PER_TABLE, HUNG, HUNG_HAND = 7, 20, 0, 6

@@ -7,8 +7,7 @@ from collections import Counter
 
 import pytest
 
-from sim.bots.random_bot import (BET, CALL, CHECK, FOLD, RAISE, action_types,
-                                 random_amount)
+from sim.bots.random_bot import BET, CALL, CHECK, FOLD, RAISE, action_types, random_amount
 from sim.engine.legal import LegalActions
 
 

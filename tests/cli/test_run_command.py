@@ -4,16 +4,14 @@ in test_reports.py.)"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shlex
 from pathlib import Path
 
 import click
-import duckdb
 import pytest
-from conftest import query
+from conftest import fingerprint, forget_tables, query
 
 from sim.cli.params import HandsType
 from sim.invariants.base import INVARIANTS, select
@@ -126,15 +124,14 @@ def test_out_on_an_existing_run_is_refused_and_leaves_it_alone(invoke, tmp_path)
     out = tmp_path / "run"
     first = invoke("run", "--hands", 20, "--seed", 3, *TINY, "--out", out)
     assert first.exit_code == 0, first.output
-    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir()}
-    assert "stats.duckdb" in before
+    before = fingerprint(out)
+    assert str(out / "stats.duckdb") in before
 
     again = invoke("run", "--hands", 50, "--seed", 4, *TINY, "--out", out)
     assert again.exit_code == 2, again.output
     assert "--resume" in again.output
     assert str(out) in again.output
-    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir()}
-    assert after == before
+    assert fingerprint(out) == before
     assert query(out, "SELECT seed, hands_requested, hands FROM runs") == [(3, 20, 20)]
 
 
@@ -296,10 +293,7 @@ def test_resume_keeps_the_hand_timeout_and_refuses_another(invoke, tmp_path):
     assert refused.exit_code == 2, refused.output
     assert "--hand-timeout" in refused.output
     # Drop the table as a killed run would have (a complete run has nothing to resume).
-    con = duckdb.connect(str(out / "stats.duckdb"))
-    for table in ("tables", "hands", "actions", "results", "coverage"):
-        con.execute(f"DELETE FROM {table} WHERE table_id = 0")
-    con.close()
+    forget_tables(out, {0}, shards_too=True)
     resumed = invoke("run", "--resume", out)
     assert resumed.exit_code == 0, resumed.output
     assert "--hand-timeout 3" in resumed.output

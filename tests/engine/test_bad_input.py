@@ -4,8 +4,21 @@ a hint, and changes nothing: not the state, not the log."""
 import pytest
 from scenario import Table
 
-from sim.engine.actions import (Bet, Call, Check, Fold, Leave, Post, RaiseTo, Rebuy, Sit, SitIn,
-                                SitOut, Timeout, action_from_dict)
+from sim.engine.actions import (
+    Bet,
+    Call,
+    Check,
+    Fold,
+    Leave,
+    Post,
+    RaiseTo,
+    Rebuy,
+    Sit,
+    SitIn,
+    SitOut,
+    Timeout,
+    action_from_dict,
+)
 from sim.engine.errors import IllegalAction
 from sim.engine.state import FLOP, IDLE, TableConfig
 

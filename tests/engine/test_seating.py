@@ -4,8 +4,20 @@ posting, leaving, rebuys and busted players."""
 from scenario import Table, as_snapshot, deck
 
 from sim.engine import events as ev
-from sim.engine.actions import (Bet, Call, Check, Fold, Leave, Post, RaiseTo, Rebuy, Sit, SitIn,
-                                SitOut, Timeout)
+from sim.engine.actions import (
+    Bet,
+    Call,
+    Check,
+    Fold,
+    Leave,
+    Post,
+    RaiseTo,
+    Rebuy,
+    Sit,
+    SitIn,
+    SitOut,
+    Timeout,
+)
 from sim.engine.state import FLOP, GO_OUT, IDLE, PLAYING, SITTING_OUT, WAITING
 
 NO_HELP_BOARD = "2c 3d 7h 9s Tc"

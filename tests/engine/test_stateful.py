@@ -9,10 +9,9 @@ Every illegal action raises IllegalAction and changes nothing, and ``can`` agree
 from typing import Any
 
 from hypothesis import HealthCheck, settings
-from scenario import as_snapshot
 from hypothesis import strategies as st
-from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition,
-                                 rule)
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from scenario import as_snapshot
 
 from sim.engine import actions as ac
 from sim.engine.controller import Controller

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 
+from scenario import random_wager
+
 from sim.engine import Controller, TableConfig
 from sim.engine import events as ev
 from sim.engine.actions import Rebuy
 from sim.engine.views import HIDDEN, PlayerFeeds, player_view, public_view, visible_cards
-from scenario import random_wager
 
 
 def _play(hands: int, seed: int) -> tuple[Controller, PlayerFeeds, list]:

@@ -19,7 +19,7 @@ STORED = ("hands", "actions", "results", "tables", "failures")
 
 
 def stored(out: Path) -> dict[str, str]:
-    found = digest(out / "stats.duckdb")
+    found = digest(out)
     return {name: found[name] for name in STORED}
 
 
@@ -166,3 +166,45 @@ def test_a_fuzz_needs_one_bound(tmp_path, args):
     code, output = fuzz(tmp_path / "x", *args)
     assert code == 2
     assert "--minutes" in output and "--tables" in output
+
+
+# -- what a fuzz stores ------------------------------------------------------------------------
+
+def test_a_fuzz_stores_the_failing_tables_hands_and_a_bounded_number_of_dumps(tmp_path):
+    out = tmp_path / "buggy"
+    code, output = fuzz(out, "--tables", 30, "--seed", 5, "--workers", 2, "--hands-per-table",
+                        20, "--plant-bug", "odd_chip_to_button", "--dumps-per-signature", 2)
+    assert code == 1, output
+    failed = query(out, "SELECT table_id, signature, dump_path FROM failures ORDER BY 1")
+    assert len(failed) > 2, "the planted bug should break more tables than the quota"
+    kept = [(table_id, path) for table_id, _, path in failed if path is not None]
+    # The lowest table ids of the signature keep their dump, whatever order they came in.
+    assert [table_id for table_id, _ in kept] == [t for t, _, _ in failed][:2]
+    assert sorted(p.name for p in (out / "failures").iterdir()) == \
+        sorted(Path(path).name for _, path in kept)
+    # Hands: the kept failing tables' only, all of theirs; every table's summary.
+    assert query(out, "SELECT DISTINCT table_id FROM hands ORDER BY 1") == \
+        [(table_id,) for table_id, _ in kept]
+    assert query(out, "SELECT count(*) FROM tables") == [(30,)]
+    assert query(out, "SELECT stored_hands FROM runs") == [("failing",)]
+    clean = query(out, "SELECT min(table_id) FROM tables WHERE NOT failed")[0][0]
+    replayed = invoke_cli("replay", out, "--hand", f"{clean}:1")
+    assert replayed.exit_code == 2, replayed.output
+    [error] = [line for line in replayed.output.splitlines() if line.startswith("Error")]
+    assert "is not stored: this fuzz stored the failing tables' hands only" in error
+    exported = invoke_cli("export-phh", out, tmp_path / "x.phhs", "--where",
+                          f"table_id = {clean}")
+    assert exported.exit_code == 2, exported.output
+    assert "a fuzz stores the failing tables' hands only" in exported.output
+    first = kept[0][0]
+    assert invoke_cli("replay", out, "--hand", f"{first}:1").exit_code != 2
+
+
+def test_a_fuzz_keeps_every_hand_when_asked(tmp_path):
+    out = tmp_path / "all"
+    code, output = fuzz(out, "--tables", 6, "--seed", 5, "--workers", 1, "--hands-per-table",
+                        20, "--keep-hands", "all")
+    assert code == 0, output
+    assert query(out, "SELECT (SELECT count(*) FROM hands), sum(hands_played) FROM tables") \
+        == [(120, 120)]
+    assert "--keep-hands all" in query(out, "SELECT command FROM runs")[0][0]

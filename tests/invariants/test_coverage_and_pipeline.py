@@ -7,10 +7,6 @@ from invariant_cases import checked_table
 
 from sim.engine import events as ev
 from sim.engine.actions import Call, Check, Fold, RaiseTo
-from sim.engine.animation import Animator
-from sim.engine.controller import Controller
-from sim.engine.errors import IllegalAction
-from sim.engine.log import TableLog
 from sim.engine.state import TableConfig
 from sim.finding import FindingError, Kind
 from sim.invariants.coverage import COVERAGE_POINTS, Coverage, total
