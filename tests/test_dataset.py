@@ -17,8 +17,14 @@ import pytest
 from conftest import fingerprint, forget_tables, invoke_cli, query
 
 from sim.store import dataset
-from sim.store.dataset import (Refused, open_dataset, open_for_bugs, read_only, repeated_runs,
-                               verify_read_only)
+from sim.store.dataset import (
+    Refused,
+    open_dataset,
+    open_for_bugs,
+    read_only,
+    repeated_runs,
+    verify_read_only,
+)
 
 REFUSED = {
     "copy to a file": "COPY (SELECT 1) TO '{work}/out.csv'",

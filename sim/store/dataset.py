@@ -141,10 +141,10 @@ def verify_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
         if statement.type not in READS:
             kind = statement.type.name.replace("_", " ")
             article = "an" if kind[0] in "AEIOU" else "a"
-            raise Refused(f"it holds {article} {kind} statement, and only SELECT statements are run "
-                          "(a query reads the runs' own data: it writes no file, reads no "
-                          "other, attaches, installs and loads nothing, and changes no "
-                          "setting)")
+            raise Refused(f"it holds {article} {kind} statement, and only SELECT statements "
+                          "are run (a query reads the runs' own data: it writes no file, "
+                          "reads no other, attaches, installs and loads nothing, and changes "
+                          "no setting)")
 
 
 def read_only(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.DuckDBPyConnection:
