@@ -126,10 +126,11 @@ def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bo
     """Play (or, with ``resume``, finish) the run stored in ``out`` on ``backend`` (see
     ``sim.backends``; ``scheduler``: the address of a running Dask cluster). The tables
     are ``settings``' table plan, in tasks of at most ``bundle`` tables (None: the
-    backend's choice; see ``sim.backends.base.bundles``), or those ``source`` makes as the
-    run goes, one task each as made. The first ``dumps_per_signature`` failures of each
-    signature keep their dump (None: every failure); ``out`` must be a folder every
-    worker reaches (they write the shards there)."""
+    backend's choice, ``Backend.task_hands``; see ``sim.backends.base.bundles``), or those
+    ``source`` makes as the run goes, one task each as made. The first
+    ``dumps_per_signature`` failures of each signature keep their dump (None: every
+    failure); ``out`` must be a folder every worker reaches (they write the shards
+    there)."""
     out.mkdir(parents=True, exist_ok=True)
     shards = out.resolve() / FOLDER
     settings = replace(settings, shards_dir=shards)
@@ -158,8 +159,9 @@ def run(settings: RunSettings, out: Path, workers: int, command: str, resume: bo
                      run_id, settings.seed, len(plan), len(done), workers, players.name)
             progress = progress or Progress(sum(hands for _, hands in plan) if plan else None)
             quota = DumpQuota(dumps_per_signature, store.dumps_by_signature(run_id))
-            status = _play(settings, bundles(plan, workers, bundle or players.bundle), players,
-                           store, summary, progress, source, quota)
+            most = bundle or players.most_tables(settings.hands_per_table)
+            status = _play(settings, bundles(plan, workers, most), players, store, summary,
+                           progress, source, quota)
             sweep(shards, store.listed_shards(run_id))
             summary.checked = check_run(summary.decks, store, run_id, settings, command)
             summary.seconds = time.perf_counter() - started

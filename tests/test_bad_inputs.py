@@ -217,9 +217,29 @@ QUERIES = [
     ("read-another-file", "SELECT * FROM read_csv('/etc/hostname')", "was refused"),
     ("sniff-another-file", "SELECT * FROM sniff_csv('/etc/hostname')", "was refused"),
     ("read-a-url", "SELECT * FROM 'https://example.com/x.csv'", "was refused"),
-    ("turn-access-back-on", "SET enable_external_access = true", "configuration has been locked"),
-    ("unlock-the-configuration", "RESET lock_configuration", "configuration has been locked"),
-    ("delete-hands", "DELETE FROM hands", "the query failed"),
+    ("turn-access-back-on", "SET enable_external_access = true", "a SET statement"),
+    ("unlock-the-configuration", "RESET lock_configuration", "a SET statement"),
+    ("delete-hands", "DELETE FROM hands", "a DELETE statement"),
+    # The shards are the connection's allowed paths (DuckDB reads them in place) and DuckDB
+    # would let a statement write those too: only SELECT statements run.
+    ("copy-onto-a-shard", "COPY (SELECT 1) TO '{shard}' (FORMAT parquet, USE_TMP_FILE false)",
+     "a COPY statement"),
+    ("explain-analyze-copy-onto-a-shard", "EXPLAIN ANALYZE COPY (SELECT 1) TO '{shard}' "
+                                          "(FORMAT parquet, USE_TMP_FILE false)",
+     "an EXPLAIN statement"),
+    ("a-select-then-a-copy-onto-a-shard", "SELECT 1; COPY (SELECT 1) TO '{shard}' "
+                                          "(FORMAT parquet, USE_TMP_FILE false)",
+     "a COPY statement"),
+    ("copy-to-a-new-file-beside-the-shards", "COPY (SELECT 1) TO '{shard}.new.parquet'",
+     "a COPY statement"),
+    ("copy-inside-query", "SELECT * FROM query('COPY (SELECT 1) TO ''{shard}'' "
+                          "(FORMAT parquet, USE_TMP_FILE false)')",
+     "Expected a single SELECT statement"),
+    ("export-database-into-the-shards", "EXPORT DATABASE '{shards}'", "an EXPORT statement"),
+    ("attach-a-shard", "ATTACH '{shard}' AS shard", "an ATTACH statement"),
+    ("checkpoint", "CHECKPOINT", "a CALL statement"),
+    ("pragma", "PRAGMA version", "a PRAGMA statement"),
+    ("prepare-a-copy", "PREPARE p AS COPY (SELECT 1) TO '{shard}'", "a PREPARE statement"),
     ("not-sql", "SELEC nonsense", "the query failed"),
 ]
 QUERY_CASES = [Case(f"query-{name}", ("query", "{run}", sql), (needs,))
@@ -231,6 +251,10 @@ QUERY_CASES = [Case(f"query-{name}", ("query", "{run}", sql), (needs,))
          ("is not one SQL condition on the hands table",)),
     Case("export-phh-where-is-not-sql", ("export-phh", "{run}", "{work}/h.phhs", "--where",
                                          "pot >"), ("is not one SQL condition",)),
+    Case("export-phh-where-copies-onto-a-shard",
+         ("export-phh", "{run}", "{work}/h.phhs", "--where",
+          "pot > (SELECT count(*) FROM query('COPY (SELECT 1) TO ''{shard}'' "
+          "(FORMAT parquet, USE_TMP_FILE false)'))"), ("is not one SQL condition",)),
     Case("export-phh-where-reads-a-file",
          ("export-phh", "{run}", "{work}/h.phhs", "--where",
           "pot > (SELECT count(*) FROM read_csv('/etc/hostname'))"), ("/etc/hostname",)),
@@ -367,7 +391,9 @@ def test_a_bad_input_gets_one_line_and_changes_nothing(case, run_and_export, tmp
         made = content(clean["run"]) if callable(content) else content
         path.write_bytes(made if isinstance(made, bytes) else made.encode())
     monkeypatch.chdir(work)
-    places = {"run": clean["run"], "export": clean["export"], "work": work, "out": out}
+    shard = min((clean["run"] / "shards" / "results").rglob("*.parquet"))
+    places = {"run": clean["run"], "export": clean["export"], "work": work, "out": out,
+              "shard": shard, "shards": shard.parent}
     args = [word.format(**places) for word in case.args]
     before = fingerprint(clean["run"], clean["export"], work)
 

@@ -2,7 +2,9 @@
 `sim export-phh --where`, `sim replay --hand` and `sim triage` read runs through.
 
 Each statement that would write a file, read another, attach, install or load something,
-or change a setting is refused on each of them, and leaves no file behind."""
+or change a setting is refused on each of them, and leaves no file behind. On the
+connections that read runs it goes through ``read_only``, the door of a user's SQL: their
+shards are allowed paths, which DuckDB would let a COPY write."""
 
 from __future__ import annotations
 
@@ -15,12 +17,29 @@ import pytest
 from conftest import fingerprint, forget_tables, invoke_cli, query
 
 from sim.store import dataset
-from sim.store.dataset import open_dataset, open_for_bugs, repeated_runs
+from sim.store.dataset import (
+    Refused,
+    open_dataset,
+    open_for_bugs,
+    read_only,
+    repeated_runs,
+    verify_read_only,
+)
 
 REFUSED = {
     "copy to a file": "COPY (SELECT 1) TO '{work}/out.csv'",
     "copy onto a file of the run": "COPY (SELECT 1) TO '{target}' (FORMAT parquet, "
                                    "USE_TMP_FILE false)",
+    "copy onto a shard": "COPY (SELECT 1) TO '{shard}' (FORMAT parquet, USE_TMP_FILE false)",
+    "copy onto a shard, analyzed": "EXPLAIN ANALYZE COPY (SELECT 1) TO '{shard}' "
+                                   "(FORMAT parquet, USE_TMP_FILE false)",
+    "copy onto a shard after a select": "SELECT 1; COPY (SELECT 1) TO '{shard}' "
+                                        "(FORMAT csv, USE_TMP_FILE false)",
+    "copy onto a shard inside query()": "SELECT * FROM query('COPY (SELECT 1) TO ''{shard}'' "
+                                        "(FORMAT parquet, USE_TMP_FILE false)')",
+    "copy to a new file beside the shards": "COPY (SELECT 1) TO '{shard}.new.parquet'",
+    "export database into the shards": "EXPORT DATABASE '{shard_folder}'",
+    "attach a shard": "ATTACH '{shard}' AS shard",
     "export database": "EXPORT DATABASE '{work}/dump'",
     "attach a new database": "ATTACH '{work}/new.duckdb' AS other",
     "install an extension": "INSTALL httpfs",
@@ -57,15 +76,59 @@ KINDS = ("query, report, export-phh, replay --hand", "query of an export", "tria
 def test_each_locked_connection_refuses_what_reaches_outside(kind, what, run_and_export, tmp_path):
     before = fingerprint(run_and_export["run"], run_and_export["export"], tmp_path)
     con, target = connection(kind, run_and_export)
+    shard = min((run_and_export["run"] / "shards" / "results").rglob("*.parquet"))
+    sql = REFUSED[what].format(work=tmp_path, target=target, shard=shard,
+                               shard_folder=shard.parent)
+    # Triage runs its own statements only; the others take a user's SQL through read_only.
+    execute = (lambda con, sql: con.execute(sql)) if kind == "triage" else read_only
     try:
-        with pytest.raises(duckdb.Error):
-            con.execute(REFUSED[what].format(work=tmp_path, target=target)).fetchall()
+        with pytest.raises((duckdb.Error, Refused)):
+            execute(con, sql).fetchall()
         # Still locked after the refusal.
         assert con.execute("SELECT current_setting('enable_external_access')").fetchone() \
             == (False,)
     finally:
         con.close()
     assert fingerprint(run_and_export["run"], run_and_export["export"], tmp_path) == before
+
+
+READS = ["SELECT 1", "FROM hands", "WITH a AS (SELECT 1) SELECT * FROM a", "VALUES (1)",
+         "DESCRIBE hands", "SHOW TABLES", "SUMMARIZE results", "TABLE hands",
+         "(SELECT 1) UNION ALL (SELECT 2)", "SELECT 1; SELECT 2"]
+NOT_READS = {"COPY hands TO 'x.csv'": "COPY", "EXPLAIN SELECT 1": "EXPLAIN",
+             "EXPLAIN ANALYZE COPY hands TO 'x.csv'": "EXPLAIN", "PRAGMA version": "PRAGMA",
+             "CALL pragma_version()": "CALL", "CHECKPOINT": "CALL", "SET threads = 1": "SET",
+             "RESET threads": "SET", "USE memory": "SET", "ATTACH 'x.duckdb'": "ATTACH",
+             "DETACH run0": "DETACH", "EXPORT DATABASE 'x'": "EXPORT", "INSTALL httpfs": "LOAD",
+             "LOAD httpfs": "LOAD", "PREPARE p AS SELECT 1": "PREPARE", "EXECUTE p": "EXECUTE",
+             "CREATE TABLE t (x INT)": "CREATE", "INSERT INTO hands SELECT * FROM hands": "INSERT",
+             "DELETE FROM hands": "DELETE", "UPDATE hands SET pot = 0": "UPDATE",
+             "BEGIN": "TRANSACTION", "VACUUM": "VACUUM", "DROP VIEW hands": "DROP",
+             "SELECT 1; DROP VIEW hands": "DROP", "PIVOT hands ON seats": "MULTI"}
+
+
+def test_read_only_runs_selects_and_refuses_every_other_statement(run_and_export):
+    con = open_dataset([run_and_export["run"]])
+    try:
+        for sql in READS:
+            verify_read_only(con, sql)
+        for sql, kind in NOT_READS.items():
+            with pytest.raises(Refused, match=f"holds an? {kind} statement"):
+                read_only(con, sql)
+        assert read_only(con, "SELECT count(*) > 0 FROM hands").fetchall() == [(True,)]
+    finally:
+        con.close()
+
+
+def test_sim_query_takes_the_sql_through_read_only(run_and_export, monkeypatch):
+    seen = []
+    real = dataset.read_only
+    monkeypatch.setattr(dataset, "read_only", lambda con, sql: (seen.append(sql),
+                                                                real(con, sql))[1])
+    result = invoke_cli("query", run_and_export["run"], "SELECT 41 + 1")
+    assert result.exit_code == 0, result.output
+    assert seen == ["SELECT 41 + 1"]
+    assert "42" in result.output
 
 
 def test_triage_writes_its_bugs_table_and_the_run_keeps_the_rest(run_and_export, tmp_path):

@@ -145,12 +145,22 @@ class Backend(ABC):
     # False: the workers may not share a file system with the main process, so failure
     # dumps travel back inside the records and the run writes them (see sim.backends.dumps).
     shares_files: bool = True
-    # The most tables of a fixed plan one task plays (see ``bundles``). A task writes one
-    # shard (sim.store.shards): 8 tables a task make a run of 10^7 hands about 6,000
-    # shards instead of 50,000, for a Ctrl-C that waits for a task a little longer and a
-    # dead pool worker's tables played again one by one (at most 16 of them). Tasks a
-    # source makes (``sim fuzz``) are played as made.
-    bundle: int = 8
+    # The most hands of a fixed plan one task plays (see ``bundles``; ``most_tables``).
+    # A task writes one shard (sim.store.shards), and the statistics views scan a few
+    # large shards about twice as fast as many small ones (benchmarks/README.md, "Bytes per
+    # hand and the statistics views"): 10,000 hands, 50 tables of 200, make a run of
+    # 200,000 hands on 2 workers 53 shards instead of 144 at 8 tables a task (the last
+    # tasks stay single tables either way, so the workers finish together). What it
+    # costs: a worker holds a task's rows until it writes them (tens of MB); the progress
+    # line moves a task at a time; a dead pool worker's tables are played again one by
+    # one, more of them. A Ctrl-C still ends each table at its next hand (the pool's; see
+    # the Dask backend's). Tasks a source makes (``sim fuzz``) are played as made.
+    task_hands: int = 10_000
+
+    def most_tables(self, hands_per_table: int) -> int:
+        """The most tables of ``hands_per_table`` hands one task plays (at least 1): 50 of
+        200 hands with the default ``task_hands``."""
+        return max(1, self.task_hands // hands_per_table)
 
     @abstractmethod
     def play(self, settings: RunSettings, tasks: Tasks, play_task: PlayTask,

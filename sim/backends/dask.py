@@ -84,10 +84,11 @@ class DaskBackend(Backend):
     name = "dask"
     shares_files = False
     # A task costs the driver a few ms (submitting, the scheduler's bookkeeping, fetching the
-    # records), a table of 200 hands 100 to 200 ms of a worker: 8 tables a task make it
-    # about 0.5 ms a table. Small enough that a Ctrl-C waits a second or two for the tasks
-    # in flight, and a killed worker's task is replayed quickly.
-    bundle = 8
+    # records), a table of 200 hands 100 to 200 ms of a worker. A stop lets the tasks in
+    # flight finish (``play``), so a task here is smaller than the pool's: 5,000 hands, 25
+    # tables of 200, a Ctrl-C that waits a few seconds (compiled) and a killed worker's
+    # task replayed quickly; about half the shards of 8 tables a task.
+    task_hands = 5_000
 
     def __init__(self, workers: int, scheduler: str | None = None,
                  dashboard_address: str | None = ":8787") -> None:

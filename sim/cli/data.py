@@ -64,14 +64,17 @@ def query(folders: tuple[Path, ...], sql: str, as_csv: bool, as_json: bool) -> N
     import duckdb
 
     from sim.reports.tables import csv_table, json_table, text_table
+    from sim.store.dataset import Refused, read_only
 
     if as_csv and as_json:
         raise click.UsageError("choose one of --csv and --json.")
     con = open_runs(folders)
     try:
-        cursor = con.execute(sql)
+        cursor = read_only(con, sql)
         columns = [d[0] for d in cursor.description] if cursor.description else []
         rows = cursor.fetchall() if columns else []
+    except Refused as error:
+        raise BadInput(f"the query was refused: {error}.") from error
     except duckdb.PermissionException as error:
         raise BadInput(f"the query was refused: {_one_line(error)}; sim query reads the runs' "
                        "own data only (it writes no file, reads no other, attaches, installs "

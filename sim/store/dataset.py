@@ -20,10 +20,15 @@ table) was added still read, with NULL there. A Parquet export (``sim export``) 
 with its Hive partitions (``run_id=NAME/``).
 
 Once the runs are open the connection is locked (``lock``): DuckDB's external access is
-off (no file read or written, no database attached, no extension installed or loaded)
-and its configuration cannot change again, so SQL from a user can read the runs and
-nothing else. Parquet files reach DuckDB as Arrow datasets that pyarrow reads: DuckDB's
-own way in, an allowed path, lets a query write the file as well as read it.
+off (no other file read or written, no database attached, no extension installed or
+loaded) and its configuration cannot change again. The shards' files are its allowed
+paths, exactly those files (never a folder), which DuckDB's Parquet reader reads in place;
+but DuckDB lets a statement write an allowed path as well as read it (``COPY ... TO
+'<shard>' (USE_TMP_FILE false)`` overwrites it, so does ``EXPLAIN ANALYZE COPY``). So SQL
+from a user goes through ``read_only`` first, which runs it only if every statement in it
+is a SELECT (a SELECT cannot write: ``query()`` inside one takes a SELECT only), and the
+readers' own statements are fixed ones that read. A Parquet export (``sim export``) is
+read by pyarrow as Arrow datasets and is not an allowed path.
 """
 
 from __future__ import annotations
@@ -43,6 +48,10 @@ TABLES: Final = ("runs", "tables", "hands", "actions", "results", "failures", "c
 # column exists whatever the runs stored.
 EMPTY: Final = "sim_empty"
 HEADER_BYTES: Final = 3 * 4096  # a DuckDB file's headers, before its blocks
+
+
+class Refused(ValueError):
+    """SQL from a user holding a statement other than a SELECT: the message names it."""
 
 
 class NoRuns(ValueError):
@@ -76,9 +85,10 @@ def open_dataset(paths: Sequence[Path], write_to: Path | None = None
     con = _connect()
     try:
         parts = _empty_tables(con)
+        shards: list[str] = []
         for i, path in enumerate(stores):
             _attach(con, path, f"run{i}", parts)
-            _register_shards(con, path, f"run{i}", parts)
+            shards += _register_shards(con, path, f"run{i}", parts)
         for i, folder in enumerate(exports):
             _register_export(con, folder, i, parts)
         for name, selects in parts.items():
@@ -87,6 +97,11 @@ def open_dataset(paths: Sequence[Path], write_to: Path | None = None
         from sim.reports.stats import register_intervals
 
         register_intervals(con)
+        if shards:
+            con.execute("SET allowed_paths = ?", [shards])
+            # Reading the shards by name (union_by_name) opens each file's footer before the
+            # scan opens it again: kept, the second read is free (the files never change).
+            con.execute("SET parquet_metadata_cache = true")
         if write_to is not None:
             con.execute("SET allowed_directories = ?", [[str(write_to.resolve())]])
         lock(con)
@@ -121,6 +136,35 @@ def lock(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("SET lock_configuration = true")
 
 
+def verify_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Raise ``Refused`` unless every statement in ``sql`` is a SELECT (``FROM t``,
+    ``WITH``, ``VALUES``, ``DESCRIBE``, ``SHOW`` and ``SUMMARIZE`` are SELECTs too); SQL
+    that does not parse raises DuckDB's own error."""
+    for statement in con.extract_statements(sql):
+        if statement.type not in READS:
+            kind = statement.type.name.replace("_", " ")
+            article = "an" if kind[0] in "AEIOU" else "a"
+            raise Refused(f"it holds {article} {kind} statement, and only SELECT statements "
+                          "are run (a query reads the runs' own data: it writes no file, "
+                          "reads no other, attaches, installs and loads nothing, and changes "
+                          "no setting)")
+
+
+def read_only(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.DuckDBPyConnection:
+    """Run SQL from a user on a connection ``open_dataset`` opened: every entry of a
+    user's SQL comes here, never to ``con.execute`` directly.
+
+        >>> con = open_dataset([run])
+        >>> read_only(con, "SELECT count(*) > 0 FROM hands").fetchall()
+        [(True,)]
+        >>> read_only(con, "COPY hands TO 'hands.csv'")
+        Traceback (most recent call last):
+        sim.store.dataset.Refused: it holds a COPY statement, and only SELECT statements ...
+    """
+    verify_read_only(con, sql)
+    return con.execute(sql)
+
+
 def repeated_runs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
     """Run ids that appear more than once (a run given with its own export): their rows
     count that many times."""
@@ -128,6 +172,9 @@ def repeated_runs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
     return sorted((run_id, n) for run_id, n in counts.items() if n > 1)
 
 
+# The statements SQL from a user may hold. EXPLAIN is not one: EXPLAIN ANALYZE runs its
+# statement, a COPY too.
+READS: Final = frozenset({duckdb.StatementType.SELECT})
 # Extensions are never fetched or loaded on their own: a query that needs one fails.
 _CONFIG: Final[dict[str, str | bool | int | float | list[str]]] = {
     "autoload_known_extensions": False, "autoinstall_known_extensions": False}
@@ -180,33 +227,36 @@ def _checked_tables(con: duckdb.DuckDBPyConnection, path: Path, alias: str) -> s
 
 
 def _register_shards(con: duckdb.DuckDBPyConnection, path: Path, alias: str,
-                     parts: dict[str, list[str]]) -> None:
+                     parts: dict[str, list[str]]) -> list[str]:
     """The hand rows of the run in ``path``'s folder from the shards its bookkeeping lists
-    (none for a run stored before the shards): pyarrow reads them, in place."""
-    import pyarrow.dataset as ds
-
-    from sim.store.schema import arrow_schema
+    (none for a run stored before the shards), read in place by DuckDB's Parquet reader;
+    returns the files, which the connection must be allowed to read (``lock``)."""
     from sim.store.shards import FOLDER, ROW_TABLES, shard_files
 
     present = con.execute("SELECT count(*) FROM information_schema.tables WHERE "
                           "table_catalog = ? AND table_name = 'shards'", [alias]).fetchall()
     if not present[0][0]:
-        return
+        return []
     listed = con.execute(f"SELECT DISTINCT s.run_id, s.shard FROM {alias}.main.shards s "
                          "ORDER BY ALL").fetchall()
+    allowed: list[str] = []
     for run_id in sorted({run_id for run_id, _ in listed}):
         names = [shard for owner, shard in listed if owner == run_id]
         for table in ROW_TABLES:
-            files = [str(f) for f in shard_files(path.parent / FOLDER, names, table)]
+            files = [str(f.resolve()) for f in shard_files(path.parent / FOLDER, names, table)]
             missing = [f for f in files if not Path(f).is_file()]
             if missing:
                 raise NoRuns(f"{path.parent}: its hand rows cannot be read: {len(missing)} "
                              f"file(s) of the shards it lists are not there (first: "
                              f"{missing[0]}); the run's folder is damaged, or was copied "
                              "in part.")
-            view = f"{alias}_{table}_{len(parts[table])}"
-            con.register(view, ds.dataset(files, schema=arrow_schema(table), format="parquet"))
-            parts[table].append(f"SELECT '{_quoted_text(run_id)}' AS run_id, * FROM {view}")
+            # The folders are named table_block=N: no Hive column is wanted from them.
+            listing = ", ".join(f"'{_quoted_text(f)}'" for f in files)
+            parts[table].append(f"SELECT '{_quoted_text(run_id)}' AS run_id, * FROM "
+                                f"read_parquet([{listing}], hive_partitioning = false, "
+                                "union_by_name = true)")
+            allowed.extend(files)
+    return allowed
 
 
 def _quoted_text(text: str) -> str:
