@@ -12,8 +12,16 @@ reader, once per layout per round, the layouts one after the other in each round
 machine's load falls on all; each figure is the median of the rounds, printed with the
 load average (1 minute) over those rounds.
 
+``--copies K``: the run made K times its size first (playing 10,000,000 hands takes this
+2-core machine hours): K copies of its tables, each copy's table ids moved past the last
+one's (bookkeeping, shards and rows; one file per shard as the run wrote them, so the
+files are those a run K times the size would lay out); every layout is then made from
+that, and checked by the row counts rather than the digest (which hashes every row in
+Python).
+
     sim run --hands 200000 --seed 1 --workers 2 --out runs/v200k
     python benchmarks/views.py runs/v200k [--rounds 5] [--regroup 64 250] [--also runs/old]
+    python benchmarks/views.py runs/v1m --copies 10 --rounds 3     # 10,000,000 hands
 """
 
 from __future__ import annotations
@@ -42,6 +50,9 @@ from sim.store.shards import FOLDER, ROW_TABLES, shard_files, shard_name  # noqa
 from sim.store.writer import ROWS_DDL  # noqa: E402
 
 VIEWS = ("bot_stats", "position_stats", "hand_class_stats", "table_results", "player_hands")
+# With --copies: player_hands is left out (its result is a row per player and hand, tens of
+# millions of Python tuples: the fetch, not the read, would be measured, in gigabytes).
+GROUPED = VIEWS[:4]
 
 
 def listed(run: Path) -> dict[str, list[int]]:
@@ -109,6 +120,50 @@ def regrouped(run: Path, out: Path, tables_per_shard: int) -> Path:
     return out
 
 
+def copied(run: Path, copies: int, out: Path) -> Path:
+    """``run`` with its tables ``copies`` times over (see ``--copies``), in ``out``."""
+    out.mkdir(parents=True)
+    shutil.copy(run / "stats.duckdb", out / "stats.duckdb")
+    shards = listed(run)
+    count = max(t for ids in shards.values() for t in ids) + 1
+    names = {(k, shard): shard_name([t + k * count for t in ids])
+             for shard, ids in shards.items() for k in range(copies)}
+    con = duckdb.connect(str(out / "stats.duckdb"))
+    try:
+        con.execute("BEGIN")
+        for k in range(1, copies):
+            for table in ("tables", "coverage", "counters", "failures"):
+                con.execute(f"INSERT INTO {table} SELECT * REPLACE (table_id + {k * count} AS "
+                            f"table_id) FROM {table} WHERE table_id < {count}")
+            con.executemany("INSERT INTO shards SELECT run_id, table_id + ?, ? FROM shards "
+                            "WHERE shard = ?",
+                            [[k * count, names[k, shard], shard] for shard in shards])
+        con.execute("COMMIT")
+    finally:
+        con.close()
+    for table in ROW_TABLES:
+        for shard in shards:
+            rows = pq.read_table(run / FOLDER / table / f"{shard}.parquet",
+                                 schema=arrow_schema(table))
+            column = rows.schema.get_field_index("table_id")
+            for k in range(copies):
+                moved = rows.set_column(column, "table_id", pc.add(
+                    rows["table_id"], pa.scalar(k * count, rows["table_id"].type)))
+                target = out / FOLDER / table / f"{names[k, shard]}.parquet"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                pq.write_table(moved, target, compression="zstd")
+    return out
+
+
+def counts(folder: Path) -> list[int]:
+    con = open_dataset([folder])
+    try:
+        return [con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+                for table in (*ROW_TABLES, "tables")]
+    finally:
+        con.close()
+
+
 def read_seconds(folder: Path, view: str) -> float:
     con = open_dataset([folder])
     try:
@@ -125,42 +180,52 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--regroup", type=int, nargs="*", default=[])
     parser.add_argument("--also", type=Path, nargs="*", default=[])
+    parser.add_argument("--copies", type=int, default=1)
     args = parser.parse_args()
     regroup = " ".join(map(str, args.regroup))
     also = " ".join(map(str, args.also))
     print(f"reproduce: python benchmarks/views.py {args.run} --rounds {args.rounds}"
-          + (f" --regroup {regroup}" if regroup else "") + (f" --also {also}" if also else ""))
+          + (f" --regroup {regroup}" if regroup else "") + (f" --also {also}" if also else "")
+          + (f" --copies {args.copies}" if args.copies > 1 else ""))
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.copies > 1:
+            args.run = copied(args.run, args.copies, Path(tmp) / "copied" / args.run.name)
+        measure(args, Path(tmp))
+
+
+def measure(args: argparse.Namespace, tmp: Path) -> None:
     for run in (args.run, *args.also):
         shards = listed(run)
         hands = sum(f.metadata.num_rows for f in map(pq.ParquetFile, shard_files(
             run / FOLDER, sorted(shards), "hands")))
         print(f"{run}: {hands:,} hands in {len(shards)} shards "
               f"({hands / len(shards):,.0f} hands a shard)")
-    with tempfile.TemporaryDirectory() as tmp:
-        layouts = {"one file": one_file(args.run, Path(tmp) / args.run.name),
-                   f"shards of {args.run}": args.run}
-        for run in args.also:
-            layouts[f"shards of {run}"] = run
-        for n in args.regroup:
-            (Path(tmp) / f"g{n}").mkdir()
-            layouts[f"shards of {n} tables"] = regrouped(args.run, Path(tmp) / f"g{n}" /
-                                                         args.run.name, n)
-        expected = digest(args.run)
-        for name, folder in layouts.items():
-            assert digest(folder) == expected, f"{name}: not the same content"
-        times: dict[tuple[str, str], list[float]] = {}
-        loads = []
-        for _ in range(args.rounds):
-            loads.append(os.getloadavg()[0])
-            for view in VIEWS:
-                for name, folder in layouts.items():
-                    times.setdefault((name, view), []).append(read_seconds(folder, view))
+    layouts = {"one file": one_file(args.run, tmp / args.run.name),
+               f"shards of {args.run}": args.run}
+    for run in args.also:
+        layouts[f"shards of {run}"] = run
+    for n in args.regroup:
+        (tmp / f"g{n}").mkdir()
+        layouts[f"shards of {n} tables"] = regrouped(args.run, tmp / f"g{n}" /
+                                                     args.run.name, n)
+    same = digest if args.copies == 1 else counts
+    expected = same(args.run)
+    for name, folder in layouts.items():
+        assert same(folder) == expected, f"{name}: not the same content"
+    views = VIEWS if args.copies == 1 else GROUPED
+    times: dict[tuple[str, str], list[float]] = {}
+    loads = []
+    for _ in range(args.rounds):
+        loads.append(os.getloadavg()[0])
+        for view in views:
+            for name, folder in layouts.items():
+                times.setdefault((name, view), []).append(read_seconds(folder, view))
     load = f"load {min(loads):.2f} to {max(loads):.2f}"
-    for view in (*VIEWS, "all five"):
+    for view in (*views, "all"):
         figures = []
         for name in layouts:
-            if view == "all five":
-                median = statistics.median(sum(times[name, v][r] for v in VIEWS)
+            if view == "all":
+                median = statistics.median(sum(times[name, v][r] for v in views)
                                            for r in range(args.rounds))
             else:
                 median = statistics.median(times[name, view])
