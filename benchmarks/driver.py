@@ -1,17 +1,19 @@
 """The main process of a run before and after the shards: CPU per hand, peak memory, and
 the statistics views' speed over one file against the shards.
 
-"Before" is the package at a git revision (default ``trust22``: one writer in the main
-process inserting every row into stats.duckdb), unpacked from git into a temporary folder;
-"after" is this checkout (workers write Parquet shards; the main process keeps the
-bookkeeping). Both run as plain Python from their sources (PYTHONPATH), the same seed and
+"Before" is the package at a git revision (default ``30a40d5``, the last with one writer
+in the main process inserting every row into stats.duckdb), "after" at another (default
+``HEAD``: workers write Parquet shards; the main process keeps the bookkeeping); each is
+unpacked from git into a temporary folder. Both run as plain Python from their sources
+(PYTHONPATH; a compiled checkout's modules are not used), the same seed and
 workers, one after the other in each round, so the machine's load falls on both. The main
 process's CPU seconds and peak memory come from its own ``getrusage(RUSAGE_SELF)`` (the
 workers are other processes). Then every standard statistics view is read, through this
 checkout's reader (``open_dataset``, which reads both layouts), over each round's two runs:
 the same seed, so the same rows.
 
-    python benchmarks/driver.py [--hands 200000] [--workers 2] [--rounds 1] [--before trust22]
+    python benchmarks/driver.py [--hands 200000] [--workers 2] [--rounds 1] [--before 30a40d5]
+        [--after HEAD]
 
 Prints the command, the load average before and after, one line per run and per view, and
 ends with ``driver: CPU per hand after/before R, peak MB before B after A, views
@@ -53,6 +55,7 @@ print(json.dumps({"cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_
 
 def unpack(revision: str, folder: Path) -> Path:
     """The package at ``revision``, from git, under ``folder``."""
+    folder.mkdir()
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "sim"],
                              capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
@@ -91,15 +94,17 @@ def main() -> None:
     parser.add_argument("--hands", type=int, default=200_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--before", default="trust22")
+    parser.add_argument("--before", default="30a40d5")
+    parser.add_argument("--after", default="HEAD")
     args = parser.parse_args()
     print(f"reproduce: python benchmarks/driver.py --hands {args.hands} --workers "
-          f"{args.workers} --rounds {args.rounds} --before {args.before}")
+          f"{args.workers} --rounds {args.rounds} --before {args.before} --after {args.after}")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     runs: dict[str, list[dict[str, float | str]]] = {"before": [], "after": []}
     views: dict[str, list[float]] = {"before": [], "after": []}
     with tempfile.TemporaryDirectory() as tmp:
-        sources = {"before": unpack(args.before, Path(tmp)), "after": ROOT}
+        sources = {name: unpack(revision, Path(tmp) / f"{name}-package")
+                   for name, revision in (("before", args.before), ("after", args.after))}
         for round_no in range(1, args.rounds + 1):
             outs = {}
             for name, source in sources.items():
