@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -95,28 +96,31 @@ def regrouped(run: Path, out: Path, tables_per_shard: int) -> Path:
     shutil.copy(run / "stats.duckdb", out / "stats.duckdb")
     shards = listed(run)
     tables = sorted(t for ids in shards.values() for t in ids)
-    rows = {table: pa.concat_tables(pq.read_table(f, schema=arrow_schema(table))
-                                    for f in shard_files(run / FOLDER, sorted(shards), table))
-            for table in ROW_TABLES}
+    groups = [tables[start:start + tables_per_shard]
+              for start in range(0, len(tables), tables_per_shard)]
     con = duckdb.connect(str(out / "stats.duckdb"))
     try:
         run_id = con.execute("SELECT run_id FROM runs").fetchall()[0][0]
         con.execute("DELETE FROM shards")
-        for start in range(0, len(tables), tables_per_shard):
-            group = tables[start:start + tables_per_shard]
-            name = shard_name(group)
-            for table in ROW_TABLES:
-                ids = rows[table]["table_id"]
-                picked = rows[table].filter(pc.and_(pc.greater_equal(ids, group[0]),
-                                                    pc.less_equal(ids, group[-1])))
-                target = out / FOLDER / table / f"{name}.parquet"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                pq.write_table(picked, target, compression="zstd")
+        for group in groups:
             con.executemany("INSERT INTO shards VALUES (?, ?, ?)",
-                            [[run_id, table_id, name] for table_id in group])
+                            [[run_id, table_id, shard_name(group)] for table_id in group])
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    for table in ROW_TABLES:
+        rows = pa.concat_tables(pq.read_table(f, schema=arrow_schema(table))
+                                for f in shard_files(run / FOLDER, sorted(shards), table))
+        # Sorted by table once (stable: each table's rows keep their order), then sliced.
+        rows = rows.take(pc.sort_indices(rows, [("table_id", "ascending")]))
+        ids = rows["table_id"].to_numpy()
+        for group in groups:
+            start = int(np.searchsorted(ids, group[0], side="left"))
+            end = int(np.searchsorted(ids, group[-1], side="right"))
+            target = out / FOLDER / table / f"{shard_name(group)}.parquet"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(rows.slice(start, end - start), target, compression="zstd")
+        del rows
     return out
 
 
