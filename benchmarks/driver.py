@@ -33,8 +33,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from views import VIEWS  # the standard statistics views (this script's folder is on sys.path)
+
 ROOT = Path(__file__).parents[1]
-VIEWS = ("bot_stats", "position_stats", "hand_class_stats", "table_results", "player_hands")
 
 # Runs in a fresh interpreter whose sim package is the variant's.
 PLAY = """
