@@ -18,7 +18,6 @@ import logging
 import logging.handlers
 import multiprocessing as mp
 import resource
-import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -40,6 +39,7 @@ from sim.runlevel.record import RunChecked, check_run
 from sim.runner.record import TableRecord
 from sim.runner.settings import RunSettings, table_plan
 from sim.runner.task import play_task
+from sim.signals import sigint_handled
 from sim.store.shards import FOLDER, recover, remove, sweep
 from sim.store.writer import Store
 
@@ -303,15 +303,8 @@ def _ctrl_c_stops(stop: StopRequest) -> Iterator[None]:
         if stop.interrupts > 1:
             raise KeyboardInterrupt
 
-    try:
-        previous = signal.signal(signal.SIGINT, handler)
-    except ValueError:  # not the main thread (e.g. inside a test runner's thread)
+    with sigint_handled(handler):
         yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def crashed_record(settings: RunSettings, table_id: int, hands: int) -> TableRecord:

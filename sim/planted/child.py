@@ -20,17 +20,17 @@ run cleanly), and the parent waits for it and exits with its code.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import IO, Final
 
 from sim.planted.copy import patched_copy
+from sim.signals import sigint_handled
 
 # What the child runs: the copy first on its path, then the command line as ``sim``. It
 # dies with its parent (the parent's pid comes second): a killed ``sim`` leaves no run
@@ -70,7 +70,7 @@ def call(names: Iterable[str], target: str, argument: bytes) -> bytes:
 def run_command(names: Iterable[str], argv: list[str]) -> int:
     """Run ``sim ARGV`` in the copy carrying ``names``; its exit code."""
     command = [sys.executable, "-c", BOOT, str(patched_copy(names)), str(os.getpid()), *argv]
-    with _parent_ignores_interrupts():
+    with sigint_handled(signal.SIG_IGN):
         if _has_files(sys.stdout, sys.stderr):
             return subprocess.run(command, check=False).returncode
         child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -96,14 +96,3 @@ def _forward(source: IO[str], sink: IO[str]) -> None:
         sink.flush()
 
 
-@contextlib.contextmanager
-def _parent_ignores_interrupts() -> Iterator[None]:
-    try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread (a test runner's): nothing to change
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
